@@ -1,0 +1,43 @@
+# evcorridor — every target sets itself up: only Python 3.11 and make are needed.
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+OUT    ?= out
+
+.PHONY: setup run test lint data bench maps clean
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## make run: plan every embedded corridor, write plans, maps and reports into out/
+run: setup
+	$(BIN)/evcorridor plan --all --out $(OUT)
+	$(BIN)/evcorridor report $(OUT)/*/plan.json --out $(OUT)
+
+## make test: the whole test suite
+test: setup
+	$(BIN)/python -m pytest -q
+
+lint: setup
+	$(BIN)/ruff check evcorridor tests scripts
+	$(BIN)/mypy
+
+## make data: rebuild data/ from ../shared/data (raw public sources)
+data: setup
+	$(BIN)/python scripts/build_data.py
+
+bench: setup
+	$(BIN)/python scripts/bench.py
+
+maps: setup
+	$(BIN)/evcorridor plan --all --out $(OUT) --quiet
+	$(BIN)/evcorridor map $(OUT)/*/plan.json --png --svg --html --strip --out docs/maps
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache

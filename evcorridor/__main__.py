@@ -1,0 +1,3 @@
+from evcorridor.cli import main
+
+main()

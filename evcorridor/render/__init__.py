@@ -1,0 +1,1 @@
+"""Rendering: the only layer (with cli/) that prints or draws."""

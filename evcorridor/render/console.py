@@ -1,0 +1,33 @@
+"""Shared console helpers: rich consoles, deterministic JSON, CSV to stdout."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from rich.console import Console
+
+out = Console(soft_wrap=False)
+err = Console(stderr=True)
+
+
+def to_json(obj: Any) -> str:
+    """Deterministic JSON: sorted keys, 2-space indent, trailing newline."""
+    return json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
+
+
+def print_json(obj: Any) -> None:
+    sys.stdout.write(to_json(obj))
+
+
+def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(header)
+    for r in rows:
+        w.writerow(["" if v is None else v for v in r])
+    return buf.getvalue()

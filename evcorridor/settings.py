@@ -1,0 +1,44 @@
+"""Runtime settings: folders, offline mode, Overpass endpoint, timeouts.
+
+Every field can be set by an `EVCORRIDOR_<FIELD>` environment variable (for example
+`EVCORRIDOR_OFFLINE=1`, `EVCORRIDOR_CACHE_DIR=/tmp/evc`) and overridden by the matching CLI option.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="EVCORRIDOR_", extra="ignore")
+
+    data_dir: Path = Field(default=REPO_ROOT / "data", description="embedded derived datasets")
+    configs_dir: Path = Field(default=REPO_ROOT / "configs", description="corridors, profiles, vehicles")
+    shared_data_dir: Path = Field(
+        default=REPO_ROOT.parent / "shared" / "data", description="raw public sources for `make data`"
+    )
+    cache_dir: Path = Field(default=Path.home() / ".cache" / "evcorridor", description="OSM pull cache")
+    offline: bool = Field(default=False, description="never touch the network")
+    overpass_url: str = Field(default="https://overpass-api.de/api", description="Overpass API base URL")
+    timeout_s: float = Field(default=180.0, gt=0, description="HTTP timeout for Overpass requests")
+    solver_time_limit_s: float = Field(default=60.0, gt=0, description="CP-SAT time limit per corridor")
+
+
+_overrides: dict[str, object] = {}
+
+
+def configure(**overrides: object) -> None:
+    """Set CLI-level overrides (None values are ignored). Called by the CLI callback."""
+    _overrides.update({k: v for k, v in overrides.items() if v is not None})
+    get_settings.cache_clear()
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings(**_overrides)  # type: ignore[arg-type]

@@ -1,0 +1,228 @@
+"""Safe YAML loading that remembers where every value came from (line and column).
+
+Used for corridor, profile, vehicle, profile-set and cost-model files so that every problem can
+be reported as `file:line:column: field.path: message`.
+
+Safety: ruamel's round-trip loader never constructs arbitrary objects; on top of that we refuse
+files over MAX_BYTES, documents nested deeper than MAX_DEPTH and documents whose expansion (with
+aliases followed) exceeds MAX_NODES (an "alias bomb"). Duplicate keys are errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import DuplicateKeyError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from evcorridor.errors import InputError
+
+MAX_BYTES = 1_000_000
+MAX_DEPTH = 32
+MAX_NODES = 100_000
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass
+class Problem:
+    """One problem in one file, printable as `file:line:column: field.path: message`."""
+
+    file: str
+    line: int
+    column: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}"
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+class YamlProblems(InputError):
+    """Raised with one or more problems; `str()` is the first, `.problems` has them all."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(str(problems[0]) if problems else "invalid YAML")
+        self.problems = problems
+
+
+@dataclass
+class Located:
+    """Plain Python data from a YAML file plus the (1-based) position of every key/item."""
+
+    file: str
+    data: Any
+    positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, loc: Loc) -> tuple[int, int]:
+        """Position of `loc`, or of its closest existing parent."""
+        loc = tuple(loc)
+        while loc:
+            if loc in self.positions:
+                return self.positions[loc]
+            loc = loc[:-1]
+        return self.positions.get((), (1, 1))
+
+    def problem(self, loc: Loc, message: str) -> Problem:
+        line, col = self.where(loc)
+        return Problem(self.file, line, col, dotted(loc), message)
+
+
+def dotted(loc: Loc) -> str:
+    return ".".join(str(p) for p in loc)
+
+
+class _Walker:
+    def __init__(self, located: Located) -> None:
+        self.located = located
+        self.nodes = 0
+
+    def walk(self, node: Any, loc: Loc, depth: int) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise YamlProblems(
+                [Problem(self.located.file, 1, 1, "", f"document expands to more than {MAX_NODES} "
+                         "values (alias bomb?); refused")]
+            )
+        if depth > MAX_DEPTH:
+            line, col = self.located.where(loc)
+            raise YamlProblems(
+                [Problem(self.located.file, line, col, dotted(loc),
+                         f"nested deeper than {MAX_DEPTH} levels; refused")]
+            )
+        if isinstance(node, CommentedMap):
+            out: dict[Any, Any] = {}
+            for key in node:
+                try:
+                    line, col = node.lc.key(key)
+                    self.located.positions[(*loc, str(key))] = (line + 1, col + 1)
+                except (KeyError, TypeError, AttributeError):
+                    self.located.positions[(*loc, str(key))] = self.located.where(loc)
+                out[str(key) if not isinstance(key, (str, int, float, bool)) else key] = self.walk(
+                    node[key], (*loc, str(key)), depth + 1
+                )
+            return out
+        if isinstance(node, CommentedSeq):
+            items = []
+            for i, item in enumerate(node):
+                try:
+                    line, col = node.lc.item(i)
+                    self.located.positions[(*loc, i)] = (line + 1, col + 1)
+                except (KeyError, TypeError, AttributeError):
+                    self.located.positions[(*loc, i)] = self.located.where(loc)
+                items.append(self.walk(item, (*loc, i), depth + 1))
+            return items
+        if isinstance(node, str):
+            return str(node)
+        if isinstance(node, bool):
+            return bool(node)
+        if isinstance(node, int):
+            return int(node)
+        if isinstance(node, float):
+            return float(node)
+        return node
+
+
+def load_yaml(path: Path | str, *, display: str | None = None) -> Located:
+    """Load one YAML document safely. Raises YamlProblems (an InputError) with file:line:col."""
+    path = Path(path)
+    name = display or str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise InputError(f"{name}: file not found") from exc
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read: {exc.strerror}") from exc
+    return loads_yaml(raw, name)
+
+
+def loads_yaml(raw: bytes | str, name: str) -> Located:
+    if isinstance(raw, str):
+        raw = raw.encode("utf-8")
+    if len(raw) > MAX_BYTES:
+        raise YamlProblems([Problem(name, 1, 1, "", f"file is {len(raw)} bytes, over the "
+                                    f"{MAX_BYTES}-byte limit; refused")])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise YamlProblems([Problem(name, 1, 1, "", f"not UTF-8 text ({exc.reason} at byte "
+                                    f"{exc.start})")]) from exc
+    yaml = YAML(typ="rt", pure=True)
+    yaml.allow_duplicate_keys = False
+    try:
+        docs = list(yaml.load_all(text))
+    except DuplicateKeyError as exc:
+        mark = exc.problem_mark
+        key = _dup_key(str(exc.problem))
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise YamlProblems([Problem(name, line, col, key, "duplicate key")]) from exc
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = (exc.problem or exc.context or "invalid YAML").strip()
+        raise YamlProblems([Problem(name, line, col, "", f"YAML syntax error: {what}")]) from exc
+    except (YAMLError, RecursionError) as exc:
+        raise YamlProblems([Problem(name, 1, 1, "", f"YAML error: {exc}")]) from exc
+    docs = [d for d in docs if d is not None]
+    if not docs:
+        raise YamlProblems([Problem(name, 1, 1, "", "empty file: expected a YAML mapping")])
+    if len(docs) > 1:
+        raise YamlProblems([Problem(name, 1, 1, "", "more than one YAML document; expected one")])
+    located = Located(name, None, {(): (1, 1)})
+    located.data = _Walker(located).walk(docs[0], (), 0)
+    if not isinstance(located.data, dict):
+        raise YamlProblems([Problem(name, 1, 1, "", "expected a YAML mapping at the top level, got "
+                                    f"{type(located.data).__name__}")])
+    return located
+
+
+def _dup_key(problem: str) -> str:
+    # ruamel: 'found duplicate key "id" with value ...'
+    if '"' in problem:
+        parts = problem.split('"')
+        if len(parts) >= 2:
+            return parts[1]
+    return ""
+
+
+def validation_problems(located: Located, exc: ValidationError, prefix: Loc = ()) -> list[Problem]:
+    """Turn a pydantic ValidationError into located problems, in file order."""
+    out: list[Problem] = []
+    for err in exc.errors(include_url=False):
+        loc = (*prefix, *(p for p in err["loc"] if not _is_union_tag(p)))
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key"
+            hint = err.get("ctx", {}).get("hint") if err.get("ctx") else None
+            if hint:
+                msg += f"; {hint}"
+        elif err["type"] == "missing":
+            msg = "required field is missing"
+        elif msg.startswith("Value error, "):
+            msg = msg[len("Value error, "):]
+        elif msg.startswith("Assertion failed, "):
+            msg = msg[len("Assertion failed, "):]
+        out.append(located.problem(loc, msg))
+    out.sort(key=lambda p: (p.line, p.column, p.field))
+    return out
+
+
+def _is_union_tag(part: str | int) -> bool:
+    # pydantic inserts the union member / function name into loc for some validators
+    return isinstance(part, str) and (part.startswith("function-") or part in {"constrained-str"})
+
+
+def iter_yaml_files(paths: list[Path]) -> Iterator[Path]:
+    """Files named directly, and *.yaml / *.yml inside named folders (sorted, recursive)."""
+    for p in paths:
+        if p.is_dir():
+            yield from sorted(q for q in p.rglob("*") if q.suffix in {".yaml", ".yml"} and q.is_file())
+        else:
+            yield p
