@@ -1,0 +1,216 @@
+"""The plan file (`plan.json`): what the siting engine writes and the checker and renderers read.
+
+Versioned: `schema_version` is "evcorridor.plan/1". Readers refuse other versions with a one-line
+error. Everything needed to re-derive every gap is in the file: the route node sequences (to reload
+the corridor graph and recompute distances), every chosen site (node, offset, what it offers) and
+the inputs' ids and content hashes.
+
+Conventions: distances in metres, positions measured from the route start in the route's own
+direction; countries ISO alpha-3; floats rounded to 0.1 m / 0.001 kW when written.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from evcorridor.errors import InputError
+
+SCHEMA_VERSION = "evcorridor.plan/1"
+
+SiteKind = Literal["new", "upgrade", "existing"]
+Direction = Literal["forward", "reverse"]
+SolverStatus = Literal["optimal", "feasible", "infeasible", "time_limit", "model_invalid", "unknown"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+class InputRef(_Model):
+    """One input the plan depends on, with its content hash so a reader can detect drift."""
+
+    kind: Literal["corridor", "network", "stations", "profile", "profile_set", "vehicle", "scenario",
+                  "cost_model", "flows"]
+    id: str
+    path: str  # relative to the repository root where possible
+    sha256: str
+    data_date: str | None = None
+
+
+class Connector(_Model):
+    type: str  # canonical connector name (evcorridor.connectors)
+    count: int
+    max_kw: float
+
+
+class Site(_Model):
+    """A charging site in the plan: built new, an existing station upgraded, or existing as is."""
+
+    id: str  # stable: "new:<node>" or the station id ("afdc:12345")
+    kind: SiteKind
+    name: str
+    node: int  # corridor graph node the site hangs off
+    lat: float
+    lon: float
+    country: str
+    offset_m: float  # travel distance highway exit -> site (counted twice in a gap)
+    ports: int
+    power_kw: float  # per port, simultaneous
+    connectors: list[Connector]
+    station_ids: list[str] = Field(default_factory=list)  # existing station ids (all sources)
+    source: str = "plan"  # data source of an existing station, or "plan" for new builds
+    complies_with: list[str] = Field(default_factory=list)  # standard profile ids it meets
+    cost: float = 0.0
+
+
+class Gap(_Model):
+    """One leg between consecutive usable stops (or route start/end) on one route, one vehicle."""
+
+    from_id: str  # site id, or "start"
+    to_id: str  # site id, or "end"
+    from_pos_m: float
+    to_pos_m: float
+    length_m: float  # driving distance incl. detours (offsets twice) and border-wait equivalent
+    border_wait_m: float = 0.0  # distance-equivalent of idling at the border inside this gap
+    limit_m: float  # what the gap must not exceed (range, start range, or spacing)
+    slack_m: float  # limit_m - length_m (negative = violation)
+    crosses_border: bool = False
+
+
+class VehicleRun(_Model):
+    vehicle: str
+    climate: str
+    range_m: float  # usable range between charges
+    start_range_m: float  # range when leaving the route start
+    stops: list[str]  # site ids in driving order
+    gaps: list[Gap]
+    feasible: bool
+
+
+class StandardRun(_Model):
+    """Spacing rule of one jurisdiction along one route (compliant stations only)."""
+
+    country: str
+    profile: str
+    max_spacing_m: float | None
+    recognized_profiles: list[str]  # profiles whose compliant stations count across the border
+    stops: list[str]
+    gaps: list[Gap]
+    feasible: bool
+
+
+class RoutePlan(_Model):
+    id: str  # "<crossing>:<direction>"
+    crossing: str
+    direction: Direction
+    from_name: str
+    to_name: str
+    nodes: list[int]  # graph nodes in driving order
+    length_m: float
+    border_pos_m: float
+    border_wait_min: float = 0.0
+    site_positions: dict[str, float]  # site id -> position (m) of its node along this route
+    vehicles: list[VehicleRun]
+    standards: list[StandardRun]
+
+
+class Infeasibility(_Model):
+    """A stretch that cannot be covered, with what would fix it."""
+
+    route: str
+    direction: Direction
+    rule: str  # "vehicle:<id>" or "standard:<profile>"
+    from_label: str
+    from_pos_m: float
+    from_country: str
+    to_label: str
+    to_pos_m: float
+    to_country: str
+    length_m: float
+    limit_m: float
+    fix: str
+
+
+class SolverResult(_Model):
+    name: str  # "cp-sat", "path-dp", "none"
+    status: SolverStatus
+    objective: float | None
+    best_bound: float | None
+    gap: float | None  # relative optimality gap, 0 when optimal
+    # Wall time varies run to run, so plan.json stores None here (plans must be byte-identical);
+    # the measured time goes to the printed summary and to solve-log.json beside the plan.
+    wall_time_s: float | None = None
+    parameters: dict[str, str | int | float | bool]
+    model_size: dict[str, int] = Field(default_factory=dict)
+
+
+class ExistingSummary(_Model):
+    qualified: int
+    upgraded: int
+    unused: int
+    reasons: dict[str, int] = Field(default_factory=dict)  # reason -> count of stations
+
+
+class StationData(_Model):
+    """Per country: where the existing-station data came from and how old it is."""
+
+    country: str
+    stations: int
+    sources: dict[str, int]
+    newest_date: str | None
+    greenfield: bool  # True when this side has no station data at all
+    note: str = ""
+
+
+class Plan(_Model):
+    schema_version: Literal["evcorridor.plan/1"] = SCHEMA_VERSION
+    corridor: str
+    corridor_name: str
+    border: str
+    countries: list[str]
+    crossings: list[str]
+    inputs: list[InputRef]
+    parameters: dict[str, str | int | float | bool | None | list[str]]
+    solver: SolverResult
+    feasible: bool
+    sites: list[Site]
+    routes: list[RoutePlan]
+    infeasibilities: list[Infeasibility] = Field(default_factory=list)
+    existing: ExistingSummary
+    station_data: list[StationData] = Field(default_factory=list)
+    data_date: str | None = None
+
+    def dump(self) -> str:
+        """Deterministic JSON text (sorted keys, 2-space indent, trailing newline)."""
+        return json.dumps(self.model_dump(mode="json"), indent=2, sort_keys=True,
+                          ensure_ascii=False) + "\n"
+
+
+def load_plan(path: Path | str) -> Plan:
+    """Read a plan.json; one-line InputError for unreadable, unknown-version or malformed files."""
+    path = Path(path)
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: file not found") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read: {exc}") from exc
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from exc
+    if not isinstance(raw, dict):
+        raise InputError(f"{path}: not a plan file (expected a JSON object)")
+    version = raw.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise InputError(
+            f"{path}: unknown plan schema version {version!r}; this evcorridor reads {SCHEMA_VERSION!r}"
+        )
+    try:
+        return Plan.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise InputError(f"{path}: {where}: {first['msg']}") from exc
