@@ -166,6 +166,25 @@ class StationData(_Model):
     note: str = ""
 
 
+class FlowResult(_Model):
+    """One origin-destination flow in coverage mode (flow refuelling location model)."""
+
+    origin: str
+    destination: str
+    flow: float
+    covered: bool
+    length_m: float
+    nodes: list[int]  # path origin -> destination (round trips add the way back)
+
+
+class CoverageResult(_Model):
+    budget: int
+    trip: Literal["one-way", "round"]
+    total_flow: float
+    covered_flow: float
+    flows: list[FlowResult]
+
+
 class Plan(_Model):
     schema_version: Literal["evcorridor.plan/1"] = SCHEMA_VERSION
     corridor: str
@@ -183,6 +202,7 @@ class Plan(_Model):
     existing: ExistingSummary
     station_data: list[StationData] = Field(default_factory=list)
     data_date: str | None = None
+    coverage: CoverageResult | None = None  # present for `--objective coverage`
 
     def dump(self) -> str:
         """Deterministic JSON text (sorted keys, 2-space indent, trailing newline)."""
