@@ -67,10 +67,14 @@ class ReadReport:
     rows_read: int = 0
     rows_kept: int = 0
     rejected: list[tuple[int, str]] = field(default_factory=list)  # (row number, reason)
+    warnings: list[tuple[int, str]] = field(default_factory=list)  # kept rows with a caveat
     notes: list[str] = field(default_factory=list)  # file-level remarks (not rejections)
 
     def reject(self, row: int, reason: str) -> None:
         self.rejected.append((row, reason))
+
+    def warn(self, row: int, message: str) -> None:
+        self.warnings.append((row, message))
 
     @property
     def rows_rejected(self) -> int:
@@ -79,6 +83,9 @@ class ReadReport:
     def messages(self) -> list[str]:
         """One line per rejected row: `file:row N: reason`."""
         return [f"{self.source_file}:row {n}: {why}" for n, why in self.rejected]
+
+    def warning_messages(self) -> list[str]:
+        return [f"{self.source_file}:row {n}: warning: {why}" for n, why in self.warnings]
 
     def summary(self) -> str:
         return (f"{self.source_file}: {self.format or 'unknown format'}: read {self.rows_read}, "
