@@ -1,0 +1,142 @@
+"""Small helpers shared by the station readers: coordinates, dates, countries, distances."""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime
+from pathlib import Path
+
+from evcorridor.connectors import UnknownConnector, normalize
+
+EARTH_RADIUS_M = 6_371_008.8  # mean Earth radius (IUGG), metres
+
+#: Bounding box of North America used to reject misplaced rows (swapped lat/lon, 0/0, other
+#: continents): lat 14..84 N, lon -170..-50 (Hawaii, Alaska, Newfoundland and the Yucatán included).
+NA_LAT = (14.0, 84.0)
+NA_LON = (-170.0, -50.0)
+
+US_STATES = frozenset((
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS",
+    "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY",
+    "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV",
+    "WI", "WY", "DC", "PR", "VI", "GU", "AS", "MP",
+))
+CA_PROVINCES = frozenset(
+    ("AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT"))
+
+_COUNTRY_ALIASES = {
+    "usa": "USA", "us": "USA", "united states": "USA", "united states of america": "USA",
+    "can": "CAN", "ca": "CAN", "canada": "CAN",
+    "mex": "MEX", "mx": "MEX", "mexico": "MEX", "méxico": "MEX",
+}
+
+
+def country_code(value: str) -> str | None:
+    """ISO alpha-3 (USA/CAN/MEX) for a country name or ISO code; None if not one of the three."""
+    return _COUNTRY_ALIASES.get(str(value).strip().lower())
+
+
+def country_of_state(state: str | None) -> str | None:
+    """USA or CAN from a two-letter state/province code; None when it is neither."""
+    if not state:
+        return None
+    s = state.strip().upper()
+    if s in US_STATES:
+        return "USA"
+    if s in CA_PROVINCES:
+        return "CAN"
+    return None
+
+
+def parse_coord_pair(lat_text: object, lon_text: object) -> tuple[float, float]:
+    """(lat, lon) as floats, checked to lie in North America; ValueError with the reason."""
+    try:
+        lat = float(str(lat_text).strip())
+        lon = float(str(lon_text).strip())
+    except ValueError:
+        raise ValueError(f"unparsable coordinates lat={lat_text!r} lon={lon_text!r}") from None
+    if not (math.isfinite(lat) and math.isfinite(lon)):
+        raise ValueError(f"unparsable coordinates lat={lat_text!r} lon={lon_text!r}")
+    if not (NA_LAT[0] <= lat <= NA_LAT[1] and NA_LON[0] <= lon <= NA_LON[1]):
+        raise ValueError(f"coordinates ({lat:g}, {lon:g}) are outside North America")
+    return lat, lon
+
+
+def parse_date(text: object) -> date | None:
+    """A date from ISO (2024-02-12, 2023-10-12T19:39:16Z, '2024-02-12 15:25:05 UTC') or M/D/YYYY.
+
+    Empty → None; anything else raises ValueError.
+    """
+    s = "" if text is None else str(text).strip()
+    if not s:
+        return None
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?", s)
+    if m:
+        return date(int(m[1]), int(m[2]), int(m[3]))
+    m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", s)
+    if m:
+        return date(int(m[3]), int(m[1]), int(m[2]))
+    try:
+        return datetime.fromisoformat(s).date()
+    except ValueError:
+        raise ValueError(f"unparsable date {s!r}") from None
+
+
+def date_from_filename(path: Path) -> date | None:
+    """The export date written in a file name (`...-2025-02-09.csv`, `...-2023-06.csv`)."""
+    m = re.search(r"(\d{4})-(\d{2})-(\d{2})", path.name)
+    if m:
+        return date(int(m[1]), int(m[2]), int(m[3]))
+    m = re.search(r"(?<!\d)(\d{4})-(\d{2})(?!\d)", path.name)
+    if m and 1 <= int(m[2]) <= 12:
+        return date(int(m[1]), int(m[2]), 1)
+    return None
+
+
+def parse_int(text: object) -> int | None:
+    """'4', '4.0' → 4; empty → None; ValueError otherwise (negative or fractional counts too)."""
+    s = "" if text is None else str(text).strip()
+    if not s:
+        return None
+    try:
+        f = float(s)
+    except ValueError:
+        raise ValueError(f"not a count: {s!r}") from None
+    if f < 0 or f != int(f):
+        raise ValueError(f"not a count: {s!r}")
+    return int(f)
+
+
+def parse_float(text: object) -> float | None:
+    s = "" if text is None else str(text).strip()
+    if not s:
+        return None
+    try:
+        f = float(s)
+    except ValueError:
+        raise ValueError(f"not a number: {s!r}") from None
+    if not math.isfinite(f) or f < 0:
+        raise ValueError(f"not a number: {s!r}")
+    return f
+
+
+def connector(code: str) -> str:
+    """Canonical connector for a source code; ValueError (with the suggestion) when unknown."""
+    try:
+        return normalize(code)
+    except UnknownConnector as exc:
+        raise ValueError(str(exc)) from None
+
+
+def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in metres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp = p2 - p1
+    dl = math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")

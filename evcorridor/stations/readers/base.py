@@ -1,0 +1,121 @@
+"""What every reader shares: options, CSV/JSON loading with file-level errors, row bookkeeping."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from evcorridor.errors import InputError
+from evcorridor.stations.common import date_from_filename
+from evcorridor.stations.model import ReadReport, Station
+
+
+@dataclass
+class ReaderOptions:
+    """Options a user can give a reader (CLI: `stations import --connector ... --country ...`)."""
+
+    data_date: date | None = None  # date of the export; default: from the file name
+    connector: str | None = None  # GeoJSON: the connector every row offers (default: file name)
+    country: str | None = None  # GeoJSON: the country of every row (default: property / file name)
+    id_prefix: str | None = None  # GeoJSON: id namespace, e.g. "afdc" for AFDC-derived maps
+    properties: dict[str, str] = field(default_factory=dict)  # GeoJSON: field -> property name
+
+
+def open_text(path: Path) -> str:
+    """The text of `path` (UTF-8, BOM allowed); InputError for missing/unreadable/empty files."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder, not a file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    if not text.strip():
+        raise InputError(f"{path}: empty file")
+    return text
+
+
+def load_csv(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """Header and (row number, row) pairs; row numbers count the header as row 1."""
+    text = open_text(path)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip() for h in next(reader)]
+    except csv.Error as exc:
+        raise InputError(f"{path}:row 1: malformed CSV header: {exc}") from None
+    rows: list[tuple[int, dict[str, str]]] = []
+    n = 1
+    try:
+        for values in reader:
+            n += 1
+            if not any(v.strip() for v in values):
+                continue
+            rows.append((n, dict(zip(header, values, strict=False))))
+    except csv.Error as exc:
+        raise InputError(f"{path}:row {n + 1}: malformed CSV: {exc}") from None
+    return header, rows
+
+
+def load_json(path: Path) -> Any:
+    text = open_text(path)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
+
+
+def require_columns(path: Path, header: Iterable[str], needed: Iterable[str], what: str) -> None:
+    have = set(header)
+    missing = [c for c in needed if c not in have]
+    if missing:
+        shown = ", ".join(repr(h) for h in list(header)[:6])
+        raise InputError(
+            f"{path}: not {what}: missing column(s) {', '.join(repr(m) for m in missing)} "
+            f"(found {shown}{' ...' if len(list(header)) > 6 else ''})"
+        )
+
+
+def export_date(path: Path, options: ReaderOptions) -> date | None:
+    return options.data_date or date_from_filename(path)
+
+
+class RowCollector:
+    """Runs a per-row parser; ValueError → rejected row with its message; duplicate ids rejected."""
+
+    def __init__(self, report: ReadReport) -> None:
+        self.report = report
+        self.stations: list[Station] = []
+        self._seen: dict[str, int] = {}
+
+    def add(self, row: int, parse: Callable[[], Station | None]) -> None:
+        self.report.rows_read += 1
+        try:
+            st = parse()
+        except ValueError as exc:
+            msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            self.report.reject(row, msg)
+            return
+        if st is None:
+            return
+        if st.id in self._seen:
+            self.report.reject(row, f"duplicate id {st.id} (first at row {self._seen[st.id]})")
+            return
+        self._seen[st.id] = row
+        self.stations.append(st)
+        self.report.rows_kept += 1
+
+    def skip(self, row: int, reason: str) -> None:
+        """A row that is fine but not a charging station (e.g. an LPG row in an AFDC export)."""
+        self.report.rows_read += 1
+        self.report.reject(row, reason)
