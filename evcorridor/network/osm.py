@@ -1,0 +1,579 @@
+"""Live OpenStreetMap pulls through osmnx / Overpass, cached as GraphML.
+
+`pull_osm_network(corridor)` downloads the roads inside the corridor polygon (a buffer of
+`corridor.buffer_km` around the polyline through its places, drawn in a metric projection) with a
+highway filter (motorway, trunk, primary and their links by default), simplifies the graph while
+keeping exit nodes and the points where a road's `ref` changes (the border, usually), and tags it
+with the corridor graph contract (CONTRACTS.md "Corridor graph").
+
+The result is cached as `<cache_dir>/osm/<sha256 of the query>.graphml` with a `.sha256` sidecar;
+a cache file whose checksum or GraphML does not check out is rebuilt, never loaded. osmnx's own
+HTTP response cache lives in `<cache_dir>/osm/overpass/`.
+
+This module (with the rest of `evcorridor.network`) is the only code that touches `osmnx.settings`.
+`fetch_osm_features` serves the OpenStreetMap station reader with the same settings and errors.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import math
+import re
+import tempfile
+from collections.abc import Callable, Iterable, Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import urlparse
+
+import networkx as nx
+import numpy as np
+import osmnx as ox
+import requests
+import shapely
+import shapely.ops
+from osmnx._errors import InsufficientResponseError, ResponseStatusCodeError
+from pyproj import Transformer
+from shapely.geometry import LineString, MultiPolygon, Polygon, shape
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import transform
+
+from evcorridor.atomic import ensure_dir, write_bytes, write_text
+from evcorridor.errors import EvCorridorError, InputError, NetworkError
+from evcorridor.settings import get_settings
+
+Progress = Callable[[str, float], None]
+
+#: highway values pulled when the caller gives no filter
+DEFAULT_HIGHWAYS = (
+    "motorway", "trunk", "primary", "motorway_link", "trunk_link", "primary_link",
+)
+CACHE_FORMAT = 1  # bump when the graph tagging changes: old cache files then miss
+EARTH_RADIUS_M = 6_371_008.8
+
+_HINT = "use --source embedded, or a cached pull"
+
+
+class _PlaceLike(Protocol):
+    lat: float
+    lon: float
+
+
+class CorridorLike(Protocol):
+    """What this module reads of `evcorridor.corridors.Corridor`."""
+
+    id: str
+    crossings: list[str]
+    us_side: list[Any]
+    other_side: list[Any]
+    buffer_km: float
+
+
+# --------------------------------------------------------------------------------------------
+# corridor polygon and query
+
+
+def corridor_polygon(corridor: CorridorLike) -> Polygon:
+    """The buffer of `corridor.buffer_km` around the polyline through all its places (EPSG:4326).
+
+    The buffer is drawn in an azimuthal equidistant projection centred on the corridor, so its
+    width is true in metres along the whole corridor.
+    """
+    places = [*corridor.us_side, *corridor.other_side]
+    coords = [(float(p.lon), float(p.lat)) for p in places]
+    lon0 = sum(c[0] for c in coords) / len(coords)
+    lat0 = sum(c[1] for c in coords) / len(coords)
+    aeqd = f"+proj=aeqd +lat_0={lat0:.6f} +lon_0={lon0:.6f} +datum=WGS84 +units=m +no_defs"
+    fwd = Transformer.from_crs("EPSG:4326", aeqd, always_xy=True).transform
+    back = Transformer.from_crs(aeqd, "EPSG:4326", always_xy=True).transform
+    line: BaseGeometry = LineString(coords) if len(coords) > 1 else shapely.Point(coords[0])
+    buffered = transform(fwd, line).buffer(float(corridor.buffer_km) * 1000.0, quad_segs=8)
+    poly = transform(back, buffered)
+    if not isinstance(poly, Polygon):  # pragma: no cover - a buffer of a line is one polygon
+        raise EvCorridorError(f"corridor {corridor.id}: buffer is not a single polygon")
+    return shapely.set_precision(poly, 1e-6)
+
+
+def highway_way_filter(highway_filter: str | None = None) -> str:
+    """The Overpass way filter: a raw filter (`["highway"~"..."]...`) is used as given; otherwise
+    a comma- or `|`-separated list of highway values (default motorway|trunk|primary + links)."""
+    if highway_filter is not None and highway_filter.strip().startswith("["):
+        return highway_filter.strip()
+    if highway_filter is None:
+        values = list(DEFAULT_HIGHWAYS)
+    else:
+        values = [v.strip() for v in re.split(r"[,|]", highway_filter) if v.strip()]
+        bad = [v for v in values if not re.fullmatch(r"[a-z_]+", v)]
+        if not values or bad:
+            raise InputError(
+                f"highway filter {highway_filter!r}: give highway values such as "
+                f"'motorway,trunk,primary' or a raw Overpass filter starting with '['"
+            )
+    return f'["highway"~"^({"|".join(values)})$"]'
+
+
+def cache_key(corridor: CorridorLike, way_filter: str, overpass_url: str) -> str:
+    """sha256 of everything that determines the pull: polygon, filter, server, format."""
+    payload = {
+        "format": CACHE_FORMAT,
+        "corridor": corridor.id,
+        "polygon": corridor_polygon(corridor).wkt,
+        "filter": way_filter,
+        "overpass_url": overpass_url.rstrip("/"),
+        "crossings": list(corridor.crossings),
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def cache_path(corridor: CorridorLike, *, highway_filter: str | None = None) -> Path:
+    """Where the GraphML cache of this pull lives (it may not exist)."""
+    s = get_settings()
+    key = cache_key(corridor, highway_way_filter(highway_filter), s.overpass_url)
+    return Path(s.cache_dir) / "osm" / f"{key}.graphml"
+
+
+# --------------------------------------------------------------------------------------------
+# osmnx configuration and error handling
+
+
+class _HTTPStatusError(Exception):
+    def __init__(self, response: requests.Response) -> None:
+        super().__init__(f"HTTP {response.status_code} {response.reason}".strip())
+        self.status = response.status_code
+
+
+class _PullLog:
+    """Collects `osm3s.timestamp_osm_base` of the answers osmnx receives (a requests hook)."""
+
+    _TS = re.compile(rb'"timestamp_osm_base"\s*:\s*"([^"]+)"')
+
+    def __init__(self) -> None:
+        self.timestamps: list[str] = []
+
+    def hook(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        if response.status_code >= 400:
+            # osmnx would sleep 55 s and retry 429/504 forever, and return a 500's JSON as data
+            raise _HTTPStatusError(response)
+        m = self._TS.search(response.content[:4096])
+        if m:
+            self.timestamps.append(m.group(1).decode())
+
+
+def _is_loopback(url: str) -> bool:
+    return (urlparse(url).hostname or "") in {"127.0.0.1", "localhost", "::1"}
+
+
+def configure_osmnx(log: _PullLog | None = None) -> None:
+    """Point osmnx at the configured Overpass server, timeout and cache folder."""
+    s = get_settings()
+    ox.settings.overpass_url = s.overpass_url.rstrip("/")
+    ox.settings.requests_timeout = math.ceil(s.timeout_s)  # Overpass wants whole seconds
+    ox.settings.use_cache = True
+    ox.settings.cache_folder = str(Path(s.cache_dir) / "osm" / "overpass")
+    # a local test server has no slot management; the public servers do (be polite there)
+    ox.settings.overpass_rate_limit = not _is_loopback(s.overpass_url)
+    ox.settings.log_console = False
+    ox.settings.requests_kwargs = {"hooks": {"response": [log.hook]}} if log else {}
+    useful = list(ox.settings.useful_tags_node)
+    for tag in ("highway", "ref"):
+        if tag not in useful:
+            useful.append(tag)
+    ox.settings.useful_tags_node = useful
+
+
+def _network_error(exc: BaseException, what: str) -> NetworkError:
+    url = get_settings().overpass_url
+    if isinstance(exc, _HTTPStatusError):
+        why = f"Overpass at {url} answered {exc}"
+        if exc.status in (429, 504):
+            why += " (server busy; try again later)"
+    elif isinstance(exc, requests.exceptions.Timeout):
+        why = f"Overpass at {url} did not answer within {get_settings().timeout_s:g} s"
+    elif isinstance(exc, requests.exceptions.ConnectionError):
+        why = f"cannot reach Overpass at {url}"
+    elif isinstance(exc, requests.exceptions.RequestException):
+        why = f"request to Overpass at {url} failed ({type(exc).__name__})"
+    else:  # osmnx InsufficientResponseError / ResponseStatusCodeError: body is not JSON
+        why = f"Overpass at {url} sent an unreadable (truncated or non-JSON) response"
+    return NetworkError(f"{what}: {why}; {_HINT}")
+
+
+def _purge_corrupt_http_cache() -> int:
+    """Delete osmnx HTTP cache files that are not valid JSON (a truncated earlier write)."""
+    folder = Path(ox.settings.cache_folder)
+    removed = 0
+    for p in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        try:
+            json.loads(p.read_text(encoding="utf-8"))
+        except (ValueError, OSError):
+            with contextlib.suppress(OSError):
+                p.unlink()
+                removed += 1
+    return removed
+
+
+def _with_osmnx(call: Callable[[], Any], what: str) -> Any:
+    """Run an osmnx download; turn its failures into one-line NetworkErrors."""
+    insufficient = (InsufficientResponseError, ResponseStatusCodeError)
+    for attempt in (1, 2):
+        try:
+            return call()
+        except (_HTTPStatusError, requests.exceptions.RequestException) as exc:
+            raise _network_error(exc, what) from None
+        except insufficient as exc:
+            if "No data elements" in str(exc):
+                raise NetworkError(
+                    f"{what}: Overpass returned no matching OpenStreetMap elements in the "
+                    f"corridor polygon; check the filter or {_HINT}"
+                ) from None
+            raise _network_error(exc, what) from None
+        except json.JSONDecodeError:
+            # osmnx read a truncated file from its own HTTP cache: drop bad files, retry once
+            if attempt == 2 or _purge_corrupt_http_cache() == 0:
+                raise NetworkError(
+                    f"{what}: osmnx cache in {ox.settings.cache_folder} is unreadable; "
+                    "delete it and retry"
+                ) from None
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def fetch_osm_features(polygon: Polygon | MultiPolygon, tags: dict[str, Any]) -> Any:
+    """osmnx `features_from_polygon` (a GeoDataFrame) with this project's settings and errors.
+
+    Returns `(gdf, data_date)`; `data_date` is the Overpass `timestamp_osm_base` date (or None
+    when the answer came from osmnx's HTTP cache).
+    """
+    s = get_settings()
+    if s.offline:
+        raise NetworkError(
+            "offline mode: OpenStreetMap stations need a live Overpass query; "
+            "use the embedded station snapshot (--source embedded)"
+        )
+    log = _PullLog()
+    configure_osmnx(log)
+    what = "OpenStreetMap charging-station query failed"
+    gdf = _with_osmnx(lambda: ox.features_from_polygon(polygon, tags=tags), what)
+    return gdf, _osm_date(log.timestamps)
+
+
+def _osm_date(timestamps: Iterable[str]) -> dt.date | None:
+    dates = []
+    for t in timestamps:
+        with contextlib.suppress(ValueError):
+            dates.append(dt.date.fromisoformat(t[:10]))
+    return min(dates) if dates else None
+
+
+# --------------------------------------------------------------------------------------------
+# countries
+
+
+@lru_cache(maxsize=1)
+def _boundaries() -> tuple[tuple[str, BaseGeometry], ...]:
+    """(ISO alpha-3, polygon) for USA, CAN, MEX.
+
+    Uses `evcorridor.network.countries.load_boundaries()` when the network package provides it,
+    else the Natural Earth 10m file in the raw data folder.
+    """
+    try:
+        from evcorridor.network import countries  # type: ignore[attr-defined]
+
+        loaded = countries.load_boundaries()
+        if isinstance(loaded, Mapping):
+            return tuple(sorted((str(k), v) for k, v in loaded.items()))
+    except (ImportError, AttributeError):
+        pass
+    path = (
+        Path(get_settings().shared_data_dir)
+        / "boundaries"
+        / "naturalearth-10m-admin0-USA-CAN-MEX.geojson"
+    )
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{path}: cannot read country boundaries: {exc}") from None
+    out: dict[str, BaseGeometry] = {}
+    for feat in data.get("features", []):
+        iso = feat.get("properties", {}).get("ISO_A3")
+        if iso in ("USA", "CAN", "MEX"):
+            geom = shape(feat["geometry"])
+            out[iso] = out[iso].union(geom) if iso in out else geom
+    return tuple(sorted(out.items()))
+
+
+#: within this distance of a crossing, country lookups are shifted by the local offset between the
+#: crossing point (the true border) and the Natural Earth border line
+BORDER_ANCHOR_RADIUS_M = 10_000.0
+MAX_BORDER_SHIFT_M = 3_000.0
+
+
+def border_shifts(
+    crossings: Iterable[tuple[float, float]],
+) -> list[tuple[float, float, float, float]]:
+    """(lon, lat, dx, dy) per crossing point: the vector from the true border point to the nearest
+    point of the Natural Earth border line nearby (about 1 km at Blaine, where the 1:10m line runs
+    at 48.9925 N instead of 49.0021 N)."""
+    bounds = dict(_boundaries())
+    out = []
+    for lat, lon in crossings:
+        box = shapely.box(lon - 0.2, lat - 0.2, lon + 0.2, lat + 0.2)
+        point = shapely.Point(lon, lat)
+        best: tuple[float, float] | None = None
+        for other in ("CAN", "MEX"):
+            if "USA" not in bounds or other not in bounds:
+                continue
+            line = bounds["USA"].intersection(box).boundary.intersection(
+                bounds[other].intersection(box).boundary
+            )
+            if line.is_empty:
+                continue
+            q = shapely.ops.nearest_points(line, point)[0]
+            best = (q.x - lon, q.y - lat)
+        if best is None:
+            continue
+        d = float(_haversine_m(np.array([lat]), np.array([lon]), lat + best[1], lon + best[0])[0])
+        if d <= MAX_BORDER_SHIFT_M:
+            out.append((lon, lat, best[0], best[1]))
+    return out
+
+
+def countries_of(
+    lons: np.ndarray,
+    lats: np.ndarray,
+    shifts: list[tuple[float, float, float, float]] | None = None,
+) -> list[str]:
+    """Country (USA/CAN/MEX) of each point; points in none (water) take the nearest country.
+
+    With `shifts` (see `border_shifts`), points within `BORDER_ANCHOR_RADIUS_M` of a crossing are
+    looked up after moving them by that crossing's offset, so the coarse 1:10m border line does not
+    put a US exit 500 m south of the border into Canada.
+    """
+    bounds = _boundaries()
+    lons = np.asarray(lons, dtype=float).copy()
+    lats = np.asarray(lats, dtype=float).copy()
+    if shifts:
+        best = np.full(len(lons), np.inf)
+        dx, dy = np.zeros(len(lons)), np.zeros(len(lons))
+        for lon0, lat0, sx, sy in shifts:
+            dist = _haversine_m(lats, lons, lat0, lon0)
+            take = (dist < BORDER_ANCHOR_RADIUS_M) & (dist < best)
+            best[take], dx[take], dy[take] = dist[take], sx, sy
+        lons, lats = lons + dx, lats + dy
+    result = np.full(len(lons), "", dtype=object)
+    for iso, geom in bounds:
+        shapely.prepare(geom)
+        inside = shapely.contains_xy(geom, lons, lats) & (result == "")
+        result[inside] = iso
+    missing = np.flatnonzero(result == "")
+    if len(missing):
+        pts = shapely.points(lons[missing], lats[missing])
+        dists = np.array([shapely.distance(geom, pts) for _, geom in bounds])
+        result[missing] = [bounds[i][0] for i in np.argmin(dists, axis=0)]
+    return [str(c) for c in result]
+
+
+# --------------------------------------------------------------------------------------------
+# tagging
+
+
+def _flat(value: Any) -> str:
+    if isinstance(value, list):
+        return ";".join(sorted({str(v) for v in value}))
+    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+
+
+def _haversine_m(lat1: np.ndarray, lon1: np.ndarray, lat2: float, lon2: float) -> np.ndarray:
+    p1, p2 = np.radians(lat1), math.radians(lat2)
+    dl = np.radians(lon2 - lon1)
+    a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * math.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+
+
+def _crossing_points(corridor: CorridorLike) -> dict[str, tuple[float, float]]:
+    from evcorridor.crossings import get_crossing
+
+    return {cid: (get_crossing(cid).lat, get_crossing(cid).lon) for cid in corridor.crossings}
+
+
+def tag_graph(
+    G: nx.MultiDiGraph, crossings: Mapping[str, tuple[float, float]]
+) -> nx.MultiDiGraph:
+    """Add the corridor-graph contract attributes to an osmnx graph (in place; returned)."""
+    nodes = list(G.nodes)
+    xs = np.array([float(G.nodes[n]["x"]) for n in nodes])
+    ys = np.array([float(G.nodes[n]["y"]) for n in nodes])
+    shifts = border_shifts(crossings.values())
+    for n, country in zip(nodes, countries_of(xs, ys, shifts), strict=True):
+        d = G.nodes[n]
+        is_exit = _flat(d.get("highway")) == "motorway_junction" and bool(_flat(d.get("ref")))
+        d["country"] = country
+        d["label"] = _flat(d.get("ref")) if is_exit else ""
+        d["interchange"] = is_exit
+        d["crossing"] = ""
+    for cid, (lat, lon) in sorted(crossings.items()):
+        if nodes:
+            nearest = nodes[int(np.argmin(_haversine_m(ys, xs, lat, lon)))]
+            G.nodes[nearest]["crossing"] = cid
+    edges = list(G.edges(keys=True, data=True))
+    mx, my = np.empty(len(edges)), np.empty(len(edges))
+    for i, (u, v, _k, d) in enumerate(edges):
+        geom = d.get("geometry")
+        if geom is not None:
+            mid = geom.interpolate(0.5, normalized=True)
+            mx[i], my[i] = mid.x, mid.y
+        else:
+            mx[i] = (G.nodes[u]["x"] + G.nodes[v]["x"]) / 2
+            my[i] = (G.nodes[u]["y"] + G.nodes[v]["y"]) / 2
+    for (_u, _v, _k, d), country in zip(edges, countries_of(mx, my, shifts), strict=True):
+        d["country"] = country
+        d["highway"] = _flat(d.get("highway"))
+        d["ref"] = _flat(d.get("ref"))
+        if "name" in d:
+            d["name"] = _flat(d["name"])
+        d["length"] = float(d["length"])
+        d["synthetic"] = False
+    return G
+
+
+# --------------------------------------------------------------------------------------------
+# cache
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if value in ("True", "true", "1"):
+        return True
+    if value in ("False", "false", "0"):
+        return False
+    raise ValueError(f"not a boolean: {value!r}")
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_cache(path: Path) -> nx.MultiDiGraph | None:
+    """The cached graph, or None when absent, truncated, corrupt or of another format."""
+    sidecar = path.with_name(path.name + ".sha256")
+    try:
+        data = path.read_bytes()
+        expected = sidecar.read_text(encoding="utf-8").split()[0]
+    except (OSError, IndexError):
+        return None
+    if _sha256(data) != expected:
+        return None
+    try:
+        G = ox.load_graphml(
+            graphml_str=data.decode("utf-8"),
+            node_dtypes={"interchange": _bool},
+            edge_dtypes={"synthetic": _bool},
+        )
+    except Exception:  # any parse failure means: rebuild, never load
+        return None
+    if G.graph.get("source") != "osm" or str(G.graph.get("cache_format")) != str(CACHE_FORMAT):
+        return None
+    return G
+
+
+def write_cache(G: nx.MultiDiGraph, path: Path) -> None:
+    """GraphML + `.sha256` sidecar, each written atomically."""
+    ensure_dir(path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp_path = Path(tmp)
+    try:
+        import os
+
+        os.close(fd)
+        ox.save_graphml(G, tmp_path)
+        data = tmp_path.read_bytes()
+    finally:
+        with contextlib.suppress(OSError):
+            tmp_path.unlink()
+    write_bytes(path, data)
+    write_text(path.with_name(path.name + ".sha256"), f"{_sha256(data)}  {path.name}\n")
+
+
+# --------------------------------------------------------------------------------------------
+# the pull
+
+
+def pull_osm_network(
+    corridor: CorridorLike,
+    *,
+    highway_filter: str | None = None,
+    progress: Progress | None = None,
+    crossing_points: Mapping[str, tuple[float, float]] | None = None,
+    refresh: bool = False,
+) -> nx.MultiDiGraph:
+    """The corridor graph from OpenStreetMap (cached; see the module docstring).
+
+    `crossing_points` ({crossing id: (lat, lon)}) defaults to the crossing registry. `refresh`
+    ignores a valid cache file and pulls again. Raises `NetworkError` (one line) when Overpass is
+    unreachable or answers with an error, or in offline mode without a cache.
+    """
+
+    def step(message: str, fraction: float) -> None:
+        if progress is not None:
+            progress(message, fraction)
+
+    s = get_settings()
+    way_filter = highway_way_filter(highway_filter)
+    path = cache_path(corridor, highway_filter=highway_filter)
+    step("checking the cache", 0.0)
+    if not refresh:
+        cached = read_cache(path)
+        if cached is not None:
+            step("loaded from cache", 1.0)
+            return cached
+    if s.offline:
+        state = "is corrupt" if path.exists() else "does not exist"
+        raise NetworkError(
+            f"offline mode: no usable cached OpenStreetMap pull for corridor {corridor.id} "
+            f"({path} {state}); use --source embedded, or pull once online to fill the cache"
+        )
+    points = dict(crossing_points) if crossing_points is not None else _crossing_points(corridor)
+    polygon = corridor_polygon(corridor)
+    log = _PullLog()
+    configure_osmnx(log)
+    step(f"querying Overpass at {s.overpass_url}", 0.1)
+    what = f"OpenStreetMap pull for corridor {corridor.id} failed"
+
+    def download() -> nx.MultiDiGraph:
+        return ox.graph_from_polygon(
+            polygon, network_type="all", custom_filter=way_filter, simplify=False,
+            retain_all=False, truncate_by_edge=False,
+        )
+
+    try:
+        G = _with_osmnx(download, what)
+    except ValueError as exc:  # osmnx: nothing inside the polygon after truncation
+        raise NetworkError(f"{what}: {str(exc).splitlines()[0]}; {_HINT}") from None
+    step("simplifying the graph", 0.6)
+    # keep exit nodes (they carry `ref`) and the nodes where a road's ref changes
+    G = ox.simplify_graph(G, node_attrs_include=["ref"], edge_attrs_differ=["ref"])
+    step("tagging countries, exits and crossings", 0.8)
+    tag_graph(G, points)
+    osm_date = _osm_date(log.timestamps)
+    G.graph.pop("created_date", None)
+    G.graph.update({
+        "crs": "EPSG:4326",
+        "corridor": corridor.id,
+        "source": "osm",
+        "data_date": (osm_date or dt.datetime.now(dt.UTC).date()).isoformat(),
+        "data_date_kind": "osm_base" if osm_date else "pull_date",
+        "highway_filter": way_filter,
+        "cache_format": CACHE_FORMAT,
+        "provenance": (
+            f"OpenStreetMap via Overpass {s.overpass_url.rstrip('/')} (osmnx "
+            f"{ox.__version__}); filter {way_filter}; buffer {corridor.buffer_km:g} km around "
+            f"the corridor places; © OpenStreetMap contributors, ODbL 1.0"
+        ),
+    })
+    step("writing the cache", 0.95)
+    write_cache(G, path)
+    step("done", 1.0)
+    return G
