@@ -120,7 +120,9 @@ def combine(group: Sequence[Station]) -> Station:
         "connectors": conns, "dc_fast_ports": first("dc_fast_ports"),
         "open_date": min((m.open_date for m in members if m.open_date), default=None),
         "last_confirmed": first("last_confirmed"), "data_date": first("data_date"),
-        "source_file": " ".join(sorted({m.source_file for m in members if m.source_file})) or None,
+        # the freshest record's file first (it supplied most fields), then the others
+        "source_file": " ".join(dict.fromkeys(
+            f for m in members if m.source_file for f in m.source_file.split())) or None,
     })
 
 

@@ -1,0 +1,392 @@
+"""Build step for stations: `data/stations/<corridor>.csv` and `data/ocm-reference.json`.
+
+Called by `scripts/build_data.py` (`make data`) as `build(shared, data, log)`; it can also run on
+its own: `python -m evcorridor.build.station_data [SHARED] [DATA]`.
+
+For every shipped corridor (configs/corridors/*.yaml) with a network graph in data/networks/, the
+snapshot holds the existing public DC fast stations (status open or temporarily unavailable) from
+the raw exports in ../shared/data/stations/ that lie within the corridor's `buffer_km` of a node
+of its graph (great-circle distance), de-duplicated across sources, with the source, the source
+files and the data date on every row. Older records for a state/province that a newer complete
+AFDC export covers are dropped when that export no longer lists them (superseded). The block
+between `<!-- stations:begin -->` and `<!-- stations:end -->` in data/README.md is rewritten with
+per corridor and side counts, sources, data dates and gaps.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import sys
+import tempfile
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from evcorridor.atomic import write_text
+from evcorridor.errors import EvCorridorError, InputError
+from evcorridor.stations.common import EARTH_RADIUS_M
+from evcorridor.stations.merge import dedupe
+from evcorridor.stations.model import Station
+from evcorridor.stations.normalized import stations_csv
+from evcorridor.stations.readers import ReaderOptions, read_stations
+from evcorridor.stations.readers.ocm import REFERENCE_FILE, compact_reference
+
+Log = Callable[[str], None]
+BEGIN, END = "<!-- stations:begin -->", "<!-- stations:end -->"
+
+
+@dataclass(frozen=True)
+class Source:
+    path: str  # relative to ../shared/data
+    fmt: str
+    label: str  # as shown in data/README.md
+    options: dict[str, Any] = field(default_factory=dict)
+    #: "file": the export date in the file name; "newest": the newest date in the file
+    #: (for exports that carry no date of their own, e.g. the GeoJSON maps)
+    date_from: str = "file"
+    dc_only: bool = False  # every row is a DC fast station (DC maps, Superchargers)
+    complete_for: tuple[tuple[str, str], ...] = ()  # (country, state) the export fully lists
+    caveat: str = ""
+
+
+SOURCES: tuple[Source, ...] = (
+    Source("stations/afdc-WA-2025-02-09.csv", "afdc", "AFDC Washington export",
+           complete_for=(("USA", "WA"),)),
+    Source("stations/afdc-NY-2025-04-21.csv", "afdc", "AFDC New York export",
+           complete_for=(("USA", "NY"),)),
+    Source("stations/afdc-api-BC-2023-12-30.csv", "afdc-api", "AFDC/NRCan British Columbia API",
+           complete_for=(("CAN", "BC"),)),
+    Source("stations/canada-dcfc-2022/stations_map_CA_J1772COMBO.geojson", "geojson",
+           "AFDC Canada CCS map (ev-map)", {"id_prefix": "afdc", "connector": "CCS1",
+                                            "country": "CAN"},
+           date_from="newest", dc_only=True, caveat="no port counts or power"),
+    Source("stations/canada-dcfc-2022/stations_map_CA_CHADEMO.geojson", "geojson",
+           "AFDC Canada CHAdeMO map (ev-map)", {"id_prefix": "afdc", "connector": "CHAdeMO",
+                                                "country": "CAN"},
+           date_from="newest", dc_only=True, caveat="no port counts or power"),
+    Source("stations/canada-dcfc-2022/stations_map_CA_TESLA.geojson", "geojson",
+           "AFDC Canada Tesla map (ev-map)", {"id_prefix": "afdc", "connector": "NACS",
+                                              "country": "CAN"},
+           date_from="newest", dc_only=True, caveat="no port counts or power"),
+    Source("stations/canada-dcfc-2022/stations_map_US_TESLA.geojson", "geojson",
+           "AFDC US Tesla map (ev-map)", {"id_prefix": "afdc", "connector": "NACS",
+                                          "country": "USA"},
+           date_from="newest", dc_only=True, caveat="no port counts or power"),
+    Source("stations/us-ccs-dcfc-2022-11.geojson", "geojson", "AFDC US CCS map (ev-map)",
+           {"id_prefix": "afdc", "connector": "CCS1", "country": "USA"},
+           date_from="newest", dc_only=True, caveat="no port counts or power"),
+    Source("stations/tesla-superchargers-NA-2023-06.csv", "supercharge",
+           "Tesla Superchargers (supercharge.info)", date_from="newest", dc_only=True),
+)
+
+
+def _newest(stations: list[Station]) -> date | None:
+    ds = [d for s in stations for d in (s.open_date, s.last_confirmed) if d]
+    return max(ds) if ds else None
+
+
+def load_sources(shared: Path, log: Log) -> tuple[list[Station], dict[str, Source], list[str]]:
+    """All selected stations from the raw exports; returns (stations, file -> source, notes)."""
+    selected: list[Station] = []
+    by_file: dict[str, Source] = {}
+    notes: list[str] = []
+    for src in SOURCES:
+        path = shared / src.path
+        if not path.exists():
+            notes.append(f"{src.path}: missing from {shared}; skipped")
+            log(f"stations: {notes[-1]}")
+            continue
+        stations, report = read_stations(path, src.fmt, ReaderOptions(**src.options))
+        if src.date_from == "newest":
+            newest = _newest(stations)
+            stations = [s.model_copy(update={"data_date": newest}) for s in stations]
+        by_file[path.name] = src
+        why: Counter[str] = Counter()
+        keep: list[Station] = []
+        for s in stations:
+            if s.access != "public":
+                why["restricted access"] += 1
+            elif s.status == "planned":
+                why["planned, not built"] += 1
+            elif not src.dc_only and not (s.dc_fast_ports or 0) > 0:
+                why["no DC fast port"] += 1
+            else:
+                keep.append(s)
+        selected.extend(keep)
+        skipped = ", ".join(f"{n} {w}" for w, n in sorted(why.items()))
+        log(f"stations: {src.path}: read {report.rows_read}, kept {report.rows_kept}, "
+            f"rejected {report.rows_rejected}; selected {len(keep)} public DC fast"
+            f"{f' (left out: {skipped})' if skipped else ''}")
+        for msg in report.messages()[:3]:
+            if "not electric" not in msg:
+                log(f"stations:   {msg}")
+    return selected, by_file, notes
+
+
+def supersede(stations: list[Station], by_file: dict[str, Source]
+              ) -> tuple[list[Station], list[str]]:
+    """Drop older AFDC-derived records a newer complete export of their state no longer lists."""
+    complete: dict[tuple[str, str], tuple[date, set[str]]] = {}
+    for fname, src in by_file.items():
+        for key in src.complete_for:
+            ids = {s.id for s in stations if s.source_file == fname}
+            dd = next((s.data_date for s in stations if s.source_file == fname and s.data_date),
+                      None)
+            if dd:
+                complete[key] = (dd, ids)
+    out, dropped = [], []
+    for s in stations:
+        key = (s.country, (s.state or "").upper())
+        if key in complete and s.id.startswith("afdc:") and s.data_date:
+            dd, ids = complete[key]
+            if s.data_date < dd and s.id not in ids:
+                dropped.append(f"{s.id} ({s.source_file}, {s.data_date}): not in the newer "
+                               f"complete export of {key[1]} ({dd})")
+                continue
+        out.append(s)
+    return out, dropped
+
+
+def _haversine_min(lat: np.ndarray, lon: np.ndarray, nlat: np.ndarray, nlon: np.ndarray
+                   ) -> np.ndarray:
+    """For each point, the great-circle distance (m) to the nearest of the nodes."""
+    out = np.empty(len(lat))
+    p2 = np.radians(nlat)
+    c2 = np.cos(p2)
+    for i in range(len(lat)):
+        p1 = math.radians(lat[i])
+        dl = np.radians(nlon - lon[i])
+        a = np.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * c2 * np.sin(dl / 2) ** 2
+        out[i] = float(np.min(2 * EARTH_RADIUS_M * np.arcsin(np.minimum(1.0, np.sqrt(a)))))
+    return out
+
+
+def graph_file(data: Path, corridor_id: str) -> Path | None:
+    for name in (f"{corridor_id}.graphml", f"{corridor_id}.graphml.gz"):
+        p = data / "networks" / name
+        if p.is_file():
+            return p
+    return None
+
+
+def graph_nodes(path: Path) -> tuple[np.ndarray, np.ndarray]:
+    """Node latitudes and longitudes of a corridor graph file."""
+    import osmnx as ox
+
+    if path.suffix == ".gz":
+        with tempfile.TemporaryDirectory() as tmp:
+            plain = Path(tmp) / path.stem
+            plain.write_bytes(gzip.decompress(path.read_bytes()))
+            G = ox.load_graphml(plain)
+    else:
+        G = ox.load_graphml(path)
+    ys = np.array([float(d["y"]) for _, d in sorted(G.nodes(data=True))])
+    xs = np.array([float(d["x"]) for _, d in sorted(G.nodes(data=True))])
+    return ys, xs
+
+
+def _country_check(stations: list[Station], shared: Path) -> dict[str, str]:
+    """station id -> disagreement text, from the Natural Earth country polygons."""
+    path = shared / "boundaries" / "naturalearth-10m-admin0-USA-CAN-MEX.geojson"
+    if not path.is_file():
+        return {}
+    from shapely.geometry import Point, shape
+    from shapely.prepared import prep
+
+    polys = {}
+    for ft in json.loads(path.read_text(encoding="utf-8"))["features"]:
+        polys[ft["properties"]["ISO_A3"]] = prep(shape(ft["geometry"]))
+    out = {}
+    for s in stations:
+        pt = Point(s.lon, s.lat)
+        own = polys.get(s.country)
+        if own is not None and own.contains(pt):
+            continue
+        inside = [c for c, p in sorted(polys.items()) if p.contains(pt)]
+        if inside:  # points just offshore (coastal sites, simplified coastline) are not flagged
+            out[s.id] = f"{s.id} {s.name!r}: source says {s.country}, boundary says {inside[0]}"
+    return out
+
+
+def _side_text(rows: list[Station], by_file: dict[str, Source]) -> tuple[str, str]:
+    counts: Counter[str] = Counter()
+    dates: dict[str, date | None] = {}
+    for s in rows:
+        primary = (s.source_file or "").split()[0] if s.source_file else "?"
+        src = by_file.get(primary)
+        label = src.label if src else primary
+        counts[label] += 1
+        dates[label] = s.data_date
+    parts = [f"{n} {label} ({dates[label]})" for label, n in sorted(counts.items(),
+                                                                     key=lambda x: (-x[1], x[0]))]
+    ds = [s.data_date for s in rows if s.data_date]
+    age = f"{min(ds)} … {max(ds)}" if ds else "–"
+    return "; ".join(parts), age
+
+
+def readme_block(summary: list[dict[str, Any]], by_file: dict[str, Source], notes: list[str]
+                 ) -> str:
+    lines = [
+        BEGIN,
+        "## Existing charging stations (`data/stations/<corridor>.csv`)",
+        "",
+        "Derived by `make data` (evcorridor/build/station_data.py) from the raw exports in "
+        "`../shared/data/stations/`: public DC fast stations that are open (or temporarily "
+        "unavailable) within the corridor's `buffer_km` of a node of its network graph, "
+        "de-duplicated across sources (same site within 150 m with the same operator or similar "
+        "names; every source id kept in `source_ids`). Each row carries its `source`, "
+        "`source_file` (freshest first) and `data_date` (the export date; for the map exports "
+        "without one, the newest date in the file). Rows are sorted by id; floats have 6 decimals.",
+        "",
+        "| corridor | side | stations | from (data date) | data dates |",
+        "|---|---|---:|---|---|",
+    ]
+    for item in summary:
+        if item.get("missing"):
+            continue
+        for side in item["sides"]:
+            rows = item["rows"].get(side, [])
+            if not rows:
+                lines.append(f"| {item['id']} | {side} | 0 | **no station data: plans on this "
+                             f"side are greenfield** | – |")
+                continue
+            text, age = _side_text(rows, by_file)
+            lines.append(f"| {item['id']} | {side} | {len(rows)} | {text} | {age} |")
+    missing = [i["id"] for i in summary if i.get("missing")]
+    lines += [""]
+    if missing:
+        lines.append(f"No network graph yet (no snapshot built): {', '.join(missing)}.")
+        lines.append("")
+    lines += [
+        "Sources (licences): AFDC / NRCan station data — attribute \"U.S. DOE Alternative Fuels "
+        "Data Center\"; AFDC maps from GitHub canadianveggie/ev-map (MIT repo); Tesla "
+        "Supercharger list from GitHub kspswati/tesla-supercharger-analysis (MIT repo, "
+        "supercharge.info columns); Open Charge Map reference tables (CC BY 4.0) in "
+        "`data/ocm-reference.json`.",
+        "",
+        "Known limits of the station data:",
+        "- Mexico: the only DC fast data is the Tesla Supercharger list (mid-2023); CFE and "
+        "dealer CCS/CHAdeMO sites are missing, so Mexican sides are partial at best.",
+        "- USA outside WA and NY: CCS stations come from the Nov 2022 AFDC map "
+        "(`us-ccs-dcfc-2022-11.geojson`) with no port counts or power; Tesla sites from the "
+        "2024 map and the 2023 Supercharger list.",
+        "- Canada outside BC: CCS/CHAdeMO from the 2022 AFDC maps (no ports or power); BC from "
+        "the Dec 2023 AFDC/NRCan API export.",
+        "- AFDC exports give DC fast port totals but never the power per port.",
+        "",
+        "Assumptions where a source is silent (evcorridor/stations/sitespec.py; a station "
+        "records `power_known: False` in `describe_site`): unknown DC power = 50 kW per port "
+        "(the low end of AFDC's DC fast class, so it can only understate a site); unknown DC "
+        "port count = 1; a Tesla site reported at 150 kW (V2 cabinets shared by two stalls) "
+        "guarantees 75 kW per stall. Snapping uses straight-line distance × 1.3 (a commonly used "
+        "urban/regional circuity factor; an assumption, not measured here) where the graph has "
+        "no local roads.",
+    ]
+    for item in summary:
+        if item.get("country_notes"):
+            lines.append("")
+            lines.append(f"Country disagreements in {item['id']} (source country kept): "
+                         + "; ".join(item["country_notes"]))
+    if notes:
+        lines.append("")
+        lines += [f"- {n}" for n in notes]
+    lines.append(END)
+    return "\n".join(lines) + "\n"
+
+
+def update_readme(readme: Path, block: str) -> None:
+    text = readme.read_text(encoding="utf-8") if readme.is_file() else ""
+    if BEGIN in text and END in text:
+        head, rest = text.split(BEGIN, 1)
+        _, tail = rest.split(END, 1)
+        new = head + block.rstrip("\n") + tail
+    else:
+        new = (text.rstrip("\n") + "\n\n" if text.strip() else "") + block
+    write_text(readme, new)
+
+
+def build_ocm_reference(shared: Path, data: Path, log: Log) -> None:
+    src = shared / "stations" / "ocm-reference-2021-11.json"
+    if not src.is_file():
+        raise InputError(f"{src}: Open Charge Map reference data not found")
+    compact = compact_reference(json.loads(src.read_text(encoding="utf-8")))
+    compact["_provenance"] = ("Open Charge Map reference data, GitHub openchargemap/ocm-data "
+                              "@b98a481 (2021-11-05), CC BY 4.0; ID/Title columns only")
+    write_text(data / REFERENCE_FILE, json.dumps(compact, indent=1, sort_keys=True,
+                                                 ensure_ascii=False) + "\n")
+    log(f"stations: wrote {data / REFERENCE_FILE}")
+
+
+def build(shared: Path, data: Path, log: Log) -> None:
+    """Derive data/ocm-reference.json and data/stations/<corridor>.csv (see module docstring)."""
+    from evcorridor.corridors import corridors_dir, load_corridor_file
+
+    # crossings are checked by the corridor build; stations only need ids, sides and buffers
+    corridors = [load_corridor_file(p, check_crossings=False)
+                 for p in sorted(corridors_dir().glob("*.yaml"))]
+    build_ocm_reference(shared, data, log)
+    selected, by_file, notes = load_sources(shared, log)
+    merged, mreport = dedupe(selected)
+    log(f"stations: {len(selected)} selected records -> {len(merged)} stations after merging "
+        f"{len(mreport.merged)} groups")
+    current, dropped = supersede(merged, by_file)
+    log(f"stations: {len(dropped)} superseded records dropped")
+    lat = np.array([s.lat for s in current])
+    lon = np.array([s.lon for s in current])
+    summary: list[dict[str, Any]] = []
+    for corridor in sorted(corridors, key=lambda c: c.id):
+        sides = ["USA", corridor.other_country]
+        gpath = graph_file(data, corridor.id)
+        if gpath is None:
+            log(f"stations: {corridor.id}: no graph in {data / 'networks'}; snapshot not built")
+            summary.append({"id": corridor.id, "sides": sides, "rows": {}, "missing": True})
+            continue
+        nlat, nlon = graph_nodes(gpath)
+        # cheap box filter before exact distances
+        pad = corridor.buffer_km / 111.0 + 0.01
+        box = ((lat >= nlat.min() - pad) & (lat <= nlat.max() + pad)
+               & (lon >= nlon.min() - pad / max(math.cos(math.radians(float(nlat.max()))), 0.1))
+               & (lon <= nlon.max() + pad / max(math.cos(math.radians(float(nlat.max()))), 0.1)))
+        idx = np.nonzero(box)[0]
+        dist = _haversine_min(lat[idx], lon[idx], nlat, nlon) if len(idx) else np.array([])
+        near = [current[int(i)] for i, d in zip(idx, dist, strict=True)
+                if d <= corridor.buffer_km * 1000.0 and current[int(i)].country in sides]
+        out_path = data / "stations" / f"{corridor.id}.csv"
+        write_text(out_path, stations_csv(near))
+        rows: dict[str, list[Station]] = defaultdict(list)
+        for s in near:
+            rows[s.country].append(s)
+        cnotes = sorted(_country_check(near, shared).values())
+        for n in cnotes:
+            log(f"stations: {corridor.id}: country disagreement: {n}")
+        summary.append({"id": corridor.id, "sides": sides, "rows": rows,
+                        "country_notes": cnotes})
+        log(f"stations: {corridor.id}: {len(near)} stations "
+            + ", ".join(f"{c} {len(rows.get(c, []))}" for c in sides) + f" -> {out_path}")
+    update_readme(data / "README.md", readme_block(summary, by_file, notes))
+
+
+def main(argv: list[str] | None = None) -> int:
+    from evcorridor.settings import get_settings
+
+    args = sys.argv[1:] if argv is None else argv
+    settings = get_settings()
+    shared = Path(args[0]) if args else settings.shared_data_dir
+    data = Path(args[1]) if len(args) > 1 else settings.data_dir
+    try:
+        build(shared, data, lambda m: print(m, file=sys.stderr))
+    except EvCorridorError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
