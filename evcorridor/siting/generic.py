@@ -1,0 +1,446 @@
+"""Generic input for coverage planning: the user's own network and O-D flows.
+
+Network (`--network`), one of:
+- a GraphML file (`.graphml`/`.xml`; e.g. saved by osmnx or networkx). Node ids must be integers
+  (osmnx graphs are); nodes may carry `x`/`y` (WGS84 lon/lat), `country`, `label`. Every edge
+  needs a `length` (or `length_m`) in metres. An undirected graph gets both directions.
+- a pair of CSV files: `nodes.csv` + `edges.csv`, given as
+    * a directory holding `nodes.csv` and `edges.csv`,
+    * `--network NODES.csv,EDGES.csv` (comma-separated pair), or
+    * `--network NAME-nodes.csv`, whose sibling `NAME-edges.csv` (the last "nodes" in the file name
+      replaced by "edges") is read with it.
+  nodes.csv columns `id,x,y[,country][,label]`: `id` an integer, `x`/`y` WGS84 longitude/latitude
+  in degrees (they only place sites on maps: siting uses `length_m` alone), `country` ISO alpha-3.
+  edges.csv columns `u,v,length_m[,oneway]`: `length_m` >= 0 metres; `oneway` true/false/yes/no/1/0
+  (default false: a road usable both ways gets both directions). Extra columns are ignored.
+Flows (`--flows`): CSV `origin,destination,flow` (node ids; flow >= 0, annual trips or any unit).
+
+Errors name the file and row (`file:row N: field: what`; row 1 is the header, so a spreadsheet's
+row numbers match) and are raised for every bad row: `InputProblems.problems` lists them all, the
+message shows the first and how many more. Nothing is dropped silently.
+
+`plan_generic` runs the coverage model (evcorridor.siting.frlm) and returns a `Plan` with
+`sites` (the chosen new sites), `coverage` (every flow, its path and whether it is covered) and
+`routes == []`: a generic network has no corridor routes, the per-flow paths are in `coverage`.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import math
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import networkx as nx
+
+from evcorridor.errors import InputError, UsageError, closest
+from evcorridor.plan_model import (
+    CoverageResult,
+    ExistingSummary,
+    InputRef,
+    Plan,
+    Site,
+    SolverResult,
+)
+from evcorridor.siting.frlm import Flow, node_key, solve_coverage
+
+NODE_COLUMNS = ("id", "x", "y")
+EDGE_COLUMNS = ("u", "v", "length_m")
+FLOW_COLUMNS = ("origin", "destination", "flow")
+_TRUE = {"true", "yes", "1", "y", "t"}
+_FALSE = {"false", "no", "0", "n", "f", ""}
+MAX_LISTED = 20
+
+
+class InputProblems(InputError):
+    """Several bad rows: the message names the first, `problems` has them all."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = list(problems)
+        more = len(self.problems) - 1
+        msg = self.problems[0] + (f" (and {more} more problem{'s' if more > 1 else ''})"
+                                  if more else "")
+        super().__init__(msg)
+
+
+# ---------------------------------------------------------------------------------------------
+# helpers
+# ---------------------------------------------------------------------------------------------
+
+def _read_rows(path: Path, required: Sequence[str]
+               ) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
+    """(row number, row) pairs of a CSV with the `required` columns; a missing column is fatal."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: file not found") from exc
+    except IsADirectoryError as exc:
+        raise InputError(f"{path}: is a folder, expected a CSV file") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read: {exc}") from exc
+    reader = csv.reader(text.splitlines())
+    try:
+        header = next(reader)
+    except StopIteration as exc:
+        raise InputError(f"{path}: empty file (expected a header: {','.join(required)})") from exc
+    header = [h.strip().lower() for h in header]
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise InputError(f"{path}:row 1: missing column{'s' if len(missing) > 1 else ''} "
+                         f"{', '.join(missing)} (header has: {', '.join(h for h in header if h)})")
+    rows: list[tuple[int, dict[str, str]]] = []
+    problems: list[str] = []
+    for values in reader:
+        line = reader.line_num
+        if not any(v.strip() for v in values):
+            continue  # blank line
+        if len(values) != len(header):
+            problems.append(f"{path}:row {line}: {len(values)} values, header has {len(header)}")
+            continue
+        rows.append((line, {h: v.strip() for h, v in zip(header, values, strict=True)}))
+    if not rows and not problems:
+        raise InputError(f"{path}: no data rows after the header")
+    return rows, problems
+
+
+def _number(raw: str) -> float | None:
+    try:
+        value = float(raw)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _int_id(raw: str) -> int | None:
+    return int(raw) if re.fullmatch(r"[+-]?\d+", raw) else None
+
+
+def _unknown_node(raw: str, known: Iterable[object]) -> str:
+    near = closest(raw, [str(n) for n in known])
+    hint = f"; did you mean {' or '.join(near)}?" if near else ""
+    return f"unknown node id {raw!r}{hint}"
+
+
+def sha256_of(*paths: Path) -> str:
+    h = hashlib.sha256()
+    for p in paths:
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+# network
+# ---------------------------------------------------------------------------------------------
+
+def network_files(spec: str | Path) -> tuple[Path, ...]:
+    """The file(s) a `--network` value names: (graphml,) or (nodes.csv, edges.csv)."""
+    text = str(spec)
+    if "," in text:
+        parts = [Path(p.strip()) for p in text.split(",")]
+        if len(parts) != 2 or not all(str(p) for p in parts):
+            raise UsageError(f"--network {text!r}: give NODES.csv,EDGES.csv (two files)")
+        return parts[0], parts[1]
+    path = Path(text)
+    if path.is_dir():
+        return path / "nodes.csv", path / "edges.csv"
+    if path.suffix.lower() in (".graphml", ".xml"):
+        return (path,)
+    if path.suffix.lower() == ".csv":
+        name = path.name
+        at = name.lower().rfind("nodes")
+        if at < 0:
+            raise UsageError(f"--network {text}: a CSV network is named by its nodes file "
+                             "(…nodes….csv, read with its …edges….csv sibling), a folder holding "
+                             "nodes.csv and edges.csv, or NODES.csv,EDGES.csv")
+        return path, path.with_name(name[:at] + "edges" + name[at + 5:])
+    if not path.exists():
+        raise InputError(f"{path}: file not found")
+    raise UsageError(f"--network {text}: unknown network format (expected .graphml, a nodes/edges "
+                     "CSV pair, or a folder holding nodes.csv and edges.csv)")
+
+
+def network_name(spec: str | Path) -> str:
+    files = network_files(spec)
+    if Path(str(spec)).is_dir():
+        return Path(str(spec)).resolve().name
+    stem = files[0].stem
+    if len(files) == 2:
+        stem = re.sub(r"[-_. ]*nodes[-_. ]*", "-", stem, flags=re.IGNORECASE).strip("-") or \
+            files[0].resolve().parent.name
+    return stem
+
+
+def read_network(spec: str | Path) -> nx.MultiDiGraph:
+    """Load a generic network (GraphML or nodes/edges CSV; see the module doc)."""
+    files = network_files(spec)
+    graph = _read_graphml(files[0]) if len(files) == 1 else _read_csv_network(files[0], files[1])
+    graph.graph.update({"crs": "EPSG:4326", "corridor": network_name(spec), "source": "file",
+                        "data_date": None, "provenance": ", ".join(str(f) for f in files)})
+    return graph
+
+
+def _read_csv_network(nodes_path: Path, edges_path: Path) -> nx.MultiDiGraph:
+    rows, problems = _read_rows(nodes_path, NODE_COLUMNS)
+    graph = nx.MultiDiGraph()
+    first_row: dict[int, int] = {}
+    for line, row in rows:
+        where = f"{nodes_path}:row {line}"
+        bad: list[str] = []
+        node = _int_id(row["id"])
+        if node is None:
+            bad.append(f"{where}: id: {row['id']!r} is not an integer node id")
+        elif node in first_row:
+            bad.append(f"{where}: id: duplicate node id {node} (first at row {first_row[node]})")
+        x, y = _number(row["x"]), _number(row["y"])
+        if x is None or not -180 <= x <= 180:
+            bad.append(f"{where}: x: {row['x']!r} is not a longitude in [-180, 180] "
+                       "(x,y are WGS84 lon/lat degrees)")
+        if y is None or not -90 <= y <= 90:
+            bad.append(f"{where}: y: {row['y']!r} is not a latitude in [-90, 90] "
+                       "(x,y are WGS84 lon/lat degrees)")
+        country = row.get("country", "").upper()
+        if country and not re.fullmatch(r"[A-Z]{3}", country):
+            bad.append(f"{where}: country: {row['country']!r} is not an ISO 3166 alpha-3 code")
+        if bad:
+            problems.extend(bad)
+            continue
+        assert node is not None and x is not None and y is not None
+        first_row[node] = line
+        graph.add_node(node, x=x, y=y, country=country, label=row.get("label", ""),
+                       interchange=True, crossing="")
+    erows, eproblems = _read_rows(edges_path, EDGE_COLUMNS)
+    problems.extend(eproblems)
+    known = list(first_row)
+    for line, row in erows:
+        where = f"{edges_path}:row {line}"
+        bad = []
+        ends: list[int] = []
+        for col in ("u", "v"):
+            node = _int_id(row[col])
+            if node is None or node not in graph:
+                bad.append(f"{where}: {col}: {_unknown_node(row[col], known)}")
+            else:
+                ends.append(node)
+        length = _number(row["length_m"])
+        if length is None or length < 0:
+            bad.append(f"{where}: length_m: {row['length_m']!r} is not a non-negative number "
+                       "of metres")
+        oneway_raw = row.get("oneway", "").lower()
+        if oneway_raw not in _TRUE | _FALSE:
+            bad.append(f"{where}: oneway: {row['oneway']!r} is not true/false")
+        if len(ends) == 2 and ends[0] == ends[1]:
+            bad.append(f"{where}: u, v: an edge from node {ends[0]} to itself")
+        if bad:
+            problems.extend(bad)
+            continue
+        u, v = ends
+        assert length is not None
+        _add_road(graph, u, v, length, both=oneway_raw in _FALSE)
+    if problems:
+        raise InputProblems(problems)
+    return graph
+
+
+def _add_road(graph: nx.MultiDiGraph, u: int, v: int, length: float, *, both: bool) -> None:
+    cu, cv = graph.nodes[u].get("country", ""), graph.nodes[v].get("country", "")
+    attrs = {"length": length, "highway": "", "ref": "", "country": cu if cu == cv else "",
+             "synthetic": False}
+    graph.add_edge(u, v, **attrs)
+    if both:
+        graph.add_edge(v, u, **attrs)
+
+
+def _read_graphml(path: Path) -> nx.MultiDiGraph:
+    try:
+        raw = nx.read_graphml(path)
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: file not found") from exc
+    except ET.ParseError as exc:
+        line, col = exc.position
+        raise InputError(f"{path}:{line}:{col}: not valid GraphML XML: {exc}") from exc
+    except (nx.NetworkXError, OSError, ValueError, KeyError) as exc:
+        raise InputError(f"{path}: cannot read GraphML: {exc}") from exc
+    problems: list[str] = []
+    ids: dict[object, int] = {}
+    for n in raw.nodes:
+        node = n if isinstance(n, int) else _int_id(str(n))
+        if node is None:
+            problems.append(f"{path}: node {n!r}: node ids must be integers")
+        else:
+            ids[n] = node
+    graph = nx.MultiDiGraph()
+    for n, data in raw.nodes(data=True):
+        if n not in ids:
+            continue
+        x, y = _number(str(data.get("x", "nan"))), _number(str(data.get("y", "nan")))
+        if x is None or y is None or not (-180 <= x <= 180 and -90 <= y <= 90):
+            problems.append(f"{path}: node {n}: x/y must be WGS84 lon/lat degrees, got "
+                            f"x={data.get('x')!r} y={data.get('y')!r}")
+            continue
+        graph.add_node(ids[n], x=x, y=y, country=str(data.get("country", "") or ""),
+                       label=str(data.get("label", data.get("ref", "")) or ""), interchange=True,
+                       crossing=str(data.get("crossing", "") or ""))
+    directed = raw.is_directed()
+    for u, v, data in raw.edges(data=True):
+        if u not in ids or v not in ids or ids[u] not in graph or ids[v] not in graph:
+            continue  # the node is already reported
+        length = _number(str(data.get("length", data.get("length_m", "nan"))))
+        if length is None or length < 0:
+            problems.append(f"{path}: edge {u} -> {v}: length: "
+                            f"{data.get('length', data.get('length_m'))!r} is not a non-negative "
+                            "number of metres")
+            continue
+        if ids[u] == ids[v]:
+            continue  # a self-loop never helps a trip; kept out of the graph
+        _add_road(graph, ids[u], ids[v], length, both=not directed)
+    if problems:
+        raise InputProblems(problems)
+    if graph.number_of_nodes() == 0:
+        raise InputError(f"{path}: the network has no nodes")
+    return graph
+
+
+# ---------------------------------------------------------------------------------------------
+# flows
+# ---------------------------------------------------------------------------------------------
+
+def read_flows(path: str | Path, graph: nx.MultiDiGraph | None = None) -> list[Flow]:
+    """Read an O-D flow CSV (`origin,destination,flow`). With `graph`, node ids are checked."""
+    path = Path(path)
+    rows, problems = _read_rows(path, FLOW_COLUMNS)
+    known = sorted(graph.nodes, key=node_key) if graph is not None else []
+    seen: dict[tuple[int, int], int] = {}
+    flows: list[Flow] = []
+    for line, row in rows:
+        where = f"{path}:row {line}"
+        bad: list[str] = []
+        ends: list[int] = []
+        for col in ("origin", "destination"):
+            node = _int_id(row[col])
+            if node is None or (graph is not None and node not in graph):
+                bad.append(f"{where}: {col}: {_unknown_node(row[col], known)}" if graph is not None
+                           else f"{where}: {col}: {row[col]!r} is not an integer node id")
+            else:
+                ends.append(node)
+        try:
+            amount = Decimal(row["flow"])
+        except InvalidOperation:
+            amount = Decimal("NaN")
+        if not amount.is_finite():
+            bad.append(f"{where}: flow: {row['flow']!r} is not a number")
+        elif amount < 0:
+            bad.append(f"{where}: flow: {row['flow']} is negative")
+        if len(ends) == 2:
+            if ends[0] == ends[1]:
+                bad.append(f"{where}: origin and destination are the same node ({ends[0]})")
+            elif (ends[0], ends[1]) in seen:
+                bad.append(f"{where}: duplicate O-D pair {ends[0]} -> {ends[1]} "
+                           f"(first at row {seen[(ends[0], ends[1])]})")
+        if bad:
+            problems.extend(bad)
+            continue
+        seen[(ends[0], ends[1])] = line
+        flows.append(Flow(origin=ends[0], destination=ends[1], flow=float(amount),
+                          where=where, exact_flow=amount))
+    if problems:
+        raise InputProblems(problems)
+    return flows
+
+
+# ---------------------------------------------------------------------------------------------
+# plan
+# ---------------------------------------------------------------------------------------------
+
+def resolve_range(range_m: float | None, vehicle: str | None, scenario: str | None
+                  ) -> tuple[float, dict[str, str | float]]:
+    """The usable range: given directly, or from a vehicle profile under a scenario's climate."""
+    if range_m is not None:
+        if vehicle is not None:
+            raise UsageError("give either a range or a vehicle, not both")
+        return float(range_m), {}
+    if vehicle is None:
+        raise UsageError("coverage planning needs a vehicle (--vehicle ID) or a range")
+    from evcorridor.profiles import get_vehicle
+    from evcorridor.scenarios import get_scenario
+
+    veh = get_vehicle(vehicle)
+    scen = get_scenario(scenario or "default")
+    return float(veh.usable_range_m(scen.climate)), {"vehicle": vehicle, "scenario": scen.id,
+                                                     "climate": scen.climate}
+
+
+def coverage_plan(
+    *,
+    graph: nx.MultiDiGraph,
+    name: str,
+    chosen: Sequence[int],
+    coverage: CoverageResult,
+    solver: SolverResult,
+    inputs: Sequence[InputRef],
+    parameters: Mapping[str, str | int | float | bool | list[str] | None],
+    existing: Sequence[int] = (),
+    corridor_name: str | None = None,
+    border: str = "",
+    crossings: Sequence[str] = (),
+) -> Plan:
+    """A `Plan` for a coverage solve: new sites at the chosen nodes, coverage section, no routes."""
+    sites = []
+    for node in sorted(chosen, key=node_key):
+        data = graph.nodes[node]
+        label = str(data.get("label", "") or "")
+        sites.append(Site(
+            id=f"new:{node}", kind="new", name=label or f"node {node}", node=int(node),
+            lat=round(float(data.get("y", 0.0)), 6), lon=round(float(data.get("x", 0.0)), 6),
+            country=str(data.get("country", "") or ""), offset_m=0.0, ports=0, power_kw=0.0,
+            connectors=[]))
+    countries = sorted({str(c) for _, c in graph.nodes(data="country") if c})
+    solver = solver.model_copy(update={"wall_time_s": None})  # plans must be byte-identical
+    return Plan(
+        corridor=name, corridor_name=corridor_name or name, border=border, countries=countries,
+        crossings=list(crossings), inputs=list(inputs), parameters=dict(parameters),
+        solver=solver, feasible=solver.status in ("optimal", "feasible"), sites=sites, routes=[],
+        existing=ExistingSummary(qualified=len(existing), upgraded=0, unused=0),
+        coverage=coverage)
+
+
+def plan_generic(
+    network: str | Path,
+    flows_path: str | Path,
+    *,
+    budget: int,
+    trip: str = "round",
+    range_m: float | None = None,
+    vehicle: str | None = None,
+    scenario: str | None = None,
+    existing: Sequence[int] = (),
+    time_limit_s: float = 60.0,
+    seed: int = 0,
+) -> tuple[Plan, float]:
+    """Coverage plan for a generic network + O-D flows. Returns (plan, solver wall time s)."""
+    graph = read_network(network)
+    flows = read_flows(flows_path, graph)
+    rng, veh_params = resolve_range(range_m, vehicle, scenario)
+    for n in existing:
+        if n not in graph:
+            raise UsageError(f"existing site: {_unknown_node(str(n), sorted(graph.nodes))}")
+    chosen, coverage, solver = solve_coverage(
+        graph, flows, range_m=rng, budget=budget, trip=trip, existing=existing,
+        time_limit_s=time_limit_s, seed=seed)
+    name = network_name(network)
+    files = network_files(network)
+    inputs = [
+        InputRef(kind="network", id=name, path=",".join(str(f) for f in files),
+                 sha256=sha256_of(*files)),
+        InputRef(kind="flows", id=Path(flows_path).stem, path=str(flows_path),
+                 sha256=sha256_of(Path(flows_path))),
+    ]
+    params: dict[str, str | int | float | bool | list[str] | None] = {
+        "objective": "coverage", "budget": budget, "trip": trip, "range_m": round(rng, 1),
+        "existing_nodes": [str(n) for n in sorted(existing)], **veh_params}
+    plan = coverage_plan(graph=graph, name=name, chosen=chosen, coverage=coverage, solver=solver,
+                         inputs=inputs, parameters=params, existing=existing)
+    return plan, float(solver.wall_time_s or 0.0)
