@@ -22,3 +22,7 @@ def shared_data() -> Path:
 @pytest.fixture
 def fixtures() -> Path:
     return FIXTURES
+
+
+# the local Overpass server fixture (tests/overpass_server.py), shared by the OSM tests
+from overpass_server import overpass_server  # noqa: E402, F401

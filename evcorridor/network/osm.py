@@ -8,7 +8,9 @@ with the corridor graph contract (CONTRACTS.md "Corridor graph").
 
 The result is cached as `<cache_dir>/osm/<sha256 of the query>.graphml` with a `.sha256` sidecar;
 a cache file whose checksum or GraphML does not check out is rebuilt, never loaded. osmnx's own
-HTTP response cache lives in `<cache_dir>/osm/overpass/`.
+HTTP response cache is switched off (its folder is set to `<cache_dir>/osm/overpass/` so nothing is
+ever written to the working directory): the GraphML file is the cache, and every rebuild queries
+Overpass again, so the graph always records the `timestamp_osm_base` of the data it holds.
 
 This module (with the rest of `evcorridor.network`) is the only code that touches `osmnx.settings`.
 `fetch_osm_features` serves the OpenStreetMap station reader with the same settings and errors.
@@ -39,7 +41,6 @@ from osmnx._errors import InsufficientResponseError, ResponseStatusCodeError
 from pyproj import Transformer
 from shapely.geometry import LineString, MultiPolygon, Polygon, shape
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import transform
 
 from evcorridor.atomic import ensure_dir, write_bytes, write_text
 from evcorridor.errors import EvCorridorError, InputError, NetworkError
@@ -87,11 +88,20 @@ def corridor_polygon(corridor: CorridorLike) -> Polygon:
     lon0 = sum(c[0] for c in coords) / len(coords)
     lat0 = sum(c[1] for c in coords) / len(coords)
     aeqd = f"+proj=aeqd +lat_0={lat0:.6f} +lon_0={lon0:.6f} +datum=WGS84 +units=m +no_defs"
-    fwd = Transformer.from_crs("EPSG:4326", aeqd, always_xy=True).transform
-    back = Transformer.from_crs(aeqd, "EPSG:4326", always_xy=True).transform
+    fwd = Transformer.from_crs("EPSG:4326", aeqd, always_xy=True)
+    back = Transformer.from_crs(aeqd, "EPSG:4326", always_xy=True)
+
+    def project(t: Transformer) -> Callable[[np.ndarray], np.ndarray]:
+        def f(xy: np.ndarray) -> np.ndarray:
+            x, y = t.transform(xy[:, 0], xy[:, 1])
+            return np.column_stack([x, y])
+
+        return f
+
     line: BaseGeometry = LineString(coords) if len(coords) > 1 else shapely.Point(coords[0])
-    buffered = transform(fwd, line).buffer(float(corridor.buffer_km) * 1000.0, quad_segs=8)
-    poly = transform(back, buffered)
+    metric = shapely.transform(line, project(fwd))
+    buffered = metric.buffer(float(corridor.buffer_km) * 1000.0, quad_segs=8)
+    poly = shapely.transform(buffered, project(back))
     if not isinstance(poly, Polygon):  # pragma: no cover - a buffer of a line is one polygon
         raise EvCorridorError(f"corridor {corridor.id}: buffer is not a single polygon")
     return shapely.set_precision(poly, 1e-6)
@@ -171,7 +181,7 @@ def configure_osmnx(log: _PullLog | None = None) -> None:
     s = get_settings()
     ox.settings.overpass_url = s.overpass_url.rstrip("/")
     ox.settings.requests_timeout = math.ceil(s.timeout_s)  # Overpass wants whole seconds
-    ox.settings.use_cache = True
+    ox.settings.use_cache = False  # the GraphML file is our cache (see the module docstring)
     ox.settings.cache_folder = str(Path(s.cache_dir) / "osm" / "overpass")
     # a local test server has no slot management; the public servers do (be polite there)
     ox.settings.overpass_rate_limit = not _is_loopback(s.overpass_url)
@@ -201,50 +211,27 @@ def _network_error(exc: BaseException, what: str) -> NetworkError:
     return NetworkError(f"{what}: {why}; {_HINT}")
 
 
-def _purge_corrupt_http_cache() -> int:
-    """Delete osmnx HTTP cache files that are not valid JSON (a truncated earlier write)."""
-    folder = Path(ox.settings.cache_folder)
-    removed = 0
-    for p in sorted(folder.glob("*.json")) if folder.is_dir() else []:
-        try:
-            json.loads(p.read_text(encoding="utf-8"))
-        except (ValueError, OSError):
-            with contextlib.suppress(OSError):
-                p.unlink()
-                removed += 1
-    return removed
-
-
 def _with_osmnx(call: Callable[[], Any], what: str) -> Any:
     """Run an osmnx download; turn its failures into one-line NetworkErrors."""
     insufficient = (InsufficientResponseError, ResponseStatusCodeError)
-    for attempt in (1, 2):
-        try:
-            return call()
-        except (_HTTPStatusError, requests.exceptions.RequestException) as exc:
-            raise _network_error(exc, what) from None
-        except insufficient as exc:
-            if "No data elements" in str(exc):
-                raise NetworkError(
-                    f"{what}: Overpass returned no matching OpenStreetMap elements in the "
-                    f"corridor polygon; check the filter or {_HINT}"
-                ) from None
-            raise _network_error(exc, what) from None
-        except json.JSONDecodeError:
-            # osmnx read a truncated file from its own HTTP cache: drop bad files, retry once
-            if attempt == 2 or _purge_corrupt_http_cache() == 0:
-                raise NetworkError(
-                    f"{what}: osmnx cache in {ox.settings.cache_folder} is unreadable; "
-                    "delete it and retry"
-                ) from None
-    raise AssertionError("unreachable")  # pragma: no cover
+    try:
+        return call()
+    except (_HTTPStatusError, requests.exceptions.RequestException) as exc:
+        raise _network_error(exc, what) from None
+    except insufficient as exc:
+        if "No data elements" in str(exc):
+            raise NetworkError(
+                f"{what}: Overpass returned no matching OpenStreetMap elements in the "
+                f"corridor polygon; check the filter or {_HINT}"
+            ) from None
+        raise _network_error(exc, what) from None
 
 
 def fetch_osm_features(polygon: Polygon | MultiPolygon, tags: dict[str, Any]) -> Any:
     """osmnx `features_from_polygon` (a GeoDataFrame) with this project's settings and errors.
 
-    Returns `(gdf, data_date)`; `data_date` is the Overpass `timestamp_osm_base` date (or None
-    when the answer came from osmnx's HTTP cache).
+    Returns `(gdf, data_date)`; `data_date` is the Overpass `timestamp_osm_base` date (None if
+    the server sent none).
     """
     s = get_settings()
     if s.offline:
