@@ -1,7 +1,212 @@
-"""`evcorridor stations ...` commands."""
+"""`evcorridor stations ...`: list a corridor's stations, import station exports, statistics."""
 
 from __future__ import annotations
 
-import typer
+import sys
+from collections import Counter
+from datetime import date
+from pathlib import Path
+from typing import Any
 
-app = typer.Typer(help="Stations commands.", no_args_is_help=True)
+import typer
+from rich.table import Table
+
+from evcorridor.errors import InputError, UsageError
+from evcorridor.render.console import err, out, print_json, to_csv
+from evcorridor.stations import corridor_stations
+from evcorridor.stations.merge import DEFAULT_DISTANCE_M, dedupe
+from evcorridor.stations.model import ReadReport, Station
+from evcorridor.stations.normalized import COLUMNS, station_row, write_stations
+from evcorridor.stations.readers import FORMATS, ReaderOptions, read_stations
+from evcorridor.stations.stats import station_stats
+
+app = typer.Typer(
+    help="Existing charging stations: list a corridor's snapshot, import exports, statistics.",
+    no_args_is_help=True,
+)
+
+SOURCE_HELP = ("'embedded' (the snapshot in data/stations/) or a station file/folder "
+               "(AFDC, Open Charge Map, GeoJSON, supercharge.info, normalised CSV)")
+
+
+def _source(value: str) -> str | Path:
+    return value if value == "embedded" else Path(value)
+
+
+def _check_format(fmt: str, allowed: tuple[str, ...]) -> None:
+    if fmt not in allowed:
+        raise UsageError(f"unknown --format {fmt!r} (choose from {', '.join(allowed)})")
+
+
+def _connectors_text(s: Station) -> str:
+    parts = []
+    for c in s.connectors:
+        bits = c.type
+        if c.count is not None:
+            bits += f"×{c.count}"
+        if c.max_kw is not None:
+            bits += f" {c.max_kw:g} kW"
+        parts.append(bits)
+    return ", ".join(parts)
+
+
+@app.command("list")
+def list_cmd(
+    corridor: str = typer.Argument(..., help="Corridor id, e.g. i5-cascadia."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, json or csv."),
+    source: str = typer.Option("embedded", help=SOURCE_HELP),
+    country: str | None = typer.Option(None, help="Only this country (USA, CAN, MEX)."),
+) -> None:
+    """List the existing stations of a corridor."""
+    _check_format(fmt, ("table", "json", "csv"))
+    stations = corridor_stations(corridor, _source(source))
+    if country:
+        stations = [s for s in stations if s.country == country.upper()]
+    if fmt == "json":
+        print_json([s.model_dump(mode="json") for s in stations])
+        return
+    if fmt == "csv":
+        sys.stdout.write(to_csv(COLUMNS, (station_row(s) for s in stations)))
+        return
+    table = Table(title=f"{corridor}: {len(stations)} stations")
+    for col in ("id", "country", "name", "operator", "connectors", "DC ports", "data date"):
+        table.add_column(col, justify="right" if col == "DC ports" else "left")
+    for s in stations:
+        table.add_row(s.id, s.country, s.name, s.operator or "", _connectors_text(s),
+                      "?" if s.dc_fast_ports is None else str(s.dc_fast_ports),
+                      str(s.data_date or ""))
+    out.print(table)
+
+
+def _print_report(report: ReadReport) -> None:
+    for msg in report.messages():
+        err.print(msg, soft_wrap=True, markup=False, highlight=False)
+    for msg in report.warning_messages():
+        err.print(msg, soft_wrap=True, markup=False, highlight=False)
+    if report.skipped:
+        reasons = Counter(why for _, why in report.skipped)
+        for why, n in sorted(reasons.items()):
+            rows = [r for r, w in report.skipped if w == why]
+            shown = ", ".join(str(r) for r in rows[:5]) + (" ..." if len(rows) > 5 else "")
+            err.print(f"{report.source_file}: skipped {n} row(s) ({shown}): {why}",
+                      soft_wrap=True, markup=False, highlight=False)
+    for note in report.notes:
+        err.print(f"{report.source_file}: note: {note}", soft_wrap=True, markup=False, highlight=False)
+    err.print(report.summary(), soft_wrap=True, markup=False, highlight=False)
+
+
+def _parse_properties(items: list[str]) -> dict[str, str]:
+    props: dict[str, str] = {}
+    for item in items:
+        if "=" not in item:
+            raise UsageError(f"--property {item!r}: expected FIELD=PROPERTY, e.g. name=title")
+        k, v = item.split("=", 1)
+        props[k.strip()] = v.strip()
+    return props
+
+
+@app.command("import")
+def import_cmd(
+    files: list[Path] = typer.Argument(..., help="Station exports (files or OCM POI folders)."),
+    output: Path = typer.Option(..., "--out", "-o", help="Output file: .csv or .geojson."),
+    fmt: str = typer.Option("auto", "--format", "-f",
+                            help=f"Input format: auto, {', '.join(FORMATS)}."),
+    keep_good: bool = typer.Option(False, "--keep-good",
+                                   help="Write the good rows even when some rows are rejected."),
+    merge: bool = typer.Option(True, "--merge/--no-merge",
+                               help="De-duplicate stations across the files."),
+    merge_distance: float = typer.Option(DEFAULT_DISTANCE_M, help="Merge distance in metres."),
+    connector: str | None = typer.Option(None, help="GeoJSON: the connector of every row."),
+    country: str | None = typer.Option(None, help="GeoJSON: the country of every row."),
+    id_prefix: str | None = typer.Option(None, help="GeoJSON: id namespace, e.g. afdc."),
+    prop: list[str] = typer.Option([], "--property",
+                                   help="GeoJSON: FIELD=PROPERTY mapping (repeatable)."),
+    data_date: str | None = typer.Option(None, help="Export date YYYY-MM-DD (default: file name)."),
+) -> None:
+    """Read station exports, report every rejected row, write one normalised file.
+
+    Per-row messages go to stderr as `file:row N: reason`. Exit 3 when nothing usable was read,
+    or when rows were rejected and --keep-good was not given (then nothing is written).
+    """
+    if fmt != "auto" and fmt not in FORMATS:
+        raise UsageError(f"unknown --format {fmt!r} (choose from auto, {', '.join(FORMATS)})")
+    try:
+        ddate = date.fromisoformat(data_date) if data_date else None
+    except ValueError:
+        raise UsageError(f"--data-date {data_date!r}: expected YYYY-MM-DD") from None
+    options = ReaderOptions(data_date=ddate, connector=connector, country=country,
+                            id_prefix=id_prefix, properties=_parse_properties(prop))
+    stations: list[Station] = []
+    rejected = 0
+    failed: list[str] = []
+    for f in files:
+        try:
+            got, report = read_stations(f, fmt, options)
+        except InputError as exc:
+            err.print(f"error: {exc}", soft_wrap=True, markup=False, highlight=False)
+            failed.append(str(f))
+            continue
+        _print_report(report)
+        stations.extend(got)
+        rejected += report.rows_rejected
+    if merge and stations:
+        before = len(stations)
+        stations, mreport = dedupe(stations, distance_m=merge_distance)
+        if before != len(stations):
+            err.print(f"merged {before} records into {len(stations)} stations "
+                      f"({len(mreport.merged)} groups)", soft_wrap=True, markup=False, highlight=False)
+    if not stations:
+        raise InputError(f"no usable station read from {len(files)} file(s); nothing written")
+    problems = rejected + len(failed)
+    if problems and not keep_good:
+        raise InputError(f"{rejected} row(s) rejected, {len(failed)} file(s) unreadable; nothing "
+                         f"written (use --keep-good to write the {len(stations)} good stations)")
+    kind = write_stations(output, stations)
+    err.print(f"wrote {len(stations)} stations to {output} ({kind})", soft_wrap=True,
+              markup=False, highlight=False)
+
+
+@app.command("stats")
+def stats_cmd(
+    corridor: str = typer.Argument(..., help="Corridor id, e.g. i5-cascadia."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+    source: str = typer.Option("embedded", help=SOURCE_HELP),
+    as_of: str | None = typer.Option(None, help="Date to measure data age from (default today)."),
+) -> None:
+    """Counts per country, connector and power class, and how old the data is."""
+    _check_format(fmt, ("table", "json"))
+    try:
+        when = date.fromisoformat(as_of) if as_of else date.today()
+    except ValueError:
+        raise UsageError(f"--as-of {as_of!r}: expected YYYY-MM-DD") from None
+    stats = station_stats(corridor_stations(corridor, _source(source)), as_of=when)
+    stats["corridor"] = corridor
+    if fmt == "json":
+        print_json(stats)
+        return
+    _print_stats(stats)
+
+
+def _print_stats(stats: dict[str, Any]) -> None:
+    out.print(f"[bold]{stats['corridor']}[/]: {stats['stations']} stations, "
+              f"{stats['dc_fast_ports_known']} DC fast ports where known "
+              f"({stats['stations_ports_unknown']} stations with unknown port count)")
+    for key, title in (("by_country", "country"), ("by_connector", "connector"),
+                       ("by_power_class", "power class (max DC kW per port)")):
+        table = Table(title=f"by {title}")
+        table.add_column(title)
+        countries = sorted({c for row in stats[key].values() for c in row})
+        for c in countries:
+            table.add_column(c, justify="right")
+        for name, row in stats[key].items():
+            table.add_row(name, *(str(row.get(c, 0)) for c in countries))
+        out.print(table)
+    table = Table(title=f"data age (as of {stats['as_of']})")
+    for col in ("source file", "stations", "data date", "age (days)"):
+        table.add_column(col, justify="right" if col in ("stations", "age (days)") else "left")
+    for row in stats["data_age"]:
+        table.add_row(row["source_file"], str(row["stations"]), str(row["data_date"] or "?"),
+                      "?" if row["age_days"] is None else str(row["age_days"]))
+    out.print(table)
+    for side in stats["empty_sides"]:
+        out.print(f"[yellow]{side}: no station data — plans there are greenfield[/]")

@@ -67,11 +67,16 @@ class ReadReport:
     rows_read: int = 0
     rows_kept: int = 0
     rejected: list[tuple[int, str]] = field(default_factory=list)  # (row number, reason)
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # fine rows that are no station
     warnings: list[tuple[int, str]] = field(default_factory=list)  # kept rows with a caveat
     notes: list[str] = field(default_factory=list)  # file-level remarks (not rejections)
 
     def reject(self, row: int, reason: str) -> None:
         self.rejected.append((row, reason))
+
+    def skip(self, row: int, reason: str) -> None:
+        """A valid row that is not a charging station (e.g. LPG in an AFDC all-fuels export)."""
+        self.skipped.append((row, reason))
 
     def warn(self, row: int, message: str) -> None:
         self.warnings.append((row, message))
@@ -88,5 +93,6 @@ class ReadReport:
         return [f"{self.source_file}:row {n}: warning: {why}" for n, why in self.warnings]
 
     def summary(self) -> str:
+        skipped = f", skipped {len(self.skipped)}" if self.skipped else ""
         return (f"{self.source_file}: {self.format or 'unknown format'}: read {self.rows_read}, "
-                f"kept {self.rows_kept}, rejected {self.rows_rejected}")
+                f"kept {self.rows_kept}, rejected {self.rows_rejected}{skipped}")

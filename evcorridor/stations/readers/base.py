@@ -90,6 +90,10 @@ def export_date(path: Path, options: ReaderOptions) -> date | None:
     return options.data_date or date_from_filename(path)
 
 
+class SkipRow(ValueError):
+    """Raised by a row parser for a valid row that is not a usable station (removed, not EV)."""
+
+
 class RowCollector:
     """Runs a per-row parser; ValueError → rejected row with its message; duplicate ids rejected."""
 
@@ -102,6 +106,9 @@ class RowCollector:
         self.report.rows_read += 1
         try:
             st = parse()
+        except SkipRow as exc:
+            self.report.skip(row, str(exc))
+            return
         except ValueError as exc:
             msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             self.report.reject(row, msg)
@@ -118,4 +125,4 @@ class RowCollector:
     def skip(self, row: int, reason: str) -> None:
         """A row that is fine but not a charging station (e.g. an LPG row in an AFDC export)."""
         self.report.rows_read += 1
-        self.report.reject(row, reason)
+        self.report.skip(row, reason)

@@ -19,7 +19,13 @@ from evcorridor.errors import InputError
 from evcorridor.settings import get_settings
 from evcorridor.stations.common import country_code, parse_coord_pair, parse_date
 from evcorridor.stations.model import ConnectorInfo, ReadReport, Station
-from evcorridor.stations.readers.base import ReaderOptions, RowCollector, export_date, load_json
+from evcorridor.stations.readers.base import (
+    ReaderOptions,
+    RowCollector,
+    SkipRow,
+    export_date,
+    load_json,
+)
 
 REFERENCE_FILE = "ocm-reference.json"
 TABLES = ("ConnectionTypes", "StatusTypes", "Countries", "CurrentTypes", "UsageTypes", "Operators")
@@ -151,7 +157,7 @@ def _poi(poi: Any, f: Path, ddate: Any, ref: dict[str, dict[int, dict[str, Any]]
         raise ValueError(f"StatusTypeID: unknown status id {sid}")
     status = STATUS_TYPES[sid]
     if status is None:
-        raise ValueError(f"StatusTypeID {sid} ({_title(ref, 'StatusTypes', sid)}): station removed")
+        raise SkipRow(f"StatusTypeID {sid} ({_title(ref, 'StatusTypes', sid)}): station removed")
 
     usage = poi.get("UsageType") if isinstance(poi.get("UsageType"), dict) else None
     usage_title = (usage or {}).get("Title") or _title(ref, "UsageTypes", poi.get("UsageTypeID"))
