@@ -38,6 +38,11 @@ def _check_format(fmt: str, allowed: tuple[str, ...]) -> None:
         raise UsageError(f"unknown --format {fmt!r} (choose from {', '.join(allowed)})")
 
 
+def _say(message: str) -> None:
+    """One unwrapped line on stderr (messages are `file:row N: reason`, grep-able)."""
+    err.print(message, soft_wrap=True, markup=False, highlight=False)
+
+
 def _connectors_text(s: Station) -> str:
     parts = []
     for c in s.connectors:
@@ -80,19 +85,18 @@ def list_cmd(
 
 def _print_report(report: ReadReport) -> None:
     for msg in report.messages():
-        err.print(msg, soft_wrap=True, markup=False, highlight=False)
+        _say(msg)
     for msg in report.warning_messages():
-        err.print(msg, soft_wrap=True, markup=False, highlight=False)
+        _say(msg)
     if report.skipped:
         reasons = Counter(why for _, why in report.skipped)
         for why, n in sorted(reasons.items()):
             rows = [r for r, w in report.skipped if w == why]
             shown = ", ".join(str(r) for r in rows[:5]) + (" ..." if len(rows) > 5 else "")
-            err.print(f"{report.source_file}: skipped {n} row(s) ({shown}): {why}",
-                      soft_wrap=True, markup=False, highlight=False)
+            _say(f"{report.source_file}: skipped {n} row(s) ({shown}): {why}")
     for note in report.notes:
-        err.print(f"{report.source_file}: note: {note}", soft_wrap=True, markup=False, highlight=False)
-    err.print(report.summary(), soft_wrap=True, markup=False, highlight=False)
+        _say(f"{report.source_file}: note: {note}")
+    _say(report.summary())
 
 
 def _parse_properties(items: list[str]) -> dict[str, str]:
@@ -143,7 +147,7 @@ def import_cmd(
         try:
             got, report = read_stations(f, fmt, options)
         except InputError as exc:
-            err.print(f"error: {exc}", soft_wrap=True, markup=False, highlight=False)
+            _say(f"error: {exc}")
             failed.append(str(f))
             continue
         _print_report(report)
@@ -153,8 +157,8 @@ def import_cmd(
         before = len(stations)
         stations, mreport = dedupe(stations, distance_m=merge_distance)
         if before != len(stations):
-            err.print(f"merged {before} records into {len(stations)} stations "
-                      f"({len(mreport.merged)} groups)", soft_wrap=True, markup=False, highlight=False)
+            _say(f"merged {before} records into {len(stations)} stations "
+                      f"({len(mreport.merged)} groups)")
     if not stations:
         raise InputError(f"no usable station read from {len(files)} file(s); nothing written")
     problems = rejected + len(failed)
@@ -162,8 +166,7 @@ def import_cmd(
         raise InputError(f"{rejected} row(s) rejected, {len(failed)} file(s) unreadable; nothing "
                          f"written (use --keep-good to write the {len(stations)} good stations)")
     kind = write_stations(output, stations)
-    err.print(f"wrote {len(stations)} stations to {output} ({kind})", soft_wrap=True,
-              markup=False, highlight=False)
+    _say(f"wrote {len(stations)} stations to {output} ({kind})")
 
 
 @app.command("stats")
