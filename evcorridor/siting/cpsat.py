@@ -1,0 +1,318 @@
+"""CP-SAT model of the coupled siting problem (all routes, vehicles, standards, shared sites).
+
+Variables
+- x[c,o]: option o of candidate c is built (new design or upgrade); at most one per candidate.
+  An existing station's "as is" option is a constant (always present, free).
+- r[route,vehicle,c]: candidate c is a stop of a feasible stop sequence for that vehicle on that
+  route; r implies that c offers an option the vehicle can use.
+- y[rule,c]: candidate c offers an option complying with the rule's profile (chain element).
+
+Vehicle rule (exact "reach" form): the start reaches the end or some r[k] within the start range;
+every r[i] reaches the end or some later r[k] within the range (gap convention of
+`problem.leg_m`). A feasible stop sequence exists iff such r exist, so the constraint is exact;
+chosen stops the vehicle need not use (e.g. a station far off the highway) are left out of r.
+
+Resilience "n-1" (a documented sufficient condition, not an exact one): the start and every r[i]
+reach the end or at least TWO r[k]. Then with any one site out, a vehicle can always step to a
+remaining r-stop, so every vehicle still gets through. It can cost more than the exact n-1
+optimum; the independent checker verifies n-1 by removing each site in turn.
+
+Standard rule (exact): every chosen chain element has a later chain element within S (see
+`problem.Chain`); the last chosen recognized foreign site before the border is the entry, which
+the "or any later foreign site" alternative expresses exactly.
+
+Objective: least total cost (costs scaled to integers, 1e-3 units). Tie-break, so the same inputs
+always give the same plan: a second phase fixes the cost at the optimum (or, after a time limit,
+at the best found) and minimises a rank sum (each option has a distinct rank, by candidate order).
+The solver runs with a fixed seed and a fixed number of workers (default 1: a single worker is
+deterministic; more workers are faster but may pick another plan of equal cost and rank sum).
+Status: "optimal" only when CP-SAT proved the cost optimal; otherwise "feasible" (a plan without
+proof), "time_limit" (no plan found in time), or "infeasible".
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from evcorridor.siting.problem import (
+    EPS_M,
+    Point,
+    Problem,
+    RouteSpec,
+    StandardRule,
+    VehicleRule,
+    compliant_options,
+    end_point,
+    leg_m,
+    route_points,
+    spacing_m,
+    standard_chain,
+    start_point,
+    usable_options,
+)
+
+COST_SCALE = 1000  # objective coefficients: cost units x 1000, rounded
+
+_TRUE = "TRUE"
+
+
+@dataclass
+class Solution:
+    status: str  # optimal | feasible | infeasible | time_limit | model_invalid | unknown
+    objective: float | None
+    best_bound: float | None
+    gap: float | None
+    chosen: dict[str, int]  # candidate id -> built option index (existing stations: absent = as is)
+    wall_time_s: float
+    parameters: dict[str, str | int | float | bool]
+    model_size: dict[str, int] = field(default_factory=dict)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (route id, rule) not modelled
+
+    def option_of(self, problem: Problem, ci: int) -> int | None:
+        """The option index in force at candidate `ci` (None = not part of the plan)."""
+        c = problem.candidates[ci]
+        if c.id in self.chosen:
+            return self.chosen[c.id]
+        return 0 if c.existing else None
+
+
+class _Builder:
+    def __init__(self, problem: Problem, skip: set[tuple[str, str]]) -> None:
+        self.p = problem
+        self.skip = skip
+        self.m = cp_model.CpModel()
+        self.x: dict[tuple[int, int], cp_model.IntVar] = {}
+        self.cost_terms: list[tuple[cp_model.IntVar, int]] = []
+        self.rank_terms: list[tuple[cp_model.IntVar, int]] = []
+        self._or_cache: dict[tuple[Any, ...], Any] = {}
+
+    def options(self) -> None:
+        rank = 0
+        for ci, c in enumerate(self.p.candidates):
+            lits = []
+            for oi in c.choosable():
+                v = self.m.new_bool_var(f"x[{c.id}#{oi}]")
+                self.x[ci, oi] = v
+                lits.append(v)
+                rank += 1
+                self.cost_terms.append((v, round(c.options[oi].cost * COST_SCALE)))
+                self.rank_terms.append((v, rank))
+            if len(lits) > 1:
+                self.m.add_at_most_one(lits)
+
+    def offered(self, ci: int, opts: list[int]) -> Any:
+        """_TRUE, None (never) or a literal that is 1 iff the candidate offers one of `opts`."""
+        c = self.p.candidates[ci]
+        if c.existing and 0 in opts:
+            return _TRUE
+        lits = [self.x[ci, o] for o in opts if (ci, o) in self.x]
+        if not lits:
+            return None
+        if len(lits) == 1:
+            return lits[0]
+        key = (ci, *sorted(o for o in opts if (ci, o) in self.x))
+        if key not in self._or_cache:
+            v = self.m.new_bool_var(f"any[{c.id}]")
+            self.m.add(v == sum(lits))  # options are mutually exclusive
+            self._or_cache[key] = v
+        return self._or_cache[key]
+
+    def vehicle(self, route: RouteSpec, veh: VehicleRule) -> None:
+        wait = veh.wait_m(route.id)
+        stops = route_points(self.p, route, lambda c: bool(usable_options(c, veh.id)))
+        r: list[Any] = []
+        for pt in stops:
+            off = self.offered(pt.index, usable_options(self.p.candidates[pt.index], veh.id))
+            if off is None:
+                r.append(None)
+                continue
+            v = self.m.new_bool_var(f"r[{route.id}|{veh.id}|{pt.key}]")
+            if off is not _TRUE:
+                self.m.add_implication(v, off)
+            r.append(v)
+        need = 2 if self.p.resilience == "n-1" else 1
+        end = end_point(route)
+        pts: list[Point] = [start_point(route), *stops]
+        for i, a in enumerate(pts):
+            lit = None if i == 0 else r[i - 1]
+            if i > 0 and lit is None:
+                continue
+            lim = veh.start_range_m if i == 0 else veh.range_m
+            if leg_m(route, wait, a, end)[0] <= lim + EPS_M:
+                continue
+            succ = []
+            for k in range(i, len(stops)):  # stops[k] is pts[k + 1]
+                b = stops[k]
+                if b.pos_m - a.pos_m > lim + EPS_M:
+                    break
+                if r[k] is not None and leg_m(route, wait, a, b)[0] <= lim + EPS_M:
+                    succ.append(r[k])
+            self._require(succ, need, lit)
+
+    def _require(self, succ: list[Any], need: int, lit: Any) -> None:
+        """At least `need` of `succ` hold (when `lit` holds; always when lit is None)."""
+        if need == 1:
+            if lit is None:
+                self.m.add_bool_or(succ)
+            else:
+                self.m.add_bool_or([*succ, lit.Not()])
+        else:
+            ct = self.m.add(sum(succ) >= need) if succ else self.m.add_bool_or([])
+            if lit is not None:
+                ct.only_enforce_if(lit)
+
+    def standard(self, route: RouteSpec, rule: StandardRule) -> None:
+        chain = standard_chain(self.p, route, rule)
+        if chain is None or rule.max_spacing_m is None:
+            return
+        s = rule.max_spacing_m + EPS_M
+        own = (rule.profile,)
+
+        def lit_of(pt: Point, profiles: tuple[str, ...]) -> Any:
+            return self.offered(pt.index, compliant_options(self.p.candidates[pt.index], profiles))
+
+        inner = [(pt, lit_of(pt, own)) for pt in chain.inner]
+        inner = [(pt, v) for pt, v in inner if v is not None]
+        rec = rule.recognized
+        entry_f = [(pt, lit_of(pt, rec)) for pt in chain.entry_foreign]
+        entry_f = [(pt, v) for pt, v in entry_f if v is not None]
+        exit_f = [(pt, lit_of(pt, rec)) for pt in chain.exit_foreign]
+        exit_f = [(pt, v) for pt, v in exit_f if v is not None]
+
+        def successors(a: Point, after_inner: int) -> list[Any] | None:
+            """Literals of chain elements within S after `a`; None if one is always there."""
+            out: list[Any] = []
+            for pt, v in inner[after_inner:]:
+                if pt.pos_m - a.pos_m > s:
+                    break
+                if pt.pos_m >= a.pos_m and spacing_m(a, pt) <= s:
+                    if v is _TRUE:
+                        return None
+                    out.append(v)
+            for pt, v in exit_f:
+                if pt.pos_m >= a.pos_m and spacing_m(a, pt) <= s:
+                    if v is _TRUE:
+                        return None
+                    out.append(v)
+            if spacing_m(a, chain.exit_anchor) <= s:
+                return None
+            return out
+
+        def first_inner_after(pos: float) -> int:
+            for n, (pt, _v) in enumerate(inner):
+                if pt.pos_m >= pos:
+                    return n
+            return len(inner)
+
+        # entry anchor (fixed point)
+        succ = successors(chain.entry_anchor, first_inner_after(chain.entry_anchor.pos_m))
+        if succ is not None:
+            if chain.entry_fallback:
+                if any(v is _TRUE for _pt, v in entry_f):
+                    succ = None
+                else:
+                    succ = succ + [v for _pt, v in entry_f]
+            if succ is not None:
+                self._require(succ, 1, None)
+        # recognized foreign entry sites: the last chosen one must reach the chain
+        for n, (pt, v) in enumerate(entry_f):
+            succ = successors(pt, first_inner_after(pt.pos_m))
+            if succ is None:
+                continue
+            later = [w for _q, w in entry_f[n + 1:]]
+            if any(w is _TRUE for w in later):
+                continue
+            self._require(succ + later, 1, None if v is _TRUE else v)
+        # own compliant sites
+        for n, (pt, v) in enumerate(inner):
+            succ = successors(pt, n + 1)
+            if succ is None:
+                continue
+            self._require(succ, 1, None if v is _TRUE else v)
+
+    def cost_expr(self) -> Any:
+        return sum(c * v for v, c in self.cost_terms)
+
+    def rank_expr(self) -> Any:
+        return sum(c * v for v, c in self.rank_terms)
+
+
+_STATUS = {
+    cp_model.OPTIMAL: "optimal",
+    cp_model.FEASIBLE: "feasible",
+    cp_model.INFEASIBLE: "infeasible",
+    cp_model.MODEL_INVALID: "model_invalid",
+    cp_model.UNKNOWN: "unknown",
+}
+
+
+def solve(problem: Problem, *, time_limit_s: float = 60.0, num_workers: int = 1,
+          random_seed: int = 0, skip: set[tuple[str, str]] | None = None,
+          tie_break: bool = True) -> Solution:
+    """Least-cost plan for `problem` with CP-SAT. `skip`: (route id, rule) pairs left out (the
+    pre-check found them uncoverable; rule = "vehicle:<id>" or "standard:<profile>")."""
+    skip = skip or set()
+    t0 = time.perf_counter()
+    b = _Builder(problem, skip)
+    b.options()
+    for route in problem.routes:
+        for veh in problem.vehicles:
+            if (route.id, f"vehicle:{veh.id}") not in skip:
+                b.vehicle(route, veh)
+        for rule in problem.standards:
+            if (route.id, f"standard:{rule.profile}") not in skip:
+                b.standard(route, rule)
+    cost = b.cost_expr()
+    b.m.minimize(cost)
+    proto = b.m.proto
+    size = {"variables": len(proto.variables), "constraints": len(proto.constraints),
+            "candidates": len(problem.candidates), "options": len(b.x)}
+    params: dict[str, str | int | float | bool] = {
+        "num_workers": num_workers, "random_seed": random_seed,
+        "max_time_in_seconds": float(time_limit_s), "tie_break": "min-rank-sum" if tie_break
+        else "none", "cost_scale": COST_SCALE, "resilience": problem.resilience}
+
+    def make_solver(limit: float) -> cp_model.CpSolver:
+        sv = cp_model.CpSolver()
+        sv.parameters.num_workers = num_workers
+        sv.parameters.random_seed = random_seed
+        sv.parameters.max_time_in_seconds = max(0.01, limit)
+        return sv
+
+    sv = make_solver(time_limit_s)
+    st = sv.solve(b.m)
+    status = _STATUS.get(st, "unknown")
+    if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if st == cp_model.UNKNOWN:
+            status = "time_limit"
+        return Solution(status, None, None, None, {}, time.perf_counter() - t0, params, size,
+                        sorted(skip))
+    values = {k: bool(sv.boolean_value(v)) for k, v in b.x.items()}
+    obj_int = round(sv.objective_value)
+    bound_int = sv.best_objective_bound
+    if tie_break:
+        remaining = time_limit_s - (time.perf_counter() - t0)
+        for k, v in b.x.items():
+            b.m.add_hint(v, values[k])
+        b.m.add(cost == obj_int)
+        b.m.minimize(b.rank_expr())
+        sv2 = make_solver(max(remaining, 1.0))
+        st2 = sv2.solve(b.m)
+        if st2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            values = {k: bool(sv2.boolean_value(v)) for k, v in b.x.items()}
+        params["tie_break_status"] = _STATUS.get(st2, "unknown")
+    chosen = {problem.candidates[ci].id: oi for (ci, oi), on in sorted(values.items()) if on}
+    objective = sum(problem.candidates[ci].options[oi].cost for (ci, oi), on in values.items()
+                    if on)
+    bound = bound_int / COST_SCALE
+    if status == "optimal":
+        gap = 0.0
+        bound = obj_int / COST_SCALE
+    else:
+        gap = (obj_int - bound_int) / max(abs(obj_int), 1e-9) if obj_int else 0.0
+    return Solution(status, round(objective, 6), round(bound, 6), round(gap, 6), chosen,
+                    time.perf_counter() - t0, params, size, sorted(skip))

@@ -1,0 +1,263 @@
+"""The abstract siting problem: routes, candidate sites, vehicle rules and standard rules.
+
+Plain dataclasses, no graph: `evcorridor.siting.build` turns a corridor into a `Problem`; the
+solvers (`cpsat`, `pathdp`), the pre-check (`precheck`) and the stop sequences (`sequence`) work
+on this form only, so they are easy to test with synthetic routes.
+
+Conventions (shared with the plan file, see `evcorridor/plan_model.py`):
+
+- A route is one crossing in one driving direction; positions are metres from the route start in
+  driving order. The reverse direction is the mirrored route (position L - p).
+- A candidate hangs off a route node at position `pos_m` with a detour `offset_m` (highway exit to
+  the site); the offset counts twice in a gap (off the highway and back on).
+- Gap from stop i to stop k = (p_k - p_i) + off_i + off_k, plus the vehicle's border-wait distance
+  when the gap spans the border, i.e. when p_i < border_pos <= p_k (a site exactly at the border
+  node is on the arrival side of the queue). From "start" (p = 0, no offset) and to "end"
+  (p = L, no offset) the same formula holds. A vehicle leaves the start with `start_range_m`.
+- A candidate offers options: for an existing station, option 0 is the station as it is (kind
+  "existing", cost 0, always present) and further options are upgrades; for a new site (an
+  interchange) each option is one design (the jurisdiction's standard site, and variants a vehicle
+  class needs). At most one non-existing option is chosen per candidate.
+- Which vehicles can use an option and which standard profiles it complies with is decided by the
+  builder (from `VehicleProfile.can_charge_at` and `StandardProfile.compliance`) and stored here as
+  plain id sets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+#: Distances within this many metres of a limit count as within it (float noise only).
+EPS_M = 1e-6
+
+OptionKind = Literal["existing", "upgrade", "new"]
+Resilience = Literal["none", "n-1"]
+
+
+@dataclass(frozen=True)
+class Option:
+    """One way a candidate can be part of the plan."""
+
+    kind: OptionKind
+    design: str  # "existing", "standard", "standard+<vehicle>", ... (shown in the plan)
+    cost: float  # in cost-model units (0 for an existing station as it is)
+    usable_by: frozenset[str] = frozenset()  # vehicle rule ids that can charge here
+    complies_with: frozenset[str] = frozenset()  # standard profile ids it complies with
+    spec: Any = None  # the SiteSpec it offers (opaque to the solvers)
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a candidate sits along one route."""
+
+    pos_m: float
+    offset_m: float
+
+
+@dataclass(frozen=True, eq=False)
+class Candidate:
+    """A candidate site: an existing station or a new site at an interchange."""
+
+    id: str
+    country: str
+    at: Mapping[str, Placement]  # route id -> placement along that route
+    options: tuple[Option, ...]
+    existing: bool = False  # True: options[0] is the station as it is (free, always present)
+    label: str = ""  # exit label of its node ("275", "I-90", ...)
+    name: str = ""
+    node: int = -1
+    lat: float = 0.0
+    lon: float = 0.0
+    station_ids: tuple[str, ...] = ()
+    source: str = "plan"
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+    def choosable(self) -> list[int]:
+        """Indices of the options the solver decides on (all but the present existing one)."""
+        start = 1 if self.existing else 0
+        return list(range(start, len(self.options)))
+
+
+@dataclass(frozen=True)
+class RouteSpec:
+    """One crossing in one direction."""
+
+    id: str  # "<crossing>:<direction>"
+    crossing: str
+    direction: str  # "forward" | "reverse"
+    length_m: float
+    border_pos_m: float
+    start_country: str
+    end_country: str
+    border_wait_min: float = 0.0
+    start_label: str = "start"
+    end_label: str = "end"
+
+    def spans_border(self, a_pos: float, b_pos: float) -> bool:
+        """True when a leg from position a to position b (a <= b) passes the border queue."""
+        return a_pos < self.border_pos_m <= b_pos
+
+
+@dataclass(frozen=True)
+class VehicleRule:
+    """A vehicle class under a climate: no gap between usable stops may exceed its range."""
+
+    id: str
+    climate: str
+    range_m: float
+    start_range_m: float
+    border_wait_m: Mapping[str, float] = field(default_factory=dict)  # route id -> metres
+
+    def wait_m(self, route_id: str) -> float:
+        return float(self.border_wait_m.get(route_id, 0.0))
+
+
+@dataclass(frozen=True)
+class StandardRule:
+    """A jurisdiction's spacing rule: its compliant sites are chained no farther apart than S.
+
+    `recognized`: profile ids whose compliant sites on the other side of the border continue the
+    chain. With none, the chain ends at the border (last site -> border <= S). Route endpoints
+    are chain points (endpoint -> first compliant site <= S): conservative, because the corridor
+    goes on beyond the endpoint city and its next station there is unknown to the plan.
+    """
+
+    country: str
+    profile: str
+    max_spacing_m: float | None
+    recognized: tuple[str, ...] = ()
+
+
+@dataclass
+class Problem:
+    routes: list[RouteSpec]
+    candidates: list[Candidate]
+    vehicles: list[VehicleRule]
+    standards: list[StandardRule] = field(default_factory=list)
+    resilience: Resilience = "none"
+
+    def route(self, route_id: str) -> RouteSpec:
+        for r in self.routes:
+            if r.id == route_id:
+                return r
+        raise KeyError(route_id)
+
+
+# --- points along a route, shared by the pre-check, the CP-SAT model and the stop sequences ---
+
+@dataclass(frozen=True)
+class Point:
+    """A stop candidate, the route start or end (or the border) as seen along one route."""
+
+    key: str  # candidate id, "start", "end" or "border"
+    pos_m: float
+    offset_m: float = 0.0
+    index: int = -1  # candidate index in Problem.candidates (-1 for anchors)
+    label: str = ""
+    country: str = ""
+
+
+def leg_m(route: RouteSpec, wait_m: float, a: Point, b: Point) -> tuple[float, float]:
+    """(gap length, border-wait part) from point a to a later point b, by the plan convention."""
+    wait = wait_m if route.spans_border(a.pos_m, b.pos_m) else 0.0
+    return (b.pos_m - a.pos_m) + a.offset_m + b.offset_m + wait, wait
+
+
+def spacing_m(a: Point, b: Point) -> float:
+    """Distance between two chain points of a standard rule: offsets count twice, no wait."""
+    return abs(b.pos_m - a.pos_m) + a.offset_m + b.offset_m
+
+
+def route_points(problem: Problem, route: RouteSpec, keep: Any = None) -> list[Point]:
+    """Candidates on `route` (optionally filtered by `keep(candidate)`), sorted by (pos, id)."""
+    pts = []
+    for i, c in enumerate(problem.candidates):
+        pl = c.at.get(route.id)
+        if pl is None or (keep is not None and not keep(c)):
+            continue
+        pts.append(Point(c.id, pl.pos_m, pl.offset_m, i, c.label, c.country))
+    pts.sort(key=lambda p: (p.pos_m, p.key))
+    return pts
+
+
+def start_point(route: RouteSpec) -> Point:
+    return Point("start", 0.0, 0.0, -1, route.start_label, route.start_country)
+
+
+def end_point(route: RouteSpec) -> Point:
+    return Point("end", route.length_m, 0.0, -1, route.end_label, route.end_country)
+
+
+def usable_options(c: Candidate, vehicle_id: str) -> list[int]:
+    return [i for i, o in enumerate(c.options) if vehicle_id in o.usable_by]
+
+
+def compliant_options(c: Candidate, profiles: set[str] | frozenset[str] | tuple[str, ...]
+                      ) -> list[int]:
+    ps = set(profiles)
+    return [i for i, o in enumerate(c.options) if o.complies_with & ps]
+
+
+@dataclass(frozen=True)
+class Chain:
+    """The points of one jurisdiction's spacing chain along one route, in driving order.
+
+    Rule: every chosen chain element has a later chain element within S (so consecutive
+    compliant sites are at most S apart). The entry is `entry_anchor` (route start in J, or the
+    border when J recognizes no foreign profile), or the last chosen recognized foreign site
+    before the border (`entry_foreign`, with the foreign route start as fallback anchor when
+    `entry_fallback`). The exit is `exit_anchor` (route end in J, or the border) or the first
+    chosen recognized foreign site after the border (`exit_foreign`).
+    """
+
+    rule: StandardRule
+    entry_anchor: Point
+    entry_fallback: bool
+    entry_foreign: tuple[Point, ...]
+    inner: tuple[Point, ...]
+    exit_foreign: tuple[Point, ...]
+    exit_anchor: Point
+
+
+def standard_chain(problem: Problem, route: RouteSpec, rule: StandardRule) -> Chain | None:
+    """The chain of `rule` on `route`, or None when the rule has no spacing or J is not on it."""
+    if rule.max_spacing_m is None:
+        return None
+    j = rule.country
+    j_start, j_end = route.start_country == j, route.end_country == j
+    if not (j_start or j_end):
+        return None
+    own = (rule.profile,)
+    inner = route_points(problem, route, lambda c: c.country == j and bool(
+        compliant_options(c, own)))
+    rec = tuple(p for p in rule.recognized)
+    foreign = route_points(problem, route, lambda c: c.country != j and bool(
+        rec and compliant_options(c, rec)))
+    b = route.border_pos_m
+    border = Point("border", b, 0.0, -1, "border", "")
+    start, end = start_point(route), end_point(route)
+    entry: Point
+    exit_: Point
+    entry_foreign: tuple[Point, ...] = ()
+    exit_foreign: tuple[Point, ...] = ()
+    fallback = False
+    if j_start and j_end:
+        entry, exit_ = start, end
+    elif j_start:
+        entry = start
+        if rec:
+            exit_foreign = tuple(p for p in foreign if p.pos_m >= b)
+            exit_ = end
+        else:
+            exit_ = border
+    else:
+        exit_ = end
+        if rec:
+            entry_foreign = tuple(p for p in foreign if p.pos_m <= b)
+            entry = start
+            fallback = True
+        else:
+            entry = border
+    return Chain(rule, entry, fallback, entry_foreign, tuple(inner), exit_foreign, exit_)
