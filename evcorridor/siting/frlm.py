@@ -10,8 +10,9 @@ Trip semantics (what "a flow is covered" means)
   standard; this is the plain "drive O -> D" reading.
 - "round" (Kuby & Lim's round trip): the vehicle leaves the origin with HALF the usable range (a
   station at the origin refills it) and must drive origin -> destination -> origin on the same path
-  (reversed). Stations on the path serve both directions. Half a range at the start is the
-  steady-state rule: a driver who repeats the trip arrives home with what it left with.
+  (reversed; on a network with one-way roads, the shortest way back). Stations serve both ways.
+  Half a range at the start is the steady-state rule: a driver who repeats the trip arrives home
+  with what it left with.
 - Whenever the vehicle passes a site it may charge to the full usable range `range_m`; a site with
   an offset (detour from the road) costs the offset both ways, exactly as in the plan's gap rule:
   gap i -> k = (pos_k - pos_i) + offset_i + offset_k <= range. Range already keeps the arrival
@@ -163,15 +164,15 @@ class PathFinder:
         return cum
 
 
-def trip_sequence(path: Sequence[int], cum: Sequence[float], trip: str
+def trip_sequence(path: Sequence[int], cum: Sequence[float],
+                  back: Sequence[int] | None = None, back_cum: Sequence[float] | None = None
                   ) -> tuple[list[int], list[float]]:
-    """The nodes and positions the vehicle passes: O..D, or O..D..O for a round trip."""
+    """The nodes and positions the vehicle passes: O..D, or with the way back O..D..O."""
     nodes, pos = list(path), list(cum)
-    if trip == "round":
+    if back is not None and back_cum is not None:
         total = cum[-1]
-        for i in range(len(path) - 2, -1, -1):
-            nodes.append(path[i])
-            pos.append(total + (total - cum[i]))
+        nodes.extend(back[1:])
+        pos.extend(total + c for c in back_cum[1:])
     return nodes, pos
 
 
@@ -351,12 +352,20 @@ def solve_coverage(
             if found is None:
                 raise InputError(f"{where}no path from {f.origin} to {f.destination} in the "
                                  "network (flow cannot be routed)")
-            path = [int(n) if isinstance(n, int) else n for n in found]  # type: ignore[misc]
+            path = list(found)  # type: ignore[arg-type]
+        back: list[int] | None = None
+        if trip == "round":  # the way back: the fixed path reversed, else the shortest way back
+            found = path[::-1] if f.path is not None else finder.path(f.destination, f.origin)
+            if found is None:
+                raise InputError(f"{where}no path back from {f.destination} to {f.origin} in "
+                                 "the network (round trip impossible)")
+            back = list(found)  # type: ignore[arg-type]
         try:
             cum = finder.length(path)
+            back_cum = finder.length(back) if back is not None else None
         except InputError as exc:
             raise InputError(f"{where}flow {f.label}: {exc}") from exc
-        nodes, pos = trip_sequence(path, cum, trip)
+        nodes, pos = trip_sequence(path, cum, back, back_cum)
         trips.append(_FlowTrip(f, nodes, pos, len(path)))
 
     scale = _flow_scale(flows)

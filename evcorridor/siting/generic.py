@@ -15,9 +15,10 @@ Network (`--network`), one of:
   (default false: a road usable both ways gets both directions). Extra columns are ignored.
 Flows (`--flows`): CSV `origin,destination,flow` (node ids; flow >= 0, annual trips or any unit).
 
-Errors name the file and row (`file:row N: field: what`; row 1 is the header, so a spreadsheet's
-row numbers match) and are raised for every bad row: `InputProblems.problems` lists them all, the
-message shows the first and how many more. Nothing is dropped silently.
+Lines starting with '#' are comments. Errors name the file and row (`file:row N: field: what`;
+N is the line number in the file, header and comments included, as a spreadsheet numbers rows)
+and are raised for every bad row: `InputProblems.problems` lists them all, the message shows the
+first and how many more. Nothing is dropped silently.
 
 `plan_generic` runs the coverage model (evcorridor.siting.frlm) and returns a `Plan` with
 `sites` (the chosen new sites), `coverage` (every flow, its path and whether it is covered) and
@@ -82,15 +83,21 @@ def _read_rows(path: Path, required: Sequence[str]
         raise InputError(f"{path}: is a folder, expected a CSV file") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot read: {exc}") from exc
-    reader = csv.reader(text.splitlines())
+    lines = text.splitlines()
+    # '#' lines are comments (provenance notes, "SYNTHETIC" marks); blank them so that the row
+    # numbers in messages stay the file's line numbers
+    reader = csv.reader("" if ln.lstrip().startswith("#") else ln for ln in lines)
+    header: list[str] = []
     try:
-        header = next(reader)
+        while not any(h.strip() for h in header):
+            header = next(reader)
     except StopIteration as exc:
         raise InputError(f"{path}: empty file (expected a header: {','.join(required)})") from exc
     header = [h.strip().lower() for h in header]
     missing = [c for c in required if c not in header]
     if missing:
-        raise InputError(f"{path}:row 1: missing column{'s' if len(missing) > 1 else ''} "
+        plural = "s" if len(missing) > 1 else ""
+        raise InputError(f"{path}:row {reader.line_num}: missing column{plural} "
                          f"{', '.join(missing)} (header has: {', '.join(h for h in header if h)})")
     rows: list[tuple[int, dict[str, str]]] = []
     problems: list[str] = []
