@@ -2,8 +2,81 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+from pathlib import Path
+
 import typer
+
+
+class CheckFormat(StrEnum):
+    table = "table"
+    json = "json"
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
+
+    @app.command("check")
+    def check(
+        plans: list[Path] = typer.Argument(..., metavar="PLAN.json...",
+                                           help="Plan file(s) written by `evcorridor plan`."),
+        fmt: CheckFormat = typer.Option(CheckFormat.table, "--format", "-f",
+                                        help="table: one line per finding and a summary; json."),
+    ) -> None:
+        """Verify plan files independently: reload the corridor graph, profiles, vehicles and
+        scenario, recompute every route, gap, spacing and resilience rule from the plan alone.
+
+        Exit 0 when every rule holds, 1 when a finding is reported, 3 when a plan file is
+        unreadable or of an unknown schema version.
+        """
+        from rich.progress import Progress
+
+        from evcorridor.check import CheckReport, check_file
+        from evcorridor.errors import InputError
+        from evcorridor.render.console import err, out, print_json
+
+        reports: list[CheckReport] = []
+        unreadable: list[tuple[str, str]] = []
+        show_progress = fmt is CheckFormat.table and len(plans) > 1 and err.is_terminal
+        with Progress(console=err, transient=True, disable=not show_progress) as progress:
+            task = progress.add_task("checking plans", total=len(plans))
+            for path in plans:
+                progress.update(task, description=f"checking {path}")
+                try:
+                    reports.append(check_file(path))
+                except InputError as exc:
+                    unreadable.append((str(path), str(exc)))
+                progress.advance(task)
+
+        n_findings = sum(len(r.findings) for r in reports)
+        failed = sum(1 for r in reports if not r.ok)
+        if fmt is CheckFormat.json:
+            print_json({
+                "plans": [r.to_dict() for r in reports],
+                "unreadable": [{"plan": p, "error": m} for p, m in unreadable],
+                "summary": {"plans": len(plans), "passed": len(reports) - failed,
+                            "failed": failed, "unreadable": len(unreadable),
+                            "findings": n_findings},
+            })
+        else:
+            for _p, m in unreadable:
+                err.print(f"error: {m}", markup=False, highlight=False)
+            for r in reports:
+                for line in r.lines():
+                    out.print(line, markup=False, highlight=False, soft_wrap=True)
+            for r in reports:
+                c = r.checked
+                status = "ok" if r.ok else f"FAILED ({len(r.findings)} finding"\
+                    f"{'s' if len(r.findings) != 1 else ''})"
+                out.print(f"{r.plan}: {status}: {c.get('routes', 0)} routes, "
+                          f"{c.get('sites', 0)} sites, {c.get('gaps', 0)} vehicle gaps, "
+                          f"{c.get('spacing_gaps', 0)} spacing gaps, "
+                          f"{c.get('resilience_cases', 0)} resilience cases checked",
+                          markup=False, highlight=False, soft_wrap=True)
+            out.print(f"{len(plans)} plan(s): {len(reports) - failed} passed, {failed} failed, "
+                      f"{len(unreadable)} unreadable; {n_findings} finding(s)",
+                      markup=False, highlight=False, soft_wrap=True)
+        if unreadable:
+            raise typer.Exit(InputError.exit_code)
+        if failed:
+            raise typer.Exit(1)
