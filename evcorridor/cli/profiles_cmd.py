@@ -1,7 +1,332 @@
-"""`evcorridor profiles ...` commands."""
+"""`evcorridor profiles ...`: validate, show, list, compare and export schemas for
+operating-standard profiles, vehicle profiles and profile sets."""
 
 from __future__ import annotations
 
-import typer
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
 
-app = typer.Typer(help="Profiles commands.", no_args_is_help=True)
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from evcorridor.errors import EvCorridorError, UsageError, unknown_id
+from evcorridor.profiles import (
+    DEFAULT_SET,
+    ProfileSet,
+    StandardProfile,
+    VehicleProfile,
+    get_profile_set,
+    get_standard,
+    get_vehicle,
+    list_profile_sets,
+    list_standards,
+    list_vehicles,
+)
+from evcorridor.profiles.compare import Comparison, compare
+from evcorridor.profiles.loader import check_files, collect_files, get_registry
+from evcorridor.profiles.models import CLIMATES_REQUIRED, MILE_M
+from evcorridor.profiles.schema import schemas, write_schemas
+from evcorridor.render.console import out, print_json
+from evcorridor.yamlio import iter_yaml_files
+
+app = typer.Typer(
+    help="Operating-standard profiles, vehicle profiles and profile sets: validate, show, list, "
+         "compare across borders, export JSON Schema.",
+    no_args_is_help=True,
+)
+
+
+class ValidateFormat(StrEnum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+class TableFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+class Kind(StrEnum):
+    all = "all"
+    standard = "standard"
+    vehicle = "vehicle"
+    set = "set"
+
+
+def _gh_escape(text: str, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def github_annotation(file: str, line: int, col: int, field: str, message: str) -> str:
+    """A GitHub Actions workflow command: `::error file=F,line=L,col=C::field: message`."""
+    body = f"{field}: {message}" if field else message
+    return (f"::error file={_gh_escape(file, True)},line={line},col={col}::"
+            f"{_gh_escape(body)}")
+
+
+@app.command("validate")
+def validate_cmd(
+    paths: list[Path] = typer.Argument(..., help="Profile, vehicle or profile-set YAML files, or "
+                                       "folders (searched recursively for *.yaml / *.yml)."),
+    fmt: ValidateFormat = typer.Option(ValidateFormat.text, "--format", "-f",
+                                       help="text: one `file:line:col: field: message` per "
+                                       "problem; json; github: workflow annotations."),
+) -> None:
+    """Validate files; every file's problems are reported. Exit 0 if all valid, 1 otherwise."""
+    for path in paths:
+        if path.is_dir() and not any(True for _ in iter_yaml_files([path])):
+            raise UsageError(f"{path}: no .yaml or .yml files in this folder")
+    results = check_files(paths)
+    _, skipped = collect_files(paths)
+    n_problems = sum(len(r.problems) for r in results)
+    bad = [r for r in results if r.problems]
+    if fmt is ValidateFormat.json:
+        print_json({
+            "files": [{
+                "file": r.path, "kind": r.kind, "id": r.model.id if r.model else None,
+                "valid": not r.problems,
+                "problems": [{"line": p.line, "column": p.column, "field": p.field,
+                              "message": p.message} for p in r.problems],
+            } for r in results],
+            "files_checked": len(results), "files_invalid": len(bad), "problems": n_problems,
+            "files_skipped": [str(p) for p in skipped],
+        })
+    else:
+        for r in results:
+            for p in r.problems:
+                if fmt is ValidateFormat.github:
+                    typer.echo(github_annotation(p.file, p.line, p.column, p.field, p.message))
+                else:
+                    typer.echo(str(p))
+        summary = (f"{len(results)} file(s) checked: all valid" if not bad else
+                   f"{len(results)} file(s) checked: {n_problems} problem(s) in {len(bad)} file(s)")
+        if skipped:
+            summary += f" ({len(skipped)} other YAML file(s) skipped: not profiles)"
+        typer.echo(summary, err=True)
+    if bad:
+        raise typer.Exit(1)
+
+
+def _find(item_id: str, kind: Kind) -> list[tuple[str, Any]]:
+    reg = get_registry()
+    found: list[tuple[str, Any]] = []
+    if kind in (Kind.all, Kind.standard) and item_id in reg.standards:
+        found.append(("standard", reg.standards[item_id]))
+    if kind in (Kind.all, Kind.vehicle) and item_id in reg.vehicles:
+        found.append(("vehicle", reg.vehicles[item_id]))
+    if kind in (Kind.all, Kind.set) and item_id in reg.sets:
+        found.append(("profile-set", reg.sets[item_id]))
+    if not found:
+        pool: list[str] = []
+        if kind in (Kind.all, Kind.standard):
+            pool += reg.standards
+        if kind in (Kind.all, Kind.vehicle):
+            pool += reg.vehicles
+        if kind in (Kind.all, Kind.set):
+            pool += reg.sets
+        raise unknown_id("profile, vehicle or profile set" if kind is Kind.all else kind.value,
+                         item_id, pool)
+    return found
+
+
+def _derived(model: Any) -> dict[str, Any]:
+    if isinstance(model, VehicleProfile):
+        return {"usable_range_km": {c: round(model.usable_range_m(c) / 1000, 1)
+                                    for c in sorted(model.climate)},
+                "usable_range_mi": {c: round(model.usable_range_m(c) / MILE_M, 1)
+                                    for c in sorted(model.climate)}}
+    if isinstance(model, StandardProfile):
+        site = model.standard_site()
+        return {"standard_site": {"connectors": [list(c) for c in site.connectors],
+                                  "ports": site.ports, "power_kw": site.power_kw}}
+    return {}
+
+
+def _record(kind: str, model: Any) -> dict[str, Any]:
+    return {"kind": kind, "id": model.id, "file": model.source_file,
+            "data": model.model_dump(mode="json", by_alias=True, exclude_none=True),
+            "derived": _derived(model)}
+
+
+def _fmt_value(name: str, value: Any) -> str:
+    """Human form of a model attribute: quantities with units, lists joined."""
+    if isinstance(value, float) and name.endswith("_m"):
+        return f"{value / MILE_M:g} mi ({value / 1000:g} km)"
+    if isinstance(value, float) and name.endswith("_kw"):
+        return f"{value:g} kW"
+    if isinstance(value, float) and name.endswith("_kwh"):
+        return f"{value:g} kWh"
+    if isinstance(value, float) and name.endswith("_pct"):
+        return f"{value:g} %"
+    if isinstance(value, float) and name.endswith("_kwh_per_km"):
+        return f"{value:.5g} kWh/km ({value * MILE_M / 1000:.5g} kWh/mi)"
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    if hasattr(value, "model_dump"):
+        d = value.model_dump(mode="json", by_alias=True, exclude_none=True)
+        return "; ".join(f"{k}: {_fmt_value(k, v)}" for k, v in d.items() if v not in ([], {}))
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {v}" for k, v in value.items())
+    return str(value)
+
+
+def _show_table(kind: str, model: Any) -> None:
+    t = Table(title=f"{kind} {model.id} — {model.title}", show_header=False)
+    t.add_column("field", style="bold")
+    t.add_column("value", overflow="fold")
+    absent: list[str] = []
+    for name, info in type(model).model_fields.items():
+        if name in ("kind", "id", "title", "notes", "unverified", "sources", "source_file"):
+            continue
+        value = getattr(model, name)
+        default = None if info.is_required() else info.get_default(call_default_factory=True)
+        if not info.is_required() and value == default:
+            absent.append(info.alias or name)
+            continue
+        key = info.alias or name
+        note = model.notes.get(key)
+        flag = " [yellow](UNVERIFIED)[/]" if key in model.unverified else ""
+        t.add_row(key, escape(_fmt_value(name, value)) + flag
+                  + (f"  [dim]— {escape(note)}[/]" if note else ""))
+    for k, v in _derived(model).items():
+        t.add_row(k, _fmt_value(k, v))
+    if absent:
+        t.add_row("not set (no rule / default)", ", ".join(absent))
+    t.add_row("sources", escape("; ".join(f"[{s.id}] {s.title}" for s in model.sources)))
+    for k, why in model.unverified.items():
+        t.add_row(f"unverified: {k}", escape(why))
+    t.add_row("file", model.source_file)
+    out.print(t)
+
+
+@app.command("show")
+def show_cmd(
+    item_id: str = typer.Argument(..., help="Id of a standard profile, vehicle or profile set."),
+    kind: Kind = typer.Option(Kind.all, "--kind", help="Look only at this kind."),
+    fmt: TableFormat = typer.Option(TableFormat.table, "--format", "-f"),
+) -> None:
+    """Show one profile, vehicle or profile set (with derived values and sources)."""
+    found = _find(item_id, kind)
+    if fmt is TableFormat.json:
+        recs = [_record(k, m) for k, m in found]
+        print_json(recs[0] if len(recs) == 1 else recs)
+        return
+    for k, m in found:
+        _show_table(k, m)
+
+
+@app.command("list")
+def list_cmd(
+    kind: Kind = typer.Option(Kind.all, "--kind", help="standard, vehicle, set or all."),
+    fmt: TableFormat = typer.Option(TableFormat.table, "--format", "-f"),
+) -> None:
+    """List the shipped standard profiles, vehicles and profile sets."""
+    rows: list[dict[str, Any]] = []
+    if kind in (Kind.all, Kind.standard):
+        for s in list_standards():
+            spacing = f"{s.max_spacing_m / MILE_M:g} mi" if s.max_spacing_m else "no rule"
+            rows.append({"kind": "standard", "id": s.id, "title": s.title, "status": s.status,
+                         "where": ",".join(s.jurisdiction.applies_to),
+                         "summary": (f"{s.min_ports} x {s.min_power_kw:g} kW" if s.min_ports
+                                     else "no port/power rule") + "; "
+                                    + ("/".join(s.required_connectors) or "no connector rule")
+                                    + f"; spacing {spacing}"})
+    if kind in (Kind.all, Kind.vehicle):
+        for v in list_vehicles():
+            rng = ", ".join(f"{c} {v.usable_range_m(c) / MILE_M:.0f} mi"
+                            for c in CLIMATES_REQUIRED if c in v.climate)
+            rows.append({"kind": "vehicle", "id": v.id, "title": v.title,
+                         "status": v.vehicle_class, "where": "",
+                         "summary": f"{'/'.join(v.connectors_native)}; usable {rng}"})
+    if kind in (Kind.all, Kind.set):
+        for ps in list_profile_sets():
+            rows.append({"kind": "profile-set", "id": ps.id, "title": ps.title,
+                         "status": ps.status, "where": ",".join(ps.crosses),
+                         "summary": ", ".join(f"{c}->{p}" for c, p in ps.profiles.items())})
+    if fmt is TableFormat.json:
+        print_json(rows)
+        return
+    t = Table(title="profiles")
+    for col in ("kind", "id", "status", "where", "summary"):
+        t.add_column(col, overflow="fold")
+    for r in rows:
+        t.add_row(r["kind"], r["id"], r["status"], r["where"], r["summary"])
+    out.print(t)
+
+
+def _resolve_standard(name: str, set_id: str) -> StandardProfile:
+    """A standard id, or a country code (USA/CAN/MEX) resolved through the profile set."""
+    if name.upper() in ("USA", "CAN", "MEX"):
+        pset: ProfileSet = get_profile_set(set_id)
+        return get_standard(pset.profile_for(name.upper()))
+    return get_standard(name)
+
+
+_STYLE = {"same": "green", "info": "cyan", "condition": "yellow", "broken": "red",
+          "seamless": "green", "seamless with conditions": "yellow"}
+
+
+def _compare_table(cmp: Comparison) -> None:
+    t = Table(title=f"{cmp.a} -> {cmp.b}")
+    for col in ("rule", cmp.a, cmp.b, "assessment", "why"):
+        t.add_column(col, overflow="fold")
+    for r in cmp.rules:
+        t.add_row(r.rule, r.a, r.b, f"[{_STYLE[r.level]}]{r.level}[/]", r.why)
+    out.print(t)
+    for vv in cmp.vehicles:
+        vt = Table(title=f"{vv.vehicle}: [{_STYLE[vv.verdict]}]{vv.verdict}[/]")
+        for col in ("rule", cmp.a, cmp.b, "assessment", "why"):
+            vt.add_column(col, overflow="fold")
+        for r in vv.rules:
+            vt.add_row(r.rule, r.a, r.b, f"[{_STYLE[r.level]}]{r.level}[/]", r.why)
+        out.print(vt)
+        for reason in vv.reasons:
+            out.print(f"  - {reason}", highlight=False)
+
+
+@app.command("compare")
+def compare_cmd(
+    a: str = typer.Argument(..., help="Profile where the trip starts (id, or USA/CAN/MEX)."),
+    b: str = typer.Argument(..., help="Profile across the border (id, or USA/CAN/MEX)."),
+    vehicle: list[str] = typer.Option([], "--vehicle", "-v",
+                                      help="Vehicle id (repeatable; default all shipped)."),
+    set_id: str = typer.Option(DEFAULT_SET, "--set", help="Profile set for country codes."),
+    fmt: TableFormat = typer.Option(TableFormat.table, "--format", "-f"),
+) -> None:
+    """Rule-by-rule transition from A to B with a verdict per vehicle: seamless, seamless with
+    conditions, or broken, and why."""
+    pa, pb = _resolve_standard(a, set_id), _resolve_standard(b, set_id)
+    vehicles = [get_vehicle(v) for v in vehicle] if vehicle else list_vehicles()
+    cmp = compare(pa, pb, vehicles)
+    if fmt is TableFormat.json:
+        print_json(cmp.to_dict())
+    else:
+        _compare_table(cmp)
+
+
+@app.command("schema")
+def schema_cmd(
+    out_dir: Path | None = typer.Option(None, "--out", help="Folder for the three *.schema.json "
+                                        "files; without it, print them as one JSON object."),
+) -> None:
+    """Export JSON Schema for standard-profile, vehicle and profile-set files."""
+    if out_dir is None:
+        print_json(schemas())
+        return
+    try:
+        paths = write_schemas(out_dir)
+    except OSError as exc:
+        from evcorridor.errors import OutputError
+
+        raise OutputError(f"{out_dir}: cannot write schemas: {exc.strerror}") from exc
+    for p in paths:
+        typer.echo(str(p), err=True)
+
+
+__all__ = ["EvCorridorError", "app", "github_annotation"]

@@ -10,6 +10,7 @@ for `get_standard`, `get_vehicle`, `get_profile_set` and the `list_` functions.
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from dataclasses import dataclass, field
@@ -338,9 +339,36 @@ def cross_check(results: list[FileResult], known: Registry | None = None) -> Non
         r.problems.sort(key=lambda p: (p.line, p.column, p.field))
 
 
+_KIND_LINE = re.compile(r"^kind:\s*['\"]?(standard|vehicle|profile-set)['\"]?\s*(#.*)?$",
+                        re.MULTILINE)
+
+
+def collect_files(paths: list[Path]) -> tuple[list[Path], list[Path]]:
+    """(files to check, files skipped). Files named directly are always checked. In a folder, a
+    YAML file is checked when it sits under a profiles/, vehicles/ or profile-sets/ folder or
+    declares `kind: standard|vehicle|profile-set`; other YAML (e.g. corridors) is skipped."""
+    checked: list[Path] = []
+    skipped: list[Path] = []
+    for p in paths:
+        if not p.is_dir():
+            checked.append(p)
+            continue
+        for f in iter_yaml_files([p]):
+            if any(a.name in FOLDER_KINDS for a in f.resolve().parents):
+                checked.append(f)
+                continue
+            try:
+                head = f.read_text(encoding="utf-8", errors="replace")[:200_000]
+            except OSError:
+                checked.append(f)
+                continue
+            (checked if _KIND_LINE.search(head) else skipped).append(f)
+    return checked, skipped
+
+
 def check_files(paths: list[Path], *, with_shipped: bool = True) -> list[FileResult]:
     """Validate files and folders; every file's problems (within and across files)."""
-    files = list(iter_yaml_files(paths))
+    files, _ = collect_files(paths)
     results = [parse_file(p) for p in files]
     known = None
     if with_shipped:

@@ -121,7 +121,7 @@ def quantity(kind: Kind, *, ge: float | None = None, gt: float | None = None,
     schema = {
         "type": "string",
         "pattern": kind.pattern,
-        "description": f"a {kind.name} with a unit ({', '.join(kind.shown)}), e.g. "
+        "description": f"{kind.name} with a unit ({', '.join(kind.shown)}), e.g. "
                        f"'50 {kind.shown[0]}'",
     }
     return Annotated[float, BeforeValidator(validate), WithJsonSchema(schema, mode="validation"),
