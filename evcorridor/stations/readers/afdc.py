@@ -13,6 +13,7 @@ connector of that level at the station, else its count is unknown (None).
 from __future__ import annotations
 
 import ast
+from datetime import date
 from pathlib import Path
 
 from evcorridor.connectors import is_dc_fast
@@ -123,11 +124,13 @@ def read(path: Path, options: ReaderOptions, *, api: bool = False
                     raise ValueError(f"{col['connectors']}: {exc}") from None
                 if c not in canon:
                     canon.append(c)
-            try:
-                dc = parse_int(get("dc"))
-                l2 = parse_int(get("l2"))
-            except ValueError as exc:
-                raise ValueError(f"{col['dc']}/{col['l2']}: {exc}") from None
+            counts: dict[str, int | None] = {}
+            for f in ("dc", "l2"):
+                try:
+                    counts[f] = parse_int(get(f))
+                except ValueError as exc:
+                    raise ValueError(f"{col[f]}: {exc}") from None
+            dc, l2 = counts["dc"], counts["l2"]
             dc_types = [c for c in canon if is_dc_fast(c)]
             ac_types = [c for c in canon if not is_dc_fast(c)]
             infos = []
@@ -151,11 +154,13 @@ def read(path: Path, options: ReaderOptions, *, api: bool = False
                     f"{col['status']}: unknown status code {status_code!r} (E, P or T)")
             access_code = get("access").lower()
             restricted = get("restricted").lower() == "true" or access_code == "private"
-            try:
-                open_d = parse_date(get("open_date"))
-                conf = parse_date(get("confirmed"))
-            except ValueError as exc:
-                raise ValueError(f"{col['open_date']}/{col['confirmed']}: {exc}") from None
+            dates: dict[str, date | None] = {}
+            for f in ("open_date", "confirmed"):
+                try:
+                    dates[f] = parse_date(get(f))
+                except ValueError as exc:
+                    raise ValueError(f"{col[f]}: {exc}") from None
+            open_d, conf = dates["open_date"], dates["confirmed"]
             network = get("network") or None
             return Station(
                 id=f"afdc:{sid}", source=fmt, source_ids=[f"afdc:{sid}"], name=get("name"),
