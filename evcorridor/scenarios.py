@@ -1,0 +1,143 @@
+"""Scenarios (configs/scenarios/<id>.yaml) and cost models (configs/costs/<id>.yaml).
+
+A scenario fixes what the siting assumes about the trip: the vehicle climate scenario (a name the
+vehicle profiles define: "mild", "highway-summer", "deep-winter"), the state of charge at the route
+start (a fraction; absent = the vehicle's own `start_charge`, else its `charge_to`) and the border
+wait in minutes per direction (into / out of the USA) with optional per-crossing overrides. The
+wait costs energy at the vehicle's idle auxiliary power; the siting adds that distance to the gap
+spanning the crossing.
+
+A cost model prices plan options in relative units (defaults in units of one new site): a new
+site, an upgrade of an existing station, an extra per port beyond the standard design, and an
+extra for a design variant (e.g. adding MCS for heavy-duty trucks).
+
+Both are read with `evcorridor.yamlio` so a bad file is reported as `file:line:column: field:
+message`; unknown ids raise NotFoundError with "did you mean". The checker imports this module
+(it is not part of `evcorridor.siting`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from evcorridor.errors import unknown_id
+from evcorridor.settings import get_settings
+from evcorridor.yamlio import YamlProblems, load_yaml, validation_problems
+
+DEFAULT_SCENARIO = "default"
+DEFAULT_COST_MODEL = "default"
+
+Minutes = Annotated[float, Field(ge=0, le=24 * 60)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(_Model):
+    id: str
+    title: str
+    url: str | None = None
+
+
+class Wait(_Model):
+    into_usa: Minutes
+    out_of_usa: Minutes
+
+
+class BorderWait(_Model):
+    default: Wait
+    crossings: dict[str, Wait] = Field(default_factory=dict)
+
+
+class Scenario(_Model):
+    kind: str = Field(default="scenario", pattern="^scenario$")
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: str = Field(min_length=1)
+    climate: str = Field(min_length=1)
+    start_soc: float | None = Field(default=None, ge=0, le=1)
+    border_wait_min: BorderWait
+    sources: list[Source] = Field(default_factory=list)
+    notes: dict[str, str] = Field(default_factory=dict)
+    unverified: dict[str, str] = Field(default_factory=dict)
+    source_file: str = Field(default="", exclude=True)
+
+    def wait_min(self, crossing_id: str, into_usa: bool) -> float:
+        """Border wait in minutes at `crossing_id` in the given direction."""
+        w = self.border_wait_min.crossings.get(crossing_id, self.border_wait_min.default)
+        return float(w.into_usa if into_usa else w.out_of_usa)
+
+
+class CostModel(_Model):
+    kind: str = Field(default="cost-model", pattern="^cost-model$")
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: str = Field(min_length=1)
+    unit: str = Field(default="new sites", min_length=1)
+    new_site: float = Field(gt=0)
+    upgrade: float = Field(ge=0)
+    per_port: float = Field(default=0.0, ge=0)
+    extra_design: float = Field(default=0.0, ge=0)
+    notes: dict[str, str] = Field(default_factory=dict)
+    unverified: dict[str, str] = Field(default_factory=dict)
+    source_file: str = Field(default="", exclude=True)
+
+
+def _folder(kind: str) -> Path:
+    return Path(get_settings().configs_dir) / kind
+
+
+def _files(kind: str) -> dict[str, Path]:
+    folder = _folder(kind)
+    if not folder.is_dir():
+        return {}
+    return {p.stem: p for p in sorted(folder.glob("*.yaml"))}
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path(get_settings().configs_dir).resolve().parent))
+    except ValueError:
+        return str(path)
+
+
+def _load(path: Path, model: type[_Model]) -> _Model:
+    located = load_yaml(path, display=_display(path))
+    data = dict(located.data)
+    try:
+        obj = model.model_validate(data)
+    except ValidationError as exc:
+        raise YamlProblems(validation_problems(located, exc)) from exc
+    stem = path.stem
+    if getattr(obj, "id", stem) != stem:
+        raise YamlProblems([located.problem(("id",), f"id {getattr(obj, 'id', '')!r} does not "
+                                            f"match the file name {stem!r}")])
+    return obj.model_copy(update={"source_file": str(path)})
+
+
+def list_scenarios() -> list[Scenario]:
+    return [get_scenario(i) for i in _files("scenarios")]
+
+
+def get_scenario(scenario_id: str) -> Scenario:
+    files = _files("scenarios")
+    if scenario_id not in files:
+        raise unknown_id("scenario", scenario_id, files)
+    obj = _load(files[scenario_id], Scenario)
+    assert isinstance(obj, Scenario)
+    return obj
+
+
+def list_cost_models() -> list[CostModel]:
+    return [get_cost_model(i) for i in _files("costs")]
+
+
+def get_cost_model(cost_id: str) -> CostModel:
+    files = _files("costs")
+    if cost_id not in files:
+        raise unknown_id("cost model", cost_id, files)
+    obj = _load(files[cost_id], CostModel)
+    assert isinstance(obj, CostModel)
+    return obj
