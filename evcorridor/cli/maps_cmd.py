@@ -1,9 +1,148 @@
-"""`evcorridor maps` command(s)."""
+"""`evcorridor map` and `evcorridor report`: pictures and Markdown reports from plan files."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
+
+from evcorridor.errors import EvCorridorError, UsageError
+
+_FORMATS = ("table", "json")
+
+
+def _load(plans: list[Path]) -> list[tuple[Path, object]]:
+    from evcorridor.plan_model import load_plan
+
+    return [(p, load_plan(p)) for p in plans]
+
+
+def _render(items: list[tuple[Path, object]], request: object) -> list:
+    from rich.progress import BarColumn, Progress, TextColumn
+
+    from evcorridor.render.console import err
+    from evcorridor.render.maps import MapRequest, render_plan
+
+    assert isinstance(request, MapRequest)
+    results = []
+    with Progress(
+        TextColumn("rendering {task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal or len(items) < 2,
+    ) as bar:
+        task = bar.add_task("", total=len(items))
+        for path, plan in items:
+            bar.update(task, description=plan.corridor)  # type: ignore[attr-defined]
+            results.append(render_plan(plan, request, plan_path=path))  # type: ignore[arg-type]
+            bar.advance(task)
+    return results
+
+
+def map_cmd(
+    plans: list[Path] = typer.Argument(..., help="plan.json file(s) written by `evcorridor plan`."),
+    png: bool = typer.Option(False, "--png", help="Static map as PNG (map.png)."),
+    svg: bool = typer.Option(False, "--svg", help="Static map as SVG (map.svg)."),
+    html: bool = typer.Option(
+        False, "--html", help="Interactive map that opens offline (map.html)."
+    ),
+    strip: bool = typer.Option(
+        False,
+        "--strip",
+        help="Strip chart of the gaps (strip.png/strip.svg; "
+        "only the formats chosen with --png/--svg when given).",
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", help="Write into OUT/<corridor>/ (default: beside each plan file)."
+    ),
+    check: Path | None = typer.Option(
+        None,
+        "--check",
+        metavar="DIR",
+        help="Write nothing; exit 1 and list the files under DIR/<corridor>/ that would change.",
+    ),
+    fmt: str = typer.Option("table", "--format", help="Output: table or json."),
+) -> None:
+    """Draw the maps of plan files: static PNG/SVG map, interactive HTML map, strip chart.
+
+    Without a format flag every picture is drawn. Output is byte-identical for the same plan, so
+    CI can run `evcorridor map PLAN... --check docs/maps` to fail on a stale committed map.
+    """
+    from evcorridor.render.console import out as console
+    from evcorridor.render.console import print_json
+    from evcorridor.render.maps import MapRequest, stale_files, write_rendered
+
+    if fmt not in _FORMATS:
+        raise UsageError(f"unknown --format {fmt!r}; use table or json")
+    if out is not None and check is not None:
+        raise UsageError("--out and --check do not go together: --check writes nothing")
+    request = MapRequest(png=png, svg=svg, html=html, strip=strip)
+    results = _render(_load(plans), request)
+    if check is not None:
+        stale = stale_files(results, check)
+        total = sum(len(r.files) for r in results)
+        if fmt == "json":
+            print_json(
+                {"checked": total, "stale": [str(p) for p in stale], "up_to_date": not stale}
+            )
+        else:
+            for p in stale:
+                console.print(f"would change: {p}", highlight=False)
+        if stale:
+            raise EvCorridorError(
+                f"{len(stale)} of {total} map file(s) under {check} would change; "
+                f"regenerate them with `evcorridor map ... --out {check}`"
+            )
+        if fmt == "table":
+            console.print(f"{total} map file(s) under {check} are up to date", highlight=False)
+        return
+    written = write_rendered(results, out)
+    if fmt == "json":
+        print_json({"written": [str(p) for p in written]})
+    else:
+        for p in written:
+            console.print(f"wrote {p}", highlight=False)
+
+
+def report_cmd(
+    plans: list[Path] = typer.Argument(..., help="plan.json file(s) written by `evcorridor plan`."),
+    out: Path = typer.Option(
+        ..., "--out", help="Folder for index.md and <corridor>/report.md with its pictures."
+    ),
+    fmt: str = typer.Option("table", "--format", help="Output: table or json."),
+) -> None:
+    """Write a Markdown report per corridor (summary, pictures, solver status, data sources and
+    dates) with its map, strip chart and interactive map, and an index of all corridors."""
+    from evcorridor.render.console import out as console
+    from evcorridor.render.console import print_json
+    from evcorridor.render.maps import MapRequest
+    from evcorridor.render.report import write_reports
+
+    if fmt not in _FORMATS:
+        raise UsageError(f"unknown --format {fmt!r}; use table or json")
+    items = _load(plans)
+    seen: dict[str, Path] = {}
+    for path, plan in items:
+        corridor = plan.corridor  # type: ignore[attr-defined]
+        if corridor in seen:
+            raise UsageError(
+                f"{path}: corridor {corridor!r} already comes from {seen[corridor]}; "
+                "one plan per corridor in a report"
+            )
+        seen[corridor] = path
+    results = _render(items, MapRequest(png=True, html=True, strip=True))
+    written = write_reports(results, out)
+    if fmt == "json":
+        print_json({"written": [str(p) for p in written]})
+    else:
+        console.print(
+            f"wrote {len(written)} files; index: {Path(out) / 'index.md'}", highlight=False
+        )
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
+    app.command("map")(map_cmd)
+    app.command("report")(report_cmd)

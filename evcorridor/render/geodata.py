@@ -1,0 +1,376 @@
+"""Geometry a map needs, gathered once per plan: road lines per country, country shapes, crossings,
+route positions and the longest gap per direction.
+
+Inputs are the plan, its corridor graph (`evcorridor.network.load_network(plan.corridor)`) and the
+country boundaries (`evcorridor.network.load_boundaries()`); both can be passed in directly (tests,
+or a caller that already holds them). Everything is sorted so the pictures are deterministic.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+from shapely import wkt
+from shapely.geometry import LineString, MultiLineString, box, shape
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import linemerge, unary_union
+
+from evcorridor.errors import EvCorridorError, InputError
+from evcorridor.plan_model import Gap, Plan, RoutePlan
+
+COUNTRY_NAMES = {"USA": "United States", "CAN": "Canada", "MEX": "Mexico"}
+KM_PER_MILE = 1.609344
+
+
+@dataclass(frozen=True)
+class LongestGap:
+    """The longest vehicle gap of one direction, with the road geometry it spans."""
+
+    direction: str
+    route: str
+    vehicle: str
+    gap: Gap
+    from_name: str
+    to_name: str
+    coords: tuple[tuple[float, float], ...]  # (lon, lat) along the road
+
+
+@dataclass
+class MapData:
+    plan: Plan
+    roads: dict[str, list[tuple[tuple[float, float], ...]]]  # country -> polylines (lon, lat)
+    countries: dict[str, BaseGeometry]  # country -> polygon(s), clipped to the view
+    border: list[tuple[tuple[float, float], ...]]  # the international border inside the view
+    crossings: list[tuple[str, float, float]]  # (crossing id, lon, lat)
+    bbox: tuple[float, float, float, float]  # view: min lon, min lat, max lon, max lat
+    longest: list[LongestGap] = field(default_factory=list)
+    network_source: str = ""
+    network_date: str = ""
+
+    @property
+    def mid_lat(self) -> float:
+        return (self.bbox[1] + self.bbox[3]) / 2
+
+
+def load_graph(plan: Plan, plan_path: Path | str | None = None) -> nx.MultiDiGraph:
+    """The plan's corridor graph from the embedded data; a one-line error when it is missing."""
+    where = f"{plan_path}: " if plan_path else ""
+    try:
+        from evcorridor.network import load_network
+    except ImportError as exc:  # pragma: no cover - network module always ships
+        raise EvCorridorError(f"{where}cannot load corridor networks: {exc}") from exc
+    try:
+        return load_network(plan.corridor)
+    except EvCorridorError as exc:
+        raise InputError(f"{where}corridor data for {plan.corridor!r} is missing: {exc}") from exc
+    except (OSError, ValueError, KeyError) as exc:
+        raise InputError(
+            f"{where}corridor data for {plan.corridor!r} is missing or unreadable: {exc}"
+        ) from exc
+
+
+def load_country_shapes() -> dict[str, BaseGeometry]:
+    """Country polygons from `evcorridor.network.load_boundaries()` (Natural Earth, derived)."""
+    try:
+        from evcorridor.network import load_boundaries  # type: ignore[attr-defined]
+    except ImportError as exc:
+        raise EvCorridorError(f"country boundaries are not available: {exc}") from exc
+    try:
+        return country_shapes(load_boundaries())
+    except EvCorridorError:
+        raise
+    except (OSError, ValueError, KeyError) as exc:
+        raise InputError(f"country boundaries are missing or unreadable: {exc}") from exc
+
+
+def load_border_geometries() -> dict[str, BaseGeometry]:
+    """Land border lines keyed by border id ("us-ca", "us-mx"); {} when the data has none."""
+    try:
+        from evcorridor.network.boundaries import load_border_lines
+    except ImportError:
+        return {}
+    try:
+        return {str(k): _geom(v) for k, v in sorted(load_border_lines().items())}
+    except EvCorridorError:
+        raise
+    except (OSError, ValueError, KeyError) as exc:
+        raise InputError(f"border lines are missing or unreadable: {exc}") from exc
+
+
+def _geom(obj: Any) -> BaseGeometry:
+    if isinstance(obj, BaseGeometry):
+        return obj
+    if isinstance(obj, Mapping):
+        return shape(obj)
+    if isinstance(obj, str):
+        return wkt.loads(obj)
+    raise ValueError(f"not a geometry: {type(obj).__name__}")
+
+
+def country_shapes(obj: Any) -> dict[str, BaseGeometry]:
+    """Normalise boundary data to {ISO alpha-3: geometry}.
+
+    Accepts a mapping country -> geometry (shapely / GeoJSON mapping / WKT), a GeoJSON
+    FeatureCollection (dict or path), a GeoDataFrame with an ISO_A3-like column, or pairs.
+    """
+    if isinstance(obj, str | Path) and Path(obj).suffix in (".geojson", ".json"):
+        obj = json.loads(Path(obj).read_text(encoding="utf-8"))
+    if isinstance(obj, Mapping) and obj.get("type") == "FeatureCollection":
+        out: dict[str, list[BaseGeometry]] = {}
+        for feat in obj["features"]:
+            props = feat.get("properties") or {}
+            code = next(
+                (props[k] for k in ("ISO_A3", "iso_a3", "country", "ADM0_A3") if k in props), None
+            )
+            if code:
+                out.setdefault(str(code), []).append(shape(feat["geometry"]))
+        return {k: unary_union(v) for k, v in sorted(out.items())}
+    if isinstance(obj, Mapping):
+        return {str(k): _geom(v) for k, v in sorted(obj.items())}
+    if hasattr(obj, "iterrows"):  # GeoDataFrame
+        cols = [c for c in ("ISO_A3", "iso_a3", "country", "ADM0_A3") if c in obj.columns]
+        if not cols:
+            raise ValueError("boundary table has no ISO_A3/country column")
+        pairs = [(str(row[cols[0]]), row["geometry"]) for _, row in obj.iterrows()]
+    else:
+        pairs = [(str(k), v) for k, v in obj]
+    grouped: dict[str, list[BaseGeometry]] = {}
+    for k, v in pairs:
+        grouped.setdefault(k, []).append(_geom(v))
+    return {k: unary_union(v) for k, v in sorted(grouped.items())}
+
+
+def _edge_coords(
+    G: nx.MultiDiGraph, u: int, v: int, data: Mapping[str, Any]
+) -> tuple[tuple[float, float], ...]:
+    geom = data.get("geometry")
+    if geom is not None:
+        try:
+            line = _geom(geom)
+            coords = tuple((float(x), float(y)) for x, y, *_ in line.coords)
+            if len(coords) >= 2:
+                return coords
+        except (ValueError, TypeError, AttributeError):
+            pass
+    a, b = G.nodes[u], G.nodes[v]
+    return ((float(a["x"]), float(a["y"])), (float(b["x"]), float(b["y"])))
+
+
+def _round(coords: Iterable[tuple[float, float]], nd: int = 5) -> tuple[tuple[float, float], ...]:
+    return tuple((round(x, nd), round(y, nd)) for x, y in coords)
+
+
+def road_lines(G: nx.MultiDiGraph) -> dict[str, list[tuple[tuple[float, float], ...]]]:
+    """Road polylines per country: each undirected road once, merged into long lines, sorted."""
+    seen: set[tuple[int, int, tuple[tuple[float, float], ...]]] = set()
+    per: dict[str, list[LineString]] = {}
+    for u, v, data in sorted(
+        G.edges(data=True), key=lambda e: (e[0], e[1], float(e[2].get("length", 0)))
+    ):
+        coords = _round(_edge_coords(G, u, v, data))
+        a, b = (u, v) if u <= v else (v, u)
+        key_coords = coords if u <= v else coords[::-1]
+        key = (a, b, key_coords)
+        if key in seen:
+            continue
+        seen.add(key)
+        country = str(data.get("country") or G.nodes[u].get("country") or "?")
+        per.setdefault(country, []).append(LineString(key_coords))
+    out: dict[str, list[tuple[tuple[float, float], ...]]] = {}
+    for country, lines in sorted(per.items()):
+        merged = linemerge(MultiLineString(lines)) if len(lines) > 1 else lines[0]
+        parts = list(merged.geoms) if hasattr(merged, "geoms") else [merged]
+        out[country] = sorted(_round(p.coords) for p in parts)
+    return out
+
+
+def route_positions(
+    G: nx.MultiDiGraph, route: RoutePlan, plan_path: Path | str | None = None
+) -> list[float]:
+    """Cumulative distance (m) at each node of the route, from the graph's edge lengths."""
+    where = f"{plan_path}: " if plan_path else ""
+    missing = [n for n in route.nodes if n not in G]
+    if missing:
+        raise InputError(
+            f"{where}route {route.id}: node {missing[0]} is not in the corridor network "
+            f"({len(missing)} missing); the plan is older than the network data"
+        )
+    cum = [0.0]
+    for u, v in zip(route.nodes, route.nodes[1:], strict=False):
+        data = G.get_edge_data(u, v)
+        if not data:
+            raise InputError(
+                f"{where}route {route.id}: no road from node {u} to node {v} in the "
+                f"corridor network; the plan is older than the network data"
+            )
+        cum.append(cum[-1] + min(float(d.get("length", 0.0)) for d in data.values()))
+    return cum
+
+
+def _sub_path(
+    G: nx.MultiDiGraph, route: RoutePlan, cum: list[float], a: float, b: float
+) -> tuple[tuple[float, float], ...]:
+    tol = 1.0
+    idx = [i for i, c in enumerate(cum) if a - tol <= c <= b + tol]
+    if not idx:
+        return ()
+    lo, hi = idx[0], idx[-1]
+    coords: list[tuple[float, float]] = []
+    for i in range(lo, hi):
+        u, v = route.nodes[i], route.nodes[i + 1]
+        data = min(G.get_edge_data(u, v).values(), key=lambda d: float(d.get("length", 0.0)))
+        seg = _edge_coords(G, u, v, data)
+        coords.extend(seg if not coords else seg[1:])
+    if not coords:
+        n = G.nodes[route.nodes[lo]]
+        coords = [(float(n["x"]), float(n["y"]))]
+    return _round(coords)
+
+
+def site_name(plan: Plan, site_id: str, route: RoutePlan) -> str:
+    if site_id == "start":
+        return route.from_name
+    if site_id == "end":
+        return route.to_name
+    for s in plan.sites:
+        if s.id == site_id:
+            return s.name
+    return site_id
+
+
+def longest_gaps(
+    plan: Plan, G: nx.MultiDiGraph | None = None, cums: Mapping[str, list[float]] | None = None
+) -> list[LongestGap]:
+    """Per direction, the longest vehicle gap over all routes and vehicles (ties: first found)."""
+    best: dict[str, tuple[float, RoutePlan, str, Gap]] = {}
+    for route in plan.routes:
+        for run in route.vehicles:
+            for gap in run.gaps:
+                cur = best.get(route.direction)
+                if cur is None or gap.length_m > cur[0]:
+                    best[route.direction] = (gap.length_m, route, run.vehicle, gap)
+    out = []
+    for direction in ("forward", "reverse"):
+        if direction not in best:
+            continue
+        _, route, vehicle, gap = best[direction]
+        coords: tuple[tuple[float, float], ...] = ()
+        if G is not None and cums is not None and route.id in cums:
+            coords = _sub_path(G, route, cums[route.id], gap.from_pos_m, gap.to_pos_m)
+        out.append(
+            LongestGap(
+                direction,
+                route.id,
+                vehicle,
+                gap,
+                site_name(plan, gap.from_id, route),
+                site_name(plan, gap.to_id, route),
+                coords,
+            )
+        )
+    return out
+
+
+def _lines(geom: BaseGeometry) -> list[tuple[tuple[float, float], ...]]:
+    if geom.is_empty:
+        return []
+    if geom.geom_type == "LineString":
+        return [_round(geom.coords)]
+    if hasattr(geom, "geoms"):
+        out: list[tuple[tuple[float, float], ...]] = []
+        for g in geom.geoms:
+            out.extend(_lines(g))
+        return out
+    return []
+
+
+def border_lines(
+    countries: Mapping[str, BaseGeometry], a: str, b: str, view: BaseGeometry
+) -> list[tuple[tuple[float, float], ...]]:
+    """The shared boundary of countries a and b inside `view` (robust to tiny mismatches)."""
+    if a not in countries or b not in countries:
+        return []
+    ga, gb = countries[a].intersection(view), countries[b].intersection(view)
+    if ga.is_empty or gb.is_empty:
+        return []
+    shared = ga.boundary.intersection(gb.buffer(0.002)).intersection(view.buffer(-1e-9))
+    merged = (
+        linemerge(shared)
+        if shared.geom_type in ("MultiLineString", "GeometryCollection") and not shared.is_empty
+        else shared
+    )
+    try:
+        return sorted(p for p in _lines(merged) if len(p) >= 2)
+    except TypeError:
+        return sorted(p for p in _lines(shared) if len(p) >= 2)
+
+
+def view_box(
+    points: Iterable[tuple[float, float]], pad: float = 0.08, min_deg: float = 0.3
+) -> tuple[float, float, float, float]:
+    xs, ys = zip(*points, strict=True)
+    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    w = max(x1 - x0, min_deg) * (1 + 2 * pad)
+    h = max(y1 - y0, min_deg) * (1 + 2 * pad)
+    return (round(cx - w / 2, 4), round(cy - h / 2, 4), round(cx + w / 2, 4), round(cy + h / 2, 4))
+
+
+def gather(
+    plan: Plan,
+    G: nx.MultiDiGraph,
+    countries: Mapping[str, BaseGeometry] | None,
+    plan_path: Path | str | None = None,
+    borders: Mapping[str, BaseGeometry] | None = None,
+) -> MapData:
+    """Everything the static and interactive maps draw, deterministic and view-clipped."""
+    roads = road_lines(G)
+    pts = [pt for lines in roads.values() for line in lines for pt in line]
+    pts += [(s.lon, s.lat) for s in plan.sites]
+    if not pts:
+        raise InputError(f"{plan_path or plan.corridor}: the corridor network has no roads to draw")
+    bbox = view_box(pts)
+    view = box(*bbox)
+    clipped: dict[str, BaseGeometry] = {}
+    border: list[tuple[tuple[float, float], ...]] = []
+    if countries:
+        for code, geom in sorted(countries.items()):
+            part = geom.intersection(view.buffer(0.5, join_style="mitre"))
+            if not part.is_empty:
+                clipped[code] = part.simplify(0.002, preserve_topology=True)
+    wide = view.buffer(0.5, join_style="mitre")
+    if borders and plan.border in borders:
+        border = sorted(p for p in _lines(borders[plan.border].intersection(wide)) if len(p) >= 2)
+    elif countries:
+        others = [c for c in plan.countries if c != "USA"] or ["CAN", "MEX"]
+        for other in others:
+            border += border_lines(countries, "USA", other, wide)
+    crossings: list[tuple[str, float, float]] = []
+    seen: set[str] = set()
+    for _n, d in sorted(G.nodes(data=True)):
+        cid = d.get("crossing") or ""
+        if cid and cid not in seen and (not plan.crossings or cid in plan.crossings):
+            seen.add(cid)
+            crossings.append((cid, round(float(d["x"]), 5), round(float(d["y"]), 5)))
+    cums = {r.id: route_positions(G, r, plan_path) for r in plan.routes}
+    return MapData(
+        plan=plan,
+        roads=roads,
+        countries=clipped,
+        border=border,
+        crossings=sorted(crossings),
+        bbox=bbox,
+        longest=longest_gaps(plan, G, cums),
+        network_source=str(G.graph.get("source", "")),
+        network_date=str(G.graph.get("data_date", "")),
+    )
+
+
+def km_per_deg_lon(lat: float) -> float:
+    return 111.32 * math.cos(math.radians(lat))

@@ -1,0 +1,288 @@
+"""Interactive HTML map (folium / Leaflet) that opens offline from the file alone.
+
+- No CDN: Leaflet 1.9.4 (vendored in `assets/leaflet/`, BSD-2-Clause, see its LICENSE) is inlined,
+  with its images as data: URIs; folium's other CDN assets (jQuery, Bootstrap, Font Awesome,
+  awesome-markers) are not used and not referenced.
+- No basemap tiles (no network): the country polygons, the border and the road network are drawn
+  as layers; sites are CircleMarkers (no icon images).
+- Deterministic: folium names elements with uuid4; every `_id` is replaced by a counter before
+  rendering, coordinates are rounded, layers are added in a fixed order.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import folium
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from evcorridor.plan_model import Plan, Site
+from evcorridor.render import style
+from evcorridor.render.geodata import COUNTRY_NAMES, MapData
+
+ASSETS = Path(__file__).resolve().parent / "assets" / "leaflet"
+LEAFLET_VERSION = "1.9.4"
+
+
+@lru_cache(maxsize=1)
+def leaflet_inline() -> str:
+    """Leaflet's CSS and JS as inline <style>/<script>, images as data: URIs."""
+    css = (ASSETS / "leaflet.css").read_text(encoding="utf-8")
+
+    def data_uri(m: re.Match[str]) -> str:
+        img = ASSETS / m.group(1)
+        return f"url(data:image/png;base64,{base64.b64encode(img.read_bytes()).decode('ascii')})"
+
+    css = re.sub(r"url\((images/[a-z0-9-]+\.png)\)", data_uri, css)
+    js = (ASSETS / "leaflet.js").read_text(encoding="utf-8")
+    return (
+        f"<!-- Leaflet {LEAFLET_VERSION} (BSD-2-Clause, (c) Volodymyr Agafonkin, CloudMade), "
+        f"inlined so the map opens offline -->\n<style>{css}</style>\n<script>{js}</script>\n"
+        "<style>.leaflet-container{background:#dfe9f2;} .evc-popup td{padding:1px 6px 1px 0;"
+        "vertical-align:top;} .evc-popup{font:12px/1.35 'DejaVu Sans',Arial,sans-serif;}</style>"
+    )
+
+
+def _walk(el: Any) -> Iterator[Any]:
+    yield el
+    for child in list(getattr(el, "_children", {}).values()):
+        yield from _walk(child)
+
+
+def _reset_ids(root: Any) -> None:
+    for i, el in enumerate(_walk(root)):
+        el._id = f"{i:06d}"
+
+
+def _latlon(coords: Any) -> list[list[float]]:
+    return [[round(float(y), 5), round(float(x), 5)] for x, y, *_ in coords]
+
+
+class JsPopup(MacroElement):
+    """A Leaflet popup bound with plain `bindPopup` (folium's Popup needs jQuery; this does not)."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "{{ this._parent.get_name() }}.bindPopup({{ this.content|tojson }}, "
+        "{{ this.options|tojson }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, content: str, max_width: int = 380) -> None:
+        super().__init__()
+        self._name = "JsPopup"
+        self.content = content
+        self.options = {"maxWidth": max_width}
+
+
+def _tip(text: str) -> str:
+    """Tooltip text for folium (inserted into a JS template literal: no backticks or ${)."""
+    return html.escape(text).replace("`", "'").replace("${", "$ {")
+
+
+def popup_html(site: Site, plan: Plan) -> str:
+    """The popup table of one site: connectors, ports, power, compliance, source."""
+    e = html.escape
+    conns = (
+        "<br>".join(f"{e(c.type)} × {c.count} @ {c.max_kw:g} kW" for c in site.connectors) or "—"
+    )
+    kind = {
+        "new": "new site (planned)",
+        "upgrade": "existing station, upgraded",
+        "existing": "existing station (qualifies as is)",
+    }.get(site.kind, site.kind)
+    positions = []
+    for route in plan.routes:
+        if site.id in route.site_positions:
+            positions.append(f"{e(route.id)}: km {route.site_positions[site.id] / 1000:.1f}")
+    used_by = sorted(
+        {run.vehicle for r in plan.routes for run in r.vehicles if site.id in run.stops}
+    )
+    rows = [
+        ("Kind", e(kind)),
+        ("Id", e(site.id)),
+        ("Country", e(site.country)),
+        ("Connectors", conns),
+        ("Ports", str(site.ports)),
+        ("Power", f"{site.power_kw:g} kW per port"),
+        ("Complies with", e(", ".join(site.complies_with)) or "none"),
+        (
+            "Source",
+            e(site.source) + (f" ({e(', '.join(site.station_ids))})" if site.station_ids else ""),
+        ),
+        ("Detour", f"{site.offset_m / 1000:.2f} km each way"),
+        ("Used by", e(", ".join(used_by)) or "—"),
+        ("Position", "<br>".join(positions) or "—"),
+        ("Cost", f"{site.cost:g}"),
+    ]
+    body = "".join(f"<tr><td><b>{k}</b></td><td>{v}</td></tr>" for k, v in rows)
+    return f'<div class="evc-popup"><b>{e(site.name)}</b><table>{body}</table></div>'
+
+
+def build_map(data: MapData) -> folium.Map:
+    plan = data.plan
+    x0, y0, x1, y1 = data.bbox
+    m = folium.Map(
+        location=[round((y0 + y1) / 2, 5), round((x0 + x1) / 2, 5)],
+        zoom_start=8,
+        tiles=None,
+        control_scale=True,
+        prefer_canvas=False,
+    )
+    m.default_js = []
+    m.default_css = []
+    root: Any = m.get_root()
+    root.header.add_child(Element(leaflet_inline()), name="leaflet_inline")
+    root.header.add_child(
+        Element(f"<title>{html.escape(plan.corridor_name)}</title>"), name="page_title"
+    )
+
+    countries = folium.FeatureGroup(name="Countries (Natural Earth)", control=True)
+    for code, geom in sorted(data.countries.items()):
+        polys = list(geom.geoms) if hasattr(geom, "geoms") else [geom]
+        for poly in polys:
+            if poly.geom_type != "Polygon" or poly.is_empty:
+                continue
+            folium.Polygon(
+                locations=_latlon(poly.exterior.coords),
+                color="#b0b0b0",
+                weight=0.6,
+                fill=True,
+                fill_color=style.COUNTRY_FILL.get(code, "#f2f2f2"),
+                fill_opacity=1.0,
+                interactive=False,
+            ).add_to(countries)
+    countries.add_to(m)
+    if data.border:
+        border = folium.FeatureGroup(name="International border")
+        for line in data.border:
+            folium.PolyLine(
+                _latlon(line), color=style.BORDER, weight=2, dash_array="8 4 2 4", interactive=False
+            ).add_to(border)
+        border.add_to(m)
+    for code, lines in sorted(data.roads.items()):
+        fg = folium.FeatureGroup(name=f"Road network, {COUNTRY_NAMES.get(code, code)}")
+        for line in lines:
+            folium.PolyLine(
+                _latlon(line),
+                color=style.COUNTRY_ROAD.get(code, "#555555"),
+                weight=2.5,
+                interactive=False,
+            ).add_to(fg)
+        fg.add_to(m)
+    if data.longest:
+        fg = folium.FeatureGroup(name="Longest gap per direction")
+        for lg in data.longest:
+            if len(lg.coords) < 2:
+                continue
+            tip = (
+                f"Longest gap {lg.direction} ({lg.vehicle}): {lg.from_name} → {lg.to_name}, "
+                f"{lg.gap.length_m / 1000:.1f} km of {lg.gap.limit_m / 1000:.1f} km"
+            )
+            folium.PolyLine(
+                _latlon(lg.coords),
+                color=style.LONGEST[lg.direction],
+                weight=12 if lg.direction == "forward" else 6,
+                opacity=0.7,
+                tooltip=_tip(tip),
+            ).add_to(fg)
+        fg.add_to(m)
+    if data.crossings:
+        fg = folium.FeatureGroup(name="Border crossings")
+        for cid, lon, lat in data.crossings:
+            folium.CircleMarker(
+                [lat, lon],
+                radius=7,
+                color="black",
+                weight=2.5,
+                fill=True,
+                fill_color="white",
+                fill_opacity=1.0,
+                tooltip=_tip(f"Border crossing: {cid}"),
+            ).add_to(fg)
+        fg.add_to(m)
+    names = {
+        "existing": "Existing stations (qualify)",
+        "upgrade": "Existing stations, upgraded",
+        "new": "New sites",
+    }
+    for kind in style.KIND_ORDER:
+        sites = sorted((s for s in plan.sites if s.kind == kind), key=lambda s: s.id)
+        if not sites:
+            continue
+        fg = folium.FeatureGroup(name=f"{names[kind]} ({len(sites)})")
+        colour = style.KIND_STYLE[kind]["color"]
+        for s in sites:
+            folium.CircleMarker(
+                [round(s.lat, 5), round(s.lon, 5)],
+                radius=8 if kind == "new" else 7,
+                color="black",
+                weight=1.2,
+                fill=True,
+                fill_color=colour,
+                fill_opacity=0.95,
+                tooltip=_tip(s.name),
+            ).add_child(JsPopup(popup_html(s, plan))).add_to(fg)
+        fg.add_to(m)
+    by_id = {s.id: s for s in plan.sites}
+    vehicles = sorted({run.vehicle for r in plan.routes for run in r.vehicles})
+    for vehicle in vehicles:
+        stops = sorted(
+            {
+                sid
+                for r in plan.routes
+                for run in r.vehicles
+                if run.vehicle == vehicle
+                for sid in run.stops
+                if sid in by_id
+            }
+        )
+        fg = folium.FeatureGroup(name=f"Stops of vehicle {vehicle} ({len(stops)})", show=False)
+        for sid in stops:
+            s = by_id[sid]
+            folium.CircleMarker(
+                [round(s.lat, 5), round(s.lon, 5)],
+                radius=13,
+                color="#111111",
+                weight=2,
+                fill=False,
+                tooltip=_tip(f"{vehicle} stops at {s.name}"),
+            ).add_to(fg)
+        fg.add_to(m)
+    m.fit_bounds([[y0, x0], [y1, x1]])
+    folium.LayerControl(collapsed=False).add_to(m)
+    title = html.escape(plan.corridor_name)
+    attribution = html.escape(_attribution(plan))
+    overlay = _OVERLAY.format(title=title, attribution=attribution)
+    root.html.add_child(Element(overlay), name="evc_overlay")
+    return m
+
+
+_OVERLAY = """<div style="position:fixed;top:10px;left:60px;z-index:1000;
+background:rgba(255,255,255,.9);padding:4px 8px;font:bold 15px DejaVu Sans,Arial,sans-serif;
+border-radius:4px">{title}</div>
+<div style="position:fixed;bottom:4px;right:4px;z-index:1000;background:rgba(255,255,255,.85);
+padding:2px 6px;font:11px DejaVu Sans,Arial,sans-serif">{attribution}</div>"""
+
+
+def _attribution(plan: Plan) -> str:
+    from evcorridor.render.static_map import attribution, data_dates
+
+    return f"{attribution(plan)} {data_dates(plan)}."
+
+
+def render_html(data: MapData) -> bytes:
+    """The interactive map as one self-contained HTML document (deterministic bytes)."""
+    m = build_map(data)
+    root = m.get_root()
+    _reset_ids(root)
+    text = root.render()
+    text = "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
+    return text.encode("utf-8")

@@ -1,0 +1,192 @@
+"""Render a plan's pictures to bytes, write them atomically, or check that files are up to date.
+
+File layout for one plan (inside `<out>/<corridor>/`, or beside the plan file):
+
+    map.png  map.svg   static map          (--png / --svg)
+    map.html           interactive map     (--html)
+    strip.png strip.svg strip chart        (--strip; formats follow --png/--svg when given)
+
+Everything is rendered in memory first; only when every picture of every plan succeeded are the
+files moved into place (`evcorridor.atomic.staged_dir`), so a failed render leaves no partial files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+from shapely.geometry.base import BaseGeometry
+
+from evcorridor.atomic import staged_dir
+from evcorridor.errors import OutputError
+from evcorridor.plan_model import Plan
+from evcorridor.render.geodata import (
+    gather,
+    load_border_geometries,
+    load_country_shapes,
+    load_graph,
+)
+
+ALL_KINDS = ("png", "svg", "html", "strip")
+
+
+@dataclass(frozen=True)
+class MapRequest:
+    """Which pictures to render. No flag at all means everything."""
+
+    png: bool = False
+    svg: bool = False
+    html: bool = False
+    strip: bool = False
+
+    @property
+    def everything(self) -> bool:
+        return not (self.png or self.svg or self.html or self.strip)
+
+    def files(self) -> list[str]:
+        if self.everything:
+            return ["map.html", "map.png", "map.svg", "strip.png", "strip.svg"]
+        out = []
+        if self.html:
+            out.append("map.html")
+        if self.png:
+            out.append("map.png")
+        if self.svg:
+            out.append("map.svg")
+        if self.strip:
+            fmts = [f for f, on in (("png", self.png), ("svg", self.svg)) if on] or ["png", "svg"]
+            out += [f"strip.{f}" for f in fmts]
+        return out
+
+
+@dataclass
+class Rendered:
+    """The rendered files of one plan: relative name -> bytes."""
+
+    plan: Plan
+    plan_path: Path | None
+    files: dict[str, bytes] = field(default_factory=dict)
+
+
+def render_plan(
+    plan: Plan,
+    request: MapRequest | None = None,
+    *,
+    plan_path: Path | None = None,
+    graph: nx.MultiDiGraph | None = None,
+    countries: Mapping[str, BaseGeometry] | None = None,
+    borders: Mapping[str, BaseGeometry] | None = None,
+) -> Rendered:
+    """Render the requested pictures of one plan to bytes (nothing is written).
+
+    `graph` and `countries` default to the embedded corridor network and Natural Earth boundaries.
+    """
+    from evcorridor.render.style import figure_bytes
+
+    request = request or MapRequest()
+    names = request.files()
+    result = Rendered(plan=plan, plan_path=plan_path)
+    if any(n.startswith("map.") for n in names):
+        G = graph if graph is not None else load_graph(plan, plan_path)
+        if countries is None:
+            countries = load_country_shapes()
+            if borders is None:
+                borders = load_border_geometries()
+        data = gather(plan, G, countries, plan_path, borders)
+        if "map.png" in names or "map.svg" in names:
+            from evcorridor.render.static_map import draw_map
+
+            fig = draw_map(data)
+            for fmt in ("png", "svg"):
+                if f"map.{fmt}" in names:
+                    result.files[f"map.{fmt}"] = figure_bytes(fig, fmt)
+        if "map.html" in names:
+            from evcorridor.render.html_map import render_html
+
+            result.files["map.html"] = render_html(data)
+    if any(n.startswith("strip.") for n in names):
+        from evcorridor.render.strip import draw_strip
+
+        fig = draw_strip(plan)
+        for fmt in ("png", "svg"):
+            if f"strip.{fmt}" in names:
+                result.files[f"strip.{fmt}"] = figure_bytes(fig, fmt)
+    return result
+
+
+def target_dir(rendered: Rendered, out: Path | None) -> Path:
+    """Where a plan's files go: `<out>/<corridor>/`, or beside the plan file without `out`."""
+    if out is not None:
+        return Path(out) / rendered.plan.corridor
+    if rendered.plan_path is None:
+        raise OutputError(f"{rendered.plan.corridor}: no output folder given")
+    return rendered.plan_path.parent
+
+
+def _layout(results: Iterable[Rendered], out: Path | None) -> dict[Path, dict[str, bytes]]:
+    """Files grouped by a common root folder: {root: {relative path: bytes}}."""
+    grouped: dict[Path, dict[str, bytes]] = {}
+    for r in results:
+        folder = target_dir(r, out)
+        root, prefix = (Path(out), r.plan.corridor + "/") if out is not None else (folder, "")
+        bucket = grouped.setdefault(root, {})
+        for name, data in sorted(r.files.items()):
+            rel = prefix + name
+            if rel in bucket and bucket[rel] != data:
+                raise OutputError(
+                    f"{root / rel}: two plans of corridor {r.plan.corridor!r} would "
+                    "write the same file; give them separate --out folders"
+                )
+            bucket[rel] = data
+    return grouped
+
+
+def write_tree(root: Path, files: Mapping[str, bytes]) -> list[Path]:
+    """Write {relative path: bytes} under `root`, all or nothing (staged, then moved into place)."""
+    with staged_dir(root) as tmp:
+        for rel, data in sorted(files.items()):
+            dest = tmp / rel
+            try:
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                dest.write_bytes(data)
+            except OSError as exc:
+                raise OutputError(f"{root / rel}: cannot write: {exc.strerror or exc}") from exc
+    return [root / rel for rel in sorted(files)]
+
+
+def write_rendered(results: Iterable[Rendered], out: Path | None) -> list[Path]:
+    """Write every rendered file atomically (all or nothing per output root); the paths written."""
+    written: list[Path] = []
+    for root, files in sorted(_layout(results, out).items()):
+        written += write_tree(root, files)
+    return written
+
+
+def stale_files(results: Iterable[Rendered], folder: Path) -> list[Path]:
+    """Files under `folder` (`<folder>/<corridor>/...`) that are missing or differ from a render."""
+    stale: list[Path] = []
+    for root, files in sorted(_layout(results, Path(folder)).items()):
+        for rel, data in sorted(files.items()):
+            path = root / rel
+            try:
+                same = path.read_bytes() == data
+            except OSError:
+                same = False
+            if not same:
+                stale.append(path)
+    return stale
+
+
+def render_many(
+    items: Iterable[tuple[Path | None, Plan]],
+    request: MapRequest | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> list[Rendered]:
+    out = []
+    for path, plan in items:
+        if progress is not None:
+            progress(plan.corridor)
+        out.append(render_plan(plan, request, plan_path=path))
+    return out

@@ -1,0 +1,340 @@
+"""Static corridor map (PNG / SVG) with matplotlib.
+
+Drawn in longitude/latitude with the aspect set for the corridor's middle latitude (an
+equirectangular view; the scale bar is computed for that latitude).
+"""
+
+from __future__ import annotations
+
+import matplotlib
+from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import PathPatch, Rectangle
+from matplotlib.path import Path as MplPath
+from shapely.geometry.base import BaseGeometry
+
+from evcorridor.plan_model import Plan
+from evcorridor.render import style
+from evcorridor.render.geodata import COUNTRY_NAMES, MapData, km_per_deg_lon
+
+
+def _polygon_path(geom: BaseGeometry) -> MplPath | None:
+    verts: list[tuple[float, float]] = []
+    codes: list[int] = []
+    polys = list(geom.geoms) if hasattr(geom, "geoms") else [geom]
+    for poly in polys:
+        if poly.geom_type != "Polygon" or poly.is_empty:
+            continue
+        for ring in [poly.exterior, *poly.interiors]:
+            pts = list(ring.coords)
+            if len(pts) < 3:
+                continue
+            verts.extend((round(x, 5), round(y, 5)) for x, y, *_ in pts)
+            codes.extend(
+                [int(MplPath.MOVETO)]
+                + [int(MplPath.LINETO)] * (len(pts) - 2)
+                + [int(MplPath.CLOSEPOLY)]
+            )
+    return MplPath(verts, codes) if verts else None
+
+
+def fit_box(
+    bbox: tuple[float, float, float, float], mid_lat: float, ratio: float
+) -> tuple[float, float, float, float]:
+    """Grow `bbox` (degrees) so that its width/height in km equals `ratio` (the axes' shape)."""
+    x0, y0, x1, y1 = bbox
+    kx, ky = km_per_deg_lon(mid_lat), 111.32
+    w_km, h_km = (x1 - x0) * kx, (y1 - y0) * ky
+    if w_km / h_km < ratio:
+        grow = (h_km * ratio / kx - (x1 - x0)) / 2
+        x0, x1 = x0 - grow, x1 + grow
+    else:
+        grow = (w_km / ratio / ky - (y1 - y0)) / 2
+        y0, y1 = y0 - grow, y1 + grow
+    return (round(x0, 5), round(y0, 5), round(x1, 5), round(y1, 5))
+
+
+def counts(plan: Plan) -> dict[str, int]:
+    out = {k: 0 for k in style.KIND_ORDER}
+    for s in plan.sites:
+        out[s.kind] = out.get(s.kind, 0) + 1
+    return out
+
+
+def subtitle(plan: Plan) -> str:
+    c = counts(plan)
+    verdict = "feasible" if plan.feasible else "NOT feasible"
+    return (
+        f"{c['new']} new · {c['upgrade']} upgraded · {c['existing']} existing sites   ·   "
+        f"solver {plan.solver.name}: {plan.solver.status}   ·   plan {verdict}"
+    )
+
+
+def data_dates(plan: Plan, data: MapData | None = None) -> str:
+    dates = sorted({f"{i.kind} {i.data_date}" for i in plan.inputs if i.data_date})
+    parts = [f"data date {plan.data_date}"] if plan.data_date else []
+    if dates:
+        parts.append("inputs: " + ", ".join(dates))
+    return "; ".join(parts) if parts else "data date unknown"
+
+
+def attribution(plan: Plan) -> str:
+    sources = sorted({src for sd in plan.station_data for src in sd.sources} - {"afdc"})
+    extra = {"ocm": "Open Charge Map", "osm": "OpenStreetMap", "tesla": "Tesla", "nrcan": "NRCan"}
+    names = [extra.get(s, s) for s in sources]
+    return style.ATTRIBUTION.format(extra=(", " + ", ".join(names)) if names else "")
+
+
+def _scale_bar(ax: matplotlib.axes.Axes, data: MapData) -> None:
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    kpd = km_per_deg_lon(data.mid_lat)
+    width_km = (x1 - x0) * kpd
+    length = style.nice_length(width_km / 4)
+    seg = length / 2 / kpd
+    bx, by = x0 + (x1 - x0) * 0.04, y0 + (y1 - y0) * 0.04
+    h = (y1 - y0) * 0.008
+    for i, colour in enumerate(("#222222", "white")):
+        ax.add_patch(
+            Rectangle(
+                (bx + i * seg, by),
+                seg,
+                h,
+                facecolor=colour,
+                edgecolor="#222222",
+                linewidth=0.8,
+                zorder=20,
+            )
+        )
+    label = f"{length:g} km ({length / 1.609344:.1f} mi) at {data.mid_lat:.1f}°N"
+    ax.text(
+        bx,
+        by + h * 2.2,
+        label,
+        fontsize=8,
+        zorder=20,
+        va="bottom",
+        bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1.5},
+    )
+
+
+def draw_map(data: MapData) -> Figure:
+    """The static map figure of one plan."""
+    plan = data.plan
+    with matplotlib.rc_context(style.RC):
+        fig = style.new_figure(14.0, 9.0)
+        ax = fig.add_axes((0.03, 0.08, 0.64, 0.80))
+        side = fig.add_axes((0.69, 0.08, 0.29, 0.80))
+        side.set_axis_off()
+        x0, y0, x1, y1 = fit_box(data.bbox, data.mid_lat, 14.0 * 0.64 / (9.0 * 0.80))
+        ax.set_facecolor("#dfe9f2")  # water / outside the three countries
+        for code, geom in sorted(data.countries.items()):
+            path = _polygon_path(geom)
+            if path is not None:
+                ax.add_patch(
+                    PathPatch(
+                        path,
+                        facecolor=style.COUNTRY_FILL.get(code, "#f2f2f2"),
+                        edgecolor="#b0b0b0",
+                        linewidth=0.5,
+                        zorder=1,
+                    )
+                )
+        if data.border:
+            ax.add_collection(
+                LineCollection(
+                    list(data.border),
+                    colors=style.BORDER,
+                    linewidths=1.4,
+                    linestyles="dashdot",
+                    zorder=3,
+                )
+            )
+        for lg in data.longest:
+            if len(lg.coords) >= 2:
+                width, alpha = (10.0, 0.65) if lg.direction == "forward" else (4.5, 0.9)
+                ax.add_collection(
+                    LineCollection(
+                        [lg.coords],
+                        colors=style.LONGEST[lg.direction],
+                        linewidths=width,
+                        alpha=alpha,
+                        zorder=4,
+                        capstyle="round",
+                    )
+                )
+        for code, lines in sorted(data.roads.items()):
+            ax.add_collection(
+                LineCollection(
+                    lines,
+                    colors=style.COUNTRY_ROAD.get(code, "#555555"),
+                    linewidths=1.3,
+                    zorder=5,
+                    capstyle="round",
+                )
+            )
+        for cid, lon, lat in data.crossings:
+            ax.scatter(
+                [lon],
+                [lat],
+                marker="s",
+                s=70,
+                facecolor="white",
+                edgecolor="black",
+                linewidth=1.6,
+                zorder=8,
+            )
+            ax.annotate(
+                cid,
+                (lon, lat),
+                xytext=(7, -3),
+                textcoords="offset points",
+                fontsize=8,
+                zorder=9,
+                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.75, "pad": 1.0},
+            )
+        for kind in style.KIND_ORDER:
+            sites = sorted((s for s in plan.sites if s.kind == kind), key=lambda s: s.id)
+            if sites:
+                st = style.KIND_STYLE[kind]
+                ax.scatter(
+                    [s.lon for s in sites],
+                    [s.lat for s in sites],
+                    marker=st["marker"],
+                    s=st["size"],
+                    facecolor=st["color"],
+                    edgecolor="black",
+                    linewidth=0.7,
+                    zorder=10 + style.KIND_ORDER.index(kind),
+                )
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(y0, y1)
+        ax.set_aspect(1.0 / max(0.2, km_per_deg_lon(data.mid_lat) / 111.32), adjustable="box")
+        ax.tick_params(labelsize=7, colors="#555555")
+        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:.1f}°"))
+        ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:.1f}°"))
+        _scale_bar(ax, data)
+
+        handles: list[Line2D] = []
+        for code in sorted(data.roads):
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color=style.COUNTRY_ROAD.get(code, "#555555"),
+                    lw=2,
+                    label=f"Road network, {COUNTRY_NAMES.get(code, code)}",
+                )
+            )
+        handles.append(
+            Line2D([], [], color=style.BORDER, lw=1.4, ls="dashdot", label="International border")
+        )
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="s",
+                ls="",
+                markersize=8,
+                markerfacecolor="white",
+                markeredgecolor="black",
+                markeredgewidth=1.6,
+                label="Border crossing",
+            )
+        )
+        n = counts(plan)
+        for kind in style.KIND_ORDER:
+            st = style.KIND_STYLE[kind]
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    marker=st["marker"],
+                    ls="",
+                    markersize=8,
+                    markerfacecolor=st["color"],
+                    markeredgecolor="black",
+                    label=f"{st['label']} ({n[kind]})",
+                )
+            )
+        for lg in data.longest:
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color=style.LONGEST[lg.direction],
+                    lw=6,
+                    alpha=0.75,
+                    label=f"Longest gap, {lg.direction}: {lg.gap.length_m / 1000:.1f} km",
+                )
+            )
+        side.legend(
+            handles=handles,
+            loc="upper left",
+            frameon=False,
+            fontsize=9,
+            title="Legend",
+            title_fontsize=10,
+            alignment="left",
+        )
+        side.text(
+            0.0,
+            0.60,
+            summary_text(data),
+            va="top",
+            ha="left",
+            fontsize=8.2,
+            transform=side.transAxes,
+            linespacing=1.45,
+            wrap=False,
+        )
+
+        fig.text(0.03, 0.955, plan.corridor_name, fontsize=15, weight="bold", ha="left")
+        fig.text(0.03, 0.915, subtitle(plan), fontsize=10, ha="left", color="#333333")
+        fig.text(0.03, 0.03, attribution(plan), fontsize=7.5, ha="left", color="#444444")
+        fig.text(
+            0.03,
+            0.012,
+            data_dates(plan, data)
+            + f"; network: {data.network_source or '?'} {data.network_date}".rstrip(),
+            fontsize=7.5,
+            ha="left",
+            color="#444444",
+        )
+    return fig
+
+
+def summary_text(data: MapData) -> str:
+    plan = data.plan
+    lines: list[str] = []
+    for lg in data.longest:
+        lines.append(f"Longest gap {lg.direction} ({lg.vehicle}):")
+        lines.append(f"  {_short(lg.from_name)} → {_short(lg.to_name)}")
+        lines.append(
+            f"  {lg.gap.length_m / 1000:.1f} km of {lg.gap.limit_m / 1000:.1f} km allowed"
+            + ("  VIOLATION" if lg.gap.slack_m < 0 else "")
+        )
+    lines.append("")
+    for route in plan.routes:
+        bad = sum(1 for r in route.vehicles if not r.feasible) + sum(
+            1 for s in route.standards if not s.feasible
+        )
+        lines.append(f"{route.direction.capitalize()} via {route.crossing}:")
+        lines.append(
+            f"  {route.length_m / 1000:.1f} km, border at km {route.border_pos_m / 1000:.1f}"
+            + (f", {bad} rule(s) broken" if bad else ", all rules hold")
+        )
+    if plan.solver.objective is not None:
+        lines.append("")
+        lines.append(
+            f"Cost (objective): {plan.solver.objective:g}"
+            + (f", bound {plan.solver.best_bound:g}" if plan.solver.best_bound is not None else "")
+        )
+    if plan.infeasibilities:
+        lines.append(f"Uncoverable stretches: {len(plan.infeasibilities)}")
+    return "\n".join(lines)
+
+
+def _short(name: str, n: int = 38) -> str:
+    return name if len(name) <= n else name[: n - 1] + "…"

@@ -1,0 +1,248 @@
+"""Strip chart: each route drawn as a straight line, one row per vehicle and per jurisdiction rule.
+
+Per route (crossing x direction) one panel; x is the distance from the route start in km (miles on
+the US side on the top axis); the border is a dashed vertical line. In every row each stop is a
+marker and each gap a bar: the coloured bar is the gap's length as the plan counts it (road
+distance + detour offsets twice + border-wait equivalent), the grey bar behind it the limit (the
+vehicle's range, or the jurisdiction's maximum spacing). Violations are red.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import matplotlib
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Rectangle
+
+from evcorridor.plan_model import Gap, Plan, RoutePlan
+from evcorridor.render import style
+from evcorridor.render.geodata import COUNTRY_NAMES, KM_PER_MILE
+
+ROW_H = 0.62  # inches per row
+PANEL_EXTRA = 1.05  # inches per panel for title and axes
+
+
+def _rows(route: RoutePlan) -> list[tuple[str, str, list[str], list[Gap]]]:
+    rows = []
+    for run in route.vehicles:
+        label = f"{run.vehicle}\nrange {run.range_m / 1000:.0f} km ({run.climate})"
+        rows.append(("vehicle", label, run.stops, run.gaps))
+    for std in route.standards:
+        spacing = (
+            "no spacing rule"
+            if std.max_spacing_m is None
+            else f"spacing ≤ {std.max_spacing_m / 1000:.0f} km"
+        )
+        rows.append(("standard", f"{std.country}: {std.profile}\n{spacing}", std.stops, std.gaps))
+    return rows
+
+
+def _us_span(route: RoutePlan, plan: Plan) -> tuple[float, float] | None:
+    if "USA" not in plan.countries:
+        return None
+    if route.direction == "forward":
+        return (0.0, route.border_pos_m / 1000)
+    return (route.border_pos_m / 1000, route.length_m / 1000)
+
+
+def _km_to_mi(k: Any) -> Any:
+    return k / KM_PER_MILE
+
+
+def _mi_to_km(m: Any) -> Any:
+    return m * KM_PER_MILE
+
+
+def _other(plan: Plan) -> str:
+    return next(
+        (c for c in plan.countries if c != "USA"), "CAN" if plan.border == "us-ca" else "MEX"
+    )
+
+
+def draw_strip(plan: Plan) -> Figure:
+    """The strip chart figure of one plan (one panel per route)."""
+    kinds = {s.id: s.kind for s in plan.sites}
+    routes = list(plan.routes)
+    heights = [max(1, len(_rows(r))) * ROW_H + PANEL_EXTRA for r in routes] or [1.0]
+    header, footer = 0.95, 0.55
+    total = sum(heights) + header + footer
+    with matplotlib.rc_context(style.RC):
+        fig = style.new_figure(14.0, total)
+        fig.text(
+            0.015,
+            1 - 0.32 / total,
+            f"{plan.corridor_name}: gaps along each route",
+            fontsize=14,
+            weight="bold",
+            ha="left",
+        )
+        fig.text(
+            0.015,
+            1 - 0.62 / total,
+            "Bars: gap as counted by the plan (road + detours twice + border wait) against the "
+            "limit in grey (vehicle range or the jurisdiction's maximum spacing); red = violation.",
+            fontsize=9,
+            ha="left",
+            color="#333333",
+        )
+        top = total - header
+        for route, h in zip(routes, heights, strict=True):
+            bottom = top - h
+            ax = fig.add_axes((0.16, (bottom + 0.55) / total, 0.82, (h - 1.0) / total))
+            _panel(ax, plan, route, kinds)
+            top = bottom
+        handles: list[Any] = [
+            Patch(facecolor=style.LIMIT_FILL, edgecolor="#999999", label="limit"),
+            Patch(facecolor=style.OK, label="gap within limit"),
+            Patch(facecolor=style.VIOLATION, label="gap over limit"),
+        ]
+        for kind in style.KIND_ORDER:
+            st = style.KIND_STYLE[kind]
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    marker=st["marker"],
+                    ls="",
+                    markersize=7,
+                    markerfacecolor=st["color"],
+                    markeredgecolor="black",
+                    label=st["label"],
+                )
+            )
+        handles.append(Line2D([], [], color=style.BORDER, ls="--", lw=1.2, label="border"))
+        fig.legend(
+            handles=handles,
+            loc="lower left",
+            bbox_to_anchor=(0.015, 0.0),
+            ncol=7,
+            frameon=False,
+            fontsize=8.5,
+        )
+    return fig
+
+
+def _panel(
+    ax: matplotlib.axes.Axes, plan: Plan, route: RoutePlan, kinds: Mapping[str, str]
+) -> None:
+    rows = _rows(route)
+    length_km = route.length_m / 1000
+    n = max(1, len(rows))
+    ax.set_xlim(-0.01 * length_km, length_km * 1.015)
+    ax.set_ylim(n - 0.5, -0.6)
+    border_km = route.border_pos_m / 1000
+    ax.axvline(border_km, color=style.BORDER, ls="--", lw=1.2, zorder=1)
+    other = COUNTRY_NAMES.get(_other(plan), _other(plan))
+    left, right = (
+        ("United States", other) if route.direction == "forward" else (other, "United States")
+    )
+    ax.text(
+        border_km - length_km * 0.005,
+        -0.5,
+        f"← {left}",
+        ha="right",
+        va="center",
+        fontsize=8,
+        color="#333333",
+    )
+    ax.text(
+        border_km + length_km * 0.005,
+        -0.5,
+        f"{right} →",
+        ha="left",
+        va="center",
+        fontsize=8,
+        color="#333333",
+    )
+    for i, (_, _, stops, gaps) in enumerate(rows):
+        ax.plot([0, length_km], [i, i], color="#888888", lw=0.8, zorder=2)
+        for j, gap in enumerate(gaps):
+            lane = i - 0.18 if j % 2 == 0 else i + 0.18
+            x0 = gap.from_pos_m / 1000
+            lim_w = min(gap.limit_m / 1000, length_km * 1.015 - x0)
+            ax.add_patch(
+                Rectangle(
+                    (x0, lane - 0.13),
+                    lim_w,
+                    0.26,
+                    facecolor=style.LIMIT_FILL,
+                    edgecolor="#aaaaaa",
+                    lw=0.5,
+                    zorder=3,
+                )
+            )
+            bad = gap.slack_m < 0
+            ax.add_patch(
+                Rectangle(
+                    (x0, lane - 0.09),
+                    gap.length_m / 1000,
+                    0.18,
+                    facecolor=style.VIOLATION if bad else style.OK,
+                    edgecolor="none",
+                    zorder=4,
+                )
+            )
+            if gap.length_m / 1000 >= length_km * 0.07 or bad:
+                txt = f"{gap.length_m / 1000:.0f}" + (
+                    f"/{gap.limit_m / 1000:.0f} km" if bad else ""
+                )
+                ax.text(
+                    x0 + gap.length_m / 2000,
+                    lane,
+                    txt,
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color="white",
+                    weight="bold",
+                    zorder=5,
+                    clip_on=True,
+                )
+        for sid in stops:
+            pos = route.site_positions.get(sid)
+            if pos is None:
+                continue
+            st = style.KIND_STYLE.get(kinds.get(sid, "new"), style.KIND_STYLE["new"])
+            ax.scatter(
+                [pos / 1000],
+                [i],
+                marker=st["marker"],
+                s=st["size"] * 0.7,
+                facecolor=st["color"],
+                edgecolor="black",
+                linewidth=0.6,
+                zorder=6,
+            )
+    ax.set_yticks(range(n))
+    ax.set_yticklabels([r[1] for r in rows] or [""], fontsize=8)
+    for lab, row in zip(ax.get_yticklabels(), rows, strict=False):
+        if row[0] == "standard":
+            lab.set_color("#555555")
+    ax.set_xlabel("km from route start", fontsize=8, labelpad=1)
+    ax.tick_params(axis="x", labelsize=8)
+    ax.set_title(
+        f"{route.from_name} → {route.to_name}  ({route.direction}, via {route.crossing}; "
+        f"{length_km:.1f} km, border at km {border_km:.1f}"
+        + (f", border wait {route.border_wait_min:g} min" if route.border_wait_min else "")
+        + ")",
+        fontsize=9.5,
+        loc="left",
+        weight="bold",
+    )
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    span = _us_span(route, plan)
+    if span is not None:
+        sec = ax.secondary_xaxis("top", functions=(_km_to_mi, _mi_to_km))
+        mi_lo, mi_hi = span[0] / KM_PER_MILE, span[1] / KM_PER_MILE
+        step = style.nice_length(max((mi_hi - mi_lo) / 6, 1e-6))
+        ticks = [k * step for k in range(math.ceil(mi_lo / step), math.floor(mi_hi / step) + 1)]
+        sec.set_xticks(ticks)
+        sec.set_xticklabels([f"{t:g}" for t in ticks], fontsize=7, color=style.COUNTRY_ROAD["USA"])
+        sec.tick_params(axis="x", length=3, pad=1, colors=style.COUNTRY_ROAD["USA"])
+        sec.set_xlabel("miles (US side)", fontsize=7, color=style.COUNTRY_ROAD["USA"], labelpad=1)
+        sec.spines["top"].set_visible(False)
