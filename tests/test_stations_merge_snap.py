@@ -57,7 +57,7 @@ def test_dedupe_tesla_list_against_afdc_rows() -> None:
 def test_dedupe_distance_is_configurable() -> None:
     afdc, _ = read_stations(F / "afdc-WA-sample-2025-02-09.csv")
     tesla, _ = read_stations(F / "tesla-superchargers-sample-2023-06.csv")
-    # afdc:102485 and tesla:burlington-wa are 109 m apart (hand check below)
+    # afdc:102485 and tesla:burlington-wa are 5.2 m apart (equirectangular check below)
     a = next(s for s in afdc if s.id == "afdc:102485")
     t = next(s for s in tesla if s.id == "tesla:burlington-wa")
     dy = (a.lat - t.lat) * M_PER_DEG
@@ -71,7 +71,7 @@ def test_dedupe_distance_is_configurable() -> None:
 
 def test_dedupe_never_merges_two_ids_of_one_source() -> None:
     afdc, _ = read_stations(F / "afdc-WA-sample-2025-02-09.csv")
-    two = [s for s in afdc if s.id in ("afdc:102485", "afdc:347648")]  # both Tesla, ~60 m apart
+    two = [s for s in afdc if s.id in ("afdc:102485", "afdc:347648")]  # both Tesla, 75 m apart
     merged, report = dedupe(two, distance_m=1000)
     assert len(merged) == 2 and report.merged == []
 
