@@ -56,9 +56,10 @@ def test_import_writes_normalised_csv_and_reports(tmp_path: Path,
     assert code == 0, err
     assert (f"{F / 'afdc-WA-sample-2025-02-09.csv'}: skipped 2 row(s) (2, 5): fuel type LPG is "
             "not electric (ELEC); not a charging station") in err
-    assert f"{F / 'afdc-WA-sample-2025-02-09.csv'}: afdc: read 7, kept 5, rejected 0, skipped 2" in err
+    wa = F / "afdc-WA-sample-2025-02-09.csv"
+    assert f"{wa}: afdc: read 7, kept 5, rejected 0, skipped 2" in err
     assert "merged 11 records into 8 stations (3 groups)" in err
-    back, report = read_stations(out)
+    _, report = read_stations(out)
     assert report.rows_kept == 8 and report.format == "evcorridor"
 
 
