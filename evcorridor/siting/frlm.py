@@ -40,7 +40,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 import networkx as nx
 from ortools.sat.python import cp_model
@@ -83,9 +83,9 @@ def node_key(node: object) -> tuple[int, int | str]:
 # Paths
 # ---------------------------------------------------------------------------------------------
 
-def _adjacency(graph: nx.MultiDiGraph) -> dict[object, dict[object, float]]:
+def _adjacency(graph: nx.MultiDiGraph) -> dict[Any, dict[Any, float]]:
     """Shortest parallel edge per ordered node pair (self-loops never help a shortest path)."""
-    adj: dict[object, dict[object, float]] = {n: {} for n in graph.nodes}
+    adj: dict[Any, dict[Any, float]] = {n: {} for n in graph.nodes}
     for u, v, data in graph.edges(data=True):
         if u == v:
             continue
@@ -104,19 +104,19 @@ class PathFinder:
 
     def __init__(self, graph: nx.MultiDiGraph) -> None:
         self.adj = _adjacency(graph)
-        self.radj: dict[object, dict[object, float]] = {n: {} for n in self.adj}
+        self.radj: dict[Any, dict[Any, float]] = {n: {} for n in self.adj}
         for u, nbrs in self.adj.items():
             for v, w in nbrs.items():
                 self.radj[v][u] = w
-        self._from: dict[object, dict[object, tuple[int, int]]] = {}
-        self._to: dict[object, dict[object, tuple[int, int]]] = {}
+        self._from: dict[Any, dict[Any, tuple[int, int]]] = {}
+        self._to: dict[Any, dict[Any, tuple[int, int]]] = {}
 
     @staticmethod
-    def _dijkstra(adj: Mapping[object, Mapping[object, float]], src: object
-                  ) -> dict[object, tuple[int, int]]:
-        dist: dict[object, tuple[int, int]] = {src: (0, 0)}
-        heap: list[tuple[int, int, tuple[int, int | str], object]] = [(0, 0, node_key(src), src)]
-        done: set[object] = set()
+    def _dijkstra(adj: Mapping[Any, Mapping[Any, float]], src: Any
+                  ) -> dict[Any, tuple[int, int]]:
+        dist: dict[Any, tuple[int, int]] = {src: (0, 0)}
+        heap: list[tuple[int, int, tuple[int, int | str], Any]] = [(0, 0, node_key(src), src)]
+        done: set[Any] = set()
         while heap:
             d_mm, hops, _, u = heapq.heappop(heap)
             if u in done:
@@ -129,7 +129,7 @@ class PathFinder:
                     heapq.heappush(heap, (cand[0], cand[1], node_key(v), v))
         return dist
 
-    def path(self, origin: object, destination: object) -> list[object] | None:
+    def path(self, origin: Any, destination: Any) -> list[Any] | None:
         if origin not in self._from:
             self._from[origin] = self._dijkstra(self.adj, origin)
         if destination not in self._to:
@@ -154,7 +154,7 @@ class PathFinder:
             u = best
         return path
 
-    def length(self, path: Sequence[object]) -> list[float]:
+    def length(self, path: Sequence[Any]) -> list[float]:
         """Cumulative lengths (m) along `path`, using the shortest parallel edge."""
         cum = [0.0]
         for u, v in itertools.pairwise(path):
@@ -352,14 +352,14 @@ def solve_coverage(
             if found is None:
                 raise InputError(f"{where}no path from {f.origin} to {f.destination} in the "
                                  "network (flow cannot be routed)")
-            path = list(found)  # type: ignore[arg-type]
+            path = list(found)
         back: list[int] | None = None
         if trip == "round":  # the way back: the fixed path reversed, else the shortest way back
             found = path[::-1] if f.path is not None else finder.path(f.destination, f.origin)
             if found is None:
                 raise InputError(f"{where}no path back from {f.destination} to {f.origin} in "
                                  "the network (round trip impossible)")
-            back = list(found)  # type: ignore[arg-type]
+            back = list(found)
         try:
             cum = finder.length(path)
             back_cum = finder.length(back) if back is not None else None
