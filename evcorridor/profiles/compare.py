@@ -201,17 +201,17 @@ def _recognition(a: StandardProfile, b: StandardProfile) -> RuleDiff:
     if ra == "yes" and rb == "yes":
         return RuleDiff("recognition", text_a, text_b, "same",
                         "each side counts the other's compliant stations for spacing")
-    spacing_sides = [p for p in (a, b) if p.max_spacing_m is not None]
-    not_rec = [p.id for p, r in ((a, ra), (b, rb)) if r == "no"]
-    if spacing_sides and any(p.id in not_rec for p in spacing_sides):
+    blind = [(p, o) for p, o, r in ((a, b, ra), (b, a, rb))
+             if r == "no" and p.max_spacing_m is not None]
+    if blind:
+        why = "; ".join(f"{p.id} does not count {o.id} stations toward its {_spacing(p)} "
+                        "spacing" for p, o in blind)
         return RuleDiff("recognition", text_a, text_b, "condition",
-                        f"{_subj(not_rec, 'does', 'do')}"
-                f" not count the other side's stations toward its "
-                        "spacing: the border gap must be closed by its own compliant stations")
+                        why + ": the border gap must be closed by its own compliant stations")
+    not_rec = [p.id for p, r in ((a, ra), (b, rb)) if r == "no"]
     return RuleDiff("recognition", text_a, text_b, "info",
-                    f"{_subj(not_rec, 'does', 'do')}"
-                f" not recognise the other side's stations (no spacing "
-                    "rule depends on it)")
+                    f"{_subj(not_rec, 'does', 'do')} not recognise the other side's stations "
+                    "(no spacing rule depends on it)")
 
 
 def _vehicle_rules(a: StandardProfile, b: StandardProfile, v: VehicleProfile) -> list[RuleDiff]:
