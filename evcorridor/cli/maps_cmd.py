@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import typer
@@ -89,7 +90,7 @@ def map_cmd(
             )
         else:
             for p in stale:
-                console.print(f"would change: {p}", highlight=False)
+                sys.stdout.write(f"would change: {p}\n")
         if stale:
             raise EvCorridorError(
                 f"{len(stale)} of {total} map file(s) under {check} would change; "
@@ -103,7 +104,7 @@ def map_cmd(
         print_json({"written": [str(p) for p in written]})
     else:
         for p in written:
-            console.print(f"wrote {p}", highlight=False)
+            sys.stdout.write(f"wrote {p}\n")
 
 
 def report_cmd(

@@ -31,6 +31,14 @@ ASSETS = Path(__file__).resolve().parent / "assets" / "leaflet"
 LEAFLET_VERSION = "1.9.4"
 
 
+_EXTRA_CSS = """<style>
+.leaflet-container{background:#dfe9f2;}
+.leaflet-pane > svg path.evc-static{pointer-events:none;}
+.evc-popup td{padding:1px 6px 1px 0;vertical-align:top;}
+.evc-popup{font:12px/1.35 'DejaVu Sans',Arial,sans-serif;}
+</style>"""
+
+
 @lru_cache(maxsize=1)
 def leaflet_inline() -> str:
     """Leaflet's CSS and JS as inline <style>/<script>, images as data: URIs."""
@@ -45,8 +53,7 @@ def leaflet_inline() -> str:
     return (
         f"<!-- Leaflet {LEAFLET_VERSION} (BSD-2-Clause, (c) Volodymyr Agafonkin, CloudMade), "
         f"inlined so the map opens offline -->\n<style>{css}</style>\n<script>{js}</script>\n"
-        "<style>.leaflet-container{background:#dfe9f2;} .evc-popup td{padding:1px 6px 1px 0;"
-        "vertical-align:top;} .evc-popup{font:12px/1.35 'DejaVu Sans',Arial,sans-serif;}</style>"
+        + _EXTRA_CSS
     )
 
 
@@ -157,14 +164,18 @@ def build_map(data: MapData) -> folium.Map:
                 fill=True,
                 fill_color=style.COUNTRY_FILL.get(code, "#f2f2f2"),
                 fill_opacity=1.0,
-                interactive=False,
+                class_name="evc-static",
             ).add_to(countries)
     countries.add_to(m)
     if data.border:
         border = folium.FeatureGroup(name="International border")
         for line in data.border:
             folium.PolyLine(
-                _latlon(line), color=style.BORDER, weight=2, dash_array="8 4 2 4", interactive=False
+                _latlon(line),
+                color=style.BORDER,
+                weight=2,
+                dash_array="8 4 2 4",
+                class_name="evc-static",
             ).add_to(border)
         border.add_to(m)
     for code, lines in sorted(data.roads.items()):
@@ -174,7 +185,7 @@ def build_map(data: MapData) -> folium.Map:
                 _latlon(line),
                 color=style.COUNTRY_ROAD.get(code, "#555555"),
                 weight=2.5,
-                interactive=False,
+                class_name="evc-static",
             ).add_to(fg)
         fg.add_to(m)
     if data.longest:
@@ -191,6 +202,7 @@ def build_map(data: MapData) -> folium.Map:
                 color=style.LONGEST[lg.direction],
                 weight=12 if lg.direction == "forward" else 6,
                 opacity=0.7,
+                class_name=f"evc-longest evc-{lg.direction}",
                 tooltip=_tip(tip),
             ).add_to(fg)
         fg.add_to(m)
@@ -205,6 +217,7 @@ def build_map(data: MapData) -> folium.Map:
                 fill=True,
                 fill_color="white",
                 fill_opacity=1.0,
+                class_name="evc-crossing",
                 tooltip=_tip(f"Border crossing: {cid}"),
             ).add_to(fg)
         fg.add_to(m)
@@ -227,7 +240,8 @@ def build_map(data: MapData) -> folium.Map:
                 weight=1.2,
                 fill=True,
                 fill_color=colour,
-                fill_opacity=0.95,
+                fill_opacity=1.0,
+                class_name=f"evc-site evc-{kind}",
                 tooltip=_tip(s.name),
             ).add_child(JsPopup(popup_html(s, plan))).add_to(fg)
         fg.add_to(m)
@@ -253,6 +267,7 @@ def build_map(data: MapData) -> folium.Map:
                 color="#111111",
                 weight=2,
                 fill=False,
+                class_name="evc-stop",
                 tooltip=_tip(f"{vehicle} stops at {s.name}"),
             ).add_to(fg)
         fg.add_to(m)

@@ -1,0 +1,289 @@
+"""Rendering: static map, strip chart, HTML map, reports, CLI (SYNTHETIC plan, real road chain).
+
+The fixture (tests/fixtures/render/build.py) is a hand-built SYNTHETIC plan over Travel Mapping
+waypoints of I-5 (WA) and BC-99 with Natural Earth boundaries clipped to the area.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from evcorridor.errors import InputError, OutputError
+from evcorridor.plan_model import Plan, load_plan
+from evcorridor.render import maps as maps_mod
+from evcorridor.render.geodata import country_shapes, gather, route_positions
+from evcorridor.render.maps import MapRequest, render_plan, stale_files, write_rendered
+from evcorridor.render.report import report_files, write_reports
+from evcorridor.render.strip import draw_strip
+from evcorridor.render.style import VIOLATION
+
+FIXDIR = Path(__file__).resolve().parent / "fixtures" / "render"
+
+
+def _build() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("render_fixture_build", FIXDIR / "build.py")
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+BUILD = _build()
+
+
+@pytest.fixture(scope="module")
+def graph() -> Any:
+    return BUILD.build_graph()
+
+
+@pytest.fixture(scope="module")
+def plan() -> Plan:
+    return load_plan(FIXDIR / "plan.json")
+
+
+@pytest.fixture(scope="module")
+def shapes() -> Any:
+    return country_shapes(BUILD.BOUNDARIES)
+
+
+@pytest.fixture(scope="module")
+def rendered(plan: Plan, graph: Any, shapes: Any) -> maps_mod.Rendered:
+    return render_plan(plan, plan_path=FIXDIR / "plan.json", graph=graph, countries=shapes)
+
+
+@pytest.fixture
+def offline_data(monkeypatch: pytest.MonkeyPatch, graph: Any, shapes: Any) -> None:
+    """Point the renderer's loaders at the fixture graph and boundaries (for CLI tests)."""
+    monkeypatch.setattr(maps_mod, "load_graph", lambda plan, path=None: graph)
+    monkeypatch.setattr(maps_mod, "load_country_shapes", lambda: shapes)
+    monkeypatch.setattr(maps_mod, "load_border_geometries", lambda: {})
+
+
+def _cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    from evcorridor.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    cap = capsys.readouterr()
+    code = exc.value.code
+    return (0 if code is None else int(code)), cap.out, cap.err
+
+
+def test_fixture_plan_file_is_current(plan: Plan) -> None:
+    # plan.json is what build.py writes; a change to the builder must be re-run
+    assert plan.dump() == BUILD.build_plan().dump()
+
+
+def test_same_plan_gives_identical_bytes(plan: Plan, graph: Any, shapes: Any,
+                                         rendered: maps_mod.Rendered) -> None:
+    again = render_plan(plan, plan_path=FIXDIR / "plan.json", graph=graph, countries=shapes)
+    assert sorted(rendered.files) == ["map.html", "map.png", "map.svg", "strip.png", "strip.svg"]
+    for name, data in rendered.files.items():
+        assert again.files[name] == data, name
+    assert rendered.files["map.png"].startswith(b"\x89PNG")
+    assert b"Software" not in rendered.files["map.png"]
+    assert b"matplotlib.org" not in rendered.files["map.svg"]  # no Creator/version
+    assert b"<dc:date>" not in rendered.files["map.svg"]
+    assert b"<dc:date>" not in rendered.files["strip.svg"]
+
+
+def test_map_geometry_from_graph(plan: Plan, graph: Any, shapes: Any) -> None:
+    data = gather(plan, graph, shapes)
+    # route positions re-derived from the graph match the plan's
+    for route in plan.routes:
+        cum = route_positions(graph, route)
+        assert cum[-1] == pytest.approx(route.length_m, abs=0.2)
+        assert cum[route.nodes.index(next(n for n in route.nodes
+                                          if graph.nodes[n]["crossing"]))] == pytest.approx(
+            route.border_pos_m, abs=0.2)
+    # one crossing, at the Travel Mapping border point of I-5/BC-99
+    assert data.crossings == [("blaine-peace-arch", -122.75651, 49.00208)]
+    assert set(data.roads) == {"USA", "CAN"}
+    # the border line runs along the 49th parallel near Blaine
+    lats = [lat for line in data.border for _, lat in line]
+    assert lats and min(lats) > 48.99 and max(lats) < 49.01
+    # longest gap per direction: the truck's, forward exit 276 -> Vancouver, reverse the mirror
+    fwd, rev = data.longest
+    assert (fwd.direction, fwd.vehicle, fwd.gap.from_id, fwd.gap.to_id) == (
+        "forward", "synthetic-truck", "new:29", "end")
+    assert fwd.gap.length_m == pytest.approx(49463.8)
+    assert (rev.direction, rev.gap.from_id, rev.gap.to_id) == ("reverse", "start", "new:29")
+    # the highlighted road runs from the exit 276 node to the last BC-99 waypoint
+    assert fwd.coords[0] == (round(graph.nodes[29]["x"], 5), round(graph.nodes[29]["y"], 5))
+    last = max(graph.nodes)
+    assert fwd.coords[-1] == (round(graph.nodes[last]["x"], 5), round(graph.nodes[last]["y"], 5))
+
+
+def test_strip_chart_marks_every_violation_red(plan: Plan) -> None:
+    fig = draw_strip(plan)
+    violations = sum(1 for r in plan.routes for run in [*r.vehicles, *r.standards]
+                     for g in run.gaps if g.slack_m < 0)
+    assert violations == 6  # truck 2 per direction, CAN spacing 1 per direction
+    red = 0
+    for ax in fig.axes:
+        for patch in ax.patches:
+            if tuple(round(c, 3) for c in patch.get_facecolor()[:3]) == tuple(
+                    round(int(VIOLATION[i:i + 2], 16) / 255, 3) for i in (1, 3, 5)):
+                red += 1
+    assert red == violations
+    assert len([ax for ax in fig.axes if ax.get_title(loc="left")]) == len(plan.routes)
+
+
+def test_html_is_offline_and_deterministic(plan: Plan, rendered: maps_mod.Rendered) -> None:
+    text = rendered.files["map.html"].decode("utf-8")
+    # no external scripts, stylesheets or tiles; no jQuery
+    assert not re.search(r'<(script|link)[^>]+(src|href)="https?:', text)
+    assert "tile.openstreetmap" not in text and "cdn." not in text
+    assert "$(" not in text
+    assert "Leaflet 1.9.4" in text and "data:image/png;base64," in text
+    # deterministic element ids (no uuid4 hex)
+    assert not re.search(r"_[0-9a-f]{32}\b", text)
+    # one circle marker per site, crossing and vehicle stop ring; one popup per site
+    stops = {(run.vehicle, s) for r in plan.routes for run in r.vehicles for s in run.stops}
+    assert len(re.findall(r"circle_marker_\d+ = L\.circleMarker\(", text)) == (
+        len(plan.sites) + 1 + len(stops))
+    assert len(re.findall(r"circle_marker_\d+\.bindPopup\(", text)) == len(plan.sites)
+    assert "CCS1 \\u00d7 4 @ 150 kW" in text or "CCS1 × 4 @ 150 kW" in text
+    for layer in ("New sites (2)", "Existing stations, upgraded (1)",
+                  "Existing stations (qualify) (1)", "Stops of vehicle synthetic-car (4)",
+                  "Stops of vehicle synthetic-truck (3)"):
+        assert layer in text
+
+
+def test_request_files() -> None:
+    assert MapRequest().files() == ["map.html", "map.png", "map.svg", "strip.png", "strip.svg"]
+    assert MapRequest(png=True, strip=True).files() == ["map.png", "strip.png"]
+    assert MapRequest(strip=True).files() == ["strip.png", "strip.svg"]
+    assert MapRequest(html=True).files() == ["map.html"]
+
+
+def test_write_and_check(tmp_path: Path, rendered: maps_mod.Rendered) -> None:
+    written = write_rendered([rendered], tmp_path)
+    folder = tmp_path / "synthetic-blaine"
+    assert written == [folder / n for n in sorted(rendered.files)]
+    assert stale_files([rendered], tmp_path) == []
+    (folder / "strip.svg").write_bytes(b"old")
+    (folder / "map.png").unlink()
+    assert stale_files([rendered], tmp_path) == [folder / "map.png", folder / "strip.svg"]
+    assert not [p for p in tmp_path.rglob("*") if p.name.startswith(".")]
+
+
+def test_unwritable_output_is_one_line_error(tmp_path: Path, rendered: maps_mod.Rendered) -> None:
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("x")
+    with pytest.raises(OutputError) as exc:
+        write_rendered([rendered], blocker / "maps")
+    assert "\n" not in str(exc.value)
+    assert str(exc.value).startswith(f"{blocker / 'maps'}: cannot create output folder")
+
+
+def test_failed_render_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                      monkeypatch: pytest.MonkeyPatch, offline_data: None) -> None:
+    def boom(plan: Plan) -> Any:
+        raise InputError("strip: synthetic failure")
+
+    import evcorridor.render.strip as strip_mod
+
+    monkeypatch.setattr(strip_mod, "draw_strip", boom)
+    code, _, err = _cli(["map", str(FIXDIR / "plan.json"), "--out", str(tmp_path / "o")], capsys)
+    assert code == 3
+    assert err == "error: strip: synthetic failure\n"
+    assert not (tmp_path / "o").exists()
+
+
+def test_cli_map_and_check(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                           offline_data: None) -> None:
+    plan = str(FIXDIR / "plan.json")
+    out = tmp_path / "maps"
+    code, stdout, _ = _cli(["map", plan, "--png", "--strip", "--out", str(out), "--format", "json"],
+                           capsys)
+    assert code == 0
+    assert json.loads(stdout)["written"] == [str(out / "synthetic-blaine" / n)
+                                             for n in ("map.png", "strip.png")]
+    code, stdout, _ = _cli(["map", plan, "--png", "--strip", "--check", str(out)], capsys)
+    assert code == 0 and "2 map file(s)" in stdout and "up to date" in stdout
+    (out / "synthetic-blaine" / "strip.png").write_bytes(b"stale")
+    code, stdout, err = _cli(["map", plan, "--png", "--strip", "--check", str(out)], capsys)
+    assert code == 1
+    assert stdout == f"would change: {out / 'synthetic-blaine' / 'strip.png'}\n"
+    assert err.startswith(f"error: 1 of 2 map file(s) under {out} would change")
+    # --check never writes: the stale file is still stale
+    assert (out / "synthetic-blaine" / "strip.png").read_bytes() == b"stale"
+    code, _, err = _cli(["map", plan, "--out", str(out), "--check", str(out)], capsys)
+    assert code == 2 and "--check writes nothing" in err
+
+
+def test_cli_bad_plans(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    raw = json.loads((FIXDIR / "plan.json").read_text())
+    raw["schema_version"] = "evcorridor.plan/0"
+    bad = tmp_path / "plan.json"
+    bad.write_text(json.dumps(raw))
+    code, _, err = _cli(["map", str(bad), "--out", str(tmp_path / "o")], capsys)
+    assert code == 3
+    assert err == (f"error: {bad}: unknown plan schema version 'evcorridor.plan/0'; "
+                   "this evcorridor reads 'evcorridor.plan/1'\n")
+    assert not (tmp_path / "o").exists()
+
+
+def test_cli_missing_corridor_data(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from evcorridor.errors import NotFoundError
+    from evcorridor.render import geodata
+
+    def missing(corridor_id: str, **kw: Any) -> Any:
+        raise NotFoundError(f"unknown corridor {corridor_id!r}; did you mean 'i5-cascadia'?")
+
+    import evcorridor.network as network
+
+    monkeypatch.setattr(network, "load_network", missing, raising=False)
+    assert geodata.load_graph  # the real loader, which calls evcorridor.network.load_network
+    plan = FIXDIR / "plan.json"
+    code, _, err = _cli(["map", str(plan), "--html", "--out", str(tmp_path / "o")], capsys)
+    assert code == 3
+    assert err == (f"error: {plan}: corridor data for 'synthetic-blaine' is missing: unknown "
+                   "corridor 'synthetic-blaine'; did you mean 'i5-cascadia'?\n")
+    assert not (tmp_path / "o").exists()
+
+
+def test_report(tmp_path: Path, capsys: pytest.CaptureFixture[str], offline_data: None) -> None:
+    code, stdout, _ = _cli(["report", str(FIXDIR / "plan.json"), "--out", str(tmp_path)], capsys)
+    assert code == 0 and "wrote 5 files" in stdout
+    folder = tmp_path / "synthetic-blaine"
+    assert sorted(p.name for p in folder.iterdir()) == ["map.html", "map.png", "report.md",
+                                                         "strip.png"]
+    report = (folder / "report.md").read_text()
+    assert report.startswith("# SYNTHETIC test plan: I-5 / BC-99 Burlington WA – Vancouver BC\n")
+    assert "![Map](map.png)" in report and "![Gaps along each route](strip.png)" in report
+    assert "[map.html](map.html)" in report
+    assert "**Plan NOT feasible** · solver none: **feasible**" in report
+    assert "| 2 | 1 | 1 | 2.4 | 1 | 3 | 2026-08-22 |" in report
+    assert ("| blaine-peace-arch | forward | vehicle synthetic-truck (mild) | 35.0 | 49.5 | -14.5 "
+            "| 3 | **NO** |") in report
+    assert "| network | synthetic-blaine | `tests/fixtures/render/i5-bc99-waypoints.wpt` | " \
+           "2026-08-22 |" in report
+    plan_link = Path(re.search(r"plan file: \[([^\]]+)\]", report).group(1))  # type: ignore[union-attr]
+    assert (folder / plan_link).resolve() == (FIXDIR / "plan.json").resolve()
+    index = (tmp_path / "index.md").read_text()
+    assert ("| [synthetic-blaine](synthetic-blaine/report.md) | us-ca | blaine-peace-arch "
+            "| 2 | 1 | 1 | 2.4 | 49.5 / 35.0 | 51.2 / 30.0 | none feasible | **NO** |") in index
+    assert "1 corridor(s), 0 feasible." in index
+
+
+def test_report_bytes_are_deterministic(tmp_path: Path, rendered: maps_mod.Rendered) -> None:
+    a = report_files([rendered], tmp_path)
+    b = report_files([rendered], tmp_path)
+    assert a == b and sorted(a) == ["index.md", "synthetic-blaine/report.md"]
+    written = write_reports([rendered], tmp_path)
+    assert tmp_path / "index.md" in written
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(pytest.main([__file__]))
