@@ -157,3 +157,16 @@ def test_site_spec_known_and_assumed() -> None:
     ccs, _ = read_stations(F / "stations_map_CA_J1772COMBO.geojson")
     info = describe_site(ccs[0])
     assert (info.spec.ports, info.ports_known) == (1, False)
+
+
+def test_dedupe_same_operator_wider_distance() -> None:
+    afdc, _ = read_stations(F / "afdc-WA-lacey-2025-02-09.csv")
+    tesla, _ = read_stations(F / "tesla-lacey-2023-06.csv")
+    a, t = afdc[0], tesla[0]
+    dy = (a.lat - t.lat) * M_PER_DEG
+    dx = (a.lon - t.lon) * M_PER_DEG * math.cos(math.radians(a.lat))
+    assert math.hypot(dx, dy) == pytest.approx(198.3, abs=0.5)
+    assert len(dedupe([a, t])[0]) == 2  # default: 150 m
+    merged, report = dedupe([a, t], same_operator_distance_m=300.0)
+    assert [m.source_ids for m in merged] == [["afdc:168277", "tesla:lacey-wa"]]
+    assert report.merged[0][2] == "same operator Tesla"

@@ -39,6 +39,8 @@ from evcorridor.stations.readers import ReaderOptions, read_stations
 from evcorridor.stations.readers.ocm import REFERENCE_FILE, compact_reference
 
 Log = Callable[[str], None]
+MERGE_DISTANCE_M = 150.0  # same site: within 150 m and compatible names or operators
+SAME_OPERATOR_DISTANCE_M = 300.0  # ... or within 300 m with the same known operator
 BEGIN, END = "<!-- stations:begin -->", "<!-- stations:end -->"
 
 
@@ -240,8 +242,11 @@ def readme_block(summary: list[dict[str, Any]], by_file: dict[str, Source], note
         "Derived by `make data` (evcorridor/build/station_data.py) from the raw exports in "
         "`../shared/data/stations/`: public DC fast stations that are open (or temporarily "
         "unavailable) within the corridor's `buffer_km` of a node of its network graph, "
-        "de-duplicated across sources (same site within 150 m with the same operator or similar "
-        "names; every source id kept in `source_ids`). Each row carries its `source`, "
+        "de-duplicated across sources (same site: within 150 m with similar names or operators, "
+        "or within 300 m with the same known operator; every source id kept in `source_ids`). "
+        "Records of an older AFDC-derived map for a state/province that a newer complete AFDC "
+        "export covers (WA, NY, BC) are dropped when that export no longer lists them; Tesla "
+        "Supercharger list sites that match no AFDC row are kept. Each row carries its `source`, "
         "`source_file` (freshest first) and `data_date` (the export date; for the map exports "
         "without one, the newest date in the file). Rows are sorted by id; floats have 6 decimals.",
         "",
@@ -333,7 +338,8 @@ def build(shared: Path, data: Path, log: Log) -> None:
                  for p in sorted(corridors_dir().glob("*.yaml"))]
     build_ocm_reference(shared, data, log)
     selected, by_file, notes = load_sources(shared, log)
-    merged, mreport = dedupe(selected)
+    merged, mreport = dedupe(selected, distance_m=MERGE_DISTANCE_M,
+                             same_operator_distance_m=SAME_OPERATOR_DISTANCE_M)
     log(f"stations: {len(selected)} selected records -> {len(merged)} stations after merging "
         f"{len(mreport.merged)} groups")
     current, dropped = supersede(merged, by_file)

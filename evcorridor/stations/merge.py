@@ -142,9 +142,16 @@ class _UnionFind:
             self.parent[max(a, b)] = min(a, b)
 
 
-def dedupe(stations: Sequence[Station], *, distance_m: float = DEFAULT_DISTANCE_M
+def dedupe(stations: Sequence[Station], *, distance_m: float = DEFAULT_DISTANCE_M,
+           same_operator_distance_m: float | None = None,
            ) -> tuple[list[Station], MergeReport]:
-    """Merge duplicate records; returns stations sorted by id and what was merged."""
+    """Merge duplicate records; returns stations sorted by id and what was merged.
+
+    `same_operator_distance_m` (default: `distance_m`) widens the distance for records whose
+    operators are known and equal (sources place one big site, e.g. a Supercharger in a mall car
+    park, up to a couple of hundred metres apart).
+    """
+    reach = max(distance_m, same_operator_distance_m or 0.0)
     report = MergeReport(input_count=len(stations))
     # 1. identical ids
     by_id: dict[str, list[Station]] = {}
@@ -161,7 +168,7 @@ def dedupe(stations: Sequence[Station], *, distance_m: float = DEFAULT_DISTANCE_
     uf = _UnionFind(n)
     why: dict[tuple[int, int], str] = {}
     pairs: list[tuple[float, int, int, str]] = []
-    cell_deg = distance_m / (EARTH_RADIUS_M * math.pi / 180.0)
+    cell_deg = reach / (EARTH_RADIUS_M * math.pi / 180.0)
     grid: dict[tuple[int, int], list[int]] = {}
     for i, s in enumerate(step1):
         grid.setdefault((int(s.lat // cell_deg), int(s.lon // cell_deg)), []).append(i)
@@ -179,7 +186,11 @@ def dedupe(stations: Sequence[Station], *, distance_m: float = DEFAULT_DISTANCE_
                     if ns_i & {_namespace(x) for x in t.source_ids or [t.id]}:
                         continue
                     d = haversine_m(s.lat, s.lon, t.lat, t.lon)
-                    if d > distance_m:
+                    if d > reach:
+                        continue
+                    if d > distance_m and not (
+                            _norm_operator(s.operator)
+                            and _norm_operator(s.operator) == _norm_operator(t.operator)):
                         continue
                     reason = compatible(s, t)
                     if reason:
