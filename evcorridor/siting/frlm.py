@@ -37,7 +37,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
@@ -47,6 +47,15 @@ from ortools.sat.python import cp_model
 
 from evcorridor.errors import EvCorridorError, InputError, UsageError
 from evcorridor.plan_model import CoverageResult, FlowResult, SolverResult, SolverStatus
+from evcorridor.siting.cpsat import Solution
+from evcorridor.siting.problem import (
+    Candidate,
+    Problem,
+    RouteSpec,
+    VehicleRule,
+    route_points,
+    usable_options,
+)
 
 Trip = Literal["one-way", "round"]
 TRIPS: tuple[str, ...] = ("one-way", "round")
@@ -176,16 +185,16 @@ def trip_sequence(path: Sequence[int], cum: Sequence[float],
     return nodes, pos
 
 
-def trip_feasible(nodes: Sequence[int], pos: Sequence[float], sites: Mapping[int, float],
-                  *, range_m: float, start_range_m: float) -> bool:
-    """Simulate the best charging strategy: most charge left at every point wins (charging to full
-    whenever it helps, detours `sites[node]` metres each way)."""
+def trip_feasible(keys: Sequence[Hashable | None], pos: Sequence[float], offs: Sequence[float],
+                  built: Collection[Hashable], *, range_m: float, start_range_m: float) -> bool:
+    """Simulate the best charging strategy along a trip: the most charge left at every point wins
+    (charge to full wherever it helps; a site `offs[i]` metres off the road costs that both ways).
+    `keys[i]` is the site at point i (None: none); only sites in `built` exist."""
     charge = start_range_m
-    for i, node in enumerate(nodes):
-        off = sites.get(node)
-        if off is not None and charge + EPS_M >= off:
-            charge = max(charge, range_m - off)
-        if i + 1 < len(nodes):
+    for i, key in enumerate(keys):
+        if key is not None and key in built and charge + EPS_M >= offs[i]:
+            charge = max(charge, range_m - offs[i])
+        if i + 1 < len(keys):
             charge -= pos[i + 1] - pos[i]
             if charge < -EPS_M:
                 return False
@@ -193,28 +202,29 @@ def trip_feasible(nodes: Sequence[int], pos: Sequence[float], sites: Mapping[int
 
 
 # ---------------------------------------------------------------------------------------------
-# The model
+# The model (works on "trips": points in driving order, each maybe a site, with positions)
 # ---------------------------------------------------------------------------------------------
 
 @dataclass
-class _FlowTrip:
-    flow: Flow
-    nodes: list[int]
-    pos: list[float]
-    path_len: int  # number of nodes of the one-way path
+class _Trip:
+    weight: Decimal  # the flow as written (exact)
+    keys: list[Hashable | None]  # the site at each point (None: none)
+    pos: list[float]  # metres from the trip start, non-decreasing (border waits included)
+    offs: list[float]  # detour of the site at each point
+    result: FlowResult  # filled in, `covered` decided after the solve
 
 
-def _flow_scale(flows: Sequence[Flow]) -> int:
+def _flow_scale(weights: Sequence[Decimal]) -> int:
     """Smallest power of ten (<= 1e6) making every flow an integer objective coefficient."""
     for digits in range(7):
         scale = 10**digits
-        if all(_exact(f) * scale == int(_exact(f) * scale) for f in flows):
+        if all(w * scale == int(w * scale) for w in weights):
             return scale
     return 10**6
 
 
 def _exact(f: Flow) -> Decimal:
-    return f.exact_flow if f.exact_flow is not None else Decimal(repr(f.flow))
+    return f.exact_flow if f.exact_flow is not None else Decimal(repr(float(f.flow)))
 
 
 _STATUS: dict[cp_model.CpSolverStatus, SolverStatus] = {
@@ -225,59 +235,56 @@ _STATUS: dict[cp_model.CpSolverStatus, SolverStatus] = {
 }
 
 
-def _add_arc_cover(model: cp_model.CpModel, y: cp_model.IntVar, t: _FlowTrip,
-                   x: Mapping[int, cp_model.IntVar], existing: Mapping[int, float],
+def _add_arc_cover(model: cp_model.CpModel, y: cp_model.IntVar, t: _Trip,
+                   x: Mapping[Hashable, cp_model.IntVar], existing: Collection[Hashable],
                    range_m: float, start: float) -> int:
+    """Capar et al. arc cover (all offsets 0): every arc ending beyond the start range needs a
+    site at an earlier point within the range of its end."""
     added = 0
-    seen: set[frozenset[int]] = set()
-    lo = 0  # first index within range of the current arc end (positions are non-decreasing)
-    for j in range(1, len(t.nodes)):
+    seen: set[frozenset[Hashable]] = set()
+    lo = 0  # first point within range of the current arc end (positions are non-decreasing)
+    for j in range(1, len(t.keys)):
         if t.pos[j] <= start + EPS_M:
             continue
         while t.pos[j] - t.pos[lo] > range_m + EPS_M:
             lo += 1
-        window = {t.nodes[i] for i in range(lo, j)}
-        if window & existing.keys():
+        window = {t.keys[i] for i in range(lo, j)} - {None}
+        if any(k in existing for k in window):
             continue
-        cover = frozenset(n for n in window if n in x)
+        cover = frozenset(k for k in window if k in x)
         if cover in seen:
             continue
         seen.add(cover)
-        model.add(y <= sum(x[n] for n in sorted(cover, key=node_key)))
+        model.add(y <= sum(x[k] for k in sorted(cover, key=node_key)))
         added += 1
     return added
 
 
-def _add_chain(model: cp_model.CpModel, y: cp_model.IntVar, t: _FlowTrip,
-               x: Mapping[int, cp_model.IntVar], existing: Mapping[int, float],
-               offsets: Mapping[int, float], range_m: float, start: float) -> int:
-    stops = [i for i, n in enumerate(t.nodes) if n in x or n in existing]
-
-    def off(i: int) -> float:
-        n = t.nodes[i]
-        return existing[n] if n in existing else offsets.get(n, 0.0)
-
+def _add_chain(model: cp_model.CpModel, y: cp_model.IntVar, t: _Trip,
+               x: Mapping[Hashable, cp_model.IntVar], existing: Collection[Hashable],
+               range_m: float, start: float) -> int:
+    """A chain of stops start -> stop -> ... -> end, every gap (offsets twice) within range."""
     end = t.pos[-1]
     if end <= start + EPS_M:
         return 0
+    stops = [i for i, k in enumerate(t.keys) if k is not None and (k in x or k in existing)]
     inflow: dict[int, list[cp_model.IntVar]] = {i: [] for i in stops}
     outflow: dict[int, list[cp_model.IntVar]] = {i: [] for i in stops}
     from_start: list[cp_model.IntVar] = []
     to_end: list[cp_model.IntVar] = []
     for a_idx, a in enumerate(stops):
-        if t.pos[a] + off(a) <= start + EPS_M:
+        if t.pos[a] + t.offs[a] <= start + EPS_M:
             z = model.new_bool_var("")
             from_start.append(z)
             inflow[a].append(z)
-        if end - t.pos[a] + off(a) <= range_m + EPS_M:
+        if end - t.pos[a] + t.offs[a] <= range_m + EPS_M:
             z = model.new_bool_var("")
             to_end.append(z)
             outflow[a].append(z)
         for b in stops[a_idx + 1:]:
-            gap = t.pos[b] - t.pos[a] + off(a) + off(b)
             if t.pos[b] - t.pos[a] > range_m + EPS_M:
                 break
-            if gap <= range_m + EPS_M:
+            if t.pos[b] - t.pos[a] + t.offs[a] + t.offs[b] <= range_m + EPS_M:
                 z = model.new_bool_var("")
                 outflow[a].append(z)
                 inflow[b].append(z)
@@ -285,13 +292,120 @@ def _add_chain(model: cp_model.CpModel, y: cp_model.IntVar, t: _FlowTrip,
     model.add(sum(to_end) == y)
     for i in stops:
         model.add(sum(inflow[i]) == sum(outflow[i]))
-        n = t.nodes[i]
-        if n in x:
-            model.add(sum(inflow[i]) <= x[n])
-        else:
-            model.add(sum(inflow[i]) <= 1)
+        key = t.keys[i]
+        model.add(sum(inflow[i]) <= x.get(key, 1))
     return 2 + 2 * len(stops)
 
+
+def _solve(trips: Sequence[_Trip], choosable: Sequence[Hashable], existing: Collection[Hashable],
+           *, budget: int, range_m: float, start: float, time_limit_s: float, seed: int,
+           workers: int, trip: str) -> tuple[list[Hashable], CoverageResult, SolverResult]:
+    """Maximise covered flow with at most `budget` of `choosable` (in tie-break order)."""
+    scale = _flow_scale([t.weight for t in trips])
+    model = cp_model.CpModel()
+    x = {k: model.new_bool_var(f"x[{k}]") for k in choosable}
+    ys: list[cp_model.IntVar] = []
+    weights: list[int] = []
+    n_cover = 0
+    for q, t in enumerate(trips):
+        y = model.new_bool_var(f"y[{q}]")
+        sites = [i for i, k in enumerate(t.keys) if k is not None and (k in x or k in existing)]
+        if any(t.offs[i] > 0 for i in sites):
+            n_cover += _add_chain(model, y, t, x, existing, range_m, start)
+        else:
+            n_cover += _add_arc_cover(model, y, t, x, existing, range_m, start)
+        ys.append(y)
+        weights.append(int(t.weight * scale))
+    model.add(sum(x.values()) <= budget)
+    flow_obj = sum(w * y for w, y in zip(weights, ys, strict=True))
+    model.maximize(flow_obj)
+
+    def make_solver(limit: float) -> cp_model.CpSolver:
+        sv = cp_model.CpSolver()
+        sv.parameters.max_time_in_seconds = max(0.01, float(limit))
+        sv.parameters.random_seed = int(seed)
+        sv.parameters.num_workers = int(workers)
+        return sv
+
+    solver = make_solver(time_limit_s)
+    code = solver.solve(model)
+    status: SolverStatus = _STATUS.get(code, "unknown")
+    if code == cp_model.UNKNOWN:
+        status = "time_limit"
+    wall = solver.wall_time
+    chosen: list[Hashable] = []
+    bound: float | None = None
+    tie_status = "not run"
+    n = len(choosable)
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        best = round(solver.objective_value)
+        bound = round(solver.best_objective_bound) / scale
+        values = {k: solver.boolean_value(v) for k, v in x.items()}
+        # phase 2 (tie-break): the same flow, the fewest sites, then the least sum of rank weights
+        model.add(flow_obj >= best)
+        tie = [2**i for i in range(n)] if n <= MAX_EXACT_TIE else [i + 1 for i in range(n)]
+        big = sum(tie) + 1
+        model.minimize(sum((big + w) * x[k] for k, w in zip(choosable, tie, strict=True)))
+        for k, v in x.items():
+            model.add_hint(v, values[k])
+        solver2 = make_solver(max(1.0, time_limit_s - wall))
+        code2 = solver2.solve(model)
+        wall += solver2.wall_time
+        tie_status = _STATUS.get(code2, "time_limit")
+        if code2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            values = {k: solver2.boolean_value(v) for k, v in x.items()}
+        chosen = [k for k in choosable if values[k]]
+
+    built = set(existing) | set(chosen)
+    flows: list[FlowResult] = []
+    covered_total = Decimal(0)
+    for t in trips:
+        ok = trip_feasible(t.keys, t.pos, t.offs, built, range_m=range_m, start_range_m=start)
+        if ok:
+            covered_total += t.weight
+        flows.append(t.result.model_copy(update={"covered": ok}))
+    objective: float | None = None
+    if chosen or code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        objective = float(covered_total)
+        if status == "optimal" and objective != float(Decimal(best) / scale):  # pragma: no cover
+            raise EvCorridorError(f"internal error: the coverage model proves {best / scale} but "
+                                  f"the simulation covers {objective}")
+    gap: float | None = None
+    if status == "optimal":
+        gap, bound = 0.0, objective
+    elif objective is not None and bound is not None:
+        gap = round((bound - objective) / bound, 6) if bound > 0 else 0.0
+    coverage = CoverageResult(
+        budget=budget, trip=trip,  # type: ignore[arg-type]
+        total_flow=float(sum((t.weight for t in trips), Decimal(0))),
+        covered_flow=float(covered_total), flows=flows)
+    result = SolverResult(
+        name="cp-sat", status=status, objective=objective, best_bound=bound, gap=gap,
+        wall_time_s=round(wall, 3),
+        parameters={"time_limit_s": float(time_limit_s), "seed": int(seed),
+                    "workers": int(workers), "trip": trip, "range_m": round(range_m, 1),
+                    "start_range_m": round(start, 1), "flow_scale": scale,
+                    "tie_break": ("fewest sites, then least sum of 2**rank" if n <= MAX_EXACT_TIE
+                                  else "fewest sites, then least rank sum"),
+                    "tie_break_status": tie_status},
+        model_size={"flows": len(trips), "candidates": n, "existing": len(existing),
+                    "variables": len(model.proto.variables),
+                    "constraints": len(model.proto.constraints), "cover_constraints": n_cover})
+    return chosen, coverage, result
+
+
+def _check_args(trip: str, budget: int, range_m: float) -> None:
+    if trip not in TRIPS:
+        raise UsageError(f"unknown trip {trip!r}; choose one of: {', '.join(TRIPS)}")
+    if budget < 0:
+        raise UsageError(f"budget must be >= 0, got {budget}")
+    if not (math.isfinite(range_m) and range_m > 0):
+        raise UsageError(f"range must be a positive number of metres, got {range_m}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Graph flows (generic networks)
+# ---------------------------------------------------------------------------------------------
 
 def solve_coverage(
     graph: nx.MultiDiGraph,
@@ -313,12 +427,7 @@ def solve_coverage(
     the detour of a new site per node (default 0). `start_range_m` applies to one-way trips only
     (default `range_m`); round trips start with `range_m / 2`. Returns the chosen new nodes
     (sorted), the coverage (re-derived by simulation) and the solver result."""
-    if trip not in TRIPS:
-        raise UsageError(f"unknown trip {trip!r}; choose one of: {', '.join(TRIPS)}")
-    if budget < 0:
-        raise UsageError(f"budget must be >= 0, got {budget}")
-    if not (math.isfinite(range_m) and range_m > 0):
-        raise UsageError(f"range must be a positive number of metres, got {range_m}")
+    _check_args(trip, budget, range_m)
     if trip == "round":
         start = range_m / 2.0
     else:
@@ -334,9 +443,10 @@ def solve_coverage(
         if n not in graph:
             raise UsageError(f"candidate site node {n!r} is not a node of the network")
     cands = sorted({n for n in cand_pool if n not in exist}, key=node_key)
+    cand_set = set(cands)
 
     finder = PathFinder(graph)
-    trips: list[_FlowTrip] = []
+    trips: list[_Trip] = []
     for f in flows:
         where = f"{f.where}: " if f.where else ""
         for end in (f.origin, f.destination):
@@ -366,107 +476,163 @@ def solve_coverage(
         except InputError as exc:
             raise InputError(f"{where}flow {f.label}: {exc}") from exc
         nodes, pos = trip_sequence(path, cum, back, back_cum)
-        trips.append(_FlowTrip(f, nodes, pos, len(path)))
+        keys: list[Hashable | None] = [n if (n in cand_set or n in exist) else None
+                                       for n in nodes]
+        offs = [exist[n] if n in exist else offsets.get(n, 0.0) for n in nodes]
+        result = FlowResult(
+            origin=f.origin_name or str(f.origin),
+            destination=f.destination_name or str(f.destination),
+            flow=float(f.flow), covered=False, length_m=round(pos[-1], 1),
+            nodes=[int(n) for n in nodes])
+        trips.append(_Trip(_exact(f), keys, pos, offs, result))
+    chosen, coverage, solved = _solve(
+        trips, cands, set(exist), budget=budget, range_m=range_m, start=start,
+        time_limit_s=time_limit_s, seed=seed, workers=workers, trip=trip)
+    return [n for n in cands if n in set(chosen)], coverage, solved
 
-    scale = _flow_scale(flows)
-    model = cp_model.CpModel()
-    x = {n: model.new_bool_var(f"x[{n}]") for n in cands}
-    ys: list[cp_model.IntVar] = []
-    weights: list[int] = []
-    n_constraints = 0
-    for k, t in enumerate(trips):
-        y = model.new_bool_var(f"y[{k}]")
-        on_path = set(t.nodes)
-        if any(offsets.get(n, 0.0) > 0 for n in on_path if n in x) or any(
-                exist[n] > 0 for n in on_path if n in exist):
-            n_constraints += _add_chain(model, y, t, x, exist, offsets, range_m, start)
-        else:
-            n_constraints += _add_arc_cover(model, y, t, x, exist, range_m, start)
-        ys.append(y)
-        weights.append(round(_exact(t.flow) * scale))
-    model.add(sum(x.values()) <= budget)
-    flow_obj = sum(w * y for w, y in zip(weights, ys, strict=True))
-    model.maximize(flow_obj)
 
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = float(time_limit_s)
-    solver.parameters.random_seed = int(seed)
-    solver.parameters.num_workers = int(workers)
-    code = solver.solve(model)
-    status: SolverStatus = _STATUS.get(code, "unknown")
-    if code == cp_model.UNKNOWN:
-        status = "time_limit" if solver.wall_time >= 0.99 * time_limit_s else "unknown"
-    wall = solver.wall_time
-    chosen: list[int] = []
-    src = solver
-    objective: float | None = None
-    bound: float | None = None
-    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        best = round(solver.objective_value)
-        objective = best / scale
-        bound = solver.best_objective_bound / scale
-        # phase 2: same flow, fewest sites, then the deterministic tie-break
-        model.add(flow_obj >= best)
-        n = len(cands)
-        tie = [2**i for i in range(n)] if n <= MAX_EXACT_TIE else [i + 1 for i in range(n)]
-        big = sum(tie) + 1
-        model.minimize(sum((big + w) * x[c] for c, w in zip(cands, tie, strict=True)))
-        hint_solver_vals = {c: solver.value(x[c]) for c in cands}
-        for c in cands:
-            model.add_hint(x[c], hint_solver_vals[c])
-        remaining = max(1.0, time_limit_s - wall)
-        solver2 = cp_model.CpSolver()
-        solver2.parameters.max_time_in_seconds = remaining
-        solver2.parameters.random_seed = int(seed)
-        solver2.parameters.num_workers = int(workers)
-        code2 = solver2.solve(model)
-        wall += solver2.wall_time
-        src = solver2 if code2 in (cp_model.OPTIMAL, cp_model.FEASIBLE) else solver
-        chosen = [c for c in cands if src.value(x[c])]
-    elif code == cp_model.INFEASIBLE:  # cannot happen (x = y = 0 is feasible); report honestly
-        chosen = []
+# ---------------------------------------------------------------------------------------------
+# Embedded corridors: flows along the siting problem's routes
+# ---------------------------------------------------------------------------------------------
 
-    sites = dict(exist)
-    for c in chosen:
-        sites[c] = offsets.get(c, 0.0)
-    results: list[FlowResult] = []
-    covered_total = Decimal(0)
-    for t, y in zip(trips, ys, strict=True):
-        ok = trip_feasible(t.nodes, t.pos, sites, range_m=range_m, start_range_m=start)
-        if status in ("optimal", "feasible") and src.value(y) and not ok:  # pragma: no cover
-            raise EvCorridorError(f"internal error: solver covers flow {t.flow.label} but the "
-                                  "simulation does not")
-        if ok:
-            covered_total += _exact(t.flow)
-        results.append(FlowResult(
-            origin=t.flow.origin_name or str(t.flow.origin),
-            destination=t.flow.destination_name or str(t.flow.destination),
-            flow=float(t.flow.flow), covered=ok, length_m=round(t.pos[-1], 1),
-            nodes=[int(n) for n in t.nodes]))
-    if objective is not None:
-        if status == "optimal" and float(covered_total) > objective + 1e-9:  # pragma: no cover
-            raise EvCorridorError("internal error: the simulation covers more flow than the "
-                                  "proven optimum")
-        objective = max(objective, float(covered_total))
-    gap: float | None = None
-    if status == "optimal":
-        gap = 0.0
-    elif objective is not None and bound is not None:
-        gap = (bound - objective) / max(abs(bound), 1e-9) if bound > 0 else 0.0
-    coverage = CoverageResult(
-        budget=budget, trip=trip,  # type: ignore[arg-type]
-        total_flow=float(sum((_exact(f) for f in flows), Decimal(0))),
-        covered_flow=float(covered_total), flows=results)
-    result = SolverResult(
-        name="cp-sat", status=status, objective=objective, best_bound=bound, gap=gap,
-        wall_time_s=round(wall, 3),
-        parameters={"time_limit_s": float(time_limit_s), "seed": int(seed),
-                    "workers": int(workers), "trip": trip, "range_m": round(range_m, 1),
-                    "start_range_m": round(start, 1), "flow_scale": scale,
-                    "tie_break": "fewest sites, then sum 2**rank by node id"
-                    if len(cands) <= MAX_EXACT_TIE else "fewest sites, then sum rank by node id"},
-        model_size={"flows": len(trips), "candidates": len(cands), "existing": len(exist),
-                    "variables": len(model.proto.variables),
-                    "constraints": len(model.proto.constraints),
-                    "cover_constraints": n_constraints})
-    return chosen, coverage, result
+@dataclass(frozen=True)
+class RouteFlow:
+    """A flow that drives whole routes of a siting `Problem` one after the other."""
+
+    routes: tuple[str, ...]  # route ids, e.g. ("cr:forward", "cr:reverse") for a round trip
+    flow: float
+    origin: str
+    destination: str
+
+
+def crossing_volume(crossing: Any, vehicle_class: str) -> int | None:
+    """Annual BTS count at a crossing for a vehicle class: trucks for medium/heavy duty, personal
+    vehicles (cars) for light duty. None when the crossing has no count."""
+    if vehicle_class in ("heavy-duty", "medium-duty"):
+        return crossing.trucks_per_year
+    return crossing.cars_per_year
+
+
+def corridor_flows(problem: Problem, volumes: Mapping[str, float | None], trip: str
+                   ) -> tuple[list[RouteFlow], list[str]]:
+    """Flows for an embedded corridor: the end-to-end trip through each crossing, weighted by the
+    crossing's annual BTS count (`volumes`: crossing id -> count; see `crossing_volume`).
+
+    Simplifications (documented in the plan parameters): BTS counts vehicles entering the USA only;
+    we assume as many leave. One-way: the forward and the reverse trip each carry the annual count.
+    Round: a round trip from each endpoint (US side, foreign side), each carrying half the count
+    (who starts where is unknown). Crossings without a count get flow 0 and are listed."""
+    by_crossing: dict[str, dict[str, RouteSpec]] = {}
+    for r in problem.routes:
+        by_crossing.setdefault(r.crossing, {})[r.direction] = r
+    flows: list[RouteFlow] = []
+    missing: list[str] = []
+    for crossing in sorted(by_crossing):
+        dirs = by_crossing[crossing]
+        vol = volumes.get(crossing)
+        if vol is None:
+            missing.append(crossing)
+        v = Decimal(0) if vol is None else Decimal(str(vol))
+        fwd, rev = dirs.get("forward"), dirs.get("reverse")
+        legs = [r for r in (fwd, rev) if r is not None]
+        if trip == "one-way":
+            flows.extend(RouteFlow((r.id,), float(v), r.start_label, r.end_label) for r in legs)
+        elif fwd is not None and rev is not None:
+            half = float(v / 2)
+            flows.append(RouteFlow((fwd.id, rev.id), half, fwd.start_label, fwd.end_label))
+            flows.append(RouteFlow((rev.id, fwd.id), half, rev.start_label, rev.end_label))
+    return flows, missing
+
+
+def _route_trip(problem: Problem, route: RouteSpec, vehicle: VehicleRule,
+                sites: Mapping[str, Candidate]) -> tuple[list[str | None], list[float],
+                                                          list[float]]:
+    """Points of one route (start, the vehicle's usable sites, end); positions after the border
+    shifted by the vehicle's border-wait distance (so a gap spanning the border includes it)."""
+    wait = vehicle.wait_m(route.id)
+
+    def shifted(p: float) -> float:
+        return p + wait if route.spans_border(0.0, p) and p >= route.border_pos_m else p
+
+    keys: list[str | None] = [None]
+    pos, offs = [0.0], [0.0]
+    for pt in route_points(problem, route, lambda c: c.id in sites):
+        keys.append(pt.key)
+        pos.append(shifted(pt.pos_m))
+        offs.append(pt.offset_m)
+    keys.append(None)
+    pos.append(shifted(route.length_m))
+    offs.append(0.0)
+    return keys, pos, offs
+
+
+def solve_problem_coverage(
+    problem: Problem,
+    flows: Sequence[RouteFlow],
+    *,
+    vehicle_id: str,
+    budget: int,
+    trip: str,
+    route_nodes: Mapping[str, Sequence[int]] | None = None,
+    time_limit_s: float = 60.0,
+    seed: int = 0,
+    workers: int = 1,
+) -> tuple[Solution, CoverageResult, SolverResult]:
+    """Coverage on a siting `Problem` (an embedded corridor) for one vehicle rule.
+
+    Sites: an existing station whose present option the vehicle can use counts for free; any
+    other candidate with an option the vehicle can use (a new site, or an upgrade) costs one of
+    the `budget`, and its cheapest usable option is built. One-way trips start with the vehicle's
+    `start_range_m`, round trips with half its range. Returns a `cpsat.Solution` (chosen options,
+    so the plan can be assembled as for the cost objective), the coverage and the solver result.
+    `route_nodes` (route id -> graph nodes) fills the flows' node lists."""
+    veh = next((v for v in problem.vehicles if v.id == vehicle_id), None)
+    if veh is None:
+        raise UsageError(f"vehicle {vehicle_id!r} is not in the siting problem")
+    _check_args(trip, budget, veh.range_m)
+    start = veh.range_m / 2.0 if trip == "round" else min(veh.start_range_m, veh.range_m)
+    existing: set[Hashable] = set()
+    option: dict[str, int] = {}
+    sites: dict[str, Candidate] = {}
+    for c in problem.candidates:
+        usable = usable_options(c, veh.id)
+        if c.existing and 0 in usable:
+            existing.add(c.id)
+            sites[c.id] = c
+            continue
+        choosable = [o for o in c.choosable() if o in usable]
+        if choosable:
+            option[c.id] = min(choosable, key=lambda o: (c.options[o].cost, o))
+            sites[c.id] = c
+    choosable_ids = [c.id for c in problem.candidates if c.id in option]
+    routes = {r.id: r for r in problem.routes}
+    trips: list[_Trip] = []
+    for f in flows:
+        keys: list[Hashable | None] = []
+        pos: list[float] = []
+        offs: list[float] = []
+        nodes: list[int] = []
+        length = 0.0
+        for rid in f.routes:
+            if rid not in routes:
+                raise UsageError(f"flow {f.origin} -> {f.destination}: unknown route {rid!r}")
+            k, p, o = _route_trip(problem, routes[rid], veh, sites)
+            base = pos[-1] if pos else 0.0
+            keys.extend(k)
+            pos.extend(base + x for x in p)
+            offs.extend(o)
+            length += routes[rid].length_m
+            rn = list((route_nodes or {}).get(rid, ()))
+            nodes.extend(rn[1:] if nodes and rn and nodes[-1] == rn[0] else rn)
+        result = FlowResult(origin=f.origin, destination=f.destination, flow=float(f.flow),
+                            covered=False, length_m=round(length, 1), nodes=nodes)
+        trips.append(_Trip(Decimal(repr(float(f.flow))), keys, pos, offs, result))
+    chosen, coverage, solved = _solve(
+        trips, choosable_ids, existing, budget=budget, range_m=veh.range_m, start=start,
+        time_limit_s=time_limit_s, seed=seed, workers=workers, trip=trip)
+    solution = Solution(
+        status=solved.status, objective=solved.objective, best_bound=solved.best_bound,
+        gap=solved.gap, chosen={str(c): option[str(c)] for c in chosen},
+        wall_time_s=float(solved.wall_time_s or 0.0), parameters=dict(solved.parameters),
+        model_size=dict(solved.model_size))
+    return solution, coverage, solved
