@@ -233,6 +233,22 @@ def _side_text(rows: list[Station], by_file: dict[str, Source]) -> tuple[str, st
     return "; ".join(parts), age
 
 
+def _gaps(rows: list[Station], extra: str) -> str:
+    from evcorridor.stations.sitespec import describe_site
+
+    infos = [describe_site(s) for s in rows]
+    no_ports = sum(1 for i in infos if not i.ports_known)
+    no_power = sum(1 for i in infos if not i.power_known)
+    parts = [extra] if extra else []
+    if no_ports:
+        parts.append(f"{no_ports} without port count (1 assumed)")
+    if no_power:
+        parts.append(f"{no_power} without power (50 kW assumed)")
+    if extra:
+        parts[0] = f"**partial**: {extra}"
+    return "; ".join(parts) or "–"
+
+
 def readme_block(summary: list[dict[str, Any]], by_file: dict[str, Source], notes: list[str]
                  ) -> str:
     lines = [
@@ -250,20 +266,22 @@ def readme_block(summary: list[dict[str, Any]], by_file: dict[str, Source], note
         "`source_file` (freshest first) and `data_date` (the export date; for the map exports "
         "without one, the newest date in the file). Rows are sorted by id; floats have 6 decimals.",
         "",
-        "| corridor | side | stations | from (data date) | data dates |",
-        "|---|---|---:|---|---|",
+        "| corridor | side | stations | from (data date) | data dates | gaps |",
+        "|---|---|---:|---|---|---|",
     ]
     for item in summary:
         if item.get("missing"):
             continue
         for side in item["sides"]:
             rows = item["rows"].get(side, [])
+            gap = "no non-Tesla DC fast data for Mexico" if side == "MEX" else ""
             if not rows:
                 lines.append(f"| {item['id']} | {side} | 0 | **no station data: plans on this "
-                             f"side are greenfield** | – |")
+                             f"side are greenfield** | – | {gap or 'none found in the sources'} |")
                 continue
             text, age = _side_text(rows, by_file)
-            lines.append(f"| {item['id']} | {side} | {len(rows)} | {text} | {age} |")
+            lines.append(f"| {item['id']} | {side} | {len(rows)} | {text} | {age} | "
+                         f"{_gaps(rows, gap)} |")
     missing = [i["id"] for i in summary if i.get("missing")]
     lines += [""]
     if missing:
