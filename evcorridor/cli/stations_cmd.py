@@ -11,7 +11,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from evcorridor.errors import InputError, UsageError
+from evcorridor.errors import EvCorridorError, InputError, UsageError
 from evcorridor.render.console import err, out, print_json, to_csv
 from evcorridor.stations import corridor_stations
 from evcorridor.stations.merge import DEFAULT_DISTANCE_M, dedupe
@@ -75,7 +75,8 @@ def list_cmd(
         return
     table = Table(title=f"{corridor}: {len(stations)} stations")
     for col in ("id", "country", "name", "operator", "connectors", "DC ports", "data date"):
-        table.add_column(col, justify="right" if col == "DC ports" else "left")
+        table.add_column(col, justify="right" if col == "DC ports" else "left",
+                         no_wrap=col in ("id", "country", "DC ports", "data date"))
     for s in stations:
         table.add_row(s.id, s.country, s.name, s.operator or "", _connectors_text(s),
                       "?" if s.dc_fast_ports is None else str(s.dc_fast_ports),
@@ -182,7 +183,15 @@ def stats_cmd(
         when = date.fromisoformat(as_of) if as_of else date.today()
     except ValueError:
         raise UsageError(f"--as-of {as_of!r}: expected YYYY-MM-DD") from None
-    stats = station_stats(corridor_stations(corridor, _source(source)), as_of=when)
+    sides: list[str] = []
+    try:
+        from evcorridor.corridors import get_corridor
+
+        sides = ["USA", get_corridor(corridor).other_country]
+    except EvCorridorError:  # a user file for a corridor id without config: no side check
+        sides = []
+    stats = station_stats(corridor_stations(corridor, _source(source)), as_of=when,
+                          countries=sides)
     stats["corridor"] = corridor
     if fmt == "json":
         print_json(stats)
