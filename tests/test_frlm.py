@@ -17,7 +17,15 @@ from hypothesis import strategies as st
 
 from evcorridor.errors import InputError, UsageError
 from evcorridor.siting import generic
-from evcorridor.siting.frlm import Flow, solve_coverage
+from evcorridor.siting.frlm import (
+    Flow,
+    RouteFlow,
+    corridor_flows,
+    crossing_volume,
+    solve_coverage,
+    solve_problem_coverage,
+)
+from evcorridor.siting.problem import Candidate, Option, Placement, Problem, RouteSpec, VehicleRule
 
 LINE = Path(__file__).parent / "fixtures" / "generic" / "line"
 KM = 1000.0
@@ -283,3 +291,144 @@ def test_cp_sat_agrees_with_brute_force(inst: dict[str, object]) -> None:
     expected = min((s for s in optimal if len(s) == fewest),
                    key=lambda s: sum(2 ** pool.index(x) for x in s))
     assert chosen == list(expected)
+
+
+# --- embedded-corridor form: flows along a siting Problem's routes (SYNTHETIC routes) ---------
+
+def corridor_problem(length: float, border: float, rng: float, start: float, wait: float,
+                     sites: Sequence[tuple[str, float, float, str]]) -> Problem:
+    """One crossing "x", both directions; sites (id, forward position, offset, kind) where kind
+    is "new", "existing" (usable as is) or "upgrade" (existing, usable only once upgraded)."""
+    routes = [RouteSpec("x:forward", "x", "forward", length, border, "USA", "CAN", 0.0,
+                        "US end", "CA end"),
+              RouteSpec("x:reverse", "x", "reverse", length, length - border, "CAN", "USA", 0.0,
+                        "CA end", "US end")]
+    cands = []
+    for cid, pos, off, kind in sites:
+        at = {"x:forward": Placement(pos, off), "x:reverse": Placement(length - pos, off)}
+        if kind == "new":
+            opts: tuple[Option, ...] = (Option("new", "standard", 1.0, frozenset({"v"})),)
+        elif kind == "existing":
+            opts = (Option("existing", "existing", 0.0, frozenset({"v"})),)
+        else:
+            opts = (Option("existing", "existing", 0.0, frozenset()),
+                    Option("upgrade", "upgrade", 0.5, frozenset({"v"})))
+        cands.append(Candidate(cid, "USA" if pos < border else "CAN", at, opts,
+                               existing=kind != "new"))
+    veh = VehicleRule("v", "mild", rng, start, {"x:forward": wait, "x:reverse": wait})
+    return Problem(routes, cands, [veh])
+
+
+def test_corridor_border_wait_moves_the_station() -> None:
+    # 200 km route, border at 100 km, range = start range = 150 km, one-way forward only
+    sites = [("n050", 50 * KM, 0.0, "new"), ("n100", 100 * KM, 0.0, "new"),
+             ("n150", 150 * KM, 0.0, "new")]
+    fwd = [RouteFlow(("x:forward",), 10.0, "US end", "CA end")]
+    p = corridor_problem(200 * KM, 100 * KM, 150 * KM, 150 * KM, 0.0, sites)
+    sol, cov, res = solve_problem_coverage(p, fwd, vehicle_id="v", budget=1, trip="one-way")
+    assert sol.chosen == {"n050": 0} and cov.covered_flow == 10.0 and res.status == "optimal"
+    # a 10 km border wait: n050 -> end = 150 + 10 > 150; the site at the border node (arrival
+    # side of the queue: 100 + 10 from the start) still works
+    p = corridor_problem(200 * KM, 100 * KM, 150 * KM, 150 * KM, 10 * KM, sites)
+    sol, cov, _ = solve_problem_coverage(p, fwd, vehicle_id="v", budget=1, trip="one-way")
+    assert sol.chosen == {"n100": 0} and cov.covered_flow == 10.0
+    assert cov.flows[0].length_m == 200 * KM
+    # leaving with 105 km: the border-node site is 100 + 10 (queue) away, out of reach alone;
+    # with two sites, n050 -> n100 = 50 + 10 and n100 -> end = 100
+    p = corridor_problem(200 * KM, 100 * KM, 150 * KM, 105 * KM, 10 * KM, sites)
+    sol, cov, _ = solve_problem_coverage(p, fwd, vehicle_id="v", budget=1, trip="one-way")
+    assert sol.chosen == {} and cov.covered_flow == 0.0
+    sol, cov, _ = solve_problem_coverage(p, fwd, vehicle_id="v", budget=2, trip="one-way")
+    assert sol.chosen == {"n050": 0, "n100": 0} and cov.covered_flow == 10.0
+
+
+def test_corridor_existing_upgrade_and_flows() -> None:
+    sites = [("e060", 60 * KM, 0.0, "existing"), ("u140", 140 * KM, 2 * KM, "upgrade"),
+             ("n100", 100 * KM, 0.0, "new")]
+    p = corridor_problem(200 * KM, 100 * KM, 150 * KM, 150 * KM, 0.0, sites)
+    flows, missing = corridor_flows(p, {"x": 1001}, "round")
+    assert [(f.routes, f.flow, f.origin) for f in flows] == [
+        (("x:forward", "x:reverse"), 500.5, "US end"), (("x:reverse", "x:forward"), 500.5,
+                                                        "CA end")]
+    assert missing == []
+    # round trips, leaving with 75 km. From the US end: e060 (60 km) alone fails, e060 -> CA end
+    # -> e060 is 280 km > 150. The upgrade at 140 km (2 km detour) bridges it: e060 -> u140
+    # 80 + 2, u140 -> CA end -> u140 60 + 60 + 4, u140 -> e060 82, e060 -> US end 60; from the
+    # CA end: u140 at 60 + 2 <= 75, then the same legs. The new site n100 alone does not do it.
+    sol, cov, res = solve_problem_coverage(p, flows, vehicle_id="v", budget=0, trip="round")
+    assert sol.chosen == {} and cov.covered_flow == 0.0
+    sol, cov, res = solve_problem_coverage(p, flows, vehicle_id="v", budget=1, trip="round",
+                                           route_nodes={"x:forward": [1, 2, 3],
+                                                        "x:reverse": [3, 2, 1]})
+    assert sol.chosen == {"u140": 1} and cov.covered_flow == 1001.0
+    assert res.parameters["start_range_m"] == 75 * KM
+    assert cov.flows[0].nodes == [1, 2, 3, 2, 1] and cov.flows[0].length_m == 400 * KM
+    one, missing = corridor_flows(p, {}, "one-way")
+    assert [(f.routes, f.flow) for f in one] == [(("x:forward",), 0.0), (("x:reverse",), 0.0)]
+    assert missing == ["x"]
+
+
+def test_crossing_volume_by_vehicle_class() -> None:
+    class C:
+        cars_per_year = 120
+        trucks_per_year = 7
+    assert crossing_volume(C(), "light-duty") == 120
+    assert crossing_volume(C(), "heavy-duty") == 7
+    assert crossing_volume(C(), "medium-duty") == 7
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(100, 300), st.integers(0, 100), st.integers(40, 160), st.integers(0, 30),
+       st.lists(st.tuples(st.integers(0, 300), st.integers(0, 12),
+                          st.sampled_from(["new", "existing", "upgrade"])), max_size=6),
+       st.integers(0, 3), st.sampled_from(["one-way", "round"]))
+def test_corridor_coverage_agrees_with_brute_force(
+        length: int, border_pct: int, rng: int, wait: int,
+        raw: list[tuple[int, int, str]], budget: int, trip: str) -> None:
+    border = length * border_pct / 100
+    sites = [(f"s{i}", float(min(p, length)), float(o), k) for i, (p, o, k) in enumerate(raw)]
+    start = float(rng) * 0.9
+    p = corridor_problem(float(length), border, float(rng), start, float(wait), sites)
+    flows, _ = corridor_flows(p, {"x": 3}, trip)
+    sol, cov, res = solve_problem_coverage(p, flows, vehicle_id="v", budget=budget, trip=trip)
+    assert res.status == "optimal"
+    begin = rng / 2 if trip == "round" else start
+    free = [s for s in sites if s[3] == "existing"]
+    pool = [s for s in sites if s[3] != "existing"]
+
+    def leg_points(route: str, built: Sequence[tuple[str, float, float, str]]
+                   ) -> list[tuple[float, float]]:
+        fwd = route.endswith("forward")
+        return sorted((pos if fwd else length - pos, off) for _, pos, off, _ in built)
+
+    def completes(f: RouteFlow, built: Sequence[tuple[str, float, float, str]]) -> bool:
+        carry = begin  # range left when a leg starts
+        for route in f.routes:
+            b = border if route.endswith("forward") else length - border
+            def gap(a: float, ao: float, c: float, co: float, b: float = b) -> float:
+                return c - a + ao + co + (wait if a < b <= c else 0.0)
+            reach: list[tuple[float, float, float]] = []  # (pos, off, range left leaving it)
+            pts = leg_points(route, built)
+            for pos, off in pts:
+                if gap(0.0, 0.0, pos, off) <= carry + 1e-6 or any(
+                        gap(a, ao, pos, off) <= rng + 1e-6 for a, ao, _ in reach):
+                    reach.append((pos, off, rng - off))
+            # leave the leg end with the most range left
+            left = [carry - gap(0.0, 0.0, length, 0.0)] + [
+                r - (length - a) - (wait if a < b <= length else 0.0) for a, _, r in reach]
+            carry = max(left)
+            if carry < -1e-6:
+                return False
+        return True
+
+    def value(chosen: Sequence[tuple[str, float, float, str]]) -> float:
+        built = free + list(chosen)
+        return sum(f.flow for f in flows if completes(f, built))
+
+    best = max(value(c) for k in range(min(budget, len(pool)) + 1)
+               for c in itertools.combinations(pool, k))
+    assert cov.covered_flow == pytest.approx(best)
+    built_ids = {s[0] for s in pool if s[0] in sol.chosen}
+    assert value([s for s in pool if s[0] in built_ids]) == pytest.approx(best)
+    assert all(sol.chosen[s[0]] == (1 if s[3] == "upgrade" else 0) for s in pool
+               if s[0] in sol.chosen)

@@ -552,7 +552,7 @@ def _route_trip(problem: Problem, route: RouteSpec, vehicle: VehicleRule,
     wait = vehicle.wait_m(route.id)
 
     def shifted(p: float) -> float:
-        return p + wait if route.spans_border(0.0, p) and p >= route.border_pos_m else p
+        return p + wait if route.spans_border(0.0, p) else p
 
     keys: list[str | None] = [None]
     pos, offs = [0.0], [0.0]

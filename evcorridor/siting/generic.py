@@ -72,9 +72,12 @@ class InputProblems(InputError):
 # helpers
 # ---------------------------------------------------------------------------------------------
 
-def _read_rows(path: Path, required: Sequence[str]
-               ) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
-    """(row number, row) pairs of a CSV with the `required` columns; a missing column is fatal."""
+_BAD = "\x00bad"  # key of a row that cannot be parsed; its value is the problem
+
+
+def _read_rows(path: Path, required: Sequence[str]) -> list[tuple[int, dict[str, str]]]:
+    """(row number, row) pairs of a CSV with the `required` columns; a missing column is fatal.
+    A row with the wrong number of values comes back as {_BAD: problem}, in its place."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError as exc:
@@ -100,18 +103,18 @@ def _read_rows(path: Path, required: Sequence[str]
         raise InputError(f"{path}:row {reader.line_num}: missing column{plural} "
                          f"{', '.join(missing)} (header has: {', '.join(h for h in header if h)})")
     rows: list[tuple[int, dict[str, str]]] = []
-    problems: list[str] = []
     for values in reader:
         line = reader.line_num
         if not any(v.strip() for v in values):
             continue  # blank line
         if len(values) != len(header):
-            problems.append(f"{path}:row {line}: {len(values)} values, header has {len(header)}")
+            rows.append((line, {_BAD: f"{path}:row {line}: {len(values)} values, header has "
+                                      f"{len(header)} columns"}))
             continue
         rows.append((line, {h: v.strip() for h, v in zip(header, values, strict=True)}))
-    if not rows and not problems:
+    if not rows:
         raise InputError(f"{path}: no data rows after the header")
-    return rows, problems
+    return rows
 
 
 def _number(raw: str) -> float | None:
@@ -191,10 +194,14 @@ def read_network(spec: str | Path) -> nx.MultiDiGraph:
 
 
 def _read_csv_network(nodes_path: Path, edges_path: Path) -> nx.MultiDiGraph:
-    rows, problems = _read_rows(nodes_path, NODE_COLUMNS)
+    rows = _read_rows(nodes_path, NODE_COLUMNS)
+    problems: list[str] = []
     graph = nx.MultiDiGraph()
     first_row: dict[int, int] = {}
     for line, row in rows:
+        if _BAD in row:
+            problems.append(row[_BAD])
+            continue
         where = f"{nodes_path}:row {line}"
         bad: list[str] = []
         node = _int_id(row["id"])
@@ -219,10 +226,12 @@ def _read_csv_network(nodes_path: Path, edges_path: Path) -> nx.MultiDiGraph:
         first_row[node] = line
         graph.add_node(node, x=x, y=y, country=country, label=row.get("label", ""),
                        interchange=True, crossing="")
-    erows, eproblems = _read_rows(edges_path, EDGE_COLUMNS)
-    problems.extend(eproblems)
+    erows = _read_rows(edges_path, EDGE_COLUMNS)
     known = list(first_row)
     for line, row in erows:
+        if _BAD in row:
+            problems.append(row[_BAD])
+            continue
         where = f"{edges_path}:row {line}"
         bad = []
         ends: list[int] = []
@@ -318,11 +327,15 @@ def _read_graphml(path: Path) -> nx.MultiDiGraph:
 def read_flows(path: str | Path, graph: nx.MultiDiGraph | None = None) -> list[Flow]:
     """Read an O-D flow CSV (`origin,destination,flow`). With `graph`, node ids are checked."""
     path = Path(path)
-    rows, problems = _read_rows(path, FLOW_COLUMNS)
+    rows = _read_rows(path, FLOW_COLUMNS)
+    problems: list[str] = []
     known = sorted(graph.nodes, key=node_key) if graph is not None else []
     seen: dict[tuple[int, int], int] = {}
     flows: list[Flow] = []
     for line, row in rows:
+        if _BAD in row:
+            problems.append(row[_BAD])
+            continue
         where = f"{path}:row {line}"
         bad: list[str] = []
         ends: list[int] = []
