@@ -71,7 +71,10 @@ def test_mexican_profile_has_no_station_rules() -> None:
     assert (mx.min_ports, mx.min_power_kw, mx.required_connectors) == (0, 0.0, [])
     assert mx.min_uptime_pct is None and mx.protocols.ocpi is None
     assert mx.currencies == ["MXN"]
-    assert mx.observed_connectors == ["CCS1", "J1772", "CHAdeMO"]
+    # market observations, not rules
+    assert [(o.connector, o.prevalence) for o in mx.observed_connectors] == [
+        ("CCS1", "dominant"), ("J1772", "dominant"), ("CHAdeMO", "common"), ("NACS", "present")]
+    assert mx.observed("dominant", "common") == ["CCS1", "J1772", "CHAdeMO"]
 
 
 # ----------------------------------------------------------------------------- quantities
@@ -238,3 +241,12 @@ def test_broken_configs_folder_raises_input_error_with_location(
         monkeypatch.delenv("EVCORRIDOR_CONFIGS_DIR")
         get_settings.cache_clear()
         clear_cache()
+
+
+def test_oversized_profile_is_refused_with_a_located_problem(tmp_path: Path) -> None:
+    big = tmp_path / "big.yaml"
+    # SYNTHETIC: 15 + 8 + 2 + 1,000,100 + 1 = 1,000,126 bytes, past the 1 MB limit
+    big.write_text("kind: standard\nid: big\n# " + "x" * 1_000_100 + "\n", encoding="utf-8")
+    [res] = check_files([big])
+    assert [str(p) for p in res.problems] == [
+        f"{big}:1:1: file is 1000126 bytes, over the 1000000-byte limit; refused"]

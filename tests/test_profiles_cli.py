@@ -131,13 +131,13 @@ def test_compare_us_mexico_nacs_and_ccs1_cars_differ() -> None:
     assert nacs.verdict == "broken"
     # only the reasons at the worst level are given: the Mexican side breaks it
     assert nacs.reasons == [
-        "mx-cre-a108-2024 requires no connector and nacs-car's native NACS is not among those "
-        "observed there (CCS1, CHAdeMO, J1772); only its CCS1 adapter at stations no rule "
-        "guarantees; in common: CCS1"]
+        "mx-cre-a108-2024 requires no connector and nacs-car's NACS is only present there (32 "
+        "Tesla Supercharger sites (170 stalls) in Mexico, June 2023): nacs-car depends on its "
+        "CCS1 adapter at stations no rule guarantees; in common: CCS1"]
     assert ccs1.verdict == "seamless with conditions"
     assert ccs1.reasons[0] == ("mx-cre-a108-2024 requires no connector; ccs1-long-range-car "
-                               "relies on CCS1 being common there (observed, not required); in "
-                               "common: CCS1")
+                               "relies on CCS1 being dominant there (market, not rule: EMA "
+                               "barometer Q1 2025: CCS1/J1772 dominate); in common: CCS1")
     assert ("Plug & Charge is required in us-23cfr680 but not in mx-cre-a108-2024: carry a card "
             "or app there") in ccs1.reasons
     assert ("us-23cfr680 and mx-cre-a108-2024 set no maximum spacing: nothing guarantees a "
@@ -147,6 +147,20 @@ def test_compare_us_mexico_nacs_and_ccs1_cars_differ() -> None:
     # the US side on its own: the NACS car is served only through its adapter
     conn = nacs.rules[0]
     assert conn.a == "CCS1 (condition)" and conn.b == "CCS1 (broken)"
+
+
+def test_compare_us_canada_nacs_car_relies_on_common_tesla_network() -> None:
+    cmp = compare(get_standard("us-23cfr680"), get_standard("ca-federal"),
+                  [get_vehicle("nacs-car"), get_vehicle("heavy-truck-mcs")])
+    nacs, truck = cmp.vehicles
+    assert nacs.verdict == "seamless with conditions"
+    assert nacs.reasons[0] == (
+        "nacs-car needs its CCS1 adapter in us-23cfr680, which requires CCS1 (NACS is only "
+        "allowed in addition, not guaranteed); ca-federal requires no connector; nacs-car relies "
+        "on NACS being common there (market, not rule: 232 Tesla (NACS) DC fast stations, AFDC "
+        "country=CA Jun 2024); in common: CCS1")
+    # the MCS truck: no rule anywhere guarantees MCS (new sites must be built)
+    assert truck.verdict == "broken"
 
 
 def test_compare_same_harmonised_profile_is_seamless_for_ccs1() -> None:

@@ -56,6 +56,6 @@ def test_folder_reports_every_files_problems_not_only_the_first() -> None:
     assert all(r.problems for r in results)
     total = sum(len(r.problems) for r in results)
     assert total == sum(len(v) for v in EXPECTED.values())
-    # two files carry two problems each (a mistyped key and the field it left missing)
+    # three files carry two problems each
     assert sorted(Path(r.path).name for r in results if len(r.problems) == 2) == [
-        "set-typo-key.yaml", "veh-typo-key.yaml"]
+        "set-typo-key.yaml", "std-new-build-zero-ports.yaml", "veh-typo-key.yaml"]

@@ -11,6 +11,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from evcorridor.connectors import ocpi_name
 from evcorridor.errors import EvCorridorError, UsageError, unknown_id
 from evcorridor.profiles import (
     DEFAULT_SET,
@@ -137,14 +138,17 @@ def _find(item_id: str, kind: Kind) -> list[tuple[str, Any]]:
 
 def _derived(model: Any) -> dict[str, Any]:
     if isinstance(model, VehicleProfile):
-        return {"usable_range_km": {c: round(model.usable_range_m(c) / 1000, 1)
+        return {"ocpi_connector_types": {c: ocpi_name(c) for c in model.connectors_usable},
+                "usable_range_km": {c: round(model.usable_range_m(c) / 1000, 1)
                                     for c in sorted(model.climate)},
                 "usable_range_mi": {c: round(model.usable_range_m(c) / MILE_M, 1)
                                     for c in sorted(model.climate)}}
     if isinstance(model, StandardProfile):
         site = model.standard_site()
+        named = sorted({*model.all_connectors, *model.observed(), *model.universal_connectors})
         return {"standard_site": {"connectors": [list(c) for c in site.connectors],
-                                  "ports": site.ports, "power_kw": site.power_kw}}
+                                  "ports": site.ports, "power_kw": site.power_kw},
+                "ocpi_connector_types": {c: ocpi_name(c) for c in named}}
     return {}
 
 
@@ -167,7 +171,8 @@ def _fmt_value(name: str, value: Any) -> str:
     if isinstance(value, float) and name.endswith("_kwh_per_km"):
         return f"{value:.5g} kWh/km ({value * MILE_M / 1000:.5g} kWh/mi)"
     if isinstance(value, list):
-        return ", ".join(map(str, value))
+        sep = " | " if any(hasattr(v, "model_dump") for v in value) else ", "
+        return sep.join(_fmt_value(name, v) for v in value)
     if hasattr(value, "model_dump"):
         d = value.model_dump(mode="json", by_alias=True, exclude_none=True)
         return "; ".join(f"{k}: {_fmt_value(k, v)}" for k, v in d.items() if v not in ([], {}))

@@ -12,10 +12,10 @@ otherwise "seamless". The reasons are the `why` of the rules at that worst level
 Connector access on one side, for one vehicle (the "guarantee ladder"):
     a required connector is native to the vehicle              -> same
     a required connector fits only through the vehicle's adapter -> condition
-    no connector is required, a native connector is observed there (market, not rule)
-                                                                 -> condition
-    otherwise (nothing required fits the vehicle, or nothing is required and its native
-    connectors are not observed there)                          -> broken
+    no connector is required, a native connector is dominant or common in the market there
+    (`observed_connectors`, not a rule)                          -> condition
+    otherwise (nothing required fits the vehicle, or nothing is required and the vehicle
+    depends on an adapter at stations no rule guarantees)       -> broken
 """
 
 from __future__ import annotations
@@ -96,17 +96,23 @@ def connector_access(p: StandardProfile, v: VehicleProfile) -> tuple[Level, str,
                  if allowed else "")
         return ("broken", f"{p.id} requires {_list(p.required_connectors)}, which {v.id} cannot "
                 f"use ({_list(v.connectors_usable)}){extra}", allowed)
-    seen = [*p.observed_connectors, *p.universal_connectors]
-    native_seen = [c for c in v.connectors_native if c in seen]
+    widespread = p.observed("dominant", "common")
+    native_seen = [c for c in v.connectors_native if c in widespread]
     if native_seen:
+        obs = [o for o in p.observed_connectors if o.connector in native_seen]
+        how = " or ".join(dict.fromkeys(o.prevalence for o in obs))
+        ev = "; ".join(dict.fromkeys(o.evidence for o in obs))
+        usable = [c for c in v.connectors_usable if c in p.observed()]
         return ("condition", f"{p.id} requires no connector; {v.id} relies on "
-                f"{_list(native_seen)} being common there (observed, not required)", native_seen)
-    adapter_seen = [c for c in v.connectors_adapter if c in seen]
+                f"{_list(native_seen)} being {how} there (market, not rule: {ev})", usable)
+    adapter_seen = [c for c in v.connectors_adapter if c in p.observed()]
     if adapter_seen:
-        return ("broken", f"{p.id} requires no connector and {v.id}'s native "
-                f"{_list(v.connectors_native)} is not among those observed there "
-                f"({_list(sorted(set(seen)))}); only its {_list(adapter_seen)} adapter at "
-                "stations no rule guarantees", adapter_seen)
+        sparse = [o for o in p.observed_connectors if o.connector in v.connectors_native]
+        own = ("; ".join(f"{v.id}'s {o.connector} is only {o.prevalence} there ({o.evidence})"
+                         for o in sparse) if sparse else
+               f"{v.id}'s {_list(v.connectors_native)} is not observed there")
+        return ("broken", f"{p.id} requires no connector and {own}: {v.id} depends on its "
+                f"{_list(adapter_seen)} adapter at stations no rule guarantees", adapter_seen)
     return ("broken", f"{p.id} requires no connector and none of {v.id}'s connectors "
             f"({_list(v.connectors_usable)}) is observed there", [])
 

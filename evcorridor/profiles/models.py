@@ -98,6 +98,16 @@ PaymentMethod = Literal["contactless-card", "chip-card", "app", "rfid", "plug-an
 PricingUnit = Literal["kWh", "time", "session"]
 
 
+class ObservedConnector(_Model):
+    """A connector seen in the market (NOT a rule), with how widespread it is:
+    dominant = a cited source calls it dominant; common = at least 10 % of the counted public DC
+    fast sites; present = seen, under 10 %. `evidence` gives the source and the count."""
+
+    connector: Connector
+    prevalence: Literal["dominant", "common", "present"]
+    evidence: str = Field(min_length=1)
+
+
 class NewBuild(_Model):
     """Planning assumption for a new site where the standard itself is silent. Not a rule."""
 
@@ -166,7 +176,7 @@ class StandardProfile(_Model):
         min_length=1, description="ISO 4217 currencies prices are shown in")
     units: Literal["metric", "us-customary", "local"]
     recognizes: list[Slug] = Field(default_factory=list)
-    observed_connectors: list[Connector] = Field(
+    observed_connectors: list[ObservedConnector] = Field(
         default_factory=list, description="connectors observed in the market (not a rule)")
     new_build: NewBuild | None = None
     notes: dict[str, str] = Field(default_factory=dict)
@@ -176,6 +186,11 @@ class StandardProfile(_Model):
     @property
     def country(self) -> str | None:
         return self.jurisdiction.country
+
+    def observed(self, *prevalence: str) -> list[str]:
+        """Observed connectors with one of the given prevalences (all when none given)."""
+        return [o.connector for o in self.observed_connectors
+                if not prevalence or o.prevalence in prevalence]
 
     @property
     def all_connectors(self) -> list[str]:
