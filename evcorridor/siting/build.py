@@ -1,0 +1,401 @@
+"""Corridor -> siting problem: routes by linear referencing, candidates, vehicle and standard rules.
+
+Routes: one per crossing (`corridor_routes`) and direction; the forward route runs from the US
+endpoint to the foreign one, the reverse route is the same node list reversed (position L - p).
+
+Candidates:
+- new sites at the routes' interchange nodes (visible waypoints / exits), thinned along each
+  forward route by `min_spacing_m` (a node is kept when it is at least that far past the last
+  kept node; the scan runs in route order, so the result is deterministic). Designs: the
+  jurisdiction's `standard_site()`, plus `standard_site(vehicle)` variants where a vehicle class
+  cannot use the standard design (e.g. MCS for heavy trucks), plus one combined design when
+  there are several variants. Offset 0 (the site is at the exit).
+- existing stations (`corridor_stations` + `snap_stations`): a station snapped to a node off the
+  routes hangs off the nearest route node by road, and its offset grows by that road distance
+  (undirected shortest path). Only open, public stations count. Its "as is" option is free; when
+  it does not comply with its jurisdiction's profile or some vehicle cannot use it, upgrade
+  options add the jurisdiction's standard design (and the vehicle variants) to what it has.
+- a candidate's country is its node's country (the graph's, as the checker recomputes it).
+
+Rules: each vehicle's usable range and start range under the scenario's climate; the border wait
+(scenario minutes per crossing and direction, "into" = the route ends in the USA) as distance at
+the vehicle's idle auxiliary power; per country the profile set's standard profile with its
+maximum spacing (None = no spacing rule) and its `recognizes` list.
+Costs: cost model units (new site, upgrade, per port beyond the standard design, per variant).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import networkx as nx
+
+from evcorridor.errors import UsageError
+from evcorridor.settings import REPO_ROOT
+from evcorridor.siting.problem import (
+    Candidate,
+    Option,
+    Placement,
+    Problem,
+    Resilience,
+    RouteSpec,
+    StandardRule,
+    VehicleRule,
+)
+
+DEFAULT_MIN_SPACING_M = 2000.0
+DEFAULT_MAX_OFFSET_M = 5000.0
+
+
+class RouteLike(Protocol):
+    @property
+    def crossing_id(self) -> str: ...
+    @property
+    def nodes(self) -> tuple[int, ...]: ...
+    @property
+    def cum_m(self) -> tuple[float, ...]: ...
+    @property
+    def border_index(self) -> int: ...
+
+
+@dataclass
+class BuildOptions:
+    profile_set: str = "na-2023"
+    vehicles: list[str] | None = None  # None = every shipped vehicle
+    scenario: str = "default"
+    stations: str | Path = "embedded"
+    cost_model: str = "default"
+    resilience: Resilience = "none"
+    min_spacing_m: float = DEFAULT_MIN_SPACING_M
+    max_offset_m: float = DEFAULT_MAX_OFFSET_M
+    network_source: str = "embedded"
+    network_path: Path | None = None
+
+
+@dataclass
+class StationUse:
+    """What happened to one existing station (for the plan's existing-station summary)."""
+
+    station: Any  # Station
+    candidate: str | None  # candidate id, None when left out
+    reasons: list[str] = field(default_factory=list)  # why it cannot serve (as is)
+
+
+@dataclass
+class Built:
+    corridor: Any
+    graph: nx.MultiDiGraph
+    routes: dict[str, RouteSpec]
+    route_nodes: dict[str, list[int]]
+    problem: Problem
+    profile_set: Any
+    standards: dict[str, Any]  # profile id -> StandardProfile (own and recognized)
+    vehicles: list[Any]
+    scenario: Any
+    cost_model: Any
+    stations: list[Any]
+    station_uses: list[StationUse]
+    options: BuildOptions
+
+
+def sha256_file(path: Path | str) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def rel_path(path: Path | str) -> str:
+    p = Path(path).resolve()
+    try:
+        return p.relative_to(REPO_ROOT).as_posix()
+    except ValueError:
+        return str(p)
+
+
+def _min_len(G: nx.MultiDiGraph, u: int, v: int) -> float:
+    data = G.get_edge_data(u, v) or {}
+    return min(float(d.get("length", 0.0)) for d in data.values())
+
+
+def _merge_specs(specs: Sequence[Any]) -> Any:
+    from evcorridor.profiles import SiteSpec
+
+    conns: dict[str, tuple[int, float]] = {}
+    for s in specs:
+        for c, n, kw in s.connectors:
+            old = conns.get(c, (0, 0.0))
+            conns[c] = (max(old[0], n), max(old[1], kw))
+    return SiteSpec(tuple(sorted((c, n, kw) for c, (n, kw) in conns.items())),
+                    max(s.ports for s in specs), max(s.power_kw for s in specs),
+                    max(s.offset_m for s in specs))
+
+
+def _with_offset(spec: Any, offset_m: float) -> Any:
+    from evcorridor.profiles import SiteSpec
+
+    return SiteSpec(spec.connectors, spec.ports, spec.power_kw, offset_m)
+
+
+class _Judge:
+    """Usability and compliance of specs, cached."""
+
+    def __init__(self, vehicles: list[Any], standards: dict[str, Any]) -> None:
+        self.vehicles = vehicles
+        self.standards = standards
+
+    def usable_by(self, spec: Any) -> frozenset[str]:
+        return frozenset(v.id for v in self.vehicles if v.can_charge_at(spec) is None)
+
+    def complies_with(self, spec: Any) -> frozenset[str]:
+        return frozenset(pid for pid, p in self.standards.items() if not p.compliance(spec))
+
+    def option(self, kind: Any, design: str, cost: float, spec: Any) -> Option:
+        return Option(kind, design, round(cost, 6), self.usable_by(spec),
+                      self.complies_with(spec), spec)
+
+
+def _designs(profile: Any, vehicles: list[Any], cost: Any, base_cost: float, offset_m: float
+             ) -> list[tuple[str, float, Any]]:
+    """(design name, cost, spec) of the designs offered at a site in `profile`'s jurisdiction."""
+    base = _with_offset(profile.standard_site(), offset_m)
+    out = [("standard", base_cost, base)]
+    variants = []
+    for v in vehicles:
+        d = _with_offset(profile.standard_site(v), offset_m)
+        if d != base and all(d != s for _n, _c, s in out):
+            variants.append(d)
+            extra = cost.per_port * max(0, d.ports - base.ports) + cost.extra_design
+            out.append((f"standard+{v.id}", base_cost + extra, d))
+    if len(variants) > 1:
+        merged = _merge_specs([base, *variants])
+        extra = cost.per_port * max(0, merged.ports - base.ports) + cost.extra_design * len(
+            variants)
+        out.append(("standard+all", base_cost + extra, merged))
+    return out
+
+
+def build_from_graph(corridor: Any, G: nx.MultiDiGraph, routes: Sequence[RouteLike],
+                     stations: list[Any], *, profile_set: Any, vehicles: list[Any],
+                     scenario: Any, cost_model: Any, standards: dict[str, Any],
+                     options: BuildOptions) -> Built:
+    """The siting problem of `corridor` on graph `G` (no file access: everything is passed in)."""
+    from evcorridor.stations import describe_site, snap_stations
+
+    nodes = G.nodes
+    route_specs: dict[str, RouteSpec] = {}
+    route_nodes: dict[str, list[int]] = {}
+    node_pos: dict[str, dict[int, float]] = {}
+    start_name = corridor.us_side[0].name if corridor.us_side else "US endpoint"
+    end_name = corridor.other_side[-1].name if corridor.other_side else "foreign endpoint"
+    for r in routes:
+        L = float(r.cum_m[-1])
+        b = float(r.cum_m[r.border_index])
+        for direction in ("forward", "reverse"):
+            rid = f"{r.crossing_id}:{direction}"
+            seq = list(r.nodes) if direction == "forward" else list(reversed(r.nodes))
+            cum = list(r.cum_m) if direction == "forward" else [L - c for c in reversed(r.cum_m)]
+            bpos = b if direction == "forward" else L - b
+            sc = str(nodes[seq[0]].get("country", ""))
+            ec = str(nodes[seq[-1]].get("country", ""))
+            into_usa = ec == "USA"
+            wait_min = float(scenario.wait_min(r.crossing_id, into_usa))
+            names = (start_name, end_name) if direction == "forward" else (end_name, start_name)
+            route_specs[rid] = RouteSpec(rid, r.crossing_id, direction, L, bpos, sc, ec, wait_min,
+                                         names[0], names[1])
+            route_nodes[rid] = seq
+            pos: dict[int, float] = {}
+            for n, c in zip(seq, cum, strict=True):
+                pos.setdefault(int(n), float(c))
+            node_pos[rid] = pos
+
+    judge = _Judge(vehicles, standards)
+    own_profile: dict[str, Any] = {}
+
+    def profile_of(country: str) -> Any:
+        if country not in own_profile:
+            pid = profile_set.profile_for(country)
+            own_profile[country] = standards[pid]
+        return own_profile[country]
+
+    def placements(node: int, offset: float) -> dict[str, Placement]:
+        return {rid: Placement(pos[node], offset) for rid, pos in node_pos.items() if node in pos}
+
+    candidates: list[Candidate] = []
+    # --- new sites at interchanges, thinned along each forward route
+    kept: list[int] = []
+    kept_set: set[int] = set()
+    for r in routes:
+        last = -float("inf")
+        for n, c in zip(r.nodes, r.cum_m, strict=True):
+            d = nodes[n]
+            if not _truthy(d.get("interchange", False)):
+                continue
+            if n in kept_set:
+                last = float(c)
+                continue
+            if float(c) - last >= options.min_spacing_m:
+                kept.append(int(n))
+                kept_set.add(int(n))
+                last = float(c)
+    for n in kept:
+        d = nodes[n]
+        country = str(d.get("country", ""))
+        prof = profile_of(country)
+        opts = tuple(judge.option("new", name, cost, spec) for name, cost, spec in _designs(
+            prof, vehicles, cost_model, cost_model.new_site, 0.0))
+        candidates.append(Candidate(
+            f"new:{n}", country, placements(n, 0.0), opts, existing=False,
+            label=str(d.get("label", "") or ""), name=_site_name(d, corridor), node=n,
+            lat=float(d["y"]), lon=float(d["x"])))
+
+    # --- existing stations
+    uses: list[StationUse] = []
+    usable_status = [s for s in stations if s.status == "open" and s.access == "public"]
+    for s in stations:
+        if s.status != "open":
+            uses.append(StationUse(s, None, [f"status {s.status}"]))
+        elif s.access != "public":
+            uses.append(StationUse(s, None, ["restricted access"]))
+    snapped, left = snap_stations(usable_status, G, max_offset_m=options.max_offset_m)
+    for s, why in left:
+        uses.append(StationUse(s, None, [_generic_reason(why)]))
+    route_node_set = sorted({n for pos in node_pos.values() for n in pos})
+    attach: dict[int, tuple[float, int]] = {}
+    if snapped:
+        U = G.to_undirected(as_view=True)
+        dist, paths = nx.multi_source_dijkstra(
+            U, route_node_set, cutoff=options.max_offset_m,
+            weight=lambda u, v, e: min(float(x.get("length", 0.0)) for x in e.values()))
+        for n, dd in dist.items():
+            attach[int(n)] = (float(dd), int(paths[n][0]))
+    for sn in sorted(snapped, key=lambda x: x.station.id):
+        st = sn.station
+        if sn.node not in attach:
+            uses.append(StationUse(st, None, ["not connected to a corridor route within "
+                                              f"{options.max_offset_m / 1000:g} km"]))
+            continue
+        extra, node = attach[sn.node]
+        offset = round(float(sn.offset_m) + extra, 1)
+        if offset > options.max_offset_m:
+            uses.append(StationUse(st, None, [f"more than {options.max_offset_m / 1000:g} km "
+                                              "from a corridor exit"]))
+            continue
+        d = nodes[node]
+        country = str(d.get("country", ""))
+        prof = profile_of(country)
+        info = describe_site(st, offset)
+        spec = info.spec
+        as_is = judge.option("existing", "existing", 0.0, spec)
+        opts_l = [as_is]
+        reasons = [f"{v.id}: {_generic_reason(why)}" for v in vehicles
+                   if (why := v.can_charge_at(spec)) is not None]
+        if prof.id not in as_is.complies_with:
+            reasons.append(f"{prof.id}: does not comply")
+        if reasons:
+            for name, cost, design in _designs(prof, vehicles, cost_model, cost_model.upgrade,
+                                               offset):
+                up = _merge_specs([spec, design])
+                extra_ports = max(0, up.ports - max(spec.ports, design.ports))
+                o = judge.option("upgrade", f"upgrade:{name}",
+                                 cost + cost_model.per_port * extra_ports, up)
+                adds = (o.usable_by - as_is.usable_by) or (o.complies_with - as_is.complies_with)
+                if adds and all((o.usable_by, o.complies_with) != (p.usable_by, p.complies_with)
+                                for p in opts_l[1:]):
+                    opts_l.append(o)
+        cid = st.id
+        candidates.append(Candidate(
+            cid, country, placements(node, offset), tuple(opts_l), existing=True,
+            label=str(d.get("label", "") or ""), name=st.name, node=node, lat=float(st.lat),
+            lon=float(st.lon), station_ids=tuple(sorted({st.id, *st.source_ids})),
+            source=st.source, meta={"assumptions": list(info.assumptions)}))
+        uses.append(StationUse(st, cid, reasons))
+
+    candidates.sort(key=lambda c: _cand_key(c, route_specs))
+    vrules = []
+    for v in vehicles:
+        waits = {}
+        for rid, rs in route_specs.items():
+            waits[rid] = (float(v.idle_distance_m(scenario.climate, rs.border_wait_min))
+                          if rs.border_wait_min > 0 else 0.0)
+        vrules.append(VehicleRule(v.id, scenario.climate, float(v.usable_range_m(scenario.climate)),
+                                  float(v.start_range_m(scenario.climate, scenario.start_soc)),
+                                  waits))
+    countries = sorted({rs.start_country for rs in route_specs.values()}
+                       | {rs.end_country for rs in route_specs.values()})
+    srules = []
+    for country in countries:
+        prof = profile_of(country)
+        srules.append(StandardRule(country, prof.id, prof.max_spacing_m, tuple(prof.recognizes)))
+    problem = Problem(list(route_specs.values()), candidates, vrules, srules, options.resilience)
+    return Built(corridor, G, route_specs, route_nodes, problem, profile_set, standards, vehicles,
+                 scenario, cost_model, stations, uses, options)
+
+
+def _cand_key(c: Candidate, routes: dict[str, RouteSpec]) -> tuple[Any, ...]:
+    # driving order along the first route the candidate is on, then the id (deterministic)
+    for rid in routes:
+        if rid in c.at:
+            return (list(routes).index(rid), c.at[rid].pos_m, c.id)
+    return (len(routes), 0.0, c.id)
+
+
+def _truthy(v: Any) -> bool:
+    if isinstance(v, str):
+        return v.strip().lower() in ("true", "1", "yes")
+    return bool(v)
+
+
+def _site_name(d: dict[str, Any], corridor: Any) -> str:
+    label = str(d.get("label", "") or "")
+    return f"New site at exit {label}" if label else "New site"
+
+
+def _generic_reason(why: str) -> str:
+    """A reason without site-specific detail, for counting (text before the first ';')."""
+    return why.split(";")[0].strip()
+
+
+def build(corridor_id: str, options: BuildOptions) -> Built:
+    """Load everything a corridor plan needs and build its siting problem."""
+    from evcorridor.corridors import get_corridor
+    from evcorridor.network import load_network
+    from evcorridor.network.routes import corridor_routes
+    from evcorridor.profiles import get_profile_set, get_standard, get_vehicle, list_vehicles
+    from evcorridor.scenarios import get_cost_model, get_scenario
+    from evcorridor.stations import corridor_stations
+
+    corridor = get_corridor(corridor_id)
+    pset = get_profile_set(options.profile_set)
+    if options.vehicles:
+        vehicles = [get_vehicle(v) for v in dict.fromkeys(options.vehicles)]
+    else:
+        vehicles = sorted(list_vehicles(), key=lambda v: v.id)
+    scenario = get_scenario(options.scenario)
+    for v in vehicles:
+        if scenario.climate not in v.climate:
+            raise UsageError(f"vehicle {v.id} has no climate scenario {scenario.climate!r} "
+                             f"(scenario {scenario.id}); it knows: {', '.join(sorted(v.climate))}")
+    cost = get_cost_model(options.cost_model)
+    standards: dict[str, Any] = {}
+    todo = list(dict.fromkeys(pset.profiles.values()))
+    while todo:
+        pid = todo.pop(0)
+        if pid in standards:
+            continue
+        standards[pid] = get_standard(pid)
+        todo.extend(standards[pid].recognizes)
+    if options.network_source == "embedded" or options.network_path is None:
+        G = load_network(corridor.id, source=options.network_source)
+    else:
+        G = load_network(corridor.id, source=options.network_source, path=options.network_path)
+    routes = corridor_routes(G, corridor)
+    stations = corridor_stations(corridor.id, options.stations)
+    return build_from_graph(corridor, G, routes, stations, profile_set=pset, vehicles=vehicles,
+                            scenario=scenario, cost_model=cost, standards=standards,
+                            options=options)

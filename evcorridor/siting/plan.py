@@ -1,0 +1,451 @@
+"""Plan a corridor end to end and write its outputs.
+
+    plan_corridor(corridor_id, options, solve_options) -> PlanOutcome (Plan + solve log)
+    assemble_plan(built, solution, stretches, ...)       -> Plan (plan_model.Plan)
+    write_outputs(outcome, out_dir)                      -> files written in out_dir/<corridor>/
+
+Steps (build, pre-check, solve, assign, post-process): `build` makes the abstract problem, the
+pre-check names the stretches no plan can cover (these (route, rule) pairs are left out of the
+model, so the rest still gets a plan, and the plan is marked infeasible with solver status
+"infeasible"), CP-SAT chooses the sites, `sequence` lists concrete stop sequences and spacing
+chains, and this module turns it all into the versioned plan file.
+
+Which sites the plan lists: every new site and upgrade it builds, and every existing station that
+(as is) some vehicle can use or that complies with a profile having a spacing rule — exactly the
+stations the vehicle sequences and spacing chains may count, so a reader (the checker) that
+recomputes the chains from the listed sites finds the same chains.
+
+Outputs are deterministic: `plan.json` (no wall time), `sites.geojson`, `sites.csv`; the measured
+times go to `solve-log.json` beside them.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from evcorridor.atomic import staged_dir
+from evcorridor.plan_model import (
+    Connector,
+    ExistingSummary,
+    Gap,
+    Infeasibility,
+    InputRef,
+    Plan,
+    RoutePlan,
+    Site,
+    SolverResult,
+    StandardRun,
+    StationData,
+    VehicleRun,
+)
+from evcorridor.settings import get_settings
+from evcorridor.siting import cpsat
+from evcorridor.siting.build import BuildOptions, Built, build, rel_path, sha256_file
+from evcorridor.siting.precheck import Stretch, km, standard_stretches, vehicle_stretches
+from evcorridor.siting.problem import Candidate
+from evcorridor.siting.sequence import Leg, standard_legs, vehicle_legs
+
+
+@dataclass
+class SolveOptions:
+    time_limit_s: float | None = None  # None = settings.solver_time_limit_s
+    num_workers: int = 1
+    random_seed: int = 0
+
+
+@dataclass
+class PlanOutcome:
+    plan: Plan
+    log: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.plan.feasible and self.plan.solver.status == "optimal"
+
+
+def _r(x: float, nd: int = 1) -> float:
+    v = round(float(x), nd)
+    return 0.0 if v == 0 else v
+
+
+def _gap(leg: Leg) -> Gap:
+    return Gap(from_id=leg.a.key, to_id=leg.b.key, from_pos_m=_r(leg.a.pos_m),
+               to_pos_m=_r(leg.b.pos_m), length_m=_r(leg.length_m), border_wait_m=_r(leg.wait_m),
+               limit_m=_r(leg.limit_m), slack_m=_r(leg.limit_m - leg.length_m),
+               crosses_border=leg.crosses_border)
+
+
+def _site(c: Candidate, oi: int) -> Site:
+    o = c.options[oi]
+    spec = o.spec
+    conns = [Connector(type=t, count=int(n), max_kw=_r(kw, 3))
+             for t, n, kw in sorted(spec.connectors) if n > 0]
+    return Site(id=c.id, kind=o.kind, name=c.name, node=c.node, lat=round(c.lat, 7),
+                lon=round(c.lon, 7), country=c.country, offset_m=_r(spec.offset_m),
+                ports=int(spec.ports), power_kw=_r(spec.power_kw, 3), connectors=conns,
+                station_ids=list(c.station_ids), source=c.source,
+                complies_with=sorted(o.complies_with), cost=round(o.cost, 6))
+
+
+def _listed(built: Built, c: Candidate, oi: int) -> bool:
+    o = c.options[oi]
+    if o.kind != "existing":
+        return True
+    spacing = {r.profile for r in built.problem.standards if r.max_spacing_m is not None}
+    spacing |= {p for r in built.problem.standards if r.max_spacing_m is not None
+                for p in r.recognized}
+    return bool(o.usable_by) or bool(o.complies_with & spacing)
+
+
+def _inputs(built: Built) -> list[InputRef]:
+    refs: list[InputRef] = []
+
+    def add(kind: str, ident: str, path: str | Path | None, date: str | None = None) -> None:
+        if not path or not Path(path).is_file():
+            return
+        refs.append(InputRef(kind=kind, id=ident, path=rel_path(path),  # type: ignore[arg-type]
+                             sha256=sha256_file(path), data_date=date))
+
+    c = built.corridor
+    add("corridor", c.id, c.source_file)
+    G = built.graph
+    add("network", c.id, _network_file(built), str(G.graph.get("data_date") or "") or None)
+    st = built.options.stations
+    if str(st) == "embedded":
+        from evcorridor.stations import embedded_path
+
+        spath: Path | None = embedded_path(c.id)
+    else:
+        spath = Path(st)
+    add("stations", c.id if str(st) == "embedded" else Path(str(st)).name, spath,
+        _newest([s for s in built.stations]))
+    add("profile_set", built.profile_set.id, built.profile_set.source_file)
+    for pid, prof in sorted(built.standards.items()):
+        add("profile", pid, prof.source_file)
+    for v in sorted(built.vehicles, key=lambda v: v.id):
+        add("vehicle", v.id, v.source_file)
+    add("scenario", built.scenario.id, built.scenario.source_file)
+    add("cost_model", built.cost_model.id, built.cost_model.source_file)
+    return refs
+
+
+def _network_file(built: Built) -> Path | None:
+    if built.options.network_path is not None:
+        return built.options.network_path
+    for key in ("path", "source_file", "file"):
+        p = built.graph.graph.get(key)
+        if p and Path(str(p)).is_file():
+            return Path(str(p))
+    try:
+        from evcorridor.network import embedded_path as net_path
+
+        p2 = Path(net_path(built.corridor.id))
+        if p2.is_file():
+            return p2
+    except (ImportError, AttributeError, TypeError):
+        pass
+    folder = Path(get_settings().data_dir) / "networks"
+    for cand in sorted(folder.glob(f"{built.corridor.id}.*")) if folder.is_dir() else []:
+        return cand
+    return None
+
+
+def _newest(stations: list[Any]) -> str | None:
+    dates = [d for s in stations for d in (s.freshness, s.open_date) if d is not None]
+    return max(dates).isoformat() if dates else None
+
+
+def _station_data(built: Built, countries: list[str]) -> list[StationData]:
+    out = []
+    for c in countries:
+        sts = [s for s in built.stations if s.country == c]
+        sources: dict[str, int] = {}
+        for s in sts:
+            sources[s.source] = sources.get(s.source, 0) + 1
+        note = ""
+        if not sts:
+            note = "no station data on this side: every usable site is planned (greenfield)"
+        out.append(StationData(country=c, stations=len(sts), sources=dict(sorted(sources.items())),
+                               newest_date=_newest(sts), greenfield=not sts, note=note))
+    return out
+
+
+def _existing(built: Built, sol: cpsat.Solution) -> ExistingSummary:
+    by_id = {c.id: c for c in built.problem.candidates}
+    qualified = upgraded = unused = 0
+    reasons: dict[str, int] = {}
+    for use in built.station_uses:
+        for why in sorted(set(use.reasons)):
+            reasons[why] = reasons.get(why, 0) + 1
+        if use.candidate is None:
+            unused += 1
+            continue
+        c = by_id[use.candidate]
+        if c.id in sol.chosen:
+            upgraded += 1
+        elif c.options[0].usable_by or c.options[0].complies_with:
+            qualified += 1
+        else:
+            unused += 1
+    return ExistingSummary(qualified=qualified, upgraded=upgraded, unused=unused,
+                           reasons=dict(sorted(reasons.items())))
+
+
+def _infeasibility(st: Stretch) -> Infeasibility:
+    return Infeasibility(
+        route=st.route.id, direction=st.route.direction, rule=st.rule,  # type: ignore[arg-type]
+        from_label=st.a.label or st.a.key, from_pos_m=_r(st.a.pos_m),
+        from_country=st.a.country or st.route.start_country, to_label=st.b.label or st.b.key,
+        to_pos_m=_r(st.b.pos_m), to_country=st.b.country or st.route.end_country,
+        length_m=_r(st.length_m), limit_m=_r(st.limit_m), fix=st.fix)
+
+
+def _gap_infeasibility(rs: Any, rule: str, g: Gap, p: Any, coverage: bool) -> Infeasibility:
+    """An over-long gap of the chosen plan (coverage mode, or a rule the solver could not meet)."""
+    labels = {c.id: (c.label or c.id, c.country) for c in p.candidates}
+    labels["start"] = (rs.start_label, rs.start_country)
+    labels["end"] = (rs.end_label, rs.end_country)
+    labels["border"] = ("border", "")
+    a, b = labels.get(g.from_id, (g.from_id, "")), labels.get(g.to_id, (g.to_id, ""))
+    fix = (f"a usable site between km {km(g.from_pos_m)} and km {km(g.to_pos_m)}"
+           + (" (raise --budget)" if coverage else ""))
+    return Infeasibility(
+        route=rs.id, direction=rs.direction, rule=rule, from_label=a[0], from_pos_m=g.from_pos_m,
+        from_country=a[1] or rs.start_country, to_label=b[0], to_pos_m=g.to_pos_m,
+        to_country=b[1] or rs.end_country, length_m=g.length_m, limit_m=g.limit_m, fix=fix)
+
+
+def assemble_plan(built: Built, sol: cpsat.Solution, stretches: list[Stretch],
+                  parameters: dict[str, Any], coverage: Any = None,
+                  solver_override: SolverResult | None = None) -> Plan:
+    p = built.problem
+    sites: list[Site] = []
+    listed: set[str] = set()
+    for ci, c in enumerate(p.candidates):
+        oi = sol.option_of(p, ci)
+        if oi is None or not _listed(built, c, oi):
+            continue
+        sites.append(_site(c, oi))
+        listed.add(c.id)
+    sites.sort(key=lambda s: s.id)
+    routes: list[RoutePlan] = []
+    for rid, rs in built.routes.items():
+        positions = {c.id: _r(c.at[rid].pos_m) for c in p.candidates
+                     if c.id in listed and rid in c.at}
+        vruns = []
+        for v in p.vehicles:
+            legs = vehicle_legs(p, sol, rs, v)
+            vruns.append(VehicleRun(
+                vehicle=v.id, climate=v.climate, range_m=_r(v.range_m),
+                start_range_m=_r(v.start_range_m), stops=[lg.b.key for lg in legs[:-1]],
+                gaps=[_gap(lg) for lg in legs], feasible=all(lg.ok for lg in legs)))
+        sruns = []
+        for rule in p.standards:
+            if rule.country not in (rs.start_country, rs.end_country):
+                continue
+            slegs = standard_legs(p, sol, rs, rule) or []
+            keys = [lg.a.key for lg in slegs] + ([slegs[-1].b.key] if slegs else [])
+            stops = [k for k in keys if k not in ("start", "end", "border")]
+            sruns.append(StandardRun(
+                country=rule.country, profile=rule.profile,
+                max_spacing_m=None if rule.max_spacing_m is None else _r(rule.max_spacing_m),
+                recognized_profiles=list(rule.recognized), stops=stops,
+                gaps=[_gap(lg) for lg in slegs], feasible=all(lg.ok for lg in slegs)))
+        routes.append(RoutePlan(
+            id=rid, crossing=rs.crossing, direction=rs.direction,  # type: ignore[arg-type]
+            from_name=rs.start_label, to_name=rs.end_label, nodes=built.route_nodes[rid],
+            length_m=_r(rs.length_m), border_pos_m=_r(rs.border_pos_m),
+            border_wait_min=rs.border_wait_min, site_positions=dict(sorted(positions.items())),
+            vehicles=vruns, standards=sruns))
+    infeas = [_infeasibility(s) for s in stretches]
+    named = {(s.route.id, s.rule) for s in stretches}
+    for rp in routes:
+        rs = built.routes[rp.id]
+        for vr in rp.vehicles:
+            if vr.feasible or (rp.id, f"vehicle:{vr.vehicle}") in named:
+                continue
+            for g in vr.gaps:
+                if g.slack_m < 0:
+                    infeas.append(_gap_infeasibility(rs, f"vehicle:{vr.vehicle}", g, p,
+                                                     coverage is not None))
+        for sr in rp.standards:
+            if sr.feasible or (rp.id, f"standard:{sr.profile}") in named:
+                continue
+            for g in sr.gaps:
+                if g.slack_m < 0:
+                    infeas.append(_gap_infeasibility(rs, f"standard:{sr.profile}", g, p,
+                                                     coverage is not None))
+    status = sol.status
+    runs_ok = all(vr.feasible for rp in routes for vr in rp.vehicles) and all(
+        sr.feasible for rp in routes for sr in rp.standards)
+    feasible = status in ("optimal", "feasible") and not stretches and runs_ok
+    if not feasible and status in ("optimal", "feasible"):
+        status = "infeasible"
+    if not feasible and not infeas:
+        what = ("n-1 resilience cannot be met with the candidate sites"
+                if p.resilience == "n-1" else "no plan meets every rule")
+        first = p.routes[0]
+        infeas.append(Infeasibility(
+            route=first.id, direction=first.direction,  # type: ignore[arg-type]
+            rule="solver", from_label=first.start_label, from_pos_m=0.0,
+            from_country=first.start_country, to_label=first.end_label,
+            to_pos_m=_r(first.length_m), to_country=first.end_country,
+            length_m=_r(first.length_m), limit_m=0.0,
+            fix=f"{what} (solver status {sol.status}); relax the rules or raise --time-limit"))
+    if solver_override is not None:
+        # coverage mode: the solver status is the coverage optimisation's; `feasible` says
+        # whether every trip is covered (a budget may leave some uncovered: listed stretches)
+        solver = solver_override.model_copy(update={"wall_time_s": None})
+    else:
+        solver = SolverResult(
+            name="cp-sat", status=status,  # type: ignore[arg-type]
+            objective=None if not feasible else sol.objective,
+            best_bound=None if not feasible else sol.best_bound,
+            gap=None if not feasible else sol.gap, wall_time_s=None,
+            parameters=dict(sorted(sol.parameters.items())), model_size=dict(sorted(
+                sol.model_size.items())))
+    countries = sorted({r.start_country for r in p.routes} | {r.end_country for r in p.routes})
+    c = built.corridor
+    return Plan(
+        corridor=c.id, corridor_name=c.name, border=c.border, countries=countries,
+        crossings=list(c.crossings), inputs=_inputs(built), parameters=parameters,
+        solver=solver, feasible=feasible, sites=sites, routes=routes, infeasibilities=infeas,
+        existing=_existing(built, sol), station_data=_station_data(built, countries),
+        data_date=str(built.graph.graph.get("data_date") or "") or None, coverage=coverage)
+
+
+def parameters_of(built: Built, solve: SolveOptions, time_limit: float) -> dict[str, Any]:
+    o = built.options
+    return {
+        "objective": "cost", "profile_set": built.profile_set.id,
+        "vehicles": sorted(v.id for v in built.vehicles), "scenario": built.scenario.id,
+        "climate": built.scenario.climate, "stations": str(o.stations)
+        if str(o.stations) == "embedded" else Path(str(o.stations)).name,
+        "cost_model": built.cost_model.id, "resilience": o.resilience,
+        "min_spacing_m": o.min_spacing_m, "max_offset_m": o.max_offset_m, "anchor_ends": True,
+        "network_source": o.network_source, "time_limit_s": float(time_limit),
+        "num_workers": solve.num_workers, "random_seed": solve.random_seed,
+    }
+
+
+def plan_built(built: Built, solve: SolveOptions | None = None) -> PlanOutcome:
+    """Pre-check, solve and assemble the plan of an already built problem."""
+    solve = solve or SolveOptions()
+    limit = solve.time_limit_s or get_settings().solver_time_limit_s
+    p = built.problem
+    stretches: list[Stretch] = []
+    for rs in p.routes:
+        for v in p.vehicles:
+            stretches.extend(vehicle_stretches(p, rs, v))
+        for rule in p.standards:
+            stretches.extend(standard_stretches(p, rs, rule))
+    skip = {(s.route.id, s.rule) for s in stretches}
+    sol = cpsat.solve(p, time_limit_s=limit, num_workers=solve.num_workers,
+                      random_seed=solve.random_seed, skip=skip)
+    plan = assemble_plan(built, sol, stretches, parameters_of(built, solve, limit))
+    log = {"corridor": built.corridor.id, "status": plan.solver.status,
+           "cp_sat_status": sol.status, "wall_time_s": round(sol.wall_time_s, 3),
+           "model_size": sol.model_size, "parameters": sol.parameters,
+           "objective": sol.objective, "best_bound": sol.best_bound,
+           "skipped_rules": [f"{r} {rule}" for r, rule in sorted(skip)],
+           "stretches": [f"{s.route.id} {s.rule}: km {km(s.a.pos_m)} -> km {km(s.b.pos_m)}"
+                         for s in stretches]}
+    return PlanOutcome(plan, log)
+
+
+def plan_built_coverage(built: Built, *, vehicle: str, budget: int, trip: str,
+                        solve: SolveOptions | None = None) -> PlanOutcome:
+    """Coverage objective (flow refuelling location model) on a corridor: at most `budget` new
+    sites or upgrades for `vehicle`, maximising the BTS-weighted crossing flow that completes
+    its trip (see `evcorridor.siting.frlm`)."""
+    from evcorridor.crossings import get_crossing
+    from evcorridor.siting.frlm import corridor_flows, crossing_volume, solve_problem_coverage
+
+    solve = solve or SolveOptions()
+    limit = solve.time_limit_s or get_settings().solver_time_limit_s
+    p = built.problem
+    veh = next(v for v in built.vehicles if v.id == vehicle)
+    volumes = {c: crossing_volume(get_crossing(c), veh.vehicle_class)
+               for c in built.corridor.crossings}
+    flows, missing = corridor_flows(p, volumes, trip)
+    sol, coverage, solver = solve_problem_coverage(
+        p, flows, vehicle_id=vehicle, budget=budget, trip=trip, route_nodes=built.route_nodes,
+        time_limit_s=limit, seed=solve.random_seed, workers=solve.num_workers)
+    params = parameters_of(built, solve, limit)
+    params.update({"objective": "coverage", "budget": budget, "trip": trip,
+                   "vehicles": [vehicle], "flows": "bts-crossing-volumes",
+                   "flows_missing": sorted(missing)})
+    p_one = copy.copy(p)
+    p_one.vehicles = [v for v in p.vehicles if v.id == vehicle]
+    built_one = copy.copy(built)
+    built_one.problem = p_one
+    built_one.vehicles = [veh]
+    plan = assemble_plan(built_one, sol, [], params, coverage=coverage, solver_override=solver)
+    log = {"corridor": built.corridor.id, "status": plan.solver.status,
+           "wall_time_s": round(sol.wall_time_s, 3), "model_size": sol.model_size,
+           "parameters": sol.parameters, "objective": sol.objective}
+    return PlanOutcome(plan, log)
+
+
+def plan_corridor(corridor_id: str, options: BuildOptions | None = None,
+                  solve: SolveOptions | None = None) -> PlanOutcome:
+    """Build, solve and assemble the plan of one embedded (or given) corridor."""
+    built = build(corridor_id, options or BuildOptions())
+    return plan_built(built, solve)
+
+
+def sites_geojson(plan: Plan) -> str:
+    feats = []
+    for s in plan.sites:
+        feats.append({
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [round(s.lon, 7), round(s.lat, 7)]},
+            "properties": {
+                "id": s.id, "kind": s.kind, "name": s.name, "country": s.country, "node": s.node,
+                "offset_m": s.offset_m, "ports": s.ports, "power_kw": s.power_kw,
+                "connectors": connectors_text(s), "cost": s.cost,
+                "complies_with": ",".join(s.complies_with), "source": s.source,
+                "station_ids": ",".join(s.station_ids), "corridor": plan.corridor,
+            },
+        })
+    fc = {"type": "FeatureCollection", "name": f"{plan.corridor} sites", "features": feats}
+    return json.dumps(fc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def connectors_text(s: Site) -> str:
+    return " ".join(f"{c.type}x{c.count}@{c.max_kw:g}kW" for c in s.connectors)
+
+
+def sites_csv(plan: Plan) -> str:
+    from evcorridor.render.console import to_csv
+
+    header = ["id", "kind", "name", "country", "lat", "lon", "node", "offset_m", "ports",
+              "power_kw", "connectors", "cost", "complies_with", "source", "station_ids"]
+    positions: dict[str, list[str]] = {}
+    for r in plan.routes:
+        for sid, pos in r.site_positions.items():
+            positions.setdefault(sid, []).append(f"{r.id}={pos / 1000:.1f}km")
+    header.append("positions")
+    rows = [[s.id, s.kind, s.name, s.country, f"{s.lat:.7f}", f"{s.lon:.7f}", s.node,
+             f"{s.offset_m:.1f}", s.ports, f"{s.power_kw:g}", connectors_text(s), f"{s.cost:g}",
+             " ".join(s.complies_with), s.source, " ".join(s.station_ids),
+             " ".join(positions.get(s.id, []))] for s in plan.sites]
+    return to_csv(header, rows)
+
+
+def write_outputs(outcome: PlanOutcome, out_dir: Path) -> Path:
+    """Write plan.json, sites.geojson, sites.csv and solve-log.json into out_dir/<corridor>/."""
+    plan = outcome.plan
+    final = Path(out_dir) / plan.corridor
+    with staged_dir(final) as tmp:
+        (tmp / "plan.json").write_text(plan.dump(), encoding="utf-8")
+        (tmp / "sites.geojson").write_text(sites_geojson(plan), encoding="utf-8")
+        (tmp / "sites.csv").write_text(sites_csv(plan), encoding="utf-8")
+        (tmp / "solve-log.json").write_text(
+            json.dumps(outcome.log, indent=2, sort_keys=True, default=str) + "\n",
+            encoding="utf-8")
+    return final

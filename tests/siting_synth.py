@@ -1,0 +1,80 @@
+"""SYNTHETIC corridor fixtures for the siting tests: a made-up straight highway, not real data."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+import networkx as nx
+
+from evcorridor.corridors import Corridor, Place
+from evcorridor.stations.model import ConnectorInfo, Station
+
+LAT0, LON0 = 47.0, -122.0
+M_PER_DEG_LAT = 111_194.9  # great-circle metres per degree of latitude (R = 6371.009 km)
+
+
+@dataclass(frozen=True)
+class SynthRoute:
+    crossing_id: str
+    nodes: tuple[int, ...]
+    cum_m: tuple[float, ...]
+    border_index: int
+
+    @property
+    def length_m(self) -> float:
+        return self.cum_m[-1]
+
+    @property
+    def border_pos_m(self) -> float:
+        return self.cum_m[self.border_index]
+
+
+def line_corridor(km_marks: list[float], border_km: float, *, exits: set[float] | None = None,
+                  other: str = "CAN") -> tuple[Corridor, nx.MultiDiGraph, list[SynthRoute]]:
+    """A straight north-south SYNTHETIC highway with nodes at `km_marks` (plus the border).
+
+    Node ids are 1000 + index; every node is an interchange unless `exits` names the km marks
+    that are; nodes before the border are USA, after it `other`.
+    """
+    marks = sorted(set(km_marks) | {border_km})
+    G = nx.MultiDiGraph(crs="EPSG:4326", corridor="synthetic", source="file",
+                        data_date="2026-01-01", provenance="SYNTHETIC test fixture")
+    ids = []
+    for i, k in enumerate(marks):
+        n = 1000 + i
+        ids.append(n)
+        country = "USA" if k < border_km else other
+        G.add_node(n, x=LON0, y=LAT0 + k * 1000 / M_PER_DEG_LAT, country=country,
+                   label=f"X{int(k)}", interchange=(k != border_km) and
+                   (exits is None or k in exits),
+                   crossing="synthetic-crossing" if k == border_km else "")
+    cum = []
+    for i, k in enumerate(marks):
+        cum.append(k * 1000.0 - marks[0] * 1000.0)
+        if i:
+            length = (k - marks[i - 1]) * 1000.0
+            for u, v in ((ids[i - 1], ids[i]), (ids[i], ids[i - 1])):
+                G.add_edge(u, v, length=length, highway="motorway", ref="I-0",
+                           country=G.nodes[u]["country"], synthetic=True)
+    corridor = Corridor(
+        id="synthetic-line", name="SYNTHETIC line corridor", border="us-ca", crossings=[
+            "synthetic-crossing"], other_country=other,  # type: ignore[arg-type]
+        us_side=[Place(name="South End", lat=LAT0, lon=LON0)],
+        other_side=[Place(name="North End", lat=LAT0 + 1, lon=LON0)],
+        highways={"USA": ["I-0"], other: ["X-0"]}, buffer_km=10)
+    route = SynthRoute("synthetic-crossing", tuple(ids), tuple(cum), marks.index(border_km))
+    return corridor, G, [route]
+
+
+def station(sid: str, km: float, connectors: list[tuple[str, int, float]], *,
+            country: str = "USA", east_m: float = 0.0) -> Station:
+    """A SYNTHETIC station at km `km` of the line, `east_m` metres off it."""
+    lat = LAT0 + km * 1000 / M_PER_DEG_LAT
+    lon = LON0 + east_m / (M_PER_DEG_LAT * math.cos(math.radians(lat)))
+    return Station(id=f"synth:{sid}", source="synth", source_ids=[f"synth:{sid}"],
+                   name=f"SYNTHETIC {sid}", lat=lat, lon=lon, country=country,
+                   connectors=[ConnectorInfo(type=t, count=n, max_kw=kw)
+                               for t, n, kw in connectors],
+                   dc_fast_ports=sum(n for _, n, _ in connectors), data_date=date(2025, 1, 1))
