@@ -10,18 +10,20 @@ aliases followed) exceeds MAX_NODES (an "alias bomb"). Duplicate keys are errors
 
 from __future__ import annotations
 
+import types
+import typing
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from evcorridor.errors import InputError
+from evcorridor.errors import InputError, closest
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 32
@@ -192,17 +194,27 @@ def _dup_key(problem: str) -> str:
     return ""
 
 
-def validation_problems(located: Located, exc: ValidationError, prefix: Loc = ()) -> list[Problem]:
-    """Turn a pydantic ValidationError into located problems, in file order."""
+def validation_problems(located: Located, exc: ValidationError, prefix: Loc = (), *,
+                        model: type[BaseModel] | None = None) -> list[Problem]:
+    """Turn a pydantic ValidationError into located problems, in file order.
+
+    With `model` (the class that was validated), an unknown key gets "did you mean" naming the
+    closest key that mapping accepts (aliases where defined), and dict-key errors point at the key
+    (pydantic's "[key]" loc part is dropped)."""
     out: list[Problem] = []
     for err in exc.errors(include_url=False):
-        loc = (*prefix, *(p for p in err["loc"] if not _is_union_tag(p)))
+        parts = [p for p in err["loc"] if not _is_union_tag(p)]
+        if model is not None:
+            parts = [p for p in parts if p != "[key]"]
+        loc = (*prefix, *parts)
         msg = err["msg"]
         if err["type"] == "extra_forbidden":
             msg = "unknown key"
             hint = err.get("ctx", {}).get("hint") if err.get("ctx") else None
             if hint:
                 msg += f"; {hint}"
+            elif model is not None and parts:
+                msg += _key_hint(model, tuple(parts[:-1]), str(parts[-1]))
         elif err["type"] == "missing":
             msg = "required field is missing"
         elif msg.startswith("Value error, "):
@@ -212,6 +224,47 @@ def validation_problems(located: Located, exc: ValidationError, prefix: Loc = ()
         out.append(located.problem(loc, msg))
     out.sort(key=lambda p: (p.line, p.column, p.field))
     return out
+
+
+def model_keys(model: type[BaseModel]) -> list[str]:
+    """The keys a file may use for `model`: each field's alias, else its name."""
+    return [info.alias or name for name, info in model.model_fields.items()
+            if not info.exclude]
+
+
+def _classes_in(tp: Any) -> list[Any]:
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        return _classes_in(typing.get_args(tp)[0])
+    if origin in (typing.Union, types.UnionType, list, dict, tuple):
+        return [c for a in typing.get_args(tp) for c in _classes_in(a)]
+    return [tp]
+
+
+def model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
+    """The pydantic model class whose mapping sits at `loc` inside `model` (None if not a model)."""
+    current: type[BaseModel] | None = model
+    for part in loc:
+        if current is None:
+            return None
+        if isinstance(part, int):
+            continue
+        info = next((i for n, i in current.model_fields.items() if part in (n, i.alias)), None)
+        if info is None:
+            return None
+        found = [c for c in _classes_in(info.annotation)
+                 if isinstance(c, type) and issubclass(c, BaseModel)]
+        current = found[0] if found else None
+    return current
+
+
+def _key_hint(model: type[BaseModel], parent: Loc, key: str) -> str:
+    cls = model_at(model, parent)
+    if cls is None:
+        return ""
+    keys = model_keys(cls)
+    near = closest(key, keys, n=1)
+    return f"; did you mean {near[0]!r}?" if near else "; known keys: " + ", ".join(keys)
 
 
 def _is_union_tag(part: str | int) -> bool:

@@ -11,11 +11,9 @@ for `get_standard`, `get_vehicle`, `get_profile_set` and the `list_` functions.
 from __future__ import annotations
 
 import re
-import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -32,13 +30,13 @@ from evcorridor.profiles.models import (
     _Model,
 )
 from evcorridor.yamlio import (
-    Loc,
     Located,
     Problem,
     YamlProblems,
-    _is_union_tag,
     iter_yaml_files,
     load_yaml,
+    model_keys,
+    validation_problems,
 )
 
 FOLDER_KINDS = {"profiles": "standard", "vehicles": "vehicle", "profile-sets": "profile-set"}
@@ -77,72 +75,14 @@ def detect_kind(located: Located, path: Path) -> str:
 
 
 # ----------------------------------------------------------------------------- pydantic -> problems
-def _unwrap(tp: Any) -> list[Any]:
-    """The classes inside Optional/list/dict/Annotated annotations."""
-    origin = typing.get_origin(tp)
-    if origin is typing.Annotated:
-        return _unwrap(typing.get_args(tp)[0])
-    if origin in (typing.Union, types.UnionType, list, dict, tuple):
-        out: list[Any] = []
-        for a in typing.get_args(tp):
-            out.extend(_unwrap(a))
-        return out
-    return [tp]
-
-
-def _field_by_key(model: type[BaseModel], key: str) -> Any:
-    for name, info in model.model_fields.items():
-        if key in (name, info.alias):
-            return info
-    return None
-
-
 def keys_of(model: type[BaseModel]) -> list[str]:
     """The keys a file may use for `model` (aliases where defined)."""
-    out = []
-    for name, info in model.model_fields.items():
-        if name == "source_file":
-            continue
-        out.append(info.alias or name)
-    return out
-
-
-def model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
-    """The pydantic model class whose mapping is at `loc` (None if not a model)."""
-    current: type[BaseModel] | None = model
-    for part in loc:
-        if current is None:
-            return None
-        if isinstance(part, int):
-            continue
-        info = _field_by_key(current, part)
-        if info is None:
-            return None
-        found = [c for c in _unwrap(info.annotation)
-                 if isinstance(c, type) and issubclass(c, BaseModel)]
-        current = found[0] if found else None
-    return current
+    return model_keys(model)
 
 
 def problems_from(located: Located, exc: ValidationError, model: type[BaseModel]) -> list[Problem]:
     """Problems for a pydantic ValidationError, with "did you mean" for mistyped keys."""
-    out: list[Problem] = []
-    for err in exc.errors(include_url=False):
-        loc = tuple(p for p in err["loc"] if not _is_union_tag(p) and p != "[key]")
-        msg = err["msg"]
-        if err["type"] == "extra_forbidden":
-            parent = model_at(model, loc[:-1])
-            msg = "unknown key"
-            if parent is not None:
-                near = closest(str(loc[-1]), keys_of(parent), n=1)
-                msg += f"; did you mean {near[0]!r}?" if near else (
-                    "; known keys: " + ", ".join(keys_of(parent)))
-        elif err["type"] == "missing":
-            msg = "required field is missing"
-        elif msg.startswith("Value error, "):
-            msg = msg[len("Value error, "):]
-        out.append(located.problem(loc, msg))
-    return out
+    return validation_problems(located, exc, model=model)
 
 
 # ----------------------------------------------------------------------------- checks in one file
