@@ -375,13 +375,27 @@ def read_flows(path: str | Path, graph: nx.MultiDiGraph | None = None) -> list[F
 # plan
 # ---------------------------------------------------------------------------------------------
 
+def _config_ref(kind: str, ident: str, source_file: str) -> InputRef:
+    from evcorridor.settings import REPO_ROOT
+
+    path = Path(source_file)
+    full = path if path.is_absolute() else REPO_ROOT / path
+    try:
+        shown = str(full.resolve().relative_to(REPO_ROOT))
+    except ValueError:
+        shown = str(path)
+    digest = sha256_of(full) if full.is_file() else ""
+    return InputRef(kind=kind, id=ident, path=shown, sha256=digest)  # type: ignore[arg-type]
+
+
 def resolve_range(range_m: float | None, vehicle: str | None, scenario: str | None
-                  ) -> tuple[float, dict[str, str | float]]:
-    """The usable range: given directly, or from a vehicle profile under a scenario's climate."""
+                  ) -> tuple[float, dict[str, str | float], list[InputRef]]:
+    """The usable range: given directly, or from a vehicle profile under a scenario's climate.
+    Also the parameters and input references that say where it came from."""
     if range_m is not None:
         if vehicle is not None:
             raise UsageError("give either a range or a vehicle, not both")
-        return float(range_m), {}
+        return float(range_m), {}, []
     if vehicle is None:
         raise UsageError("coverage planning needs a vehicle (--vehicle ID) or a range")
     from evcorridor.profiles import get_vehicle
@@ -389,8 +403,10 @@ def resolve_range(range_m: float | None, vehicle: str | None, scenario: str | No
 
     veh = get_vehicle(vehicle)
     scen = get_scenario(scenario or "default")
+    refs = [_config_ref("vehicle", veh.id, veh.source_file),
+            _config_ref("scenario", scen.id, scen.source_file)]
     return float(veh.usable_range_m(scen.climate)), {"vehicle": vehicle, "scenario": scen.id,
-                                                     "climate": scen.climate}
+                                                     "climate": scen.climate}, refs
 
 
 def coverage_plan(
@@ -443,7 +459,7 @@ def plan_generic(
     """Coverage plan for a generic network + O-D flows. Returns (plan, solver wall time s)."""
     graph = read_network(network)
     flows = read_flows(flows_path, graph)
-    rng, veh_params = resolve_range(range_m, vehicle, scenario)
+    rng, veh_params, refs = resolve_range(range_m, vehicle, scenario)
     for n in existing:
         if n not in graph:
             raise UsageError(f"existing site: {_unknown_node(str(n), sorted(graph.nodes))}")
@@ -457,6 +473,7 @@ def plan_generic(
                  sha256=sha256_of(*files)),
         InputRef(kind="flows", id=Path(flows_path).stem, path=str(flows_path),
                  sha256=sha256_of(Path(flows_path))),
+        *refs,
     ]
     params: dict[str, str | int | float | bool | list[str] | None] = {
         "objective": "coverage", "budget": budget, "trip": trip, "range_m": round(rng, 1),
