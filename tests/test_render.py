@@ -287,3 +287,28 @@ def test_report_bytes_are_deterministic(tmp_path: Path, rendered: maps_mod.Rende
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(pytest.main([__file__]))
+
+
+def test_real_embedded_network_renders(tmp_path: Path) -> None:
+    """A SYNTHETIC plan over the REAL embedded i5-cascadia graph, with the shipped boundaries."""
+    from evcorridor.corridors import get_corridor
+    from evcorridor.render.geodata import load_border_geometries, load_country_shapes
+
+    plan, G = BUILD.synthetic_plan_for("i5-cascadia")
+    corridor = get_corridor("i5-cascadia")
+    data = gather(plan, G, load_country_shapes(), borders=load_border_geometries())
+    assert [c[0] for c in data.crossings] == sorted(corridor.crossings)
+    assert set(data.roads) == {"USA", "CAN"}
+    # the drawn (Natural Earth 1:10m, simplified) border passes within ~2 km of every crossing
+    from shapely.geometry import MultiLineString, Point
+    line = MultiLineString([list(p) for p in data.border])
+    for _, lon, lat in data.crossings:
+        assert line.distance(Point(lon, lat)) < 0.02
+    # the longest gap is the longest of the plan's gaps and its road runs along the route
+    longest = max(g.length_m for r in plan.routes for v in r.vehicles for g in v.gaps)
+    assert max(lg.gap.length_m for lg in data.longest) == longest
+    a = render_plan(plan, MapRequest(png=True, html=True), graph=G)
+    b = render_plan(plan, MapRequest(png=True, html=True), graph=G)
+    assert a.files == b.files
+    write_rendered([a], tmp_path)
+    assert (tmp_path / "i5-cascadia" / "map.png").stat().st_size > 50_000

@@ -336,15 +336,19 @@ def gather(
     if not pts:
         raise InputError(f"{plan_path or plan.corridor}: the corridor network has no roads to draw")
     bbox = view_box(pts)
-    view = box(*bbox)
+    mid = (bbox[1] + bbox[3]) / 2
+    # countries and border are clipped generously: the static map widens the view to its own
+    # shape and a browser window can show more than the corridor
+    wide = unary_union([box(*fit_box(bbox, mid, r)) for r in (0.6, 1.7)]).envelope.buffer(
+        1.0, join_style="mitre"
+    )
     clipped: dict[str, BaseGeometry] = {}
     border: list[tuple[tuple[float, float], ...]] = []
     if countries:
         for code, geom in sorted(countries.items()):
-            part = geom.intersection(view.buffer(0.5, join_style="mitre"))
+            part = geom.intersection(wide)
             if not part.is_empty:
                 clipped[code] = part.simplify(0.002, preserve_topology=True)
-    wide = view.buffer(0.5, join_style="mitre")
     if borders and plan.border in borders:
         border = sorted(p for p in _lines(borders[plan.border].intersection(wide)) if len(p) >= 2)
     elif countries:
@@ -370,6 +374,22 @@ def gather(
         network_source=str(G.graph.get("source", "")),
         network_date=str(G.graph.get("data_date", "")),
     )
+
+
+def fit_box(
+    bbox: tuple[float, float, float, float], mid_lat: float, ratio: float
+) -> tuple[float, float, float, float]:
+    """Grow `bbox` (degrees) so that its width/height in km equals `ratio` (the axes' shape)."""
+    x0, y0, x1, y1 = bbox
+    kx, ky = km_per_deg_lon(mid_lat), 111.32
+    w_km, h_km = (x1 - x0) * kx, (y1 - y0) * ky
+    if w_km / h_km < ratio:
+        grow = (h_km * ratio / kx - (x1 - x0)) / 2
+        x0, x1 = x0 - grow, x1 + grow
+    else:
+        grow = (w_km / ratio / ky - (y1 - y0)) / 2
+        y0, y1 = y0 - grow, y1 + grow
+    return (round(x0, 5), round(y0, 5), round(x1, 5), round(y1, 5))
 
 
 def km_per_deg_lon(lat: float) -> float:

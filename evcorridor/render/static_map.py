@@ -6,6 +6,9 @@ equirectangular view; the scale bar is computed for that latitude).
 
 from __future__ import annotations
 
+import textwrap
+from dataclasses import dataclass
+
 import matplotlib
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
@@ -16,7 +19,7 @@ from shapely.geometry.base import BaseGeometry
 
 from evcorridor.plan_model import Plan
 from evcorridor.render import style
-from evcorridor.render.geodata import COUNTRY_NAMES, MapData, km_per_deg_lon
+from evcorridor.render.geodata import COUNTRY_NAMES, MapData, fit_box, km_per_deg_lon
 
 
 def _polygon_path(geom: BaseGeometry) -> MplPath | None:
@@ -39,20 +42,42 @@ def _polygon_path(geom: BaseGeometry) -> MplPath | None:
     return MplPath(verts, codes) if verts else None
 
 
-def fit_box(
-    bbox: tuple[float, float, float, float], mid_lat: float, ratio: float
-) -> tuple[float, float, float, float]:
-    """Grow `bbox` (degrees) so that its width/height in km equals `ratio` (the axes' shape)."""
-    x0, y0, x1, y1 = bbox
-    kx, ky = km_per_deg_lon(mid_lat), 111.32
-    w_km, h_km = (x1 - x0) * kx, (y1 - y0) * ky
-    if w_km / h_km < ratio:
-        grow = (h_km * ratio / kx - (x1 - x0)) / 2
-        x0, x1 = x0 - grow, x1 + grow
-    else:
-        grow = (w_km / ratio / ky - (y1 - y0)) / 2
-        y0, y1 = y0 - grow, y1 + grow
-    return (round(x0, 5), round(y0, 5), round(x1, 5), round(y1, 5))
+@dataclass(frozen=True)
+class Layout:
+    """Figure geometry in inches (the map's shape follows the corridor's, within limits)."""
+
+    width: float
+    height: float
+    left: float
+    bottom: float
+    map_w: float
+    map_h: float
+    gap: float
+    side_w: float
+    title: tuple[str, ...]
+    footer: tuple[str, ...]
+
+    def rect(self, x: float, y: float, w: float, h: float) -> tuple[float, float, float, float]:
+        return (x / self.width, y / self.height, w / self.width, h / self.height)
+
+
+def layout(data: MapData) -> Layout:
+    x0, y0, x1, y1 = data.bbox
+    ratio = (x1 - x0) * km_per_deg_lon(data.mid_lat) / ((y1 - y0) * 111.32)
+    map_h = 7.2
+    map_w = round(min(1.7, max(0.62, ratio)) * map_h, 2)
+    left, gap, side_w, right = 0.45, 0.35, 4.3, 0.2
+    width = round(left + map_w + gap + side_w + right, 2)
+    title = tuple(textwrap.wrap(data.plan.corridor_name, width=max(30, int(width * 7.0))))
+    footer_text = [
+        attribution(data.plan),
+        data_dates(data.plan, data)
+        + f"; network: {data.network_source or '?'} {data.network_date}".rstrip(),
+    ]
+    footer = tuple(line for t in footer_text for line in textwrap.wrap(t, int(width * 15.5)))
+    bottom = 0.42 + 0.15 * len(footer)
+    height = round(bottom + map_h + 0.35 + 0.28 * len(title) + 0.45, 2)
+    return Layout(width, height, left, bottom, map_w, map_h, gap, side_w, title, footer)
 
 
 def counts(plan: Plan) -> dict[str, int]:
@@ -123,11 +148,14 @@ def draw_map(data: MapData) -> Figure:
     """The static map figure of one plan."""
     plan = data.plan
     with matplotlib.rc_context(style.RC):
-        fig = style.new_figure(14.0, 9.0)
-        ax = fig.add_axes((0.03, 0.08, 0.64, 0.80))
-        side = fig.add_axes((0.69, 0.08, 0.29, 0.80))
+        lay = layout(data)
+        fig = style.new_figure(lay.width, lay.height)
+        ax = fig.add_axes(lay.rect(lay.left, lay.bottom, lay.map_w, lay.map_h))
+        side = fig.add_axes(
+            lay.rect(lay.left + lay.map_w + lay.gap, lay.bottom, lay.side_w, lay.map_h)
+        )
         side.set_axis_off()
-        x0, y0, x1, y1 = fit_box(data.bbox, data.mid_lat, 14.0 * 0.64 / (9.0 * 0.80))
+        x0, y0, x1, y1 = fit_box(data.bbox, data.mid_lat, lay.map_w / lay.map_h)
         ax.set_facecolor("#dfe9f2")  # water / outside the three countries
         for code, geom in sorted(data.countries.items()):
             path = _polygon_path(geom)
@@ -290,18 +318,38 @@ def draw_map(data: MapData) -> Figure:
             wrap=False,
         )
 
-        fig.text(0.03, 0.955, plan.corridor_name, fontsize=15, weight="bold", ha="left")
-        fig.text(0.03, 0.915, subtitle(plan), fontsize=10, ha="left", color="#333333")
-        fig.text(0.03, 0.03, attribution(plan), fontsize=7.5, ha="left", color="#444444")
+        top = lay.height - 0.42
+        for line in lay.title:
+            fig.text(
+                lay.left / lay.width,
+                top / lay.height,
+                line,
+                fontsize=15,
+                weight="bold",
+                ha="left",
+                va="baseline",
+            )
+            top -= 0.28
         fig.text(
-            0.03,
-            0.012,
-            data_dates(plan, data)
-            + f"; network: {data.network_source or '?'} {data.network_date}".rstrip(),
-            fontsize=7.5,
+            lay.left / lay.width,
+            (top - 0.02) / lay.height,
+            subtitle(plan),
+            fontsize=10,
             ha="left",
-            color="#444444",
+            va="baseline",
+            color="#333333",
         )
+        foot = [*lay.footer]
+        for k, line in enumerate(foot):
+            fig.text(
+                lay.left / lay.width,
+                (0.12 + 0.15 * (len(foot) - 1 - k)) / lay.height,
+                line,
+                fontsize=7.5,
+                ha="left",
+                va="baseline",
+                color="#444444",
+            )
     return fig
 
 

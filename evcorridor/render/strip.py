@@ -10,6 +10,7 @@ vehicle's range, or the jurisdiction's maximum spacing). Violations are red.
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Mapping
 from typing import Any
 
@@ -68,25 +69,23 @@ def draw_strip(plan: Plan) -> Figure:
     kinds = {s.id: s.kind for s in plan.sites}
     routes = list(plan.routes)
     heights = [max(1, len(_rows(r))) * ROW_H + PANEL_EXTRA for r in routes] or [1.0]
-    header, footer = 0.95, 0.55
+    title = textwrap.wrap(f"{plan.corridor_name}: gaps along each route", width=100)
+    header, footer = 0.7 + 0.27 * len(title), 0.55
     total = sum(heights) + header + footer
     with matplotlib.rc_context(style.RC):
         fig = style.new_figure(14.0, total)
+        y = total - 0.38
+        for line in title:
+            fig.text(0.015, y / total, line, fontsize=14, weight="bold", ha="left", va="baseline")
+            y -= 0.27
         fig.text(
             0.015,
-            1 - 0.32 / total,
-            f"{plan.corridor_name}: gaps along each route",
-            fontsize=14,
-            weight="bold",
-            ha="left",
-        )
-        fig.text(
-            0.015,
-            1 - 0.62 / total,
+            (y - 0.03) / total,
             "Bars: gap as counted by the plan (road + detours twice + border wait) against the "
             "limit in grey (vehicle range or the jurisdiction's maximum spacing); red = violation.",
             fontsize=9,
             ha="left",
+            va="baseline",
             color="#333333",
         )
         top = total - header
