@@ -2,8 +2,9 @@
 
 A corridor is a road trip across one border: an ordered list of places on the US side (the US
 endpoint first, the last US place before the border last), the crossing(s) used (more than one means
-alternative crossings), an ordered list of places on the other side (the first place after the border
-first, the foreign endpoint last), the highway refs that make up the route, and the buffer (km) around
+alternative crossings), an ordered list of places on the other side (the first place after the
+border first, the foreign endpoint last), the highway refs that make up the route, and the buffer
+(km) around
 the polyline through all places inside which the road network is pulled.
 
 Example::
@@ -137,8 +138,10 @@ def load_corridor_file(path: Path, *, check_crossings: bool = True) -> Corridor:
                 problems.append(located.problem(("crossings", i), str(unknown_id("crossing", cid,
                                                                                   known))))
             elif known[cid].border != corridor.border:
-                problems.append(located.problem(("crossings", i), f"crossing {cid!r} is on the "
-                                                f"{known[cid].border} border, not {corridor.border}"))
+                problems.append(located.problem(
+                    ("crossings", i),
+                    f"crossing {cid!r} is on the {known[cid].border} border, "
+                    f"not {corridor.border}"))
     if problems:
         raise YamlProblems(problems)
     return corridor

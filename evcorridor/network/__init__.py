@@ -1,0 +1,102 @@
+"""Corridor road networks: one graph contract, four sources.
+
+Graph contract (every source returns exactly this)
+--------------------------------------------------
+A `networkx.MultiDiGraph` with both directions of every road edge, loadable with
+`osmnx.load_graphml` (all attributes are stored as strings in GraphML).
+
+Graph attributes
+    crs          "EPSG:4326"
+    corridor     corridor id
+    source       "travelmapping" | "osm" | "file" | "embedded"
+    data_date    date of the underlying data (ISO, "" if unknown)
+    provenance   where the data came from, with attribution
+    (travelmapping/embedded also: built_from, buffer_km, length_factors "REGION=f;...",
+     dropped_nodes, synthetic_links)
+Node attributes (node ids are ints; Travel Mapping ids encode the coordinates)
+    x, y         lon, lat (float)
+    country      "USA" | "CAN" | "MEX" (Natural Earth polygons)
+    label        TM visible waypoint label such as "275" or "I-90" ("" if none)
+    interchange  bool: a visible waypoint / exit, i.e. a candidate charger site
+    crossing     crossing id at the border node of a crossing, else ""
+    (travelmapping/embedded also: route_labels "root=label;...", routes "root;...")
+Edge attributes
+    length       metres (float); TM straight segments × the region's measured factor
+    highway      "motorway" | "trunk" | "primary" | ... (OSM-style class)
+    ref          route name(s), ";"-joined ("I-5", "BC99", "link:<crossing>" for synthetic)
+    country      country the edge lies in
+    synthetic    bool: True only for documented links that TM lacks (see travelmapping.py)
+
+Sources: `embedded` (default; data/networks/<id>.graphml.gz built by `make data`),
+`travelmapping` (build now from a TM HighwayData tarball/tree, `path` or ../shared/data),
+`osm` (live osmnx pull, evcorridor.network.osm), `file` (a user's GraphML or .osm XML).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from evcorridor.errors import InputError, UsageError, unknown_id
+from evcorridor.network.boundaries import load_border_lines, load_boundaries
+from evcorridor.network.graph import read_graphml
+from evcorridor.settings import get_settings
+
+SOURCES = ("embedded", "travelmapping", "osm", "file")
+Progress = Callable[[str, float], None]
+
+__all__ = ["SOURCES", "embedded_path", "load_border_lines", "load_boundaries", "load_network"]
+
+
+def embedded_path(corridor_id: str) -> Path:
+    folder = get_settings().data_dir / "networks"
+    for name in (f"{corridor_id}.graphml.gz", f"{corridor_id}.graphml"):
+        if (folder / name).is_file():
+            return folder / name
+    return folder / f"{corridor_id}.graphml.gz"
+
+
+def load_network(corridor_id: str, *, source: str = "embedded", path: Path | None = None,
+                 progress: Progress | None = None) -> nx.MultiDiGraph:
+    """The corridor graph from `source` (see the module docstring for the contract)."""
+    from evcorridor.corridors import get_corridor
+
+    if source not in SOURCES:
+        raise unknown_id("network source", source, SOURCES)
+    corridor = get_corridor(corridor_id)
+    if source == "embedded":
+        if path is not None:
+            raise UsageError("--path is not used with --source embedded (use --source file)")
+        p = embedded_path(corridor.id)
+        if not p.is_file():
+            raise InputError(f"{p}: no embedded network for corridor {corridor.id!r} "
+                             "(run `make data`)")
+        if progress:
+            progress(f"loading {p.name}", 0.0)
+        G = read_graphml(p)
+        G.graph["source"] = "embedded"
+        if progress:
+            progress(f"loaded {p.name}", 1.0)
+        return G
+    if source == "travelmapping":
+        from evcorridor.network.tm_source import pull_travelmapping
+
+        return pull_travelmapping(corridor, path=path, progress=progress)
+    if source == "file":
+        from evcorridor.network.file_source import load_file
+
+        if path is None:
+            raise UsageError("--source file needs --path FILE (.graphml, .graphml.gz or .osm)")
+        return load_file(corridor, path, progress=progress)
+    # osm: written by another module; imported lazily so the rest works without it
+    try:
+        osm: Any = importlib.import_module("evcorridor.network.osm")
+    except ModuleNotFoundError as exc:
+        raise UsageError("the osm source is not available in this build; use --source embedded"
+                         ) from exc
+    G = osm.pull_osm_network(corridor, progress=progress)
+    return G

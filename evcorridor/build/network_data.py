@@ -1,0 +1,452 @@
+"""`make data` step for the network engineer's datasets (deterministic bytes).
+
+Reads ../shared/data (raw, never committed) and writes into data/:
+- boundaries.geojson   Natural Earth country polygons (clipped, simplified) + the two border lines
+- crossings.csv        BTS road ports joined with Travel Mapping border points
+- networks/<id>.graphml.gz   one corridor graph per configs/corridors/<id>.yaml
+- networks/accuracy.json     measured distance errors (exit numbers vs graph), also in README.md
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from shapely.geometry import box, mapping, shape
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import unary_union
+
+from evcorridor.atomic import write_bytes, write_text
+from evcorridor.corridors import Corridor, load_corridor_file
+from evcorridor.crossings import COLUMNS
+from evcorridor.errors import EvCorridorError, InputError
+from evcorridor.network.boundaries import CountryLocator
+from evcorridor.network.graph import gzip_bytes, haversine_m, to_graphml_bytes
+from evcorridor.network.travelmapping import (
+    SYNTHETIC_LINKS,
+    TMData,
+    Waypoint,
+    border_point,
+    build_corridor_graph,
+    measure_length_factors,
+    read_tm,
+)
+
+Log = Callable[[str], None]
+
+TM_GLOB = "travelmapping/HighwayData-*.tar.gz"
+BTS_FILE = "ports/bts-border-crossing-entry-subset.csv"
+NE_FILE = "boundaries/naturalearth-10m-admin0-USA-CAN-MEX.geojson"
+CLIP_BOX = (-130.0, 23.0, -60.0, 53.5)
+SIMPLIFY_DEG = 0.005
+MIN_ISLAND_DEG2 = 0.002
+ROAD_MEASURES = ("Personal Vehicles", "Trucks", "Buses")
+MATCH_RADIUS_M = 5000.0
+
+
+@dataclass(frozen=True)
+class Bridge:
+    """A per-bridge crossing row inside one BTS port (volumes stay the port's)."""
+
+    port_code: str
+    id: str
+    name: str
+    tm_root: str  # TM route holding the border point ("" = synthetic link)
+    tm_label: str
+
+
+# Ports whose crossings corridors use, with the crossing's own name and TM border point; ports
+# covering several bridges get one row per bridge (volumes_scope = "port").
+BRIDGES: tuple[Bridge, ...] = (
+    Bridge("3004", "blaine-peace-arch", "Blaine – Peace Arch (I-5 / BC 99)", "wa.i005", "USA/CAN"),
+    Bridge("3004", "blaine-pacific-highway", "Blaine – Pacific Highway (SR 543 / BC 15)",
+           "bc.bc015", "USA/CAN"),
+    Bridge("3310", "sweetgrass-coutts", "Sweetgrass – Coutts (I-15 / AB 4)", "mt.i015", "USA/CAN"),
+    Bridge("3401", "pembina-emerson", "Pembina – Emerson (I-29 / PTH 75)", "nd.i029", "USA/CAN"),
+    Bridge("3802", "port-huron-blue-water-bridge", "Port Huron – Sarnia, Blue Water Bridge",
+           "mi.bluwatbri", "USA/CAN"),
+    Bridge("3801", "detroit-ambassador-bridge", "Detroit – Windsor, Ambassador Bridge",
+           "mi.ambbri", "CAN/USA"),
+    Bridge("3801", "detroit-gordie-howe-bridge", "Detroit – Windsor, Gordie Howe International "
+           "Bridge", "mi.gorhowbri", "CAN/USA"),
+    Bridge("901", "buffalo-peace-bridge", "Buffalo – Fort Erie, Peace Bridge", "ny.peabri",
+           "CAN/USA"),
+    Bridge("901", "buffalo-rainbow-bridge", "Niagara Falls, Rainbow Bridge", "ny.ny384", "RaiBri"),
+    Bridge("901", "buffalo-lewiston-queenston-bridge", "Lewiston – Queenston Bridge",
+           "ny.lewquebri", "CAN/USA"),
+    Bridge("712", "champlain-lacolle", "Champlain – Lacolle (I-87 / A-15)", "ny.i087", "USA/CAN"),
+    Bridge("708", "alexandria-bay-thousand-islands", "Alexandria Bay – Lansdowne, Thousand "
+           "Islands Bridge", "ny.i081", "USA/CAN"),
+    Bridge("209", "derby-line-stanstead", "Derby Line – Stanstead (I-91 / A-55)", "vt.i091",
+           "USA/CAN"),
+    Bridge("106", "houlton-woodstock", "Houlton – Woodstock (I-95 / NB 95)", "me.i095", "USA/CAN"),
+    Bridge("2504", "san-ysidro", "San Ysidro – Tijuana (I-5)", "", ""),
+    Bridge("2506", "otay-mesa", "Otay Mesa – Tijuana (SR 905)", "", ""),
+    Bridge("2503", "calexico-west", "Calexico West – Mexicali (SR 111)", "", ""),
+    Bridge("2604", "nogales-deconcini", "Nogales – DeConcini (I-19 BL / MEX 15)",
+           "az.i019blnog", "MEX/USA"),
+    Bridge("2604", "nogales-mariposa", "Nogales – Mariposa (SR 189 / MEX 15D)", "az.az189",
+           "MEX/USA"),
+    Bridge("2402", "el-paso-bridge-of-the-americas", "El Paso – Ciudad Juárez, Bridge of the "
+           "Americas (I-110)", "", ""),
+    Bridge("2402", "el-paso-paso-del-norte", "El Paso – Ciudad Juárez, Paso del Norte Bridge "
+           "(US 85)", "tx.us085", "MEX/USA"),
+    Bridge("2408", "santa-teresa", "Santa Teresa – San Jerónimo (NM 136)", "nm.nm136", "MEX/USA"),
+    Bridge("2304", "laredo-juarez-lincoln", "Laredo – Nuevo Laredo, Juárez–Lincoln Bridge (I-35)",
+           "", ""),
+    Bridge("2304", "laredo-world-trade-bridge", "Laredo – Nuevo Laredo, World Trade Bridge "
+           "(I-69W)", "tx.wortrabri", "MEX/USA"),
+    Bridge("2304", "laredo-colombia-solidarity", "Laredo – Colombia Solidarity Bridge",
+           "tx.larcolbri", "MEX/USA"),
+    Bridge("2301", "brownsville-veterans-bridge", "Brownsville – Matamoros, Veterans "
+           "International Bridge (I-69E)", "tx.vetintbri", "MEX/USA"),
+    Bridge("2301", "brownsville-free-trade-bridge", "Los Indios – Free Trade International "
+           "Bridge", "tx.fretrabri", "MEX/USA"),
+    Bridge("2305", "pharr-reynosa-bridge", "Pharr – Reynosa International Bridge", "tx.reyphabri",
+           "MEX/USA"),
+    Bridge("2305", "hidalgo-anzalduas-bridge", "Mission – Anzalduas International Bridge",
+           "tx.anzintbri", "MEX/USA"),
+)
+
+STATE_ABBR = {
+    "Alaska": "AK", "Arizona": "AZ", "California": "CA", "Idaho": "ID", "Maine": "ME",
+    "Michigan": "MI", "Minnesota": "MN", "Montana": "MT", "New Mexico": "NM", "New York": "NY",
+    "North Dakota": "ND", "Texas": "TX", "Vermont": "VT", "Washington": "WA",
+}
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+# ---------------------------------------------------------------- boundaries
+
+
+def read_natural_earth(path: Path) -> dict[str, BaseGeometry]:
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        return {f["properties"]["ISO_A3"]: shape(f["geometry"]) for f in doc["features"]}
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise InputError(f"{path}: cannot read Natural Earth polygons: {exc}") from exc
+
+
+def _round_coords(obj: Any) -> Any:
+    if isinstance(obj, (list, tuple)):
+        if obj and isinstance(obj[0], float):
+            return [round(v, 5) for v in obj]
+        return [_round_coords(o) for o in obj]
+    return obj
+
+
+def boundaries_geojson(countries: dict[str, BaseGeometry]) -> str:
+    clip = box(*CLIP_BOX)
+    feats: list[dict[str, Any]] = []
+    for code in ("USA", "CAN", "MEX"):
+        g = countries[code].intersection(clip).simplify(SIMPLIFY_DEG, preserve_topology=True)
+        parts = [p for p in getattr(g, "geoms", [g]) if p.area >= MIN_ISLAND_DEG2]
+        merged = unary_union(parts)
+        geom = mapping(merged)
+        feats.append({"type": "Feature", "properties": {"kind": "country", "id": code},
+                      "geometry": {"type": geom["type"],
+                                   "coordinates": _round_coords(geom["coordinates"])}})
+    usa = countries["USA"]
+    for border, other in (("us-ca", "CAN"), ("us-mx", "MEX")):
+        line = usa.boundary.intersection(countries[other].buffer(1e-4)).intersection(clip)
+        line = line.simplify(SIMPLIFY_DEG / 5)
+        geom = mapping(line)
+        feats.append({"type": "Feature", "properties": {"kind": "border", "id": border},
+                      "geometry": {"type": geom["type"],
+                                   "coordinates": _round_coords(geom["coordinates"])}})
+    doc = {"type": "FeatureCollection",
+           "name": "evcorridor boundaries (Natural Earth 1:10m admin-0 5.1.1, public domain)",
+           "features": feats}
+    return json.dumps(doc, separators=(",", ":"), sort_keys=True) + "\n"
+
+
+# ---------------------------------------------------------------- BTS ports
+
+
+@dataclass
+class Port:
+    code: str
+    name: str
+    state: str
+    border: str
+    lat: float
+    lon: float
+    monthly: dict[str, dict[str, int]]  # measure -> {YYYY-MM: value}
+
+
+def read_bts(path: Path) -> dict[str, Port]:
+    ports: dict[str, Port] = {}
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc}") from exc
+    for n, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+        if len(row) != 10:
+            raise InputError(f"{path}:row {n}: expected 10 columns, got {len(row)}")
+        name, state, code, border, date, measure, value, lat, lon, _ = row
+        try:
+            p = ports.setdefault(code, Port(code, name, state,
+                                            "us-ca" if "Canada" in border else "us-mx",
+                                            float(lat), float(lon), defaultdict(dict)))
+            p.monthly[measure][date[:7]] = int(value)
+        except ValueError as exc:
+            raise InputError(f"{path}:row {n}: {exc}") from exc
+    return ports
+
+
+def annualise(port: Port) -> tuple[int | None, int | None, str]:
+    """(cars/yr, trucks/yr, how). Cars: Jan+Feb 2020 x6 (before the March 2020 closure) when both
+    months exist, else the 2021 months scaled to 12 (closure-affected, said so). Trucks: the 2021
+    months scaled to 12 (trucks were exempt from the closure)."""
+    how: list[str] = []
+    pv = port.monthly.get("Personal Vehicles", {})
+    cars: int | None = None
+    if "2020-01" in pv and "2020-02" in pv:
+        cars = (pv["2020-01"] + pv["2020-02"]) * 6
+        how.append("cars: 2020-01..2020-02 x6 (pre-closure)")
+    else:
+        months = sorted(m for m in pv if m.startswith("2021"))
+        if months:
+            cars = round(sum(pv[m] for m in months) * 12 / len(months))
+            how.append(f"cars: 2021 {len(months)} months x12/{len(months)} (closure-affected)")
+    tr = port.monthly.get("Trucks", {})
+    trucks: int | None = None
+    for year in ("2021", "2020"):
+        months = sorted(m for m in tr if m.startswith(year))
+        if months:
+            trucks = round(sum(tr[m] for m in months) * 12 / len(months))
+            how.append(f"trucks: {year} {len(months)} months"
+                       + ("" if len(months) == 12 else f" x12/{len(months)}"))
+            break
+    if cars is None:
+        how.append("cars: no data")
+    if trucks is None:
+        how.append("trucks: no data")
+    return cars, trucks, "; ".join(how)
+
+
+# ---------------------------------------------------------------- crossings
+
+
+def _point(tm: TMData, root: str, label: str) -> Waypoint:
+    for w in tm.points.get(root, []):
+        if w.label == label or label in w.alts:
+            return w
+    raise InputError(f"Travel Mapping data has no waypoint {label!r} on {root!r}")
+
+
+class _Index:
+    def __init__(self, tm: TMData) -> None:
+        self.tm = tm
+        self.at: dict[tuple[float, float], list[str]] = defaultdict(list)
+        for root, pts in tm.points.items():
+            for p in pts:
+                self.at[(p.lat, p.lon)].append(root)
+
+    def side_routes(self, lat: float, lon: float) -> tuple[list[str], list[str]]:
+        us: set[str] = set()
+        other: set[str] = set()
+        for root in self.at.get((lat, lon), []):
+            r = self.tm.routes[root]
+            if r.system == "nasib":
+                pts = self.tm.points[root]
+                for end in (pts[0], pts[-1]):
+                    if (end.lat, end.lon) == (lat, lon):
+                        continue
+                    for root2 in self.at.get((end.lat, end.lon), []):
+                        r2 = self.tm.routes[root2]
+                        if r2.system != "nasib":
+                            (us if r2.country == "USA" else other).add(r2.name)
+            else:
+                (us if r.country == "USA" else other).add(r.name)
+        return sorted(us), sorted(other)
+
+
+def build_crossings(tm: TMData, ports: dict[str, Port], usa: BaseGeometry,
+                    log: Log) -> tuple[list[dict[str, Any]], dict[str, tuple[float, float]]]:
+    index = _Index(tm)
+    synthetic = {s.crossing: s for s in SYNTHETIC_LINKS}
+    border_pts: list[tuple[float, float, str]] = []
+    for root, pts in sorted(tm.points.items()):
+        for p in pts:
+            if p.is_border:
+                border_pts.append((p.lat, p.lon, f"{root} {p.label}"))
+    rows: list[dict[str, Any]] = []
+    used: set[tuple[float, float]] = set()
+    bridges_by_port: dict[str, list[Bridge]] = defaultdict(list)
+    for b in BRIDGES:
+        bridges_by_port[b.port_code].append(b)
+    road = {c: p for c, p in ports.items() if any(m in p.monthly for m in ROAD_MEASURES)}
+    names = [slug(p.name) for p in road.values()]
+    for code, port in sorted(road.items()):
+        cars, trucks, how = annualise(port)
+        st = STATE_ABBR.get(port.state, port.state)
+        base = {"port_code": code, "port_name": port.name, "border": port.border, "state": st,
+                "cars_per_year": cars, "trucks_per_year": trucks, "annualised_from": how}
+        bridges = bridges_by_port.get(code, [])
+        for b in bridges:
+            if b.tm_root:
+                w = _point(tm, b.tm_root, b.tm_label)
+                lat, lon = w.lat, w.lon
+                where = f"{b.tm_root} {w.label}"
+                source, note = "travelmapping", ""
+            else:
+                s = synthetic[b.id]
+                a, o = _point(tm, s.us_root, s.us_label), _point(tm, s.other_root, s.other_label)
+                lat, lon = border_point(a, o, usa)
+                where = f"{s.us_root} {s.us_label} -> {s.other_root} {s.other_label}"
+                source = "synthetic-link" if not a.is_border else "travelmapping"
+                note = "no Travel Mapping link across the border: synthetic link; " + s.note
+            used.add((lat, lon))
+            us, other = index.side_routes(lat, lon)
+            if not b.tm_root:
+                s = synthetic[b.id]
+                us = sorted(set(us) | {tm.routes[s.us_root].name})
+                other = sorted(set(other) | {tm.routes[s.other_root].name})
+            rows.append({**base, "id": b.id, "name": b.name, "lat": lat, "lon": lon,
+                         "location_source": source, "tm_border_point": where,
+                         "highways_us": ";".join(us), "highways_other": ";".join(other),
+                         "volumes_scope": "port" if len(bridges) > 1 else "crossing",
+                         "note": note})
+        if bridges:
+            continue
+        best: tuple[float, float, float, str] | None = None
+        for lat, lon, where in border_pts:
+            d = haversine_m(port.lat, port.lon, lat, lon)
+            if d <= MATCH_RADIUS_M and (best is None or d < best[0]):
+                best = (d, lat, lon, where)
+        cid = slug(port.name)
+        if names.count(cid) > 1:
+            cid = f"{cid}-{st.lower()}"
+        if best is not None:
+            _, lat, lon, where = best
+            us, other = index.side_routes(lat, lon)
+            rows.append({**base, "id": cid, "name": f"{port.name}, {st}", "lat": lat, "lon": lon,
+                         "location_source": "travelmapping", "tm_border_point": where.split(";")[0],
+                         "highways_us": ";".join(us), "highways_other": ";".join(other),
+                         "volumes_scope": "crossing", "note": ""})
+        else:
+            rows.append({**base, "id": cid, "name": f"{port.name}, {st}", "lat": port.lat,
+                         "lon": port.lon, "location_source": "bts",
+                         "tm_border_point": "", "highways_us": "", "highways_other": "",
+                         "volumes_scope": "crossing",
+                         "note": f"no Travel Mapping border point within "
+                                 f"{MATCH_RADIUS_M / 1000:.0f} km of the BTS port location"})
+    rows.sort(key=lambda r: (r["border"], r["state"], r["id"]))
+    log(f"crossings: {len(rows)} rows from {len(road)} BTS road ports "
+        f"({sum(1 for r in rows if r['location_source'] == 'bts')} without a TM border point)")
+    points = {r["id"]: (r["lat"], r["lon"]) for r in rows}
+    return rows, points
+
+
+def crossings_csv(rows: list[dict[str, Any]]) -> str:
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
+    w.writeheader()
+    for r in rows:
+        w.writerow({k: ("" if r.get(k) is None else r.get(k)) for k in COLUMNS})
+    return buf.getvalue()
+
+
+# ---------------------------------------------------------------- accuracy
+
+
+ACCURACY_ROUTES: tuple[tuple[str, str], ...] = (
+    ("i5-cascadia", "wa.i005"), ("i15-alberta", "mt.i015"), ("i35-laredo", "tx.i035"),
+    ("i29-red-river", "nd.i029"), ("i5-cascadia", "or.i005"), ("i95-houlton", "me.i095"),
+    ("i94-blue-water", "mi.i069"), ("i75-detroit-windsor", "mi.i075"),
+    ("i75-detroit-windsor", "oh.i075"), ("i10-el-paso", "nm.i010"), ("i10-el-paso", "tx.i010"),
+    ("i5-tijuana", "ca.i005"), ("i8-calexico", "ca.i008"), ("i19-nogales", "az.i010"),
+    ("rio-grande-valley", "tx.i069e"),
+)
+
+
+def build(shared: Path, data: Path, log: Log) -> None:
+    """Rebuild boundaries.geojson, crossings.csv and networks/*.graphml.gz from `shared`."""
+    from evcorridor.network.accuracy import measure_exit_errors
+    from evcorridor.settings import get_settings
+
+    tarballs = sorted(shared.glob(TM_GLOB))
+    if not tarballs:
+        raise InputError(f"{shared}: no {TM_GLOB}")
+    log(f"reading {tarballs[-1].name}")
+    tm = read_tm(tarballs[-1])
+    log(f"  {len(tm.routes)} routes, data date {tm.data_date}")
+    countries = read_natural_earth(shared / NE_FILE)
+    write_text(data / "boundaries.geojson", boundaries_geojson(countries))
+    log("wrote data/boundaries.geojson")
+    ports = read_bts(shared / BTS_FILE)
+    rows, points = build_crossings(tm, ports, countries["USA"], log)
+    write_text(data / "crossings.csv", crossings_csv(rows))
+    log("wrote data/crossings.csv")
+
+    corridors: list[Corridor] = [
+        load_corridor_file(p, check_crossings=False)
+        for p in sorted((get_settings().configs_dir / "corridors").glob("*.yaml"))
+    ]
+    regions = sorted({r.region for r in tm.routes.values()
+                      if r.country in {"USA", "CAN", "MEX"}})
+    factors = measure_length_factors(tm, regions)
+    locator = CountryLocator({c: g for c, g in countries.items()})
+    out = data / "networks"
+    accuracy: dict[str, Any] = {"routes": []}
+    graphs = {}
+    for corridor in corridors:
+        G = build_corridor_graph(tm, corridor, locator=locator, usa_polygon=countries["USA"],
+                                 crossing_points={c: points[c] for c in corridor.crossings
+                                                  if c in points},
+                                 length_factors=factors)
+        G.graph["source"] = "embedded"
+        G.graph["built_from"] = "travelmapping"
+        blob = gzip_bytes(to_graphml_bytes(G))
+        write_bytes(out / f"{corridor.id}.graphml.gz", blob)
+        graphs[corridor.id] = G
+        log(f"wrote data/networks/{corridor.id}.graphml.gz: {G.number_of_nodes()} nodes, "
+            f"{G.number_of_edges()} edges, {len(blob) / 1024:.0f} KiB")
+    for cid, root in ACCURACY_ROUTES:
+        if cid in graphs:
+            try:
+                got = measure_exit_errors(graphs[cid], root)
+            except EvCorridorError as exc:
+                log(f"accuracy: {cid} {root}: {exc}")
+                continue
+            accuracy["routes"].append({"corridor": cid, "route": root, **got})
+    used = {part.split("=")[0] for g in graphs.values()
+            for part in str(g.graph["length_factors"]).split(";") if part}
+    accuracy["length_factors"] = {k: v for k, v in sorted(factors.items()) if k in used}
+    write_text(out / "accuracy.json", json.dumps(accuracy, indent=2, sort_keys=True) + "\n")
+    _update_readme(data / "README.md", accuracy)
+    log("wrote data/networks/accuracy.json")
+
+
+def _update_readme(path: Path, accuracy: dict[str, Any]) -> None:
+    if not path.is_file():
+        return
+    text = path.read_text(encoding="utf-8")
+    begin, end = "<!-- accuracy:begin -->", "<!-- accuracy:end -->"
+    if begin not in text or end not in text:
+        return
+    lines = ["", "| corridor | route | exits | exit-number km | graph km | error (corrected) | "
+                 "error (straight lines) | worst window ≥ 160 km |",
+             "|---|---|---|---|---|---|---|---|"]
+    for r in accuracy["routes"]:
+        lines.append(f"| {r['corridor']} | {r['route']} | {r['first_exit']}–{r['last_exit']} | "
+                     f"{r['marked_km']:.1f} | {r['graph_km']:.1f} | {r['error_pct']:+.2f} % | "
+                     f"{r['straight_error_pct']:+.2f} % | {r['worst_window_pct']:+.2f} % |")
+    lines.append("")
+    lines.append("Length factors applied (region = factor): " + ", ".join(
+        f"{k} = {v}" for k, v in accuracy["length_factors"].items()) + ".")
+    lines.append("")
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    write_text(path, head + begin + "\n".join(lines) + end + tail)

@@ -1,0 +1,145 @@
+"""Graph helpers shared by every network source: distances, GraphML (de)serialisation, checks.
+
+See `evcorridor.network` for the graph contract.
+"""
+
+from __future__ import annotations
+
+import gzip
+import math
+import zlib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import ParseError
+
+import networkx as nx
+import numpy as np
+
+from evcorridor.errors import InputError
+
+EARTH_RADIUS_M = 6_371_008.8
+
+NODE_ATTRS = ("x", "y", "country", "label", "interchange", "crossing")
+EDGE_ATTRS = ("length", "highway", "ref", "country", "synthetic")
+
+
+def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in metres (mean Earth radius)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
+
+
+def haversine_many(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    p1, p2 = math.radians(lat), np.radians(lats)
+    dp, dl = p2 - p1, np.radians(lons - lon)
+    a = np.sin(dp / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in {"true", "1", "yes"}
+
+
+NODE_DTYPES: dict[str, Any] = {"interchange": _bool, "label": str, "crossing": str, "country": str}
+EDGE_DTYPES: dict[str, Any] = {"synthetic": _bool, "length": float, "length_straight": float}
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    if isinstance(value, float):
+        return repr(round(value, 7))
+    return str(value)
+
+
+def to_graphml_bytes(G: nx.MultiDiGraph) -> bytes:
+    """Deterministic GraphML text (attributes as strings, in insertion order) as UTF-8 bytes."""
+    H = nx.MultiDiGraph()
+    H.graph.update({k: _fmt(v) for k, v in sorted(G.graph.items())})
+    for n, data in G.nodes(data=True):
+        H.add_node(n, **{k: _fmt(v) for k, v in sorted(data.items())})
+    for u, v, k, data in G.edges(keys=True, data=True):
+        H.add_edge(u, v, key=k, **{a: _fmt(b) for a, b in sorted(data.items())})
+    return ("\n".join(nx.generate_graphml(H)) + "\n").encode("utf-8")
+
+
+def gzip_bytes(data: bytes) -> bytes:
+    """gzip with no file name and mtime 0, so the same input gives the same bytes."""
+    return gzip.compress(data, compresslevel=9, mtime=0)
+
+
+def read_graphml(path: Path) -> nx.MultiDiGraph:
+    """Load a GraphML file (optionally .gz) with osmnx and the contract's attribute types.
+
+    A truncated, corrupt or non-GraphML file raises InputError (never a half-loaded graph).
+    """
+    import osmnx as ox
+
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: network file not found") from exc
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from exc
+    try:
+        if raw[:2] == b"\x1f\x8b":
+            raw = gzip.decompress(raw)
+        text = raw.decode("utf-8")
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: corrupt or truncated network file ({exc}); rebuild it "
+                         "(`make data`, or `evcorridor network pull`)") from exc
+    try:
+        G = ox.load_graphml(graphml_str=text, node_dtypes=NODE_DTYPES, edge_dtypes=EDGE_DTYPES)
+    except (ParseError, nx.NetworkXError, ValueError, KeyError, TypeError) as exc:
+        raise InputError(f"{path}: corrupt or truncated network file ({type(exc).__name__}: "
+                         f"{exc}); rebuild it (`make data`, or `evcorridor network pull`)") from exc
+    if not isinstance(G, nx.MultiDiGraph) or G.number_of_nodes() == 0:
+        raise InputError(f"{path}: network file has no nodes; rebuild it")
+    problems = contract_problems(G)
+    if problems:
+        raise InputError(f"{path}: not a corridor graph: {problems[0]}")
+    for k, v in list(G.graph.items()):
+        if k in {"correction_factors"}:
+            G.graph[k] = v
+    return G
+
+
+def contract_problems(G: nx.MultiDiGraph, limit: int = 5) -> list[str]:
+    """What breaks the graph contract (empty = fine)."""
+    out: list[str] = []
+    for n, data in G.nodes(data=True):
+        for a in ("x", "y"):
+            if not isinstance(data.get(a), float):
+                out.append(f"node {n}: attribute {a!r} missing or not a number")
+        if len(out) >= limit:
+            return out
+    for u, v, data in G.edges(data=True):
+        length = data.get("length")
+        if not isinstance(length, float) or not math.isfinite(length) or length < 0:
+            out.append(f"edge {u}->{v}: attribute 'length' missing or not a distance")
+        if len(out) >= limit:
+            return out
+    return out
+
+
+def component_of(G: nx.MultiDiGraph, node: int) -> set[int]:
+    return set(nx.node_connected_component(G.to_undirected(as_view=True), node))
+
+
+def closest_pair(G: nx.MultiDiGraph, a: Iterable[int], b: Iterable[int]) -> tuple[int, int, float]:
+    """The closest pair of nodes (one from `a`, one from `b`) and their straight-line distance."""
+    la, lb = sorted(a), sorted(b)
+    ya = np.array([G.nodes[n]["y"] for n in la])
+    xa = np.array([G.nodes[n]["x"] for n in la])
+    best = (la[0], lb[0], math.inf)
+    for n in lb:
+        d = haversine_many(G.nodes[n]["y"], G.nodes[n]["x"], ya, xa)
+        i = int(np.argmin(d))
+        if float(d[i]) < best[2]:
+            best = (la[i], n, float(d[i]))
+    return best
