@@ -208,3 +208,14 @@ def test_normalised_csv_round_trip_and_determinism(tmp_path: Path) -> None:
         b = by_id(back)[s.id]
         assert (b.lat, b.lon) == (round(s.lat, 6), round(s.lon, 6))
     assert '"coordinates": [\n' in stations_geojson(stations)
+
+
+def test_geojson_state_beats_file_name_country() -> None:
+    stations, report = read_stations(F / "us-ccs-dcfc-sample-2022-11.geojson")
+    got = {s.id: (s.country, s.state) for s in stations}
+    # "us" in the file name says USA, but row 2 is in Niagara Falls, Ontario
+    assert got == {"geojson:38309": ("USA", "SC"), "geojson:194331": ("CAN", "ON")}
+    assert report.warnings == []
+    _, report = read_stations(F / "us-ccs-dcfc-sample-2022-11.geojson",
+                              options=ReaderOptions(country="USA"))
+    assert report.warnings == [(2, "state ON is in CAN but the row says USA (kept as USA)")]

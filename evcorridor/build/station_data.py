@@ -66,23 +66,19 @@ SOURCES: tuple[Source, ...] = (
     Source("stations/afdc-api-BC-2023-12-30.csv", "afdc-api", "AFDC/NRCan British Columbia API",
            complete_for=(("CAN", "BC"),)),
     Source("stations/canada-dcfc-2022/stations_map_CA_J1772COMBO.geojson", "geojson",
-           "AFDC Canada CCS map (ev-map)", {"id_prefix": "afdc", "connector": "CCS1",
-                                            "country": "CAN"},
+           "AFDC Canada CCS map (ev-map)", {"id_prefix": "afdc", "connector": "CCS1"},
            date_from="newest", dc_only=True, caveat="no port counts or power"),
     Source("stations/canada-dcfc-2022/stations_map_CA_CHADEMO.geojson", "geojson",
-           "AFDC Canada CHAdeMO map (ev-map)", {"id_prefix": "afdc", "connector": "CHAdeMO",
-                                                "country": "CAN"},
+           "AFDC Canada CHAdeMO map (ev-map)", {"id_prefix": "afdc", "connector": "CHAdeMO"},
            date_from="newest", dc_only=True, caveat="no port counts or power"),
     Source("stations/canada-dcfc-2022/stations_map_CA_TESLA.geojson", "geojson",
-           "AFDC Canada Tesla map (ev-map)", {"id_prefix": "afdc", "connector": "NACS",
-                                              "country": "CAN"},
+           "AFDC Canada Tesla map (ev-map)", {"id_prefix": "afdc", "connector": "NACS"},
            date_from="newest", dc_only=True, caveat="no port counts or power"),
     Source("stations/canada-dcfc-2022/stations_map_US_TESLA.geojson", "geojson",
-           "AFDC US Tesla map (ev-map)", {"id_prefix": "afdc", "connector": "NACS",
-                                          "country": "USA"},
+           "AFDC US Tesla map (ev-map)", {"id_prefix": "afdc", "connector": "NACS"},
            date_from="newest", dc_only=True, caveat="no port counts or power"),
     Source("stations/us-ccs-dcfc-2022-11.geojson", "geojson", "AFDC US CCS map (ev-map)",
-           {"id_prefix": "afdc", "connector": "CCS1", "country": "USA"},
+           {"id_prefix": "afdc", "connector": "CCS1"},
            date_from="newest", dc_only=True, caveat="no port counts or power"),
     Source("stations/tesla-superchargers-NA-2023-06.csv", "supercharge",
            "Tesla Superchargers (supercharge.info)", date_from="newest", dc_only=True),
@@ -315,7 +311,9 @@ def readme_block(summary: list[dict[str, Any]], by_file: dict[str, Source], note
     for item in summary:
         if item.get("country_notes"):
             lines.append("")
-            lines.append(f"Country disagreements in {item['id']} (source country kept): "
+            lines.append(f"Country disagreements in {item['id']} against the Natural Earth "
+                         "1:10m polygons, which are coarse along the border rivers (the source "
+                         "country is kept): "
                          + "; ".join(item["country_notes"]))
     if notes:
         lines.append("")

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from evcorridor.errors import InputError
-from evcorridor.stations.common import date_from_filename
+from evcorridor.stations.common import country_of_state, date_from_filename
 from evcorridor.stations.model import ReadReport, Station
 
 
@@ -119,6 +119,10 @@ class RowCollector:
             self.report.reject(row, f"duplicate id {st.id} (first at row {self._seen[st.id]})")
             return
         self._seen[st.id] = row
+        by_state = country_of_state(st.state)
+        if by_state and by_state != st.country:
+            self.report.warn(row, f"state {st.state} is in {by_state} but the row says "
+                                  f"{st.country} (kept as {st.country})")
         self.stations.append(st)
         self.report.rows_kept += 1
 

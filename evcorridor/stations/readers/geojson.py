@@ -3,9 +3,10 @@
 Built for exports with one file per connector type (e.g. canada-dcfc-2022/stations_map_CA_CHADEMO.
 geojson, us-ccs-dcfc-2022-11.geojson), where the connector comes from the file, not the row:
 `--connector` (else a connector code in the file name: CHADEMO, J1772COMBO, TESLA, CCS, NACS...).
-Country: `--country`, else a `country` property, else a country token in the file name (US, CA,
-MX), else the state/province code. Every row is taken as a DC fast station when the connector is a
-DC type (these exports are DC fast maps); port counts and power are unknown.
+Country: `--country`, else a `country` property, else the state/province code (a US state or a
+Canadian province), else a country token in the file name (US, CA, MX). Every row is taken as a
+DC fast station when the connector is a DC type (these exports are DC fast maps); port counts and
+power are unknown.
 
 Default property names (override: `properties={"name": "title"}`, CLI `--property name=title`):
 """
@@ -144,8 +145,8 @@ def read(path: Path, options: ReaderOptions) -> tuple[list[Station], ReadReport]
                 if found is None:
                     raise ValueError(f"country {ctext!r} is not USA, CAN or MEX")
                 country = found
-            else:
-                guess = name_country or country_of_state(state)
+            else:  # the state/province code is row evidence; the file name is not
+                guess = country_of_state(state) or name_country
                 if guess is None:
                     raise ValueError("no country: give --country")
                 country = guess
