@@ -250,3 +250,12 @@ def test_oversized_profile_is_refused_with_a_located_problem(tmp_path: Path) -> 
     [res] = check_files([big])
     assert [str(p) for p in res.problems] == [
         f"{big}:1:1: file is 1000126 bytes, over the 1000000-byte limit; refused"]
+
+
+def test_protocol_versions_accept_common_spellings() -> None:
+    from evcorridor.profiles.models import Protocols
+
+    p = Protocols.model_validate({"ocpp_min": "OCPP 2.0.1", "iso15118": ["ISO 15118-2", 20],
+                                  "ocpi": "OCPI 2.2.1"})
+    assert (p.ocpp_min, p.iso15118, p.ocpi) == ("2.0.1", ["2", "20"], "2.2.1")
+    assert Protocols.model_validate({"ocpp_min": 1.6}).ocpp_min == "1.6J"

@@ -256,3 +256,13 @@ def test_schema_rejects_what_the_loader_rejects() -> None:
         data = _plain(load_yaml(INVALID / name).data)
         msgs = [e.message for e in validator.iter_errors(data)]
         assert any(needle in m for m in msgs), (name, msgs)
+
+
+def test_schema_to_stdout(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "profiles", "schema")
+    assert code == 0
+    doc = json.loads(out)
+    assert sorted(doc) == ["profile-set", "standard", "vehicle"]
+    assert doc["standard"]["properties"]["max_spacing"]["anyOf"][0]["pattern"].endswith(
+        r"\s*(mi|km|m)\s*$")
+    assert doc["vehicle"]["additionalProperties"] is False

@@ -81,13 +81,32 @@ class Jurisdiction(_Model):
         return list(self.countries) if self.countries else ([self.country] if self.country else [])
 
 
+def _version(prefixes: tuple[str, ...], aliases: dict[str, str] | None = None) -> Any:
+    """Accept 'OCPP 2.0.1', 'ocpp2.0.1', 2.1 (a YAML number) or '2.0.1' alike."""
+
+    def norm(value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            return value
+        text = str(value).strip()
+        low = text.lower()
+        for pre in prefixes:
+            if low.startswith(pre):
+                text = text[len(pre):].strip(" -")
+                break
+        return (aliases or {}).get(text.lower(), text)
+
+    return BeforeValidator(norm)
+
+
 class Protocols(_Model):
-    ocpp_min: Literal["1.6J", "2.0.1", "2.1"] | None = Field(
+    ocpp_min: Annotated[Literal["1.6J", "2.0.1", "2.1"] | None,
+                        _version(("ocpp",), {"1.6": "1.6J", "1.6j": "1.6J"})] = Field(
         default=None, description="minimum OCPP version between charger and network")
-    iso15118: list[Literal["2", "3", "20"]] = Field(
+    iso15118: list[Annotated[Literal["2", "3", "20"], _version(("iso 15118", "iso15118",
+                                                                "15118"))]] = Field(
         default_factory=list, description="ISO 15118 parts required (2, 3, 20)")
     plug_and_charge: bool = Field(default=False, description="ISO 15118-2 Plug & Charge required")
-    ocpi: Literal["2.1.1", "2.2", "2.2.1"] | None = Field(
+    ocpi: Annotated[Literal["2.1.1", "2.2", "2.2.1"] | None, _version(("ocpi",))] = Field(
         default=None, description="OCPI version required between networks (roaming)")
     network_switchable: bool | None = Field(
         default=None, description="charger can change network provider without new hardware")
