@@ -218,7 +218,8 @@ def annualise(port: Port) -> tuple[int | None, int | None, str]:
         months = sorted(m for m in pv if m.startswith("2021"))
         if months:
             cars = round(sum(pv[m] for m in months) * 12 / len(months))
-            how.append(f"cars: 2021 {len(months)} months x12/{len(months)} (closure-affected)")
+            scale = "" if len(months) == 12 else f" x12/{len(months)}"
+            how.append(f"cars: 2021 {len(months)} months{scale} (closure-affected)")
     tr = port.monthly.get("Trucks", {})
     trucks: int | None = None
     for year in ("2021", "2020"):

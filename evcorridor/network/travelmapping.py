@@ -271,11 +271,9 @@ def border_point(a: Waypoint, b: Waypoint, usa: BaseGeometry) -> tuple[float, fl
     pts = [cut] if isinstance(cut, Point) else list(getattr(cut, "geoms", []))
     pts = [p for p in pts if isinstance(p, Point)]
     if not pts:
-        # Natural Earth's 1:10m line can sit a few hundred metres off: take the point of the link
-        # closest to the border line instead.
-        from shapely.ops import nearest_points
-
-        pts = [nearest_points(seg, usa.boundary)[0]]
+        # Natural Earth's 1:10m line can sit a few hundred metres off (Calexico): the link's
+        # ends are on either side of the real border, so take its midpoint.
+        pts = [seg.interpolate(0.5, normalized=True)]
     p = min(pts, key=lambda q: Point(a.lon, a.lat).distance(q))
     return round(p.y, 6), round(p.x, 6)
 
