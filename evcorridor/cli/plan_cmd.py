@@ -1,9 +1,320 @@
-"""`evcorridor plan` command(s)."""
+"""`evcorridor plan`: site chargers along corridors and write plan.json, sites.geojson, sites.csv.
+
+Thin: parse options, call `evcorridor.siting.plan`, print a summary. Exit codes: 0 every plan is
+feasible and proven optimal; 1 a plan is infeasible or not proven optimal (the files are still
+written: infeasibility is a result); 2 usage (unknown id, bad option combination).
+"""
 
 from __future__ import annotations
 
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
 import typer
+
+from evcorridor.errors import UsageError
+
+
+class Fmt(StrEnum):
+    table = "table"
+    json = "json"
+
+
+class Objective(StrEnum):
+    cost = "cost"
+    coverage = "coverage"
+
+
+class Trip(StrEnum):
+    one_way = "one-way"
+    round = "round"
+
+
+class Resil(StrEnum):
+    none = "none"
+    n1 = "n-1"
+
+
+def _km(m: float) -> str:
+    return f"{m / 1000:.1f}"
+
+
+def summarize(plan: Any, wall_s: float | None = None, out_dir: Path | None = None
+              ) -> dict[str, Any]:
+    """One corridor's summary row (also the --format json record)."""
+    kinds = {"new": 0, "upgrade": 0, "existing": 0}
+    for s in plan.sites:
+        kinds[s.kind] += 1
+    worst: dict[str, Any] = {}
+    for r in plan.routes:
+        for vr in r.vehicles:
+            for g in vr.gaps:
+                if g.crosses_border:
+                    where = "border"
+                else:
+                    where = _country_at(plan, r, g.to_pos_m if g.to_pos_m <= r.border_pos_m
+                                        else g.from_pos_m)
+                key = f"{r.direction} {where}"
+                ratio = g.length_m / g.limit_m if g.limit_m else 0.0
+                if key not in worst or ratio > worst[key]["ratio"]:
+                    worst[key] = {"direction": r.direction, "where": where, "ratio": ratio,
+                                  "length_m": g.length_m, "limit_m": g.limit_m,
+                                  "vehicle": vr.vehicle, "route": r.id}
+    spacing: dict[str, Any] = {}
+    for r in plan.routes:
+        for sr in r.standards:
+            if sr.max_spacing_m is None:
+                continue
+            for g in sr.gaps:
+                key = f"{r.direction} {sr.country}"
+                if key not in spacing or g.length_m > spacing[key]["length_m"]:
+                    spacing[key] = {"direction": r.direction, "country": sr.country,
+                                    "profile": sr.profile, "length_m": g.length_m,
+                                    "limit_m": g.limit_m}
+    rec: dict[str, Any] = {
+        "corridor": plan.corridor, "status": plan.solver.status, "feasible": plan.feasible,
+        "objective": plan.solver.objective, "best_bound": plan.solver.best_bound,
+        "gap": plan.solver.gap, "sites": kinds,
+        "cost": round(sum(s.cost for s in plan.sites), 6),
+        "max_gaps": [worst[k] for k in sorted(worst)],
+        "max_spacing": [spacing[k] for k in sorted(spacing)],
+        "infeasibilities": len(plan.infeasibilities),
+    }
+    if plan.coverage is not None:
+        rec["covered_flow"] = plan.coverage.covered_flow
+        rec["total_flow"] = plan.coverage.total_flow
+    if wall_s is not None:
+        rec["wall_time_s"] = round(wall_s, 3)
+    if out_dir is not None:
+        rec["out"] = str(out_dir)
+    return rec
+
+
+def _country_at(plan: Any, route: Any, pos: float) -> str:
+    start_usa = route.direction == "forward"
+    other = next((c for c in plan.countries if c != "USA"), "USA")
+    before = "USA" if start_usa else other
+    after = other if start_usa else "USA"
+    return before if pos <= route.border_pos_m else after
+
+
+def _print_table(rows: list[dict[str, Any]], plans: list[Any]) -> None:
+    from rich.table import Table
+
+    from evcorridor.render.console import err, out
+
+    t = Table(title="evcorridor plan: worst gap / limit (km) per direction and country")
+    for col in ("corridor", "dir", "status", "new", "upg", "exist", "cost", "USA", "border",
+                "CAN/MEX", "spacing"):
+        t.add_column(col, justify="right" if col in ("new", "upg", "exist", "cost") else "left",
+                     no_wrap=col in ("corridor", "status"))
+    for r in rows:
+        status = r["status"] if r["feasible"] else f"{r['status']}!"
+        if "covered_flow" in r:
+            status += f" {r['covered_flow']:g}/{r['total_flow']:g}"
+        for i, d in enumerate(("forward", "reverse")):
+            cells = {"USA": "", "border": "", "other": ""}
+            for g in r["max_gaps"]:
+                if g["direction"] != d:
+                    continue
+                key = g["where"] if g["where"] in ("USA", "border") else "other"
+                cells[key] = f"{_km(g['length_m'])}/{_km(g['limit_m'])}"
+            sp = " ".join(f"{x['country']} {_km(x['length_m'])}/{_km(x['limit_m'])}"
+                          for x in r["max_spacing"] if x["direction"] == d) or "-"
+            first = i == 0
+            t.add_row(r["corridor"] if first else "", d[:3], status if first else "",
+                      str(r["sites"]["new"]) if first else "",
+                      str(r["sites"]["upgrade"]) if first else "",
+                      str(r["sites"]["existing"]) if first else "",
+                      f"{r['cost']:g}" if first else "", cells["USA"], cells["border"],
+                      cells["other"], sp)
+    if out.is_terminal:
+        out.print(t)
+    else:  # pipes and CI logs: wide enough for the numbers, never ellipsised
+        from rich.console import Console
+
+        Console(width=132, soft_wrap=False).print(t)
+    tot = _totals(rows)
+    out.print(f"{tot['corridors']} corridor(s): {tot['feasible']} feasible, {tot['optimal']} "
+              f"optimal; sites new {tot['sites']['new']}, upgrade {tot['sites']['upgrade']}, "
+              f"existing {tot['sites']['existing']}; cost {tot['cost']:g}",
+              markup=False, highlight=False, soft_wrap=True)
+    for plan in plans:
+        for inf in plan.infeasibilities:
+            err.print(f"{plan.corridor}: {inf.route} {inf.rule}: {inf.from_label} "
+                      f"(km {_km(inf.from_pos_m)}, {inf.from_country}) -> {inf.to_label} "
+                      f"(km {_km(inf.to_pos_m)}, {inf.to_country}): {_km(inf.length_m)} km "
+                      f"against {_km(inf.limit_m)} km; fix: {inf.fix}",
+                      markup=False, highlight=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
+
+    @app.command("plan")
+    def plan(
+        corridors: list[str] = typer.Argument(
+            None, metavar="CORRIDOR...", help="Corridor id(s); see `evcorridor corridors list`."),
+        all_: bool = typer.Option(False, "--all", help="Plan every embedded corridor."),
+        profile_set: str = typer.Option("na-2023", "--profile-set",
+                                        help="Standard profiles per country."),
+        vehicle: list[str] = typer.Option(None, "--vehicle", "-v",
+                                          help="Vehicle profile id (repeat); default: all."),
+        scenario: str = typer.Option("default", "--scenario",
+                                     help="Scenario id (climate, start charge, border waits)."),
+        stations: str = typer.Option("embedded", "--stations",
+                                     help="'embedded' or a station file (AFDC, OCM, ...)."),
+        cost_model: str = typer.Option("default", "--cost-model", help="Cost model id."),
+        objective: Objective = typer.Option(Objective.cost, "--objective",
+                                            help="cost: least cost meeting every rule; "
+                                                 "coverage: most flow with --budget sites."),
+        budget: int | None = typer.Option(None, "--budget", min=0,
+                                          help="Coverage: at most N new sites/upgrades."),
+        trip: Trip = typer.Option(Trip.round, "--trip", help="Coverage trip semantics."),
+        resilience: Resil = typer.Option(Resil.none, "--resilience",
+                                         help="n-1: every vehicle still gets through with any "
+                                              "one site out."),
+        network: Path | None = typer.Option(None, "--network",
+                                            help="Generic network (GraphML or nodes/edges CSV) "
+                                                 "for coverage with --flows."),
+        flows: Path | None = typer.Option(None, "--flows", help="O-D flows CSV (with --network)."),
+        min_spacing_km: float = typer.Option(2.0, "--min-spacing-km", min=0,
+                                             help="Thin interchange candidates to this spacing."),
+        time_limit: float | None = typer.Option(None, "--time-limit", min=0.1,
+                                                help="CP-SAT time limit per corridor (s)."),
+        workers: int = typer.Option(1, "--workers", min=1,
+                                    help="CP-SAT workers (1 is deterministic)."),
+        out_dir: Path = typer.Option(Path("out"), "--out", "-o", help="Output folder."),
+        fmt: Fmt = typer.Option(Fmt.table, "--format", "-f", help="table or json summary."),
+        quiet: bool = typer.Option(False, "--quiet", "-q", help="No table, no progress bar."),
+    ) -> None:
+        """Place chargers so no vehicle faces a gap over its range, in both directions, through
+        every crossing, meeting each country's standard, reusing existing stations.
+
+        Writes OUT/<corridor>/plan.json, sites.geojson, sites.csv and solve-log.json. Exit 0
+        when every plan is feasible and proven optimal, 1 when one is infeasible or unproven
+        (its files are still written), 2 on usage errors.
+        """
+        from rich.progress import Progress
+
+        from evcorridor.render.console import err, print_json
+        from evcorridor.siting.build import BuildOptions
+        from evcorridor.siting.plan import SolveOptions, write_outputs
+
+        if network is not None or flows is not None:
+            _generic(network, flows, objective, budget, trip, vehicle, scenario, time_limit,
+                     out_dir, fmt, quiet)
+            return
+        ids = _corridor_ids(corridors or [], all_)
+        if objective is Objective.coverage:
+            if budget is None:
+                raise UsageError("--objective coverage needs --budget N")
+            if not vehicle or len(vehicle) != 1:
+                raise UsageError("--objective coverage plans for one vehicle: give --vehicle ID "
+                                 "once")
+            if resilience is not Resil.none:
+                raise UsageError("--resilience applies to --objective cost only")
+        elif budget is not None:
+            raise UsageError("--budget applies to --objective coverage only")
+        opts = BuildOptions(profile_set=profile_set, vehicles=list(vehicle or []) or None,
+                            scenario=scenario, stations=_stations(stations),
+                            cost_model=cost_model, resilience=resilience.value,
+                            min_spacing_m=min_spacing_km * 1000.0)
+        solve = SolveOptions(time_limit_s=time_limit, num_workers=workers)
+        rows: list[dict[str, Any]] = []
+        plans: list[Any] = []
+        show = not quiet and err.is_terminal
+        with Progress(console=err, transient=True, disable=not show) as progress:
+            task = progress.add_task("planning", total=len(ids))
+            for cid in ids:
+                progress.update(task, description=f"planning {cid}")
+                outcome = _plan_one(cid, opts, solve, objective, vehicle, budget, trip)
+                folder = write_outputs(outcome, out_dir)
+                plans.append(outcome.plan)
+                rows.append(summarize(outcome.plan, outcome.log.get("wall_time_s"), folder))
+                progress.advance(task)
+        if fmt is Fmt.json:
+            print_json({"plans": rows, "summary": _totals(rows)})
+        elif not quiet:
+            _print_table(rows, plans)
+        if not all(r["feasible"] and r["status"] == "optimal" for r in rows):
+            raise typer.Exit(1)
+
+
+def _plan_one(cid: str, opts: Any, solve: Any, objective: Objective, vehicle: list[str] | None,
+              budget: int | None, trip: Trip) -> Any:
+    from evcorridor.siting.build import build
+    from evcorridor.siting.plan import plan_built, plan_built_coverage
+
+    built = build(cid, opts)
+    if objective is Objective.coverage:
+        assert vehicle and budget is not None
+        return plan_built_coverage(built, vehicle=vehicle[0], budget=budget, trip=trip.value,
+                                   solve=solve)
+    return plan_built(built, solve)
+
+
+def _totals(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"corridors": len(rows), "feasible": sum(1 for r in rows if r["feasible"]),
+            "optimal": sum(1 for r in rows if r["status"] == "optimal"),
+            "sites": {k: sum(r["sites"][k] for r in rows) for k in ("new", "upgrade", "existing")},
+            "cost": round(sum(r["cost"] for r in rows), 6)}
+
+
+def _stations(value: str) -> str | Path:
+    if value == "embedded":
+        return value
+    p = Path(value)
+    if not p.exists():
+        from evcorridor.errors import InputError
+
+        raise InputError(f"{value}: station file not found (use 'embedded' or a file path)")
+    return p
+
+
+def _corridor_ids(corridors: list[str], all_: bool) -> list[str]:
+    from evcorridor.corridors import get_corridor, list_corridors
+
+    if all_ and corridors:
+        raise UsageError("give corridor ids or --all, not both")
+    if all_:
+        return sorted(c.id for c in list_corridors())
+    if not corridors:
+        raise UsageError("give one or more corridor ids, or --all "
+                         "(see `evcorridor corridors list`)")
+    for c in corridors:
+        get_corridor(c)  # NotFoundError with "did you mean"
+    return list(dict.fromkeys(corridors))
+
+
+def _generic(network: Path | None, flows: Path | None, objective: Objective,
+             budget: int | None, trip: Trip, vehicle: list[str] | None, scenario: str,
+             time_limit: float | None, out_dir: Path, fmt: Fmt, quiet: bool) -> None:
+    from evcorridor.render.console import print_json
+    from evcorridor.settings import get_settings
+    from evcorridor.siting.generic import plan_generic
+    from evcorridor.siting.plan import PlanOutcome, write_outputs
+
+    if network is None or flows is None:
+        raise UsageError("--network and --flows go together (a generic network and its O-D "
+                         "flows)")
+    if objective is not Objective.coverage or budget is None:
+        raise UsageError("a generic --network plans coverage: add --objective coverage "
+                         "--budget N")
+    if vehicle and len(vehicle) > 1:
+        raise UsageError("a generic network plans for one vehicle: give --vehicle once")
+    limit = time_limit or get_settings().solver_time_limit_s
+    plan, wall = plan_generic(network, flows, budget=budget, trip=trip.value,
+                              vehicle=vehicle[0] if vehicle else None,
+                              scenario=scenario if vehicle else None, time_limit_s=limit)
+    outcome = PlanOutcome(plan, {"corridor": plan.corridor, "wall_time_s": round(wall, 3),
+                                 "status": plan.solver.status})
+    folder = write_outputs(outcome, out_dir)
+    row = summarize(plan, wall, folder)
+    if fmt is Fmt.json:
+        print_json({"plans": [row], "summary": _totals([row])})
+    elif not quiet:
+        _print_table([row], [plan])
+    if plan.solver.status != "optimal":
+        raise typer.Exit(1)
