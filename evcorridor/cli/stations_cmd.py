@@ -26,7 +26,8 @@ app = typer.Typer(
 )
 
 SOURCE_HELP = ("'embedded' (the snapshot in data/stations/) or a station file/folder "
-               "(AFDC, Open Charge Map, GeoJSON, supercharge.info, normalised CSV)")
+               "(AFDC, Open Charge Map, GeoJSON, supercharge.info, normalised CSV; all its "
+               "stations are listed, de-duplicated)")
 
 
 def _source(value: str) -> str | Path:
@@ -82,6 +83,19 @@ def list_cmd(
                       "?" if s.dc_fast_ports is None else str(s.dc_fast_ports),
                       str(s.data_date or ""))
     out.print(table)
+    for side in _sides(corridor):
+        if not country and not any(s.country == side for s in stations):
+            out.print(f"[yellow]{side}: no station data — plans on this side are greenfield[/]")
+
+
+def _sides(corridor: str) -> list[str]:
+    """USA and the corridor's other country ([] for an id without a corridor config)."""
+    try:
+        from evcorridor.corridors import get_corridor
+
+        return ["USA", get_corridor(corridor).other_country]
+    except EvCorridorError:
+        return []
 
 
 def _print_report(report: ReadReport) -> None:
@@ -183,15 +197,8 @@ def stats_cmd(
         when = date.fromisoformat(as_of) if as_of else date.today()
     except ValueError:
         raise UsageError(f"--as-of {as_of!r}: expected YYYY-MM-DD") from None
-    sides: list[str] = []
-    try:
-        from evcorridor.corridors import get_corridor
-
-        sides = ["USA", get_corridor(corridor).other_country]
-    except EvCorridorError:  # a user file for a corridor id without config: no side check
-        sides = []
     stats = station_stats(corridor_stations(corridor, _source(source)), as_of=when,
-                          countries=sides)
+                          countries=_sides(corridor))
     stats["corridor"] = corridor
     if fmt == "json":
         print_json(stats)
