@@ -177,10 +177,23 @@ def test_compliance_reasons() -> None:
     ]
     # Mexico has no station rules: anything complies
     assert get_standard("mx-cre-a108-2024").compliance(site) == []
-    # Canada: the (earlier ZEVIP call) universal-connector share
+    # Canada: the earlier ZEVIP universal-connector share was a funding condition, not applied to
+    # every station; a synthetic ZEVIP-funded profile applies it
     tesla_only = SiteSpec((("NACS", 8, 250.0),), 8, 250.0, 0.0)
-    assert get_standard("ca-federal").compliance(tesla_only) == [
-        "0 of 8 connectors are universal (J1772, CCS1, CHAdeMO); ca-federal requires at least 25 %"]
+    assert get_standard("ca-federal").compliance(tesla_only) == []
+    zevip = StandardProfile.model_validate({
+        "id": "synthetic-zevip", "title": "synthetic", "jurisdiction": {"country": "CAN"},
+        "programme": "test", "status": "proposed", "sources": [{"id": "xx", "title": "synthetic"}],
+        "currencies": ["CAD"], "units": "metric", "universal_connectors": ["J1772", "CCS1"],
+        "min_universal_share_pct": 25.0})
+    assert zevip.compliance(tesla_only) == [
+        "0 of 8 connectors are universal (J1772, CCS1); synthetic-zevip requires at least 25 %"]
+    mixed = SiteSpec((("NACS", 6, 250.0), ("CCS1", 2, 150.0)), 8, 150.0, 0.0)
+    assert zevip.compliance(mixed) == []
+    # AC Level 2 (J1772) next to the DC ports is allowed by 23 CFR 680
+    us = get_standard("us-23cfr680")
+    with_ac = SiteSpec((("CCS1", 4, 150.0), ("J1772", 2, 7.2)), 4, 150.0, 0.0)
+    assert us.compliance(with_ac) == []
 
 
 def test_standard_site_adds_a_connector_the_vehicle_can_use() -> None:
