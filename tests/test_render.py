@@ -193,7 +193,8 @@ def test_failed_render_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixt
     import evcorridor.render.strip as strip_mod
 
     monkeypatch.setattr(strip_mod, "draw_strip", boom)
-    code, _, err = _cli(["map", str(FIXDIR / "plan.json"), "--out", str(tmp_path / "o")], capsys)
+    code, _, err = _cli(["map", str(FIXDIR / "plan.json"), "--html", "--strip", "--out",
+                         str(tmp_path / "o")], capsys)
     assert code == 3
     assert err == "error: strip: synthetic failure\n"
     assert not (tmp_path / "o").exists()
@@ -203,20 +204,21 @@ def test_cli_map_and_check(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                            offline_data: None) -> None:
     plan = str(FIXDIR / "plan.json")
     out = tmp_path / "maps"
-    code, stdout, _ = _cli(["map", plan, "--png", "--strip", "--out", str(out), "--format", "json"],
-                           capsys)
+    code, stdout, _ = _cli(["map", plan, "--html", "--strip", "--svg", "--out", str(out),
+                            "--format", "json"], capsys)
     assert code == 0
     assert json.loads(stdout)["written"] == [str(out / "synthetic-blaine" / n)
-                                             for n in ("map.png", "strip.png")]
-    code, stdout, _ = _cli(["map", plan, "--png", "--strip", "--check", str(out)], capsys)
-    assert code == 0 and "2 map file(s)" in stdout and "up to date" in stdout
-    (out / "synthetic-blaine" / "strip.png").write_bytes(b"stale")
-    code, stdout, err = _cli(["map", plan, "--png", "--strip", "--check", str(out)], capsys)
+                                             for n in ("map.html", "map.svg", "strip.svg")]
+    code, stdout, _ = _cli(["map", plan, "--html", "--check", str(out)], capsys)
+    assert code == 0 and stdout == f"1 map file(s) under {out} are up to date\n"
+    html_file = out / "synthetic-blaine" / "map.html"
+    html_file.write_bytes(html_file.read_bytes().replace(b"New sites", b"Old sites"))
+    code, stdout, err = _cli(["map", plan, "--html", "--check", str(out)], capsys)
     assert code == 1
-    assert stdout == f"would change: {out / 'synthetic-blaine' / 'strip.png'}\n"
-    assert err.startswith(f"error: 1 of 2 map file(s) under {out} would change")
+    assert stdout == f"would change: {html_file}\n"
+    assert err.startswith(f"error: 1 of 1 map file(s) under {out} would change")
     # --check never writes: the stale file is still stale
-    assert (out / "synthetic-blaine" / "strip.png").read_bytes() == b"stale"
+    assert b"Old sites" in html_file.read_bytes()
     code, _, err = _cli(["map", plan, "--out", str(out), "--check", str(out)], capsys)
     assert code == 2 and "--check writes nothing" in err
 

@@ -71,7 +71,6 @@ def map_cmd(
     Without a format flag every picture is drawn. Output is byte-identical for the same plan, so
     CI can run `evcorridor map PLAN... --check docs/maps` to fail on a stale committed map.
     """
-    from evcorridor.render.console import out as console
     from evcorridor.render.console import print_json
     from evcorridor.render.maps import MapRequest, stale_files, write_rendered
 
@@ -97,7 +96,7 @@ def map_cmd(
                 f"regenerate them with `evcorridor map ... --out {check}`"
             )
         if fmt == "table":
-            console.print(f"{total} map file(s) under {check} are up to date", highlight=False)
+            sys.stdout.write(f"{total} map file(s) under {check} are up to date\n")
         return
     written = write_rendered(results, out)
     if fmt == "json":
@@ -116,7 +115,6 @@ def report_cmd(
 ) -> None:
     """Write a Markdown report per corridor (summary, pictures, solver status, data sources and
     dates) with its map, strip chart and interactive map, and an index of all corridors."""
-    from evcorridor.render.console import out as console
     from evcorridor.render.console import print_json
     from evcorridor.render.maps import MapRequest
     from evcorridor.render.report import write_reports
@@ -138,9 +136,7 @@ def report_cmd(
     if fmt == "json":
         print_json({"written": [str(p) for p in written]})
     else:
-        console.print(
-            f"wrote {len(written)} files; index: {Path(out) / 'index.md'}", highlight=False
-        )
+        sys.stdout.write(f"wrote {len(written)} files; index: {Path(out) / 'index.md'}\n")
 
 
 def register(app: typer.Typer) -> None:
