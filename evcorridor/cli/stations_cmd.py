@@ -77,12 +77,14 @@ def list_cmd(
     table = Table(title=f"{corridor}: {len(stations)} stations")
     for col in ("id", "country", "name", "operator", "connectors", "DC ports", "data date"):
         table.add_column(col, justify="right" if col == "DC ports" else "left",
-                         no_wrap=col in ("id", "country", "DC ports", "data date"))
+                         no_wrap=col in ("country", "DC ports", "data date"),
+                         min_width={"name": 16, "operator": 8, "connectors": 10}.get(col))
     for s in stations:
         table.add_row(s.id, s.country, s.name, s.operator or "", _connectors_text(s),
                       "?" if s.dc_fast_ports is None else str(s.dc_fast_ports),
                       str(s.data_date or ""))
-    out.print(table)
+    # piped output has no terminal width: use a wide one rather than squeezing the columns
+    out.print(table, width=None if out.is_terminal else max(out.width, 160))
     for side in _sides(corridor):
         if not country and not any(s.country == side for s in stations):
             out.print(f"[yellow]{side}: no station data — plans on this side are greenfield[/]")
