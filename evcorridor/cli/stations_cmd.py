@@ -84,7 +84,7 @@ def list_cmd(
                       "?" if s.dc_fast_ports is None else str(s.dc_fast_ports),
                       str(s.data_date or ""))
     # piped output has no terminal width: use a wide one rather than squeezing the columns
-    out.print(table, width=None if out.is_terminal else max(out.width, 160))
+    out.print(table, width=None if out.is_terminal else max(out.width, 160), crop=False)
     for side in _sides(corridor):
         if not country and not any(s.country == side for s in stations):
             out.print(f"[yellow]{side}: no station data — plans on this side are greenfield[/]")
