@@ -78,7 +78,8 @@ def list_cmd(
     for col in ("id", "country", "name", "operator", "connectors", "DC ports", "data date"):
         table.add_column(col, justify="right" if col == "DC ports" else "left",
                          no_wrap=col in ("country", "DC ports", "data date"),
-                         min_width={"name": 16, "operator": 8, "connectors": 10}.get(col))
+                         min_width={"id": 12, "name": 24, "operator": 10,
+                                    "connectors": 14}.get(col))
     for s in stations:
         table.add_row(s.id, s.country, s.name, s.operator or "", _connectors_text(s),
                       "?" if s.dc_fast_ports is None else str(s.dc_fast_ports),
