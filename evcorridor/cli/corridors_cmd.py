@@ -1,7 +1,64 @@
-"""`evcorridor corridors ...` commands."""
+"""`evcorridor corridors ...`: the corridor definitions in configs/corridors/."""
 
 from __future__ import annotations
 
 import typer
+from rich.table import Table
 
-app = typer.Typer(help="Corridors commands.", no_args_is_help=True)
+from evcorridor.corridors import Corridor, get_corridor, list_corridors
+from evcorridor.errors import UsageError
+from evcorridor.render.console import out, print_json
+
+app = typer.Typer(help="Corridor definitions (configs/corridors/<id>.yaml).", no_args_is_help=True)
+
+
+def _check(fmt: str) -> None:
+    if fmt not in ("table", "json"):
+        raise UsageError(f"unknown --format {fmt!r} (choose from table, json)")
+
+
+def _dump(c: Corridor) -> dict[str, object]:
+    return c.model_dump(mode="json")
+
+
+@app.command("list")
+def list_cmd(fmt: str = typer.Option("table", "--format", "-f", help="table or json.")) -> None:
+    """Every corridor: id, border, crossings, endpoints."""
+    _check(fmt)
+    corridors = list_corridors()
+    if fmt == "json":
+        print_json([_dump(c) for c in corridors])
+        return
+    table = Table(title=f"{len(corridors)} corridors")
+    for col in ("id", "border", "crossings", "from", "to", "highways"):
+        table.add_column(col, no_wrap=col in ("id", "border"))
+    for c in corridors:
+        table.add_row(c.id, c.border, ", ".join(c.crossings), c.start.name, c.end.name,
+                      "; ".join(f"{k}: {' '.join(v)}" for k, v in c.highways.items()))
+    out.print(table)
+
+
+@app.command("show")
+def show_cmd(
+    corridor: str = typer.Argument(..., help="Corridor id, e.g. i5-cascadia."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+) -> None:
+    """One corridor: places in order, crossings, highways, buffer."""
+    _check(fmt)
+    c = get_corridor(corridor)
+    if fmt == "json":
+        print_json(_dump(c))
+        return
+    out.print(f"[bold]{c.id}[/bold]: {c.name}")
+    out.print(f"border {c.border} (USA → {c.other_country}), buffer {c.buffer_km:g} km, "
+              f"file {c.source_file}")
+    out.print("crossings: " + ", ".join(c.crossings))
+    table = Table(show_header=True)
+    for col in ("#", "side", "place", "lat", "lon"):
+        table.add_column(col, justify="right" if col in ("#", "lat", "lon") else "left")
+    for i, p in enumerate(c.places, start=1):
+        side = "USA" if i <= len(c.us_side) else c.other_country
+        table.add_row(str(i), side, p.name, f"{p.lat:.4f}", f"{p.lon:.4f}")
+    out.print(table)
+    for country, refs in c.highways.items():
+        out.print(f"highways {country}: {', '.join(refs)}")

@@ -1,7 +1,106 @@
-"""`evcorridor network ...` commands."""
+"""`evcorridor network ...`: pull a corridor's road network, show what is in it."""
 
 from __future__ import annotations
 
-import typer
+from pathlib import Path
+from typing import Any
 
-app = typer.Typer(help="Network commands.", no_args_is_help=True)
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from evcorridor.atomic import write_bytes
+from evcorridor.corridors import get_corridor
+from evcorridor.errors import UsageError
+from evcorridor.network import SOURCES, load_network
+from evcorridor.network.graph import gzip_bytes, to_graphml_bytes
+from evcorridor.network.summary import network_summary
+from evcorridor.render.console import err, out, print_json
+from evcorridor.settings import get_settings
+
+app = typer.Typer(help="Corridor road networks: pull (build/download) and inspect.",
+                  no_args_is_help=True)
+
+SOURCE_HELP = ("embedded (data/networks, offline), travelmapping (build from a Travel Mapping "
+               "HighwayData tarball/folder), osm (live Overpass pull via osmnx), file (--path "
+               "GraphML or .osm XML)")
+
+
+def _check(fmt: str, allowed: tuple[str, ...]) -> None:
+    if fmt not in allowed:
+        raise UsageError(f"unknown --format {fmt!r} (choose from {', '.join(allowed)})")
+
+
+def _render(summary: dict[str, Any]) -> None:
+    table = Table(title=f"{summary['corridor']}: network ({summary['source']})", show_header=False)
+    table.add_column("what", style="bold")
+    table.add_column("value")
+    table.add_row("data date", str(summary["data_date"]))
+    table.add_row("nodes / edges", f"{summary['nodes']} / {summary['edges']}")
+    table.add_row("nodes per country", ", ".join(f"{k} {v}" for k, v in
+                                                 summary["nodes_per_country"].items()))
+    table.add_row("road km per country", ", ".join(f"{k} {v:.1f}" for k, v in
+                                                   summary["km_per_country"].items()))
+    table.add_row("components", f"{summary['components']} (sizes {summary['component_sizes']})")
+    table.add_row("interchanges", str(summary["interchanges"]))
+    table.add_row("synthetic links", str(summary["synthetic_links"]))
+    table.add_row("crossing nodes", ", ".join(f"{c['crossing']} ({c['lat']:.5f}, {c['lon']:.5f})"
+                                              for c in summary["crossing_nodes"]))
+    for r in summary["routes"]:
+        table.add_row(f"main route via {r['crossing']}",
+                      f"{r['length_km']:.1f} km (border at {r['border_km']:.1f} km; "
+                      + ", ".join(f"{k} {v:.1f}" for k, v in r["km_per_country"].items()) + ")")
+    if summary["route_error"]:
+        table.add_row("main route", f"[red]{summary['route_error']}[/red]")
+    table.add_row("provenance", str(summary["provenance"]))
+    out.print(table)
+
+
+@app.command("pull")
+def pull_cmd(
+    corridor: str = typer.Argument(..., help="Corridor id, e.g. i5-cascadia."),
+    source: str = typer.Option("travelmapping", "--source", "-s", help=SOURCE_HELP),
+    path: Path | None = typer.Option(None, "--path", help="Input for travelmapping / file."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table or json (the summary)."),
+) -> None:
+    """Build or download a corridor's network, save it to the cache and print its summary."""
+    _check(fmt, ("table", "json"))
+    if source not in SOURCES:
+        raise UsageError(f"unknown --source {source!r} (choose from {', '.join(SOURCES)})")
+    c = get_corridor(corridor)
+    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                  console=err, transient=True) as bar:
+        task = bar.add_task(f"{c.id}: {source}", total=1.0)
+
+        def progress(message: str, fraction: float) -> None:
+            bar.update(task, description=message, completed=max(0.0, min(1.0, fraction)))
+
+        G = load_network(c.id, source=source, path=path, progress=progress)
+    target = get_settings().cache_dir / "networks" / f"{c.id}.{source}.graphml.gz"
+    write_bytes(target, gzip_bytes(to_graphml_bytes(G)))
+    summary = network_summary(G, c)
+    summary["saved_to"] = str(target)
+    if fmt == "json":
+        print_json(summary)
+        return
+    _render(summary)
+    out.print(f"saved to {target}")
+
+
+@app.command("info")
+def info_cmd(
+    corridor: str = typer.Argument(..., help="Corridor id, e.g. i5-cascadia."),
+    source: str = typer.Option("embedded", "--source", "-s", help=SOURCE_HELP),
+    path: Path | None = typer.Option(None, "--path", help="Input for travelmapping / file."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+) -> None:
+    """Nodes, edges, km per country, components, crossing nodes, source, data date and the
+    length of the main route through each crossing."""
+    _check(fmt, ("table", "json"))
+    c = get_corridor(corridor)
+    G = load_network(c.id, source=source, path=path)
+    summary = network_summary(G, c)
+    if fmt == "json":
+        print_json(summary)
+    else:
+        _render(summary)
