@@ -35,9 +35,12 @@ data: setup
 bench: setup
 	$(BIN)/python scripts/bench.py
 
+## make maps: plan every shipped corridor; every map (PNG, SVG, offline HTML, strip chart) goes beside
+## its plan in $(OUT)/<corridor>/, and the PNGs of the two showcase corridors are refreshed in docs/maps/
 maps: setup
 	$(BIN)/evcorridor plan --all --out $(OUT) --quiet
-	$(BIN)/evcorridor map $(OUT)/*/plan.json --png --svg --html --strip --out docs/maps
+	$(BIN)/evcorridor map $(OUT)/*/plan.json
+	$(BIN)/evcorridor map $(OUT)/i5-cascadia/plan.json $(OUT)/i35-laredo/plan.json --png --strip --out docs/maps
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache

@@ -78,7 +78,7 @@ def load_graph(plan: Plan, plan_path: Path | str | None = None) -> nx.MultiDiGra
 def load_country_shapes() -> dict[str, BaseGeometry]:
     """Country polygons from `evcorridor.network.load_boundaries()` (Natural Earth, derived)."""
     try:
-        from evcorridor.network import load_boundaries  # type: ignore[attr-defined]
+        from evcorridor.network import load_boundaries
     except ImportError as exc:
         raise EvCorridorError(f"country boundaries are not available: {exc}") from exc
     try:
