@@ -96,9 +96,19 @@ def _dupes(located: Located, key: str, items: list[str]) -> list[Problem]:
     return out
 
 
+def _source_ids(located: Located, model: _Model) -> list[Problem]:
+    seen: set[str] = set()
+    out = []
+    for i, src in enumerate(getattr(model, "sources", [])):
+        if src.id in seen:
+            out.append(located.problem(("sources", i, "id"), f"source id {src.id!r} is used twice"))
+        seen.add(src.id)
+    return out
+
+
 def _note_keys(located: Located, model: _Model) -> list[Problem]:
     keys = set(keys_of(type(model))) | set(type(model).model_fields)
-    out = []
+    out = _source_ids(located, model)
     for section in ("notes", "unverified"):
         for k in getattr(model, section):
             head = k.split(".")[0]
@@ -276,6 +286,10 @@ def cross_check(results: list[FileResult], known: Registry | None = None) -> Non
                     r.problems.append(loc.problem(("profiles", country),
                                                   f"profile {pid!r} applies to "
                                                   f"{', '.join(applies)}, not {country}"))
+                elif r.model.status == "in-force" and standards[pid].status != "in-force":
+                    r.problems.append(loc.problem(("profiles", country),
+                                                  f"profile {pid!r} is {standards[pid].status}; "
+                                                  "an in-force set needs in-force profiles"))
         r.problems.sort(key=lambda p: (p.line, p.column, p.field))
 
 
