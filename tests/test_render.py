@@ -314,3 +314,20 @@ def test_real_embedded_network_renders(tmp_path: Path) -> None:
     assert a.files == b.files
     write_rendered([a], tmp_path)
     assert (tmp_path / "i5-cascadia" / "map.png").stat().st_size > 50_000
+
+
+def test_coverage_plan_without_routes(plan: Plan, tmp_path: Path) -> None:
+    from evcorridor.plan_model import CoverageResult, FlowResult
+
+    cov = plan.model_copy(update={"routes": [], "coverage": CoverageResult(
+        budget=1, trip="round", total_flow=300.0, covered_flow=200.0,
+        flows=[FlowResult(origin="B", destination="A", flow=100.0, covered=False,
+                          length_m=250000.0, nodes=[2, 1]),
+               FlowResult(origin="A", destination="B", flow=200.0, covered=True,
+                          length_m=120000.0, nodes=[1, 2])])})
+    fig = draw_strip(cov)
+    assert fig.axes == [] and any("no routes" in t.get_text() for t in fig.texts)
+    r = maps_mod.Rendered(plan=cov, plan_path=None, files={"strip.png": b""})
+    text = report_files([r], tmp_path)["synthetic-blaine/report.md"].decode()
+    assert "Budget 1 new site(s), round trips: 200 of 300 flow covered (66.7%)." in text
+    assert "| A | B | 200 | 120.0 | yes |\n| B | A | 100 | 250.0 | no |" in text

@@ -156,6 +156,19 @@ def write_tree(root: Path, files: Mapping[str, bytes]) -> list[Path]:
     return [root / rel for rel in sorted(files)]
 
 
+def write_plan_maps(
+    plan: Plan,
+    folder: Path,
+    request: MapRequest | None = None,
+    *,
+    plan_path: Path | None = None,
+    graph: nx.MultiDiGraph | None = None,
+) -> list[Path]:
+    """Render and write one plan's pictures straight into `folder` (for `plan --out`)."""
+    rendered = render_plan(plan, request, plan_path=plan_path, graph=graph)
+    return write_tree(Path(folder), rendered.files)
+
+
 def write_rendered(results: Iterable[Rendered], out: Path | None) -> list[Path]:
     """Write every rendered file atomically (all or nothing per output root); the paths written."""
     written: list[Path] = []

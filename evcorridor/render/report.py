@@ -179,6 +179,30 @@ def corridor_report(plan: Plan, files: Iterable[str], plan_link: str | None) -> 
                 ],
             )
         )
+    if plan.coverage is not None:
+        cov = plan.coverage
+        share = cov.covered_flow / cov.total_flow if cov.total_flow else 0.0
+        out += ["", "## Flow coverage", ""]
+        out.append(
+            f"Budget {cov.budget} new site(s), {cov.trip} trips: {cov.covered_flow:g} of "
+            f"{cov.total_flow:g} flow covered ({share:.1%})."
+        )
+        out += [""]
+        out.append(
+            _table(
+                ["Origin", "Destination", "Flow", "Length km", "Covered"],
+                [
+                    [
+                        f.origin,
+                        f.destination,
+                        f"{f.flow:g}",
+                        _km(f.length_m),
+                        "yes" if f.covered else "no",
+                    ]
+                    for f in sorted(cov.flows, key=lambda f: (f.origin, f.destination))
+                ],
+            )
+        )
     out += ["", "## Sites", ""]
     order = {"new": 0, "upgrade": 1, "existing": 2}
     out.append(

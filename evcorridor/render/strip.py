@@ -89,7 +89,9 @@ def draw_strip(plan: Plan) -> Figure:
             color="#333333",
         )
         top = total - header
-        for route, h in zip(routes, heights, strict=True):
+        if not routes:
+            fig.text(0.16, (top - 0.5) / total, "This plan has no routes to draw.", fontsize=10)
+        for route, h in zip(routes, heights, strict=False):
             bottom = top - h
             ax = fig.add_axes((0.16, (bottom + 0.55) / total, 0.82, (h - 1.0) / total))
             _panel(ax, plan, route, kinds)
