@@ -8,6 +8,8 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from evcorridor.stations import (
     ConnectorInfo,
@@ -170,3 +172,29 @@ def test_dedupe_same_operator_wider_distance() -> None:
     merged, report = dedupe([a, t], same_operator_distance_m=300.0)
     assert [m.source_ids for m in merged] == [["afdc:168277", "tesla:lacey-wa"]]
     assert report.merged[0][2] == "same operator Tesla"
+
+
+def test_dedupe_ocm_poi_with_tesla_list() -> None:
+    ocm, _ = read_stations(F / "ocm-export-array.json")  # verified 2018-06-23
+    tesla, _ = read_stations(F / "tesla-matehuala-2023-06.csv")
+    merged, report = dedupe(ocm + tesla)
+    (s,) = merged
+    assert s.source_ids == ["ocm:106519", "tesla:matehuala-mexico"]
+    assert s.id == "tesla:matehuala-mexico"  # the 2023 list is fresher than the 2018 POI
+    assert s.connectors == [ConnectorInfo(type="NACS", count=4, max_kw=120.0)]
+    assert (s.country, s.state, s.open_date) == ("MEX", "San Luis Potosí", date(2018, 6, 22))
+    assert report.merged[0][2] == "same operator Tesla"
+
+
+_POOL = (read_stations(F / "afdc-WA-sample-2025-02-09.csv")[0]
+         + read_stations(F / "tesla-superchargers-sample-2023-06.csv")[0])
+
+
+@given(st.lists(st.sampled_from(range(11)), min_size=1, max_size=11, unique=True))
+@settings(max_examples=40, deadline=None)
+def test_dedupe_is_idempotent_and_keeps_every_source_id(picks: list[int]) -> None:
+    chosen = [_POOL[i] for i in picks]
+    once, _ = dedupe(chosen)
+    twice, _ = dedupe(once)
+    assert [s.model_dump() for s in once] == [s.model_dump() for s in twice]
+    assert sorted(i for s in once for i in s.source_ids) == sorted(s.id for s in chosen)
