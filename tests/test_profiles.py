@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from evcorridor.errors import InputError, NotFoundError
 from evcorridor.profiles import (
@@ -26,6 +29,19 @@ from evcorridor.settings import get_settings
 REPO = Path(__file__).resolve().parents[1]
 CONFIGS = REPO / "configs"
 MI = 1609.344
+
+
+@pytest.fixture(autouse=True)
+def _shipped_configs(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Use the repository's configs/ whatever an earlier test set (--configs-dir, env)."""
+    from evcorridor import settings
+
+    monkeypatch.setattr(settings, "_overrides", {k: v for k, v in settings._overrides.items()
+                                                 if k != "configs_dir"})
+    monkeypatch.delenv("EVCORRIDOR_CONFIGS_DIR", raising=False)
+    settings.get_settings.cache_clear()
+    yield
+    settings.get_settings.cache_clear()
 
 
 # ----------------------------------------------------------------------------- shipped files
@@ -272,3 +288,13 @@ def test_protocol_versions_accept_common_spellings() -> None:
                                   "ocpi": "OCPI 2.2.1"})
     assert (p.ocpp_min, p.iso15118, p.ocpi) == ("2.0.1", ["2", "20"], "2.2.1")
     assert Protocols.model_validate({"ocpp_min": 1.6}).ocpp_min == "1.6J"
+
+
+@settings(max_examples=60, deadline=None)
+@given(x=st.floats(min_value=0, max_value=1e6, allow_nan=False, allow_infinity=False),
+       unit=st.sampled_from(["m", "km", "mi"]))
+def test_length_parse_matches_the_unit_factor(x: float, unit: str) -> None:
+    factor = {"m": 1.0, "km": 1000.0, "mi": 1609.344}[unit]
+    assert parse(LENGTH, f"{x!r} {unit}") == pytest.approx(x * factor, rel=1e-12, abs=1e-9)
+    # and the canonical form written by the models parses back to the same metres
+    assert parse(LENGTH, f"{x * factor!r} m") == pytest.approx(x * factor, rel=1e-12, abs=1e-9)

@@ -6,6 +6,7 @@ Fixtures: tests/fixtures/profiles/invalid/*.yaml (synthetic, invalid on purpose)
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,19 @@ import pytest
 from evcorridor.profiles import check_files
 
 INVALID = Path(__file__).resolve().parent / "fixtures" / "profiles" / "invalid"
+
+
+@pytest.fixture(autouse=True)
+def _shipped_configs(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Use the repository's configs/ whatever an earlier test set (--configs-dir, env)."""
+    from evcorridor import settings
+
+    monkeypatch.setattr(settings, "_overrides", {k: v for k, v in settings._overrides.items()
+                                                 if k != "configs_dir"})
+    monkeypatch.delenv("EVCORRIDOR_CONFIGS_DIR", raising=False)
+    settings.get_settings.cache_clear()
+    yield
+    settings.get_settings.cache_clear()
 
 
 def _expected() -> dict[str, list[str]]:
