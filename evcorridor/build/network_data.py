@@ -443,7 +443,9 @@ def _update_readme(path: Path, accuracy: dict[str, Any]) -> None:
     for r in accuracy["routes"]:
         lines.append(f"| {r['corridor']} | {r['route']} | {r['first_exit']}–{r['last_exit']} | "
                      f"{r['marked_km']:.1f} | {r['graph_km']:.1f} | {r['error_pct']:+.2f} % | "
-                     f"{r['straight_error_pct']:+.2f} % | {r['worst_window_pct']:+.2f} % |")
+                     f"{r['straight_error_pct']:+.2f} % | "
+                     + ("– |" if r["worst_window_pct"] is None else
+                        f"{r['worst_window_pct']:+.2f} % |"))
     lines.append("")
     lines.append("Length factors applied (region = factor): " + ", ".join(
         f"{k} = {v}" for k, v in accuracy["length_factors"].items()) + ".")

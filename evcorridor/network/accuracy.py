@@ -62,18 +62,18 @@ def measure_exit_errors(G: nx.MultiDiGraph, root: str, unit_m: float = MILE_M) -
         pos[v] = (cum, straight)
     marked = (last - first) * unit_m
     pts = sorted((num, pos[n][0]) for num, n in exits.items() if n in pos)
-    worst = 0.0
+    worst: float | None = None
     for i in range(len(pts)):
         for j in range(i + 1, len(pts)):
             want = (pts[j][0] - pts[i][0]) * unit_m
             if want >= WINDOW_M:
                 err = ((pts[j][1] - pts[i][1]) - want) / want * 100
-                if abs(err) > abs(worst):
+                if worst is None or abs(err) > abs(worst):
                     worst = err
     return {
         "first_exit": first, "last_exit": last, "exits": len(pts),
         "marked_km": round(marked / 1000, 2), "graph_km": round(cum / 1000, 2),
         "error_pct": round((cum - marked) / marked * 100, 2),
         "straight_error_pct": round((straight - marked) / marked * 100, 2),
-        "worst_window_pct": round(worst, 2),
+        "worst_window_pct": None if worst is None else round(worst, 2),
     }
