@@ -17,7 +17,6 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from evcorridor.connectors import UnknownConnector, normalize
 from evcorridor.errors import InputError, closest, unknown_id
 from evcorridor.profiles.connector_limits import CONNECTOR_MAX_KW
 from evcorridor.profiles.models import (
@@ -383,9 +382,3 @@ def get_registry() -> Registry:
 def clear_cache() -> None:
     _CACHE.clear()
 
-
-def connector_or_none(name: str) -> str | None:
-    try:
-        return normalize(name)
-    except UnknownConnector:
-        return None
