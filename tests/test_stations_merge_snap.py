@@ -198,3 +198,17 @@ def test_dedupe_is_idempotent_and_keeps_every_source_id(picks: list[int]) -> Non
     twice, _ = dedupe(once)
     assert [s.model_dump() for s in once] == [s.model_dump() for s in twice]
     assert sorted(i for s in once for i in s.source_ids) == sorted(s.id for s in chosen)
+
+
+def test_name_rule_needs_more_than_a_shared_place_name() -> None:
+    from evcorridor.stations.merge import compatible
+
+    # names and operators as in afdc:39839 (us-ccs map) and tesla:salem-sc-or, 60 m apart
+    nissan = _station("afdc:39839", 44.9, -123.0).model_copy(
+        update={"name": "Nissan of Salem", "operator": "Non-Networked"})
+    tesla = _station("tesla:salem-sc-or", 44.9, -123.0).model_copy(
+        update={"name": "Tesla Supercharger Salem (SC), OR", "operator": "Tesla"})
+    assert compatible(nissan, tesla) is None
+    ikea = _station("a:1", 43.3, -79.8).model_copy(update={"name": "IKEA"})
+    ikea2 = _station("b:1", 43.3, -79.8).model_copy(update={"name": "IKEA Burlington"})
+    assert compatible(ikea, ikea2) == "similar names 'IKEA' / 'IKEA Burlington'"

@@ -6,7 +6,8 @@ Two records describe the same site when
 2. they come from different id namespaces (afdc / tesla / ocm / osm ...), lie within
    `distance_m` (default 150 m) of each other, and their names or operators are compatible:
    the same operator/network (case- and punctuation-insensitive; "Tesla" matches a
-   supercharge.info site), or names sharing most of their words.
+   supercharge.info site), or, when an operator is unknown, names sharing at least half of the
+   shorter name's words (two words, or all of a one-word name).
 Records of the same namespace with different ids are never merged: the source itself says they
 are different stations (e.g. two networks in one car park).
 
@@ -67,8 +68,11 @@ def compatible(a: Station, b: Station) -> str | None:
         return f"same operator {a.operator}" if oa == ob else None
     wa, wb = _words(a.name), _words(b.name)
     if wa and wb:
-        common = len(wa & wb) / min(len(wa), len(wb))
-        if common >= 0.5:
+        shared = len(wa & wb)
+        # at least half of the shorter name, and either two shared words or the whole shorter
+        # name (one shared place name, e.g. "Salem", is not enough)
+        if shared / min(len(wa), len(wb)) >= 0.5 and (shared >= 2 or shared == min(len(wa),
+                                                                                 len(wb))):
             return f"similar names {a.name!r} / {b.name!r}"
     tesla = [s for s in (a, b) if _norm_operator(s.operator) == "tesla"]
     other = b if tesla and tesla[0] is a else a
