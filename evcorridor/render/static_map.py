@@ -104,10 +104,19 @@ def data_dates(plan: Plan, data: MapData | None = None) -> str:
     return "; ".join(parts) if parts else "data date unknown"
 
 
+# station data sources whose rows are AFDC data (already credited) or OpenStreetMap (credited)
+_CREDITED = {"afdc", "afdc-api", "geojson", "osm", "plan"}
+_SOURCE_NAMES = {
+    "ocm": "Open Charge Map contributors (CC BY 4.0)",
+    "supercharge": "supercharge.info (Tesla Superchargers)",
+    "tesla": "supercharge.info (Tesla Superchargers)",
+}
+
+
 def attribution(plan: Plan) -> str:
-    sources = sorted({src for sd in plan.station_data for src in sd.sources} - {"afdc"})
-    extra = {"ocm": "Open Charge Map", "osm": "OpenStreetMap", "tesla": "Tesla", "nrcan": "NRCan"}
-    names = [extra.get(s, s) for s in sources]
+    sources = {src for sd in plan.station_data for src in sd.sources}
+    sources |= {s.source for s in plan.sites}
+    names = sorted({_SOURCE_NAMES.get(s, s) for s in sources - _CREDITED})
     return style.ATTRIBUTION.format(extra=(", " + ", ".join(names)) if names else "")
 
 

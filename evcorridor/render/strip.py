@@ -159,8 +159,25 @@ def _panel(
         fontsize=8,
         color="#333333",
     )
-    for i, (_, _, stops, gaps) in enumerate(rows):
+    for i, (kind, _, stops, gaps) in enumerate(rows):
         ax.plot([0, length_km], [i, i], color="#888888", lw=0.8, zorder=2)
+        if not gaps:
+            note = (
+                "no spacing rule to check on this route"
+                if kind == "standard"
+                else "no gaps recorded"
+            )
+            ax.text(
+                length_km / 2,
+                i - 0.2,
+                note,
+                ha="center",
+                va="center",
+                fontsize=7.5,
+                style="italic",
+                color="#777777",
+                zorder=5,
+            )
         for j, gap in enumerate(gaps):
             lane = i - 0.18 if j % 2 == 0 else i + 0.18
             x0 = gap.from_pos_m / 1000
