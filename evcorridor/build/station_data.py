@@ -260,7 +260,12 @@ def readme_block(summary: list[dict[str, Any]], by_file: dict[str, Source], note
         "export covers (WA, NY, BC) are dropped when that export no longer lists them; Tesla "
         "Supercharger list sites that match no AFDC row are kept. Each row carries its `source`, "
         "`source_file` (freshest first) and `data_date` (the export date; for the map exports "
-        "without one, the newest date in the file). Rows are sorted by id; floats have 6 decimals.",
+        "without one, the newest date in the file). Rows are sorted by id; floats have 6 decimals. "
+        "Columns: `id, source, source_ids, name, lat, lon, country, state, operator, status, "
+        "access, connectors, dc_fast_ports, open_date, last_confirmed, data_date, source_file`; "
+        "`connectors` is `TYPE:count:max_kw` joined by `|`, empty where unknown "
+        "(e.g. `CHAdeMO::|CCS1::`). Read them with `evcorridor stations list <corridor>` or "
+        "`evcorridor.stations.corridor_stations`.",
         "",
         "| corridor | side | stations | from (data date) | data dates | gaps |",
         "|---|---|---:|---|---|---|",
