@@ -201,6 +201,7 @@ class _Geo:
     border_pos: float
     start_country: str
     end_country: str
+    wait_min: float = 0.0  # the scenario's border wait for this crossing and direction
 
     @property
     def length(self) -> float:
@@ -450,6 +451,7 @@ class _Checker:
                                       f"{geo.end_country or 'no country'}")
         into_usa = geo.end_country == "USA"
         minutes = float(self.scenario.wait_min(route.crossing, into_usa))
+        geo.wait_min = minutes
         if abs(minutes - route.border_wait_min) > 1e-6:
             self.fail("route", where, f"border wait {route.border_wait_min:g} min in the plan, the "
                                       f"scenario {self.scenario.id} says {minutes:g} min "
@@ -682,8 +684,9 @@ class _Checker:
         profile. The route endpoint in the jurisdiction is a chain point (parameter
         `anchor_ends`, default true). Across the border: the nearest site that complies with a
         recognized profile (the last one before the border on the way in, the first one after it
-        on the way out; the far route endpoint when there is none); with no recognized profile
-        the chain stops at the border itself.
+        on the way out; the far route endpoint when there is none, or when that endpoint is
+        nearer than the foreign site counting detours); with no recognized profile the chain
+        stops at the border itself.
         """
         j_start, j_end = geo.start_country == country, geo.end_country == country
         if not (j_start or j_end):
@@ -700,6 +703,9 @@ class _Checker:
         b = geo.border_pos
         head: list[Point] = []
         tail: list[Point] = []
+        def gap(a: Point, c: Point) -> float:
+            return abs(c[1] - a[1]) + a[2] + c[2]
+
         if j_start and j_end:
             head, tail = ([start], [end]) if anchor else ([], [])
         elif j_start:
@@ -707,6 +713,9 @@ class _Checker:
             if recognized:
                 after = [p for p in foreign if p[1] >= b]
                 tail = [after[0]] if after else ([end] if anchor else [])
+                last = (head + inner)[-1:]
+                if after and anchor and last and gap(last[0], end) < gap(last[0], after[0]):
+                    tail = [end]  # the route end is nearer than the foreign site (detour)
             else:
                 tail = [border]
         else:
@@ -714,6 +723,9 @@ class _Checker:
             if recognized:
                 before = [p for p in foreign if p[1] <= b]
                 head = [before[-1]] if before else ([start] if anchor else [])
+                first = (inner + tail)[:1]
+                if before and anchor and first and gap(start, first[0]) < gap(before[-1], first[0]):
+                    head = [start]  # the route start is nearer than the foreign site (detour)
             else:
                 head = [border]
         return [*head, *inner, *tail]
@@ -725,10 +737,10 @@ class _Checker:
             geo = self.geo.get(route.id)
             if geo is None:
                 continue
-            minutes = route.border_wait_min
             for vr in route.vehicles:
                 vehicle = self.vehicles[vr.vehicle]
-                rng, srng, wait = self.vehicle_limits(vehicle, self.scenario.climate, minutes)
+                rng, srng, wait = self.vehicle_limits(vehicle, self.scenario.climate,
+                                                     geo.wait_min)
                 usable = [p for p in self.route_sites(route, geo)
                           if vehicle.can_charge_at(self.spec(self.sites[p[0]])) is None]
                 for out in usable:

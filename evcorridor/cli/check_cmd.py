@@ -60,7 +60,7 @@ def register(app: typer.Typer) -> None:
             })
         else:
             for _p, m in unreadable:
-                err.print(f"error: {m}", markup=False, highlight=False)
+                err.print(f"error: {m}", markup=False, highlight=False, soft_wrap=True)
             for r in reports:
                 for line in r.lines():
                     out.print(line, markup=False, highlight=False, soft_wrap=True)
