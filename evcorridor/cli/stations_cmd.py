@@ -138,6 +138,8 @@ def import_cmd(
     merge: bool = typer.Option(True, "--merge/--no-merge",
                                help="De-duplicate stations across the files."),
     merge_distance: float = typer.Option(DEFAULT_DISTANCE_M, help="Merge distance in metres."),
+    same_operator_distance: float = typer.Option(
+        300.0, help="Merge distance in metres when both records name the same operator."),
     connector: str | None = typer.Option(None, help="GeoJSON: the connector of every row."),
     country: str | None = typer.Option(None, help="GeoJSON: the country of every row."),
     id_prefix: str | None = typer.Option(None, help="GeoJSON: id namespace, e.g. afdc."),
@@ -149,6 +151,10 @@ def import_cmd(
 
     Per-row messages go to stderr as `file:row N: reason`. Exit 3 when nothing usable was read,
     or when rows were rejected and --keep-good was not given (then nothing is written).
+
+    Examples:
+      evcorridor stations import afdc-WA-2025-02-09.csv ocm/ --out wa.csv
+      evcorridor stations import stations_map_CA_CHADEMO.geojson --id-prefix afdc --out ca.geojson
     """
     if fmt != "auto" and fmt not in FORMATS:
         raise UsageError(f"unknown --format {fmt!r} (choose from auto, {', '.join(FORMATS)})")
@@ -173,7 +179,8 @@ def import_cmd(
         rejected += report.rows_rejected
     if merge and stations:
         before = len(stations)
-        stations, mreport = dedupe(stations, distance_m=merge_distance)
+        stations, mreport = dedupe(stations, distance_m=merge_distance,
+                                   same_operator_distance_m=same_operator_distance)
         if before != len(stations):
             _say(f"merged {before} records into {len(stations)} stations "
                       f"({len(mreport.merged)} groups)")
