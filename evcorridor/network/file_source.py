@@ -83,7 +83,9 @@ def load_file(corridor: Corridor, path: Path, *, progress: Progress | None = Non
         import osmnx as ox
 
         try:
-            G = ox.graph_from_xml(path, simplify=True, retain_all=True)
+            G = ox.graph_from_xml(path, simplify=False, retain_all=True)
+            # keep motorway junctions (exits) and ref changes (e.g. at a border) as nodes
+            G = ox.simplify_graph(G, node_attrs_include=["highway"], edge_attrs_differ=["ref"])
         except (ParseError, ValueError, KeyError) as exc:
             raise InputError(f"{path}: not a readable OpenStreetMap XML file: {exc}") from exc
         if G.number_of_nodes() == 0:

@@ -1,0 +1,122 @@
+"""Crossing registry (data/crossings.csv) and its derivation from BTS + Travel Mapping."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from evcorridor.build.network_data import ROAD_MEASURES, annualise, read_bts
+from evcorridor.cli import app
+from evcorridor.corridors import list_corridors
+from evcorridor.crossings import COLUMNS, get_crossing, list_crossings, read_crossings_csv
+from evcorridor.errors import InputError, NotFoundError
+from evcorridor.network import load_network
+from evcorridor.network.travelmapping import node_id
+
+
+def test_annualise_real_blaine_rows(fixtures: Path) -> None:
+    ports = read_bts(fixtures / "network" / "bts-blaine-rows.csv")
+    blaine = ports["3004"]
+    cars, trucks, how = annualise(blaine)
+    assert cars == (260601 + 275045) * 6 == 3_213_876
+    # only Jan-Feb 2021 truck rows in the fixture: scaled to 12 months and said so
+    assert trucks == (29138 + 27540) * 6
+    assert how == "cars: 2020-01..2020-02 x6 (pre-closure); trucks: 2021 2 months x12/2"
+
+
+def test_registry_rows_and_borders() -> None:
+    rows = list_crossings()
+    assert len(rows) == 118
+    assert len(list_crossings("us-ca")) == 86 and len(list_crossings("us-mx")) == 32
+    assert len({c.id for c in rows}) == len(rows)
+    blaine = get_crossing("blaine-peace-arch")
+    assert (blaine.port_code, blaine.border, blaine.state) == ("3004", "us-ca", "WA")
+    assert blaine.cars_per_year == 3_213_876 and blaine.trucks_per_year == 382_716
+    assert blaine.highways_us == ["I-5"] and blaine.highways_other == ["BC99"]
+    assert blaine.volumes_scope == "port"  # shared with blaine-pacific-highway
+    assert (blaine.lat, blaine.lon) == (49.002081, -122.75651)  # TM wa.i005 USA/CAN
+
+
+def test_per_bridge_rows_share_the_port_volumes_unsplit() -> None:
+    amb, gh = get_crossing("detroit-ambassador-bridge"), get_crossing("detroit-gordie-howe-bridge")
+    assert amb.port_code == gh.port_code == "3801"
+    assert (amb.cars_per_year, amb.trucks_per_year) == (gh.cars_per_year, gh.trucks_per_year)
+    assert amb.volumes_scope == gh.volumes_scope == "port"
+    assert gh.tm_border_point == "mi.gorhowbri CAN/USA" and gh.highways_other == ["ON401"]
+    by_port: dict[str, list[str]] = {}
+    for c in list_crossings():
+        by_port.setdefault(c.port_code, []).append(c.volumes_scope)
+    for code, scopes in by_port.items():
+        assert scopes == ["crossing"] or set(scopes) == {"port"}, code
+
+
+def test_synthetic_crossings_say_so() -> None:
+    sy = get_crossing("san-ysidro")
+    assert sy.note.startswith("no Travel Mapping link across the border: synthetic link")
+    assert sy.trucks_per_year is None  # San Ysidro has no truck rows in BTS: empty, not 0
+    assert get_crossing("laredo-juarez-lincoln").location_source == "synthetic-link"
+
+
+def test_every_corridor_crossing_is_a_border_node_of_its_graph() -> None:
+    for corridor in list_corridors():
+        G = load_network(corridor.id)
+        for cid in corridor.crossings:
+            c = get_crossing(cid)
+            n = node_id(c.lat, c.lon)
+            assert G.nodes[n]["crossing"] == cid, (corridor.id, cid)
+
+
+def test_unknown_crossing_did_you_mean() -> None:
+    with pytest.raises(NotFoundError) as exc:
+        get_crossing("sweetgrass")
+    assert str(exc.value).startswith("unknown crossing 'sweetgrass'; did you mean "
+                                     "'sweetgrass-coutts'")
+    with pytest.raises(NotFoundError):
+        list_crossings("us-cn")
+
+
+def test_corrupt_csv_names_file_and_row(tmp_path: Path) -> None:
+    text = (Path(__file__).resolve().parents[1] / "data" / "crossings.csv").read_text()
+    lines = text.splitlines()
+    lines[3] = lines[3].replace(",us-ca,", ",us-xx,", 1)
+    p = tmp_path / "crossings.csv"
+    p.write_text("\n".join(lines) + "\n")
+    with pytest.raises(InputError) as exc:
+        read_crossings_csv(p)
+    assert str(exc.value).startswith(f"{p}:row 4: border: Input should be 'us-ca' or 'us-mx'")
+    p.write_text("id,name\nx,y\n")
+    with pytest.raises(InputError, match=r":row 1: missing column\(s\) port_code"):
+        read_crossings_csv(p)
+
+
+def test_cli_list_sorted_by_trucks_csv_and_show_json() -> None:
+    runner = CliRunner()
+    res = runner.invoke(app, ["crossings", "list", "--border", "us-mx", "--sort", "trucks",
+                              "--format", "csv"])
+    assert res.exit_code == 0, res.output
+    rows = list(csv.DictReader(io.StringIO(res.stdout)))
+    assert list(rows[0]) == COLUMNS
+    assert len(rows) == 32
+    # Laredo (2.57 M trucks in 2021) is the busiest; its three bridge rows come first
+    assert [r["id"] for r in rows[:3]] == ["laredo-colombia-solidarity", "laredo-juarez-lincoln",
+                                          "laredo-world-trade-bridge"]
+    assert rows[0]["trucks_per_year"] == "2568471"
+    res = runner.invoke(app, ["crossings", "show", "pembina-emerson", "--format", "json"])
+    assert res.exit_code == 0
+    assert json.loads(res.stdout)["highways_other"] == ["MB75"]
+
+
+def test_every_bts_road_port_is_in_the_registry(shared_data: Path) -> None:
+    ports = read_bts(shared_data / "ports" / "bts-border-crossing-entry-subset.csv")
+    road = {c for c, p in ports.items() if any(m in p.monthly for m in ROAD_MEASURES)}
+    assert len(road) == 108
+    assert {c.port_code for c in list_crossings()} == road
+    # trucks: the 12 months of 2021 summed, straight from the raw file
+    laredo = ports["2304"].monthly["Trucks"]
+    assert get_crossing("laredo-world-trade-bridge").trucks_per_year == sum(
+        v for m, v in laredo.items() if m.startswith("2021"))
