@@ -65,7 +65,8 @@ def test_map_renders_offline_in_chromium(html_file: tuple[Path, Any], tmp_path: 
 
     path, _ = html_file
     shot = tmp_path / "shot.png"
-    proc = _run(["--window-size=1200,800", f"--screenshot={shot}", path.as_uri()], tmp_path / "p1")
+    proc = _run(["--window-size=1200,800", "--virtual-time-budget=5000", f"--screenshot={shot}",
+                 path.as_uri()], tmp_path / "p1")
     assert shot.is_file(), proc.stderr.decode(errors="replace")[-2000:]
     img = Image.open(shot).convert("RGB")
     assert img.size == (1200, 800)

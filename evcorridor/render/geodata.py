@@ -50,6 +50,7 @@ class MapData:
     crossings: list[tuple[str, float, float]]  # (crossing id, lon, lat)
     bbox: tuple[float, float, float, float]  # view: min lon, min lat, max lon, max lat
     longest: list[LongestGap] = field(default_factory=list)
+    countries_wide: dict[str, BaseGeometry] = field(default_factory=dict)  # for browser views
     network_source: str = ""
     network_date: str = ""
 
@@ -343,12 +344,17 @@ def gather(
         1.0, join_style="mitre"
     )
     clipped: dict[str, BaseGeometry] = {}
+    clipped_wide: dict[str, BaseGeometry] = {}
+    wider = wide.buffer(3.0, join_style="mitre")
     border: list[tuple[tuple[float, float], ...]] = []
     if countries:
         for code, geom in sorted(countries.items()):
             part = geom.intersection(wide)
             if not part.is_empty:
                 clipped[code] = part.simplify(0.002, preserve_topology=True)
+            part = geom.intersection(wider)
+            if not part.is_empty:
+                clipped_wide[code] = part.simplify(0.004, preserve_topology=True)
     if borders and plan.border in borders:
         border = sorted(p for p in _lines(borders[plan.border].intersection(wide)) if len(p) >= 2)
     elif countries:
@@ -371,6 +377,7 @@ def gather(
         crossings=sorted(crossings),
         bbox=bbox,
         longest=longest_gaps(plan, G, cums),
+        countries_wide=clipped_wide,
         network_source=str(G.graph.get("source", "")),
         network_date=str(G.graph.get("data_date", "")),
     )

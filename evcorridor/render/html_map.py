@@ -152,7 +152,7 @@ def build_map(data: MapData) -> folium.Map:
     )
 
     countries = folium.FeatureGroup(name="Countries (Natural Earth)", control=True)
-    for code, geom in sorted(data.countries.items()):
+    for code, geom in sorted((data.countries_wide or data.countries).items()):
         polys = list(geom.geoms) if hasattr(geom, "geoms") else [geom]
         for poly in polys:
             if poly.geom_type != "Polygon" or poly.is_empty:
@@ -275,22 +275,41 @@ def build_map(data: MapData) -> folium.Map:
     folium.LayerControl(collapsed=False).add_to(m)
     title = html.escape(plan.corridor_name)
     attribution = html.escape(_attribution(plan))
-    overlay = _OVERLAY.format(title=title, attribution=attribution)
-    root.html.add_child(Element(overlay), name="evc_overlay")
+    root.html.add_child(Element(_OVERLAY.format(title=title)), name="evc_overlay")
+    m.add_child(MapSetup(attribution, [[y0, x0], [y1, x1]]))
     return m
 
 
 _OVERLAY = """<div style="position:fixed;top:10px;left:60px;z-index:1000;
 background:rgba(255,255,255,.9);padding:4px 8px;font:bold 15px DejaVu Sans,Arial,sans-serif;
-border-radius:4px">{title}</div>
-<div style="position:fixed;bottom:4px;right:4px;z-index:1000;background:rgba(255,255,255,.85);
-padding:2px 6px;font:11px DejaVu Sans,Arial,sans-serif">{attribution}</div>"""
+border-radius:4px">{title}</div>"""
+
+
+class MapSetup(MacroElement):
+    """Data attribution in Leaflet's attribution control, and a re-fit once the page has its
+    final size (a window resized before the first paint would otherwise leave layers clipped)."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "{{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text|tojson }});"
+        "window.addEventListener('load', function () {"
+        " {{ this._parent.get_name() }}.invalidateSize(false);"
+        " {{ this._parent.get_name() }}.fitBounds({{ this.bounds|tojson }});"
+        " });"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, text: str, bounds: list[list[float]]) -> None:
+        super().__init__()
+        self._name = "MapSetup"
+        self.text = text
+        self.bounds = bounds
 
 
 def _attribution(plan: Plan) -> str:
-    from evcorridor.render.static_map import attribution, data_dates
+    from evcorridor.render.static_map import attribution
 
-    return f"{attribution(plan)} {data_dates(plan)}."
+    return attribution(plan) + (f" Data date {plan.data_date}." if plan.data_date else "")
 
 
 def render_html(data: MapData) -> bytes:
