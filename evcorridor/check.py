@@ -792,22 +792,35 @@ class _Checker:
 def reach(geo: _Geo, stops: list[Point], wait: float, start_range: float,
           rng: float) -> str | None:
     """Exact reachability along a route charging fully at each stop: None when the end can be
-    reached, else where the vehicle is stranded. A stop is reachable from the start or from a
-    reachable earlier stop (every pair is tried, so large detour offsets cannot mislead it the
-    way a "farthest stop first" greedy could)."""
+    reached, else where the vehicle is stranded.
+
+    A stop is reachable from the start or from a reachable earlier stop. Leaving stop i costs
+    its detour back to the highway, so the best stop to come from is the reached one with the
+    largest `pos - offset` (kept separately before and after the border, since only legs that
+    span the border pay the wait). This is exact where "drive to the farthest stop" is not
+    (a far stop with a long detour can be worse than a nearer one at the exit)."""
     b, L = geo.border_pos, geo.length
     if leg_length(0.0, 0.0, L, 0.0, b, wait)[0] <= start_range:
         return None
-    reached: list[Point] = []
-    for sid, p, off in sorted(stops, key=lambda t: (t[1], t[0])):
-        if leg_length(0.0, 0.0, p, off, b, wait)[0] <= start_range or any(
-                leg_length(q, qo, p, off, b, wait)[0] <= rng for _, q, qo in reached):
-            reached.append((sid, p, off))
-    if any(leg_length(q, qo, L, 0.0, b, wait)[0] <= rng for _, q, qo in reached):
+    best: dict[bool, Point | None] = {True: None, False: None}  # after border? -> best launch
+    last: Point | None = None
+
+    def fits(frm: Point | None, p: float, off: float) -> bool:
+        return frm is not None and leg_length(frm[1], frm[2], p, off, b, wait)[0] <= rng
+
+    for pt in sorted(stops, key=lambda t: (t[1], t[0])):
+        _, p, off = pt
+        if (leg_length(0.0, 0.0, p, off, b, wait)[0] <= start_range
+                or fits(best[False], p, off) or fits(best[True], p, off)):
+            side = p >= b
+            cur = best[side]
+            if cur is None or p - off > cur[1] - cur[2]:
+                best[side] = pt
+            last = pt
+    if fits(best[False], L, 0.0) or fits(best[True], L, 0.0):
         return None
-    if not reached:
+    if last is None:
         return "no usable stop is within the start range"
-    last = max(reached, key=lambda t: (t[1], t[0]))
     return f"stranded after {last[0]} at {_m(last[1])} of {_m(L)}"
 
 

@@ -1,0 +1,124 @@
+"""`check` against real plans of the embedded corridors (planned here with the siting engine).
+
+The checker itself never imports `evcorridor.siting` (see test_check_arith.py); this test does, to
+produce plans. Planning every corridor takes minutes, so by default two corridors are planned once
+per module (niagara: US-Canada, two crossings; i19-nogales: US-Mexico); set
+EVCORRIDOR_TEST_ALL_CORRIDORS=1 to plan and check all of them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+
+import pytest
+
+from evcorridor.check import check_plan
+from evcorridor.connectors import CONNECTORS
+from evcorridor.plan_model import Connector, Plan
+from evcorridor.profiles import get_vehicle
+
+DEFAULT = ("niagara", "i19-nogales")
+ALL = os.environ.get("EVCORRIDOR_TEST_ALL_CORRIDORS") == "1"
+
+
+def _corridor_ids() -> list[str]:
+    if not ALL:
+        return list(DEFAULT)
+    from evcorridor.corridors import list_corridors
+
+    return [c.id for c in list_corridors()]
+
+
+_CACHE: dict[str, Plan] = {}
+
+
+def planned(corridor_id: str) -> Plan:
+    """The default plan of a corridor (all shipped vehicles, default scenario), planned once."""
+    if corridor_id not in _CACHE:
+        from evcorridor.siting.plan import plan_corridor
+
+        _CACHE[corridor_id] = plan_corridor(corridor_id).plan
+    return _CACHE[corridor_id].model_copy(deep=True)
+
+
+def messages(plan: Plan) -> list[str]:
+    return [f"{f.rule}: {f.where}: {f.message}" for f in check_plan(plan).findings]
+
+
+@pytest.mark.parametrize("corridor_id", _corridor_ids())
+def test_embedded_corridor_plan_passes_check(corridor_id: str) -> None:
+    plan = planned(corridor_id)
+    assert plan.feasible and plan.solver.status == "optimal"
+    report = check_plan(plan, label=corridor_id)
+    assert report.lines() == []
+    assert report.checked["routes"] == len(plan.routes) >= 2
+    assert report.checked["gaps"] == sum(len(v.gaps) for r in plan.routes for v in r.vehicles)
+
+
+def _first_stop(plan: Plan) -> tuple[str, str, str]:
+    """(route id, vehicle id, site id) of the first vehicle stop in the plan."""
+    for r in plan.routes:
+        for v in r.vehicles:
+            if v.stops:
+                return r.id, v.vehicle, v.stops[0]
+    raise AssertionError("the plan has no vehicle stop")
+
+
+@pytest.mark.parametrize("corridor_id", DEFAULT)
+def test_mutated_embedded_plans_are_rejected(corridor_id: str) -> None:
+    rid, vid, sid = _first_stop(planned(corridor_id))
+    where = f"route {rid}: vehicle {vid}"
+
+    # 1. a stop removed from the vehicle's stop list
+    plan = planned(corridor_id)
+    run = next(v for r in plan.routes if r.id == rid for v in r.vehicles if v.vehicle == vid)
+    run.stops.remove(sid)
+    found = messages(plan)
+    assert any(m.startswith(f"vehicle: {where}: the plan's gaps (start -> {sid}, ") for m in found)
+
+    # 2. the site removed from the plan altogether
+    plan = planned(corridor_id)
+    plan.sites = [s for s in plan.sites if s.id != sid]
+    found = messages(plan)
+    assert f"vehicle: {where}: stop {sid} is not a site of the plan" in found
+    assert f"route: route {rid}: site_positions names {sid}, which is not a site of the plan" \
+        in found
+
+    # 3. the site moved to a node at least 5 km farther along the route
+    plan = planned(corridor_id)
+    site = next(s for s in plan.sites if s.id == sid)
+    route = next(r for r in plan.routes if r.id == rid)
+    at = route.site_positions[sid]
+    old = site.node
+    site.node = next(n for n, p in _node_positions(plan, rid) if p >= at + 5000.0)
+    found = messages(plan)
+    assert any(m.startswith(f"route: route {rid}: site {sid}: position {at:.1f} m in the plan, ")
+               for m in found), found
+    assert any(m.startswith(f"site: site {sid}: (") and "farther than its offset" in m
+               for m in found), found
+    assert old != site.node
+
+    # 4. its connectors changed to one the vehicle cannot use
+    plan = planned(corridor_id)
+    vehicle = get_vehicle(vid)
+    other = next(c for c in CONNECTORS if c not in vehicle.connectors_usable)
+    site = next(s for s in plan.sites if s.id == sid)
+    site.connectors = [Connector(type=other, count=max(1, site.ports), max_kw=site.power_kw)]
+    found = messages(plan)
+    assert any(m.startswith(f"vehicle: {where}: stop {sid} cannot be used by {vid}: no "
+                            f"connector {vid} can use") for m in found), found
+
+
+def _node_positions(plan: Plan, rid: str) -> list[tuple[int, float]]:
+    """Cumulative positions of a route's nodes along the reloaded graph (shortest parallel
+    edge), computed here so the mutation does not lean on the checker's own arithmetic."""
+    from evcorridor.network import load_network
+
+    G = load_network(plan.corridor)
+    route = next(r for r in plan.routes if r.id == rid)
+    out, pos = [(route.nodes[0], 0.0)], 0.0
+    for u, v in itertools.pairwise(route.nodes):
+        pos += min(float(d["length"]) for d in G[u][v].values())
+        out.append((v, pos))
+    return out
