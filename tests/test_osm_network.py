@@ -131,7 +131,11 @@ def test_pull_builds_the_contract_graph(osm_env: OverpassServer) -> None:
 
 
 def test_query_carries_the_highway_filter_and_polygon(osm_env: OverpassServer) -> None:
-    pull()
+    steps: list[tuple[str, float]] = []
+    pull(progress=lambda msg, frac: steps.append((msg, frac)))
+    assert ("Overpass answer 1 of about 1", 0.6) in steps
+    assert steps[0] == ("checking the cache", 0.0) and steps[-1] == ("done", 1.0)
+    assert [f for _, f in steps] == sorted(f for _, f in steps)
     assert len(osm_env.queries) == 1
     q = osm_env.queries[0]
     assert q.startswith("[out:json][timeout:10];(way")

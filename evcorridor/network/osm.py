@@ -77,6 +77,21 @@ class CorridorLike(Protocol):
 # corridor polygon and query
 
 
+def _project(t: Transformer) -> Callable[[np.ndarray], np.ndarray]:
+    def f(xy: np.ndarray) -> np.ndarray:
+        x, y = t.transform(xy[:, 0], xy[:, 1])
+        return np.column_stack([x, y])
+
+    return f
+
+
+def _aeqd_projector(geom: BaseGeometry) -> Callable[[np.ndarray], np.ndarray]:
+    """lon/lat → metres in an azimuthal equidistant projection centred on `geom`."""
+    c = geom.centroid
+    aeqd = f"+proj=aeqd +lat_0={c.y:.6f} +lon_0={c.x:.6f} +datum=WGS84 +units=m +no_defs"
+    return _project(Transformer.from_crs("EPSG:4326", aeqd, always_xy=True))
+
+
 def corridor_polygon(corridor: CorridorLike) -> Polygon:
     """The buffer of `corridor.buffer_km` around the polyline through all its places (EPSG:4326).
 
@@ -90,18 +105,10 @@ def corridor_polygon(corridor: CorridorLike) -> Polygon:
     aeqd = f"+proj=aeqd +lat_0={lat0:.6f} +lon_0={lon0:.6f} +datum=WGS84 +units=m +no_defs"
     fwd = Transformer.from_crs("EPSG:4326", aeqd, always_xy=True)
     back = Transformer.from_crs(aeqd, "EPSG:4326", always_xy=True)
-
-    def project(t: Transformer) -> Callable[[np.ndarray], np.ndarray]:
-        def f(xy: np.ndarray) -> np.ndarray:
-            x, y = t.transform(xy[:, 0], xy[:, 1])
-            return np.column_stack([x, y])
-
-        return f
-
     line: BaseGeometry = LineString(coords) if len(coords) > 1 else shapely.Point(coords[0])
-    metric = shapely.transform(line, project(fwd))
+    metric = shapely.transform(line, _project(fwd))
     buffered = metric.buffer(float(corridor.buffer_km) * 1000.0, quad_segs=8)
-    poly = shapely.transform(buffered, project(back))
+    poly = shapely.transform(buffered, _project(back))
     if not isinstance(poly, Polygon):  # pragma: no cover - a buffer of a line is one polygon
         raise EvCorridorError(f"corridor {corridor.id}: buffer is not a single polygon")
     return shapely.set_precision(poly, 1e-6)
@@ -160,8 +167,10 @@ class _PullLog:
 
     _TS = re.compile(rb'"timestamp_osm_base"\s*:\s*"([^"]+)"')
 
-    def __init__(self) -> None:
+    def __init__(self, on_answer: Callable[[int], None] | None = None) -> None:
         self.timestamps: list[str] = []
+        self.answers = 0
+        self.on_answer = on_answer
 
     def hook(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
         if response.status_code >= 400:
@@ -170,6 +179,10 @@ class _PullLog:
         m = self._TS.search(response.content[:4096])
         if m:
             self.timestamps.append(m.group(1).decode())
+        if "/interpreter" in (response.url or ""):
+            self.answers += 1
+            if self.on_answer is not None:
+                self.on_answer(self.answers)
 
 
 def _is_loopback(url: str) -> bool:
@@ -262,16 +275,17 @@ def _osm_date(timestamps: Iterable[str]) -> dt.date | None:
 def _boundaries() -> tuple[tuple[str, BaseGeometry], ...]:
     """(ISO alpha-3, polygon) for USA, CAN, MEX.
 
-    Uses `evcorridor.network.countries.load_boundaries()` when the network package provides it,
-    else the Natural Earth 10m file in the raw data folder.
+    The project's boundaries (`evcorridor.network.boundaries.load_boundaries`, from
+    `data/boundaries.geojson`); the raw Natural Earth 10m file in the shared data folder when the
+    derived file is not there.
     """
     try:
-        from evcorridor.network import countries  # type: ignore[attr-defined]
+        from evcorridor.network.boundaries import load_boundaries
 
-        loaded = countries.load_boundaries()
-        if isinstance(loaded, Mapping):
+        loaded = load_boundaries()
+        if loaded:
             return tuple(sorted((str(k), v) for k, v in loaded.items()))
-    except (ImportError, AttributeError):
+    except (ImportError, InputError):
         pass
     path = (
         Path(get_settings().shared_data_dir)
@@ -312,9 +326,11 @@ def border_shifts(
         for other in ("CAN", "MEX"):
             if "USA" not in bounds or other not in bounds:
                 continue
-            line = bounds["USA"].intersection(box).boundary.intersection(
-                bounds[other].intersection(box).boundary
-            )
+            usa_edge = bounds["USA"].intersection(box).boundary
+            other_local = bounds[other].intersection(box)
+            line = usa_edge.intersection(other_local.boundary)
+            if line.is_empty or line.length == 0:  # polygons simplified apart: within ~10 m
+                line = usa_edge.intersection(other_local.buffer(1e-4))
             if line.is_empty:
                 continue
             q = shapely.ops.nearest_points(line, point)[0]
@@ -524,7 +540,14 @@ def pull_osm_network(
         )
     points = dict(crossing_points) if crossing_points is not None else _crossing_points(corridor)
     polygon = corridor_polygon(corridor)
-    log = _PullLog()
+    # osmnx splits the polygon into pieces of at most `max_query_area_size` m², one query each
+    area_m2 = shapely.transform(polygon, _aeqd_projector(polygon)).area
+    expected = max(1, math.ceil(area_m2 / float(ox.settings.max_query_area_size)))
+
+    def answered(n: int) -> None:
+        step(f"Overpass answer {n} of about {max(n, expected)}", 0.1 + 0.5 * min(1.0, n / expected))
+
+    log = _PullLog(answered)
     configure_osmnx(log)
     step(f"querying Overpass at {s.overpass_url}", 0.1)
     what = f"OpenStreetMap pull for corridor {corridor.id} failed"
