@@ -73,7 +73,7 @@ def corridor_report(plan: Plan, files: Iterable[str], plan_link: str | None) -> 
             [
                 "New sites",
                 "Upgrades",
-                "Existing used",
+                "Existing (qualify)",
                 "Total cost",
                 "Existing qualified",
                 "Existing unused",
