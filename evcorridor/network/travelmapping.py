@@ -411,8 +411,9 @@ def build_corridor_graph(
         kb = (blat, blon)
         if kb not in node_routes:
             node_routes[kb] = []
-        extra_edges.append(((a.lat, a.lon), kb, link.crossing))
-        extra_edges.append((kb, (b.lat, b.lon), link.crossing))
+        for pair in (((a.lat, a.lon), kb), (kb, (b.lat, b.lon))):
+            if pair[0] != pair[1]:  # the US end may itself be the border point
+                extra_edges.append((pair[0], pair[1], link.crossing))
 
     disagreements = 0
     for key, entries in node_routes.items():
