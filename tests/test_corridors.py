@@ -19,10 +19,12 @@ ISSUE_CORRIDORS = {
     "i29-red-river": ("Fargo", "Winnipeg"), "i94-blue-water": ("Lansing", "London"),
     "i75-detroit-windsor": ("Toledo", "London"), "niagara": ("Erie", "Toronto"),
     "i87-champlain": ("New York", "Montréal"), "i81-thousand-islands": ("Syracuse", "Ottawa"),
-    "i91-stanstead": ("White River Junction", "Sherbrooke"), "i95-houlton": ("Bangor", "Fredericton"),
+    "i91-stanstead": ("White River Junction", "Sherbrooke"),
+    "i95-houlton": ("Bangor", "Fredericton"),
     "i5-tijuana": ("Los Angeles", "Ensenada"), "i8-calexico": ("San Diego", "Mexicali"),
     "i19-nogales": ("Phoenix", "Hermosillo"), "i10-el-paso": ("Las Cruces", "Chihuahua"),
-    "i35-laredo": ("San Antonio", "Monterrey"), "rio-grande-valley": ("Corpus Christi", "Monterrey"),
+    "i35-laredo": ("San Antonio", "Monterrey"),
+    "rio-grande-valley": ("Corpus Christi", "Monterrey"),
 }
 
 GOOD = """\

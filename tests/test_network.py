@@ -4,6 +4,7 @@ crossing, distance accuracy against exit numbers, sources and bad inputs."""
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from evcorridor.cli import app
-from evcorridor.corridors import Corridor, Place, get_corridor, list_corridors
+from evcorridor.corridors import Corridor, Place, get_corridor
 from evcorridor.errors import EvCorridorError, InputError, NotFoundError
 from evcorridor.network import load_border_lines, load_boundaries, load_network
 from evcorridor.network.accuracy import measure_exit_errors
@@ -59,10 +60,10 @@ def test_corridor_graph_contract_and_routes(graphs: dict[str, nx.MultiDiGraph], 
     for r in routes:
         assert r.nodes[0] == start and r.nodes[-1] == end
         assert G.nodes[r.nodes[r.border_index]]["crossing"] == r.crossing_id
-        assert r.cum_m[0] == 0 and all(b >= a for a, b in zip(r.cum_m, r.cum_m[1:]))
+        assert r.cum_m[0] == 0 and all(b >= a for a, b in zip(r.cum_m, r.cum_m[1:], strict=False))
         # the route crosses the border exactly once: USA nodes, then the other country's
         sides = [G.nodes[n]["country"] for n in r.nodes]
-        changes = sum(1 for a, b in zip(sides, sides[1:]) if a != b)
+        changes = sum(1 for a, b in itertools.pairwise(sides) if a != b)
         assert changes == 1 and sides[0] == "USA" and sides[-1] == corridor.other_country
         # a road is never shorter than the straight line, and not absurdly longer
         b = G.nodes[r.nodes[r.border_index]]

@@ -41,7 +41,6 @@ import shapely
 from pyproj import Transformer
 from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import transform
 
 from evcorridor.corridors import Corridor
 from evcorridor.errors import InputError, NetworkError
@@ -208,11 +207,16 @@ def corridor_polygon(corridor: Corridor, buffer_km: float | None = None) -> Base
     lat0 = sum(p.lat for p in places) / len(places)
     lon0 = sum(p.lon for p in places) / len(places)
     aeqd = f"+proj=aeqd +lat_0={lat0:.4f} +lon_0={lon0:.4f} +datum=WGS84 +units=m"
-    fwd = Transformer.from_crs("EPSG:4326", aeqd, always_xy=True).transform
-    back = Transformer.from_crs(aeqd, "EPSG:4326", always_xy=True).transform
+    fwd = Transformer.from_crs("EPSG:4326", aeqd, always_xy=True)
+    back = Transformer.from_crs(aeqd, "EPSG:4326", always_xy=True)
+
+    def project(t: Transformer) -> Callable[[np.ndarray], np.ndarray]:
+        return lambda xy: np.column_stack(t.transform(xy[:, 0], xy[:, 1]))
+
     line = LineString([(p.lon, p.lat) for p in places])
-    buf = transform(fwd, line).buffer((buffer_km or corridor.buffer_km) * 1000.0, quad_segs=16)
-    return transform(back, buf)
+    buf = shapely.transform(line, project(fwd)).buffer(
+        (buffer_km or corridor.buffer_km) * 1000.0, quad_segs=16)
+    return shapely.transform(buf, project(back))
 
 
 def node_id(lat: float, lon: float) -> int:
