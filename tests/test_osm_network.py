@@ -281,3 +281,21 @@ def test_status_endpoint_speaks_the_overpass_format(
     monkeypatch.setattr(ox.settings, "requests_kwargs", {})
     assert ox._overpass._get_overpass_pause(overpass_server.url) == 0
     assert overpass_server.requests == [("GET", "/api/status")]
+
+
+def test_crossing_between_nodes_gets_a_border_node(osm_env: OverpassServer) -> None:
+    # a SYNTHETIC crossing point halfway along the I-5 chord from exit 275 to exit 276 (1.8 km
+    # long, so no node is within 100 m): the edge is split there, both directions, length kept
+    a, b = NODES[100000015], NODES[100000016]
+    mid = ((a["lat"] + b["lat"]) / 2, (a["lon"] + b["lon"]) / 2)
+    G = pull_osm_network(make_corridor(), crossing_points={"mid-test": mid})
+    border = [n for n, d in G.nodes(data=True) if d["crossing"] == "mid-test"]
+    assert border == [-1]
+    assert (G.nodes[-1]["y"], G.nodes[-1]["x"]) == pytest.approx(mid, abs=1e-6)
+    assert G.number_of_nodes() == 26 and G.number_of_edges() == 50
+    assert not G.has_edge(100000015, 100000016)
+    whole = haversine_m(a, b)
+    for u, v in ((100000015, -1), (-1, 100000016), (100000016, -1), (-1, 100000015)):
+        assert G.edges[u, v, 0]["length"] == pytest.approx(whole / 2, rel=1e-4)
+    total = sum(d["length"] for _, _, d in G.edges(data=True)) / 2
+    assert total == pytest.approx(sum(way_length_m(r) for r in WAYS), rel=1e-3)

@@ -401,10 +401,86 @@ def _crossing_points(corridor: CorridorLike) -> dict[str, tuple[float, float]]:
     return {cid: (get_crossing(cid).lat, get_crossing(cid).lon) for cid in corridor.crossings}
 
 
+#: a crossing point farther than this from every node, but within `BORDER_EDGE_MAX_M` of a road,
+#: gets a new node on that road (the edge is split there), so every crossing has a border node
+BORDER_NODE_SNAP_M = 100.0
+BORDER_EDGE_MAX_M = 1000.0
+
+
+def _edge_line(G: nx.MultiDiGraph, u: int, v: int, d: dict[str, Any]) -> LineString:
+    geom = d.get("geometry")
+    if isinstance(geom, LineString):
+        return geom
+    return LineString([(G.nodes[u]["x"], G.nodes[u]["y"]), (G.nodes[v]["x"], G.nodes[v]["y"])])
+
+
+def _line_m(line: LineString) -> float:
+    xy = np.asarray(line.coords)
+    if len(xy) < 2:
+        return 0.0
+    p1, p2 = np.radians(xy[:-1, 1]), np.radians(xy[1:, 1])
+    dl = np.radians(xy[1:, 0] - xy[:-1, 0])
+    a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return float(np.sum(2 * EARTH_RADIUS_M * np.arcsin(np.minimum(1.0, np.sqrt(a)))))
+
+
+def _split_edge(G: nx.MultiDiGraph, u: int, v: int, k: int, q: shapely.Point, new: int) -> None:
+    """Replace edge (u, v, k) by u→new→v at point q, lengths shared in proportion."""
+    d = G.edges[u, v, k]
+    line = _edge_line(G, u, v, d)
+    at = line.project(q)
+    first = shapely.ops.substring(line, 0, at)
+    second = shapely.ops.substring(line, at, line.length)
+    total = _line_m(line) or 1.0
+    length = float(d["length"])
+    G.remove_edge(u, v, k)
+    for a, b, part in ((u, new, first), (new, v, second)):
+        attrs = dict(d)
+        attrs["length"] = length * _line_m(part) / total
+        if "geometry" in d:
+            attrs["geometry"] = part
+        G.add_edge(a, b, **attrs)
+
+
+def add_border_nodes(G: nx.MultiDiGraph, crossings: Mapping[str, tuple[float, float]]) -> None:
+    """Give each crossing point a node: split the nearest road there when no node is close."""
+    for cid, (lat, lon) in sorted(crossings.items()):
+        nodes = list(G.nodes)
+        if not nodes:
+            return
+        xs = np.array([float(G.nodes[n]["x"]) for n in nodes])
+        ys = np.array([float(G.nodes[n]["y"]) for n in nodes])
+        if float(np.min(_haversine_m(ys, xs, lat, lon))) <= BORDER_NODE_SNAP_M:
+            continue
+        q = shapely.Point(lon, lat)
+        best: tuple[float, int, int, int] | None = None
+        for u, v, k, d in G.edges(keys=True, data=True):
+            line = _edge_line(G, u, v, d)
+            p = line.interpolate(line.project(q))
+            dist = float(_haversine_m(np.array([p.y]), np.array([p.x]), lat, lon)[0])
+            if best is None or dist < best[0]:
+                best = (dist, u, v, k)
+        if best is None or best[0] > BORDER_EDGE_MAX_M:
+            continue
+        _dist, u, v, k = best
+        line = _edge_line(G, u, v, G.edges[u, v, k])
+        p = line.interpolate(line.project(q))
+        new = min([0, *(n for n in G.nodes if isinstance(n, int))]) - 1  # negative: not OSM
+        G.add_node(new, x=round(p.x, 7), y=round(p.y, 7), street_count=2, border_node_for=cid)
+        twin_len = float(G.edges[u, v, k]["length"])
+        _split_edge(G, u, v, k, p, new)
+        # the other direction of the same road, when it is one two-way OSM way
+        for k2, d2 in list(G.get_edge_data(v, u, default={}).items()):
+            if abs(float(d2["length"]) - twin_len) < 0.01:
+                _split_edge(G, v, u, k2, p, new)
+                break
+
+
 def tag_graph(
     G: nx.MultiDiGraph, crossings: Mapping[str, tuple[float, float]]
 ) -> nx.MultiDiGraph:
     """Add the corridor-graph contract attributes to an osmnx graph (in place; returned)."""
+    add_border_nodes(G, crossings)
     nodes = list(G.nodes)
     xs = np.array([float(G.nodes[n]["x"]) for n in nodes])
     ys = np.array([float(G.nodes[n]["y"]) for n in nodes])
