@@ -331,3 +331,17 @@ def test_coverage_plan_without_routes(plan: Plan, tmp_path: Path) -> None:
     text = report_files([r], tmp_path)["synthetic-blaine/report.md"].decode()
     assert "Budget 1 new site(s), round trips: 200 of 300 flow covered (66.7%)." in text
     assert "| A | B | 200 | 120.0 | yes |\n| B | A | 100 | 250.0 | no |" in text
+
+
+def test_generic_network_plan_draws_its_own_network() -> None:
+    """A `plan --network FILE` plan (SYNTHETIC generic fixture) is drawn from the recorded file."""
+    from evcorridor.render.geodata import load_graph
+    from evcorridor.siting.generic import plan_generic
+
+    line = Path(__file__).resolve().parent / "fixtures" / "generic" / "line"
+    plan, _ = plan_generic(line, line / "flows.csv", budget=1, trip="round", vehicle="nacs-car",
+                           scenario="default", time_limit_s=10.0)
+    G = load_graph(plan)
+    assert sorted(G.nodes) == [1, 2, 3, 4, 5]
+    r = render_plan(plan, MapRequest(png=True, strip=True))
+    assert sorted(r.files) == ["map.png", "strip.png"]

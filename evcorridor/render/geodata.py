@@ -59,15 +59,43 @@ class MapData:
         return (self.bbox[1] + self.bbox[3]) / 2
 
 
+def road_label(country: str) -> str:
+    name = COUNTRY_NAMES.get(country, country)
+    return f"Road network, {name}" if name and name != "?" else "Road network"
+
+
+def _generic_network(plan: Plan) -> str | None:
+    """The `--network` file(s) of a generic (non-corridor) plan, as recorded in its inputs."""
+    from evcorridor.settings import REPO_ROOT
+
+    for ref in plan.inputs:
+        if ref.kind == "network" and ref.path:
+            parts = [Path(p) for p in ref.path.split(",")]
+            found = [p if p.is_absolute() or p.exists() else REPO_ROOT / p for p in parts]
+            if all(p.is_file() for p in found):
+                return ",".join(str(p) for p in found)
+    return None
+
+
 def load_graph(plan: Plan, plan_path: Path | str | None = None) -> nx.MultiDiGraph:
-    """The plan's corridor graph from the embedded data; a one-line error when it is missing."""
+    """The plan's graph: the embedded corridor network, or for a plan made with `--network` the
+    network file recorded in its inputs; a one-line error when it is missing."""
+    from evcorridor.errors import NotFoundError
+
     where = f"{plan_path}: " if plan_path else ""
     try:
         from evcorridor.network import load_network
-    except ImportError as exc:  # pragma: no cover - network module always ships
-        raise EvCorridorError(f"{where}cannot load corridor networks: {exc}") from exc
-    try:
+
         return load_network(plan.corridor)
+    except NotFoundError as exc:
+        generic = _generic_network(plan)
+        if generic is None:
+            raise InputError(
+                f"{where}corridor data for {plan.corridor!r} is missing: {exc}"
+            ) from exc
+        from evcorridor.siting.generic import read_network
+
+        return read_network(generic)
     except EvCorridorError as exc:
         raise InputError(f"{where}corridor data for {plan.corridor!r} is missing: {exc}") from exc
     except (OSError, ValueError, KeyError) as exc:
@@ -378,8 +406,8 @@ def gather(
         bbox=bbox,
         longest=longest_gaps(plan, G, cums),
         countries_wide=clipped_wide,
-        network_source=str(G.graph.get("source", "")),
-        network_date=str(G.graph.get("data_date", "")),
+        network_source=str(G.graph.get("source") or ""),
+        network_date=str(G.graph.get("data_date") or ""),
     )
 
 

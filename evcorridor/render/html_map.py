@@ -25,7 +25,7 @@ from jinja2 import Template
 
 from evcorridor.plan_model import Plan, Site
 from evcorridor.render import style
-from evcorridor.render.geodata import COUNTRY_NAMES, MapData
+from evcorridor.render.geodata import MapData, road_label
 
 ASSETS = Path(__file__).resolve().parent / "assets" / "leaflet"
 LEAFLET_VERSION = "1.9.4"
@@ -179,7 +179,7 @@ def build_map(data: MapData) -> folium.Map:
             ).add_to(border)
         border.add_to(m)
     for code, lines in sorted(data.roads.items()):
-        fg = folium.FeatureGroup(name=f"Road network, {COUNTRY_NAMES.get(code, code)}")
+        fg = folium.FeatureGroup(name=road_label(code))
         for line in lines:
             folium.PolyLine(
                 _latlon(line),

@@ -19,7 +19,7 @@ from shapely.geometry.base import BaseGeometry
 
 from evcorridor.plan_model import Plan
 from evcorridor.render import style
-from evcorridor.render.geodata import COUNTRY_NAMES, MapData, fit_box, km_per_deg_lon
+from evcorridor.render.geodata import MapData, fit_box, km_per_deg_lon, road_label
 
 
 def _polygon_path(geom: BaseGeometry) -> MplPath | None:
@@ -261,25 +261,29 @@ def draw_map(data: MapData) -> Figure:
                     [],
                     color=style.COUNTRY_ROAD.get(code, "#555555"),
                     lw=2,
-                    label=f"Road network, {COUNTRY_NAMES.get(code, code)}",
+                    label=road_label(code),
                 )
             )
-        handles.append(
-            Line2D([], [], color=style.BORDER, lw=1.4, ls="dashdot", label="International border")
-        )
-        handles.append(
-            Line2D(
-                [],
-                [],
-                marker="s",
-                ls="",
-                markersize=8,
-                markerfacecolor="white",
-                markeredgecolor="black",
-                markeredgewidth=1.6,
-                label="Border crossing",
+        if data.border:
+            handles.append(
+                Line2D(
+                    [], [], color=style.BORDER, lw=1.4, ls="dashdot", label="International border"
+                )
             )
-        )
+        if data.crossings:
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    marker="s",
+                    ls="",
+                    markersize=8,
+                    markerfacecolor="white",
+                    markeredgecolor="black",
+                    markeredgewidth=1.6,
+                    label="Border crossing",
+                )
+            )
         n = counts(plan)
         for kind in style.KIND_ORDER:
             st = style.KIND_STYLE[kind]
@@ -390,6 +394,11 @@ def summary_text(data: MapData) -> str:
         )
     if plan.infeasibilities:
         lines.append(f"Uncoverable stretches: {len(plan.infeasibilities)}")
+    if plan.coverage is not None:
+        cov = plan.coverage
+        share = cov.covered_flow / cov.total_flow if cov.total_flow else 0.0
+        lines.append(f"Flow covered: {cov.covered_flow:g} of {cov.total_flow:g} ({share:.1%})")
+        lines.append(f"  budget {cov.budget} new site(s), {cov.trip} trips")
     return "\n".join(lines)
 
 
