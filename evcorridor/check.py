@@ -25,9 +25,11 @@ again here from CONTRACTS.md. Findings are returned, never printed.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import itertools
 import math
+import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,7 +47,7 @@ TOL_M = 0.5
 #: mean Earth radius used for straight-line distances (same value as osmnx's great_circle)
 EARTH_RADIUS_M = 6_371_009.0
 
-RULES = ("schema", "inputs", "route", "site", "vehicle", "standard", "resilience", "status")
+RULES = ("inputs", "route", "site", "vehicle", "standard", "resilience", "coverage", "status")
 
 
 @dataclass(frozen=True)
@@ -127,11 +129,13 @@ def cumulative_m(G: nx.MultiDiGraph, nodes: Sequence[int]) -> tuple[list[float],
     return cum, problems
 
 
-def sha256_file(path: Path) -> str:
+def sha256_files(paths: Sequence[Path]) -> str:
+    """sha256 of the files' bytes, one after the other (a nodes/edges CSV pair is one input)."""
     h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
+    for path in paths:
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
     return h.hexdigest()
 
 
@@ -222,9 +226,11 @@ class _Checker:
         self.profile_set: Any = None
         self.scenario: Any = None
         self._compliance: dict[tuple[str, str], list[str]] = {}
+        # a coverage plan on a user's network: no corridor routes, abstract sites
+        self.generic = not plan.routes and plan.coverage is not None
         self.count: dict[str, int] = {
             "routes": 0, "sites": 0, "vehicle_runs": 0, "gaps": 0, "standard_runs": 0,
-            "spacing_gaps": 0, "resilience_cases": 0,
+            "spacing_gaps": 0, "resilience_cases": 0, "flows": 0,
         }
 
     def fail(self, rule: str, where: str, message: str) -> None:
@@ -238,6 +244,8 @@ class _Checker:
             self.check_route(route)
         if str(self.plan.parameters.get("resilience") or "none").lower() == "n-1":
             self.check_resilience()
+        if self.plan.coverage is not None:
+            self.check_coverage()
         self.check_status()
         self.report.checked = dict(self.count)
         return self.report
@@ -267,23 +275,24 @@ class _Checker:
             if ref.kind not in HASHED_KINDS:
                 continue
             where = f"{ref.kind} {ref.id}"
-            found = self._resolve(ref.path)
-            if found is None:
+            parts = [self._resolve(part.strip()) for part in ref.path.split(",")]
+            if any(f is None for f in parts):
                 self.fail("inputs", where,
                           f"input file {ref.path} not found; cannot verify its hash")
                 continue
-            digest = sha256_file(found)
+            digest = sha256_files([f for f in parts if f is not None])
             if digest != ref.sha256:
                 self.fail("inputs", where,
                           f"{ref.path} has changed since the plan was made (sha256 {digest[:12]}, "
                           f"the plan has {ref.sha256[:12]}); re-run `evcorridor plan`")
         if not self.graph_given:
-            self.G = self._load_graph()
+            self.G = self._load_generic_graph() if self.generic else self._load_graph()
         scen_refs = self._input("scenario")
         scen_id = scen_refs[0].id if scen_refs else str(self.plan.parameters.get("scenario") or "")
-        if not scen_id:
+        if scen_id:
+            self.scenario = self._reload("scenario", scen_id, get_scenario)
+        elif self.plan.routes:
             raise InputError(f"{self.label}: the plan names no scenario (inputs or parameters)")
-        self.scenario = self._reload("scenario", scen_id, get_scenario)
         for vid in sorted({vr.vehicle for r in self.plan.routes for vr in r.vehicles}):
             self.vehicles[vid] = self._reload("vehicle", vid, get_vehicle)
         wanted = {p for s in self.plan.sites for p in s.complies_with}
@@ -306,6 +315,23 @@ class _Checker:
             return getter(ident)
         except EvCorridorError as exc:
             raise InputError(f"{self.label}: cannot reload {kind} {ident!r} named by the plan: "
+                             f"{exc}") from exc
+
+    def _load_generic_graph(self) -> nx.MultiDiGraph:
+        refs = self._input("network")
+        if not refs:
+            raise InputError(f"{self.label}: the coverage plan names no network input")
+        files = [self._resolve(part.strip()) for part in refs[0].path.split(",")]
+        missing = [part for part, f in zip(refs[0].path.split(","), files, strict=True)
+                   if f is None]
+        if missing:
+            raise InputError(f"{self.label}: cannot reload the network {refs[0].id!r}: "
+                             f"{missing[0].strip()}: file not found")
+        found = [f for f in files if f is not None]
+        try:
+            return read_generic_network(found)
+        except (OSError, ValueError, KeyError, nx.NetworkXError, ET.ParseError) as exc:
+            raise InputError(f"{self.label}: cannot reload the network {refs[0].id!r}: "
                              f"{exc}") from exc
 
     def _load_graph(self) -> nx.MultiDiGraph:
@@ -355,7 +381,8 @@ class _Checker:
                                          f"'new:{site.node}'")
             if site.offset_m < 0:
                 self.fail("site", where, f"negative offset {_m(site.offset_m)}")
-            self._check_offer(site, where)
+            if not self.generic:  # coverage sites on a user's network are abstract nodes
+                self._check_offer(site, where)
             self._check_place(site, where)
             for pid in site.complies_with:
                 reasons = self.complies(site, pid)
@@ -398,7 +425,8 @@ class _Checker:
             self.fail("site", where, f"node {site.node} is not in the corridor graph")
             return
         nd = self.G.nodes[site.node]
-        dist = straight_line_m(float(nd["y"]), float(nd["x"]), site.lat, site.lon)
+        dist = straight_line_m(float(nd.get("y", 0.0)), float(nd.get("x", 0.0)), site.lat,
+                               site.lon)
         if dist > site.offset_m + TOL_M:
             self.fail("site", where, f"({site.lat:.6f}, {site.lon:.6f}) is {_m(dist)} from its "
                                      f"node {site.node}, farther than its offset "
@@ -751,6 +779,51 @@ class _Checker:
                                   f"without {out[0]} the vehicle cannot complete the route: "
                                   f"{stuck}")
 
+    # ------------------------------------------------------------------ coverage
+    def check_coverage(self) -> None:
+        """Coverage mode: budget, flow totals and, on a user's network, every flow's path,
+        length and covered flag (a vehicle charging to full at each chosen or existing site)."""
+        cov = self.plan.coverage
+        assert cov is not None
+        built = [s for s in self.plan.sites if s.kind in ("new", "upgrade")]
+        if len(built) > cov.budget:
+            self.fail("coverage", "", f"{len(built)} new or upgraded sites, over the budget of "
+                                      f"{cov.budget}")
+        total = sum(f.flow for f in cov.flows)
+        covered = sum(f.flow for f in cov.flows if f.covered)
+        for label, theirs, mine in (("total flow", cov.total_flow, total),
+                                    ("covered flow", cov.covered_flow, covered)):
+            if abs(theirs - mine) > 1e-6 * max(1.0, abs(mine)):
+                self.fail("coverage", "", f"{label} {theirs:g} in the plan, the flows add up "
+                                          f"to {mine:g}")
+        if not self.generic:
+            return
+        rng = float(self.plan.parameters.get("range_m") or 0.0)  # type: ignore[arg-type]
+        if rng <= 0:
+            self.fail("coverage", "", "the plan gives no range_m parameter")
+            return
+        round_trip = self.plan.parameters.get("trip") == "round"
+        start = rng / 2.0 if round_trip else rng
+        stations = {s.node for s in self.plan.sites}
+        stations |= {int(n) for n in self.plan.parameters.get("existing_nodes") or []  # type: ignore[union-attr]
+                     if str(n).lstrip("+-").isdigit()}
+        for i, f in enumerate(cov.flows):
+            self.count["flows"] += 1
+            where = f"flow {i + 1} {f.origin} -> {f.destination}"
+            cum, problems = cumulative_m(self.G, f.nodes)
+            for p in problems:
+                self.fail("coverage", where, p)
+            if not cum:
+                continue
+            if abs(cum[-1] - f.length_m) > TOL_M:
+                self.fail("coverage", where, f"length {_m(f.length_m)} in the plan, "
+                                             f"{_m(cum[-1])} recomputed")
+            stranded = drive(f.nodes, cum, stations, start, rng)
+            if f.covered and stranded is not None:
+                self.fail("coverage", where, f"marked covered but the vehicle runs out {stranded}")
+            if not f.covered and stranded is None:
+                self.fail("coverage", where, "marked not covered but the trip can be completed")
+
     # ------------------------------------------------------------------ status
     def check_status(self) -> None:
         plan, solver = self.plan, self.plan.solver
@@ -765,7 +838,8 @@ class _Checker:
         if plan.feasible and solver.status not in ("optimal", "feasible"):
             self.fail("status", "", f"the plan says feasible but the solver status is "
                                     f"{solver.status}")
-        if not plan.feasible and solver.status in ("optimal", "feasible"):
+        if not plan.feasible and solver.status in ("optimal", "feasible") \
+                and plan.coverage is None:  # coverage: the status is the coverage optimum's
             self.fail("status", "", f"the plan says infeasible but the solver status is "
                                     f"{solver.status}")
         if solver.status == "optimal":
@@ -787,6 +861,54 @@ class _Checker:
                           f"{inf.from_pos_m / 1000:.1f} km) -> {inf.to_label} ({inf.to_country}, "
                           f"{inf.to_pos_m / 1000:.1f} km) is {_m(inf.length_m)} against "
                           f"{_m(inf.limit_m)}; fix: {inf.fix}")
+
+
+def drive(nodes: Sequence[int], cum: Sequence[float], stations: set[int], start: float,
+          rng: float) -> str | None:
+    """Drive a trip node by node, charging to the full range at every station (at the road,
+    no detour on a user's network): None when it completes, else where the charge runs out."""
+    charge = start
+    for i, n in enumerate(nodes):
+        if n in stations:
+            charge = max(charge, rng)
+        if i + 1 < len(nodes):
+            charge -= cum[i + 1] - cum[i]
+            if charge < 0:
+                return f"between node {n} and node {nodes[i + 1]} (km {cum[i] / 1000:.1f})"
+    return None
+
+
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    lines = [ln for ln in path.read_text(encoding="utf-8-sig").splitlines()
+             if ln.strip() and not ln.lstrip().startswith("#")]
+    return list(csv.DictReader(lines))
+
+
+def read_generic_network(files: Sequence[Path]) -> nx.MultiDiGraph:
+    """A user's network as the coverage planner reads it (GraphML, or nodes.csv + edges.csv):
+    integer node ids, x/y, country; edge `length` or `length_m`; undirected / two-way roads get
+    both directions. Read here again so the checker does not lean on the planner's reader."""
+    G = nx.MultiDiGraph()
+    if len(files) == 1:
+        raw = nx.read_graphml(files[0])
+        for n, d in raw.nodes(data=True):
+            G.add_node(int(n), x=float(d.get("x", 0.0)), y=float(d.get("y", 0.0)),
+                       country=str(d.get("country", "") or ""))
+        for u, v, d in raw.edges(data=True):
+            length = float(d.get("length", d.get("length_m")))
+            G.add_edge(int(u), int(v), length=length)
+            if not raw.is_directed():
+                G.add_edge(int(v), int(u), length=length)
+        return G
+    for row in _csv_rows(files[0]):
+        G.add_node(int(row["id"]), x=float(row["x"]), y=float(row["y"]),
+                   country=str(row.get("country") or ""))
+    for row in _csv_rows(files[1]):
+        u, v, length = int(row["u"]), int(row["v"]), float(row["length_m"])
+        G.add_edge(u, v, length=length)
+        if str(row.get("oneway") or "").strip().lower() not in ("true", "yes", "1", "y", "t"):
+            G.add_edge(v, u, length=length)
+    return G
 
 
 def reach(geo: _Geo, stops: list[Point], wait: float, start_range: float,

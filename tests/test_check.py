@@ -30,7 +30,9 @@ from evcorridor.cli import app
 from evcorridor.errors import InputError
 from evcorridor.plan_model import (
     Connector,
+    CoverageResult,
     ExistingSummary,
+    FlowResult,
     Gap,
     Infeasibility,
     InputRef,
@@ -541,3 +543,64 @@ def test_several_plans_one_bad(env: Path, tmp_path: Path) -> None:
     assert out["summary"] == {"plans": 2, "passed": 1, "failed": 1, "unreadable": 0,
                               "findings": 2}
     assert [f["rule"] for f in out["plans"][1]["findings"]] == ["vehicle", "vehicle"]
+
+
+# --------------------------------------------------------------------------- coverage plans
+
+
+def coverage_plan(tmp_path: Path) -> Plan:
+    """SYNTHETIC user network (nodes.csv + edges.csv): five nodes on a line 100 km apart, two-way
+    roads. Range 250 km, round trips (leave with 125 km), budget 1, one site at node 3.
+    2 -> 4 -> 2: charge at 3 (100 km), 4 (200 km), back at 3 (300 km): covered.
+    1 -> 3 -> 1: 125 km at the start cannot reach node 3 (200 km): not covered."""
+    nodes, edges = tmp_path / "nodes.csv", tmp_path / "edges.csv"
+    nodes.write_text("# SYNTHETIC test network\nid,x,y,country\n"
+                     + "".join(f"{i},{-100 + i * 1.2713},45.0,USA\n" for i in range(1, 6)),
+                     encoding="utf-8")
+    edges.write_text("# SYNTHETIC test network\nu,v,length_m\n"
+                     + "".join(f"{i},{i + 1},100000\n" for i in range(1, 5)), encoding="utf-8")
+    digest = hashlib.sha256(nodes.read_bytes() + edges.read_bytes()).hexdigest()
+    flows = [
+        FlowResult(origin="2", destination="4", flow=30.0, covered=True, length_m=400_000.0,
+                   nodes=[2, 3, 4, 3, 2]),
+        FlowResult(origin="1", destination="3", flow=20.0, covered=False, length_m=400_000.0,
+                   nodes=[1, 2, 3, 2, 1]),
+    ]
+    return Plan(
+        corridor="synthetic-line", corridor_name="synthetic-line", border="", countries=["USA"],
+        crossings=[],
+        inputs=[InputRef(kind="network", id="synthetic-line", path=f"{nodes},{edges}",
+                         sha256=digest)],
+        parameters={"objective": "coverage", "budget": 1, "trip": "round", "range_m": 250_000.0,
+                    "existing_nodes": []},
+        solver=SolverResult(name="cp-sat", status="optimal", objective=30.0, best_bound=30.0,
+                            gap=0.0, parameters={}),
+        feasible=True,
+        sites=[Site(id="new:3", kind="new", name="node 3", node=3, lat=45.0,
+                    lon=round(-100 + 3 * 1.2713, 6), country="USA", offset_m=0.0, ports=0,
+                    power_kw=0.0, connectors=[])],
+        routes=[], existing=ExistingSummary(qualified=0, upgraded=0, unused=0),
+        coverage=CoverageResult(budget=1, trip="round", total_flow=50.0, covered_flow=30.0,
+                                flows=flows))
+
+
+def test_coverage_plan_on_a_user_network(tmp_path: Path) -> None:
+    plan = coverage_plan(tmp_path)
+    report = check_plan(plan)
+    assert messages(report) == []
+    assert report.checked["flows"] == 2
+    assert plan.coverage is not None
+    plan.coverage.flows[1].covered, plan.coverage.covered_flow = True, 50.0
+    assert messages(check_plan(plan)) == [
+        "coverage: flow 2 1 -> 3: marked covered but the vehicle runs out between node 2 and "
+        "node 3 (km 100.0)",
+    ]
+    plan = coverage_plan(tmp_path)
+    plan.sites.append(plan.sites[0].model_copy(update={"id": "new:4", "node": 4,
+                                                       "lon": round(-100 + 4 * 1.2713, 6)}))
+    assert plan.coverage is not None
+    plan.coverage.flows[1].length_m = 300_000.0
+    assert messages(check_plan(plan)) == [
+        "coverage: 2 new or upgraded sites, over the budget of 1",
+        "coverage: flow 2 1 -> 3: length 300000.0 m in the plan, 400000.0 m recomputed",
+    ]

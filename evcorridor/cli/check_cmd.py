@@ -71,7 +71,8 @@ def register(app: typer.Typer) -> None:
                 out.print(f"{r.plan}: {status}: {c.get('routes', 0)} routes, "
                           f"{c.get('sites', 0)} sites, {c.get('gaps', 0)} vehicle gaps, "
                           f"{c.get('spacing_gaps', 0)} spacing gaps, "
-                          f"{c.get('resilience_cases', 0)} resilience cases checked",
+                          f"{c.get('resilience_cases', 0)} resilience cases"
+                          + (f", {c['flows']} flows" if c.get("flows") else "") + " checked",
                           markup=False, highlight=False, soft_wrap=True)
             out.print(f"{len(plans)} plan(s): {len(reports) - failed} passed, {failed} failed, "
                       f"{len(unreadable)} unreadable; {n_findings} finding(s)",
