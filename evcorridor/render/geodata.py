@@ -72,7 +72,8 @@ def _generic_network(plan: Plan) -> str | None:
         if ref.kind == "network" and ref.path:
             parts = [Path(p) for p in ref.path.split(",")]
             found = [p if p.is_absolute() or p.exists() else REPO_ROOT / p for p in parts]
-            if all(p.is_file() for p in found):
+            readable = all(p.suffix.lower() in (".graphml", ".xml", ".csv") for p in found)
+            if readable and all(p.is_file() for p in found):
                 return ",".join(str(p) for p in found)
     return None
 
@@ -95,7 +96,12 @@ def load_graph(plan: Plan, plan_path: Path | str | None = None) -> nx.MultiDiGra
             ) from exc
         from evcorridor.siting.generic import read_network
 
-        return read_network(generic)
+        try:
+            return read_network(generic)
+        except EvCorridorError as exc2:
+            raise InputError(
+                f"{where}network of plan {plan.corridor!r} ({generic}) cannot be read: {exc2}"
+            ) from exc2
     except EvCorridorError as exc:
         raise InputError(f"{where}corridor data for {plan.corridor!r} is missing: {exc}") from exc
     except (OSError, ValueError, KeyError) as exc:
