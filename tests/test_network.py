@@ -223,3 +223,29 @@ def test_rebuild_one_corridor_from_the_tarball_matches_the_committed_file(
     G.graph["built_from"] = "travelmapping"
     committed = (REPO / "data" / "networks" / "i29-red-river.graphml.gz").read_bytes()
     assert gzip_bytes(to_graphml_bytes(G)) == committed
+
+
+def test_cli_pull_travelmapping_from_a_folder(tmp_path: Path, fixtures: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from evcorridor.settings import get_settings
+
+    monkeypatch.setenv("EVCORRIDOR_CACHE_DIR", str(tmp_path / "cache"))
+    get_settings.cache_clear()
+    try:
+        res = CliRunner().invoke(app, ["network", "pull", "i29-red-river", "--source",
+                                       "travelmapping", "--path",
+                                       str(fixtures / "network" / "tm-mini"), "--format", "json"])
+    finally:
+        get_settings.cache_clear()
+    assert res.exit_code == 0, res.output
+    info = json.loads(res.stdout)
+    # real waypoints: last 8 of I-29 (ND) + first 8 of MB 75, sharing the USA/CAN point
+    assert (info["source"], info["nodes"], info["edges"]) == ("travelmapping", 15, 28)
+    # the shared border point takes the Natural Earth polygon's country (here Canada)
+    assert info["nodes_per_country"] == {"CAN": 8, "USA": 7}
+    assert info["crossing_nodes"][0]["crossing"] == "pembina-emerson"
+    assert info["data_date"] == "2026-08-22"
+    saved = Path(info["saved_to"])
+    assert saved == tmp_path / "cache" / "networks" / "i29-red-river.travelmapping.graphml.gz"
+    G = read_graphml(saved)
+    assert G.number_of_nodes() == 15 and G.graph["source"] == "travelmapping"

@@ -59,11 +59,12 @@ def _render(summary: dict[str, Any]) -> None:
 @app.command("pull")
 def pull_cmd(
     corridor: str = typer.Argument(..., help="Corridor id, e.g. i5-cascadia."),
-    source: str = typer.Option("travelmapping", "--source", "-s", help=SOURCE_HELP),
+    source: str = typer.Option("osm", "--source", "-s", help=SOURCE_HELP),
     path: Path | None = typer.Option(None, "--path", help="Input for travelmapping / file."),
     fmt: str = typer.Option("table", "--format", "-f", help="table or json (the summary)."),
 ) -> None:
-    """Build or download a corridor's network, save it to the cache and print its summary."""
+    """Pull (osm, the default), build (travelmapping) or read (file, embedded) a corridor's
+    network, save it as GraphML in the cache folder and print its summary."""
     _check(fmt, ("table", "json"))
     if source not in SOURCES:
         raise UsageError(f"unknown --source {source!r} (choose from {', '.join(SOURCES)})")
@@ -76,8 +77,13 @@ def pull_cmd(
             bar.update(task, description=message, completed=max(0.0, min(1.0, fraction)))
 
         G = load_network(c.id, source=source, path=path, progress=progress)
-    target = get_settings().cache_dir / "networks" / f"{c.id}.{source}.graphml.gz"
-    write_bytes(target, gzip_bytes(to_graphml_bytes(G)))
+    if source == "osm":  # the osm source keeps its own cache, keyed by a hash of the query
+        from evcorridor.network.osm import cache_path
+
+        target = cache_path(c)
+    else:
+        target = get_settings().cache_dir / "networks" / f"{c.id}.{source}.graphml.gz"
+        write_bytes(target, gzip_bytes(to_graphml_bytes(G)))
     summary = network_summary(G, c)
     summary["saved_to"] = str(target)
     if fmt == "json":
