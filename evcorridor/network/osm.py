@@ -25,6 +25,7 @@ import json
 import math
 import re
 import tempfile
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -90,6 +91,18 @@ def _aeqd_projector(geom: BaseGeometry) -> Callable[[np.ndarray], np.ndarray]:
     c = geom.centroid
     aeqd = f"+proj=aeqd +lat_0={c.y:.6f} +lon_0={c.x:.6f} +datum=WGS84 +units=m +no_defs"
     return _project(Transformer.from_crs("EPSG:4326", aeqd, always_xy=True))
+
+
+def _expected_requests(polygon: Polygon) -> int:
+    """How many Overpass queries osmnx will send for `polygon` (for the progress bar)."""
+    try:  # osmnx's own subdivision (a private helper: fall back to an area estimate)
+        proj, _crs = ox.projection.project_geometry(polygon)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # "divided up into sub-queries"
+            return len(ox.utils_geo._consolidate_subdivide_geometry(proj).geoms)
+    except Exception:
+        area_m2 = shapely.transform(polygon, _aeqd_projector(polygon)).area
+        return max(1, math.ceil(area_m2 / float(ox.settings.max_query_area_size)))
 
 
 def corridor_polygon(corridor: CorridorLike) -> Polygon:
@@ -228,7 +241,10 @@ def _with_osmnx(call: Callable[[], Any], what: str) -> Any:
     """Run an osmnx download; turn its failures into one-line NetworkErrors."""
     insufficient = (InsufficientResponseError, ResponseStatusCodeError)
     try:
-        return call()
+        with warnings.catch_warnings():
+            # osmnx warns that a big polygon becomes several queries: the progress bar says so
+            warnings.simplefilter("ignore", UserWarning)
+            return call()
     except (_HTTPStatusError, requests.exceptions.RequestException) as exc:
         raise _network_error(exc, what) from None
     except insufficient as exc:
@@ -617,8 +633,7 @@ def pull_osm_network(
     points = dict(crossing_points) if crossing_points is not None else _crossing_points(corridor)
     polygon = corridor_polygon(corridor)
     # osmnx splits the polygon into pieces of at most `max_query_area_size` m², one query each
-    area_m2 = shapely.transform(polygon, _aeqd_projector(polygon)).area
-    expected = max(1, math.ceil(area_m2 / float(ox.settings.max_query_area_size)))
+    expected = _expected_requests(polygon)
 
     def answered(n: int) -> None:
         step(f"Overpass answer {n} of about {max(n, expected)}", 0.1 + 0.5 * min(1.0, n / expected))
