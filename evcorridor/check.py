@@ -485,12 +485,33 @@ class _Checker:
                                       f"scenario {self.scenario.id} says {minutes:g} min "
                                       f"{'into' if into_usa else 'out of'} the USA")
         self._check_positions(route, geo, where)
+        self._check_runs_present(route, geo, where)
         for vr in route.vehicles:
             self.count["vehicle_runs"] += 1
             self.check_vehicle_run(route, geo, vr, minutes)
         for sr in route.standards:
             self.count["standard_runs"] += 1
             self.check_standard_run(route, geo, sr)
+
+    def _check_runs_present(self, route: RoutePlan, geo: _Geo, where: str) -> None:
+        """Every planned vehicle runs every route once; every jurisdiction on the route has the
+        run of its profile (a missing run would otherwise go unchecked)."""
+        runs = [vr.vehicle for vr in route.vehicles]
+        wanted = self.plan.parameters.get("vehicles")
+        if isinstance(wanted, list) and self.plan.coverage is None:
+            for vid in wanted:
+                if vid not in runs:
+                    self.fail("route", where, f"no run for vehicle {vid}")
+        for vid in sorted({v for v in runs if runs.count(v) > 1}):
+            self.fail("route", where, f"vehicle {vid} has {runs.count(vid)} runs")
+        if self.profile_set is None:
+            return
+        have = [sr.profile for sr in route.standards]
+        for country in sorted({geo.start_country, geo.end_country}):
+            pid = self.profile_set.profiles.get(country)
+            if pid is not None and pid not in have:
+                self.fail("route", where, f"no run for the standard {pid} of {country} "
+                                          f"(profile set {self.profile_set.id})")
 
     def _check_positions(self, route: RoutePlan, geo: _Geo, where: str) -> None:
         index: dict[int, list[int]] = {}

@@ -605,3 +605,14 @@ def test_coverage_plan_on_a_user_network(tmp_path: Path) -> None:
         "coverage: 2 new or upgraded sites, over the budget of 1",
         "coverage: flow 2 1 -> 3: length 300000.0 m in the plan, 400000.0 m recomputed",
     ]
+
+
+def test_missing_vehicle_and_standard_runs(env: Path) -> None:
+    plan = valid_plan(env)
+    r = route_of(plan, FWD)
+    r.standards = [sr for sr in r.standards if sr.profile != "synth-usa"]
+    r.vehicles = []
+    assert messages(check_plan(plan)) == [
+        f"route: route {FWD}: no run for vehicle {CAR}",
+        f"route: route {FWD}: no run for the standard synth-usa of USA (profile set synth-set)",
+    ]
