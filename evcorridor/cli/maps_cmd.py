@@ -68,8 +68,7 @@ def map_cmd(
 ) -> None:
     """Draw the maps of plan files: static PNG/SVG map, interactive HTML map, strip chart.
 
-    Without a format flag every picture is drawn. Output is byte-identical for the same plan, so
-    CI can run `evcorridor map PLAN... --check docs/maps` to fail on a stale committed map.
+    Without a format flag every picture is drawn. Same plan, same bytes: CI runs --check.
     """
     from evcorridor.render.console import print_json
     from evcorridor.render.maps import MapRequest, stale_files, write_rendered
@@ -113,8 +112,11 @@ def report_cmd(
     ),
     fmt: str = typer.Option("table", "--format", help="Output: table or json."),
 ) -> None:
-    """Write a Markdown report per corridor (summary, pictures, solver status, data sources and
-    dates) with its map, strip chart and interactive map, and an index of all corridors."""
+    """Write a Markdown report per corridor and an index of all corridors.
+
+    Each report (OUT/<corridor>/report.md) has the summary, the map, strip chart and interactive
+    map, the solver status and the data sources and dates; OUT/index.md links them all.
+    """
     from evcorridor.render.console import print_json
     from evcorridor.render.maps import MapRequest
     from evcorridor.render.report import write_reports
@@ -141,5 +143,19 @@ def report_cmd(
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
-    app.command("map")(map_cmd)
-    app.command("report")(report_cmd)
+    app.command("map", help=_MAP_HELP)(map_cmd)
+    app.command("report", help=_REPORT_HELP)(report_cmd)
+
+
+_MAP_HELP = (
+    "Draw the maps of plan files: static PNG/SVG map, interactive HTML map (opens offline), "
+    "strip chart of the gaps.\n\n"
+    "Without a format flag every picture is drawn. The same plan always gives the same bytes, so "
+    "CI can run `evcorridor map PLAN... --check docs/maps` to fail on a stale committed map."
+)
+_REPORT_HELP = (
+    "Write a Markdown report per corridor and an index of all corridors.\n\n"
+    "Each report (OUT/<corridor>/report.md) has the summary, the map, the strip chart, a link to "
+    "the interactive map, the solver status and the data sources and dates; OUT/index.md links "
+    "them all."
+)
