@@ -94,15 +94,22 @@ def _aeqd_projector(geom: BaseGeometry) -> Callable[[np.ndarray], np.ndarray]:
 
 
 def _expected_requests(polygon: Polygon) -> int:
-    """How many Overpass queries osmnx will send for `polygon` (for the progress bar)."""
-    try:  # osmnx's own subdivision (a private helper: fall back to an area estimate)
-        proj, _crs = ox.projection.project_geometry(polygon)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # "divided up into sub-queries"
-            return len(ox.utils_geo._consolidate_subdivide_geometry(proj).geoms)
-    except Exception:
-        area_m2 = shapely.transform(polygon, _aeqd_projector(polygon)).area
-        return max(1, math.ceil(area_m2 / float(ox.settings.max_query_area_size)))
+    """About how many Overpass queries osmnx sends for `polygon` (for the progress bar).
+
+    osmnx queries the 500 m buffer of the polygon; above `max_query_area_size` it takes the convex
+    hull and cuts it along an even grid of cells at most sqrt(max size) wide: count those cells.
+    """
+    metric = shapely.transform(polygon, _aeqd_projector(polygon)).buffer(500)
+    max_area = float(ox.settings.max_query_area_size)
+    if metric.area <= max_area:
+        return 1
+    hull = metric.convex_hull
+    left, bottom, right, top = hull.bounds
+    width = math.sqrt(max_area)
+    xs = np.linspace(left, right, max(int(math.ceil((right - left) / width) + 1), 3))
+    ys = np.linspace(bottom, top, max(int(math.ceil((top - bottom) / width) + 1), 3))
+    cells = shapely.box(*np.meshgrid(xs[:-1], ys[:-1]), *np.meshgrid(xs[1:], ys[1:]))
+    return max(1, int(np.count_nonzero(shapely.area(shapely.intersection(cells, hull)) > 0)))
 
 
 def corridor_polygon(corridor: CorridorLike) -> Polygon:
