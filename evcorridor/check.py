@@ -237,6 +237,14 @@ class _Checker:
         self.report.findings.append(Finding(rule, where, message))
 
     def run(self) -> CheckReport:
+        try:
+            return self._run()
+        except InputError:
+            raise
+        except EvCorridorError as exc:  # e.g. a climate the vehicle profile does not define
+            raise InputError(f"{self.label}: cannot verify the plan: {exc}") from exc
+
+    def _run(self) -> CheckReport:
         self.check_inputs()
         self.check_sites()
         for route in self.plan.routes:
@@ -873,6 +881,11 @@ class _Checker:
                 self.fail("status", "", f"solver status optimal but the objective "
                                         f"{solver.objective:g} is not the best bound "
                                         f"{solver.best_bound:g}")
+        if solver.objective is not None and plan.coverage is None:
+            cost = sum(s.cost for s in plan.sites)
+            if abs(cost - solver.objective) > 1e-6 * max(1.0, abs(cost)):
+                self.fail("status", "", f"objective {solver.objective:g} but the sites' costs add "
+                                        f"up to {cost:g}")
         if not plan.feasible:
             if not plan.infeasibilities:
                 self.fail("status", "", "the plan is infeasible but lists no infeasibility")

@@ -616,3 +616,11 @@ def test_missing_vehicle_and_standard_runs(env: Path) -> None:
         f"route: route {FWD}: no run for vehicle {CAR}",
         f"route: route {FWD}: no run for the standard synth-usa of USA (profile set synth-set)",
     ]
+
+
+def test_objective_must_equal_the_sites_costs(env: Path) -> None:
+    plan = valid_plan(env)
+    plan.sites = [s for s in plan.sites if s.id != "new:6"]  # its cost (1) goes with it
+    found = messages(check_plan(plan))
+    assert "status: objective 3 but the sites' costs add up to 2" in found
+    assert f"{V_FWD}: stop new:6 is not a site of the plan" in found

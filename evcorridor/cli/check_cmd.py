@@ -16,19 +16,20 @@ class CheckFormat(StrEnum):
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
 
-    @app.command("check")
+    @app.command("check", help=(
+        "Verify plan files independently: reload the corridor graph, profiles, vehicles and "
+        "scenario, and recompute every route, gap, spacing, resilience and coverage rule from "
+        "the plan alone.\n\n"
+        "Exit 0 when every rule holds, 1 when a finding is reported (one line each), 3 when a "
+        "plan file is unreadable or of an unknown schema version, or an input it names "
+        "(corridor graph, profile, vehicle, scenario) cannot be reloaded."))
     def check(
         plans: list[Path] = typer.Argument(..., metavar="PLAN.json...",
                                            help="Plan file(s) written by `evcorridor plan`."),
         fmt: CheckFormat = typer.Option(CheckFormat.table, "--format", "-f",
                                         help="table: one line per finding and a summary; json."),
     ) -> None:
-        """Verify plan files independently: reload the corridor graph, profiles, vehicles and
-        scenario, recompute every route, gap, spacing and resilience rule from the plan alone.
-
-        Exit 0 when every rule holds, 1 when a finding is reported, 3 when a plan file is
-        unreadable or of an unknown schema version.
-        """
+        """`evcorridor check PLAN.json... [--format table|json]` (help text above)."""
         from rich.progress import Progress
 
         from evcorridor.check import CheckReport, check_file
