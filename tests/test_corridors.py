@@ -127,7 +127,7 @@ def test_cli_list_and_show() -> None:
     res = runner.invoke(app, ["corridors", "show", "i29-red-river", "--format", "json"])
     assert res.exit_code == 0
     data = json.loads(res.stdout)
-    assert data["crossings"] == ["pembina-emerson"] and data["highways"]["CAN"] == ["MB75"]
+    assert data["crossings"] == ["pembina-emerson"] and data["highways"]["CAN"] == ["MB75", "Rte42"]
     res = runner.invoke(app, ["corridors", "show", "i29-red-rivr"])
     assert isinstance(res.exception, NotFoundError)
 

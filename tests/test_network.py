@@ -65,11 +65,12 @@ def test_corridor_graph_contract_and_routes(graphs: dict[str, nx.MultiDiGraph], 
         sides = [G.nodes[n]["country"] for n in r.nodes]
         changes = sum(1 for a, b in itertools.pairwise(sides) if a != b)
         assert changes == 1 and sides[0] == "USA" and sides[-1] == corridor.other_country
-        # a road is never shorter than the straight line, and not absurdly longer
+        # a road is never shorter than the straight line, and not absurdly longer (Lewiston ->
+        # Toronto goes round Lake Ontario: 1.61)
         b = G.nodes[r.nodes[r.border_index]]
         straight = (haversine_m(G.nodes[start]["y"], G.nodes[start]["x"], b["y"], b["x"])
                     + haversine_m(b["y"], b["x"], G.nodes[end]["y"], G.nodes[end]["x"]))
-        assert straight <= r.length_m <= 1.6 * straight, (r.crossing_id, r.length_m, straight)
+        assert straight <= r.length_m <= 1.7 * straight, (r.crossing_id, r.length_m, straight)
 
 
 def test_endpoints_reach_the_named_cities(graphs: dict[str, nx.MultiDiGraph]) -> None:
