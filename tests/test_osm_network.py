@@ -154,7 +154,7 @@ def test_custom_filter_drops_primary_roads(osm_env: OverpassServer) -> None:
 
 def test_second_pull_is_a_cache_hit(osm_env: OverpassServer) -> None:
     G1 = pull()
-    path = cache_path(make_corridor())
+    path = cache_path(make_corridor(), crossing_points=CROSSINGS)
     assert path.is_file() and path.with_name(path.name + ".sha256").is_file()
     G2 = pull()
     assert len(osm_env.queries) == 1  # the server saw no second query
@@ -169,7 +169,7 @@ def test_second_pull_is_a_cache_hit(osm_env: OverpassServer) -> None:
 @pytest.mark.parametrize("damage", ["truncate", "garbage", "no-sidecar"])
 def test_corrupt_cache_is_rebuilt_not_loaded(osm_env: OverpassServer, damage: str) -> None:
     pull()
-    path = cache_path(make_corridor())
+    path = cache_path(make_corridor(), crossing_points=CROSSINGS)
     data = path.read_bytes()
     sidecar = path.with_name(path.name + ".sha256")
     if damage == "truncate":
@@ -189,7 +189,7 @@ def test_corrupt_cache_offline_is_an_error(
     osm_env: OverpassServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pull()
-    path = cache_path(make_corridor())
+    path = cache_path(make_corridor(), crossing_points=CROSSINGS)
     path.write_bytes(path.read_bytes()[:100])
     settings_mod._overrides["offline"] = True
     settings_mod.get_settings.cache_clear()
@@ -206,7 +206,7 @@ def test_offline_without_cache(osm_env: OverpassServer) -> None:
     settings_mod.get_settings.cache_clear()
     with pytest.raises(NetworkError) as err:
         pull()
-    path = cache_path(make_corridor())
+    path = cache_path(make_corridor(), crossing_points=CROSSINGS)
     assert str(err.value) == (
         "offline mode: no usable cached OpenStreetMap pull for corridor test-peace-arch "
         f"({path} does not exist); use --source embedded, or pull once online to fill the cache"
@@ -236,7 +236,7 @@ def test_http_errors_are_one_line(osm_env: OverpassServer, status: int, text: st
         + "; use --source embedded, or a cached pull"
     )
     assert "\n" not in msg and len(osm_env.queries) == 1  # no retry loop
-    assert not cache_path(make_corridor()).exists()
+    assert not cache_path(make_corridor(), crossing_points=CROSSINGS).exists()
 
 
 def test_truncated_answer_is_an_error(osm_env: OverpassServer) -> None:
@@ -299,6 +299,10 @@ def test_crossing_between_nodes_gets_a_border_node(osm_env: OverpassServer) -> N
         assert G.edges[u, v, 0]["length"] == pytest.approx(whole / 2, rel=1e-4)
     total = sum(d["length"] for _, _, d in G.edges(data=True)) / 2
     assert total == pytest.approx(sum(way_length_m(r) for r in WAYS), rel=1e-3)
+    # the cached copy keeps the new node (negative id) and its crossing
+    again = pull_osm_network(make_corridor(), crossing_points={"mid-test": mid})
+    assert len(osm_env.queries) == 1
+    assert again.nodes[-1]["crossing"] == "mid-test" and again.number_of_edges() == 50
 
 
 def test_load_network_osm_source_for_a_shipped_corridor(osm_env: OverpassServer) -> None:

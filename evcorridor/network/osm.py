@@ -152,23 +152,33 @@ def highway_way_filter(highway_filter: str | None = None) -> str:
     return f'["highway"~"^({"|".join(values)})$"]'
 
 
-def cache_key(corridor: CorridorLike, way_filter: str, overpass_url: str) -> str:
-    """sha256 of everything that determines the pull: polygon, filter, server, format."""
+def cache_key(
+    corridor: CorridorLike, way_filter: str, overpass_url: str,
+    crossing_points: Mapping[str, tuple[float, float]],
+) -> str:
+    """sha256 of everything that determines the pull: polygon, filter, server, crossings, format."""
     payload = {
         "format": CACHE_FORMAT,
         "corridor": corridor.id,
         "polygon": corridor_polygon(corridor).wkt,
         "filter": way_filter,
         "overpass_url": overpass_url.rstrip("/"),
-        "crossings": list(corridor.crossings),
+        "crossings": sorted(
+            [cid, round(lat, 6), round(lon, 6)] for cid, (lat, lon) in crossing_points.items()
+        ),
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
-def cache_path(corridor: CorridorLike, *, highway_filter: str | None = None) -> Path:
-    """Where the GraphML cache of this pull lives (it may not exist)."""
+def cache_path(
+    corridor: CorridorLike, *, highway_filter: str | None = None,
+    crossing_points: Mapping[str, tuple[float, float]] | None = None,
+) -> Path:
+    """Where the GraphML cache of this pull lives (it may not exist). `crossing_points` default
+    to the crossing registry's points of the corridor's crossings."""
     s = get_settings()
-    key = cache_key(corridor, highway_way_filter(highway_filter), s.overpass_url)
+    points = crossing_points if crossing_points is not None else _crossing_points(corridor)
+    key = cache_key(corridor, highway_way_filter(highway_filter), s.overpass_url, points)
     return Path(s.cache_dir) / "osm" / f"{key}.graphml"
 
 
@@ -624,7 +634,8 @@ def pull_osm_network(
 
     s = get_settings()
     way_filter = highway_way_filter(highway_filter)
-    path = cache_path(corridor, highway_filter=highway_filter)
+    points = dict(crossing_points) if crossing_points is not None else _crossing_points(corridor)
+    path = cache_path(corridor, highway_filter=highway_filter, crossing_points=points)
     step("checking the cache", 0.0)
     if not refresh:
         cached = read_cache(path)
@@ -637,7 +648,6 @@ def pull_osm_network(
             f"offline mode: no usable cached OpenStreetMap pull for corridor {corridor.id} "
             f"({path} {state}); use --source embedded, or pull once online to fill the cache"
         )
-    points = dict(crossing_points) if crossing_points is not None else _crossing_points(corridor)
     polygon = corridor_polygon(corridor)
     # osmnx splits the polygon into pieces of at most `max_query_area_size` m², one query each
     expected = _expected_requests(polygon)
