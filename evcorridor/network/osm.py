@@ -23,6 +23,7 @@ import datetime as dt
 import hashlib
 import json
 import math
+import os
 import re
 import tempfile
 import warnings
@@ -57,11 +58,6 @@ CACHE_FORMAT = 1  # bump when the graph tagging changes: old cache files then mi
 EARTH_RADIUS_M = 6_371_008.8
 
 _HINT = "use --source embedded, or a cached pull"
-
-
-class _PlaceLike(Protocol):
-    lat: float
-    lon: float
 
 
 class CorridorLike(Protocol):
@@ -273,7 +269,9 @@ def _with_osmnx(call: Callable[[], Any], what: str) -> Any:
         raise _network_error(exc, what) from None
 
 
-def fetch_osm_features(polygon: Polygon | MultiPolygon, tags: dict[str, Any]) -> Any:
+def fetch_osm_features(
+    polygon: Polygon | MultiPolygon, tags: dict[str, Any]
+) -> tuple[Any, dt.date | None]:
     """osmnx `features_from_polygon` (a GeoDataFrame) with this project's settings and errors.
 
     Returns `(gdf, data_date)`; `data_date` is the Overpass `timestamp_osm_base` date (None if
@@ -597,8 +595,6 @@ def write_cache(G: nx.MultiDiGraph, path: Path) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     tmp_path = Path(tmp)
     try:
-        import os
-
         os.close(fd)
         ox.save_graphml(G, tmp_path)
         data = tmp_path.read_bytes()
