@@ -345,3 +345,35 @@ def test_generic_network_plan_draws_its_own_network() -> None:
     assert sorted(G.nodes) == [1, 2, 3, 4, 5]
     r = render_plan(plan, MapRequest(png=True, strip=True))
     assert sorted(r.files) == ["map.png", "strip.png"]
+
+
+def test_example_ci_workflow_commands_parse() -> None:
+    """Every evcorridor command line in docs/ci/evcorridor-profiles.yml names real options."""
+    import shlex
+
+    import typer.main
+    from ruamel.yaml import YAML
+
+    from evcorridor.cli import app
+
+    wf = Path(__file__).resolve().parents[1] / "docs" / "ci" / "evcorridor-profiles.yml"
+    doc = YAML(typ="safe").load(wf.read_text())
+    runs = [str(step.get("run", "")) for job in doc["jobs"].values() for step in job["steps"]]
+    lines = [" ".join(r.split()) for r in runs if r.startswith(".venv/bin/evcorridor")]
+    assert len(lines) >= 3
+    root = typer.main.get_command(app)
+    seen = set()
+    for line in lines:
+        args = shlex.split(line)[1:]
+        cmd: Any = root
+        ctx = cmd.make_context("evcorridor", list(args), resilient_parsing=True)
+        while hasattr(cmd, "resolve_command"):
+            pending = [*getattr(ctx, "_protected_args", []), *ctx.args]
+            name, sub, rest = cmd.resolve_command(ctx, pending)
+            assert sub is not None, line
+            seen.add(name)
+            # resilient only for groups; a leaf command raises on an unknown option
+            leaf = not hasattr(sub, "resolve_command")
+            ctx = sub.make_context(name, rest, parent=ctx, resilient_parsing=not leaf)
+            cmd = sub
+    assert {"profiles", "validate", "plan", "map"} <= seen

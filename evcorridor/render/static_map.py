@@ -402,5 +402,5 @@ def summary_text(data: MapData) -> str:
     return "\n".join(lines)
 
 
-def _short(name: str, n: int = 38) -> str:
+def _short(name: str, n: int = 30) -> str:
     return name if len(name) <= n else name[: n - 1] + "…"
