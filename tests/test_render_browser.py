@@ -102,3 +102,26 @@ def test_markers_in_dom(html_file: tuple[Path, Any], tmp_path: Path) -> None:
     assert fills.count("#8e44ad") == sum(1 for s in plan.sites if s.kind == "upgrade") == 1
     assert fills.count("#2e9e44") == sum(1 for s in plan.sites if s.kind == "existing") == 1
     assert "Stops of vehicle synthetic-truck (3)" in dom  # the layer control lists the layers
+
+
+def test_popup_opens_with_site_details(html_file: tuple[Path, Any], tmp_path: Path) -> None:
+    path, plan = html_file
+    text = path.read_text(encoding="utf-8")
+    name = re.search(r"var (map_\d+) = L\.map\(", text)
+    assert name, "map variable not found"
+    # open the popup of the first site marker once the page has loaded, as a click would
+    opener = ("<script>window.addEventListener('load', function () { var done = false; "
+              f"{name.group(1)}.eachLayer(function (l) {{ if (!done && l.getPopup && l.getPopup()) "
+              "{ l.openPopup(); done = true; } }); });</script>")
+    page = tmp_path / "popup.html"
+    page.write_text(text.replace("</html>", opener + "\n</html>"), encoding="utf-8")
+    proc = _run(["--virtual-time-budget=5000", "--dump-dom", page.as_uri()], tmp_path / "p3")
+    dom = proc.stdout.decode("utf-8", errors="replace")
+    content = re.search(r'<div class="leaflet-popup-content"[^>]*>(.*?)</table>', dom, re.S)
+    assert content, proc.stderr.decode(errors="replace")[-2000:]
+    shown = re.sub(r"<[^>]+>", " ", content.group(1))
+    first = sorted((s for s in plan.sites if s.kind == "existing"), key=lambda s: s.id)[0]
+    assert first.name in shown
+    for label in ("Connectors", "Ports", "Power", "Complies with", "Source"):
+        assert label in shown
+    assert "CCS1 × 4 @ 150 kW" in shown and "150 kW per port" in shown
