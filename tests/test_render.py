@@ -377,3 +377,16 @@ def test_example_ci_workflow_commands_parse() -> None:
             ctx = sub.make_context(name, rest, parent=ctx, resilient_parsing=not leaf)
             cmd = sub
     assert {"profiles", "validate", "plan", "map"} <= seen
+
+
+def test_plan_older_than_network_is_one_line_error(plan: Plan, graph: Any) -> None:
+    route = plan.routes[0].model_copy(update={"nodes": [*plan.routes[0].nodes[:3], 999999]})
+    stale = plan.model_copy(update={"routes": [route, *plan.routes[1:]]})
+    with pytest.raises(InputError) as exc:
+        gather(stale, graph, None, "p.json")
+    assert str(exc.value) == ("p.json: route blaine-peace-arch:forward: node 999999 is not in the "
+                              "corridor network (1 missing); the plan is older than the network "
+                              "data")
+    hop = plan.routes[0].model_copy(update={"nodes": [1, 3]})
+    with pytest.raises(InputError, match=r"no road from node 1 to node 3"):
+        gather(plan.model_copy(update={"routes": [hop]}), graph, None)
