@@ -34,6 +34,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import networkx as nx
 import numpy as np
@@ -57,8 +58,7 @@ MOTORWAY_SYSTEMS = {"usai", "usaif", "canonf", "canqca", "cannba", "mexd", "mexs
 TRUNK_SYSTEMS = {"usaus", "usaib", "mexf", "cantch", "nasib"}
 
 
-@dataclass(frozen=True)
-class Waypoint:
+class Waypoint(NamedTuple):
     label: str  # primary label (starts with "+" when hidden)
     alts: tuple[str, ...]
     lat: float
@@ -109,16 +109,18 @@ class TMData:
 
 def parse_wpt(text: str, where: str = "") -> list[Waypoint]:
     out: list[Waypoint] = []
+    search = POINT_RE.search
     for n, line in enumerate(text.splitlines(), start=1):
-        line = line.strip()
-        if not line:
-            continue
-        parts = line.split()
-        url_i = next((i for i, p in enumerate(parts) if "lat=" in p), None)
-        m = POINT_RE.search(parts[url_i]) if url_i is not None else None
-        if m is None or url_i is None or url_i == 0:
+        at = line.find("lat=")
+        url = line.rfind(" ", 0, at) + 1 if at > 0 else 0  # start of the URL token
+        m = search(line, at) if url > 0 else None
+        labels = line[:url].split() if m else []
+        if not labels:
+            if not line.strip():
+                continue
             raise InputError(f"{where}:line {n}: not a waypoint line (label then URL)")
-        out.append(Waypoint(parts[0], tuple(parts[1:url_i]), float(m.group(1)), float(m.group(2))))
+        out.append(Waypoint(labels[0], tuple(labels[1:]), float(m.group(1)),  # type: ignore[union-attr]
+                            float(m.group(2))))  # type: ignore[union-attr]
     return out
 
 
@@ -136,15 +138,16 @@ def read_tm(path: Path, progress: Progress | None = None) -> TMData:
                 files[str(p.relative_to(path))] = p.read_text(encoding="utf-8", errors="replace")
     elif path.is_file():
         try:
-            with tarfile.open(path, "r:*") as tar:
-                members = [m for m in tar.getmembers() if m.isfile()]
-                for i, m in enumerate(members):
-                    if m.name.endswith((".wpt", ".csv")):
+            size = max(1, path.stat().st_size)
+            # one streaming pass (no seeking back in the gzip stream)
+            with path.open("rb") as raw, tarfile.open(fileobj=raw, mode="r|*") as tar:
+                for i, m in enumerate(tar):
+                    if m.isfile() and m.name.endswith((".wpt", ".csv")):
                         fh = tar.extractfile(m)
                         if fh is not None:
                             files[m.name.lstrip("./")] = fh.read().decode("utf-8", "replace")
                     if progress and i % 2000 == 0:
-                        progress("reading Travel Mapping data", i / max(1, len(members)))
+                        progress("reading Travel Mapping data", 0.8 * raw.tell() / size)
         except (tarfile.TarError, OSError, EOFError) as exc:
             raise InputError(f"{path}: not a readable Travel Mapping tarball: {exc}") from exc
     else:
