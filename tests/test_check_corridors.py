@@ -122,3 +122,22 @@ def _node_positions(plan: Plan, rid: str) -> list[tuple[int, float]]:
         pos += min(float(d["length"]) for d in G[u][v].values())
         out.append((v, pos))
     return out
+
+
+def test_n_minus_1_on_an_embedded_corridor() -> None:
+    """i19-nogales: the default plan is not resilient to losing a station; the n-1 plan is."""
+    plan = planned("i19-nogales")
+    plan.parameters["resilience"] = "n-1"
+    report = check_plan(plan)
+    assert report.checked["resilience_cases"] > 0
+    assert any(f.rule == "resilience" and "cannot complete the route" in f.message
+               for f in report.findings)
+
+    from evcorridor.siting.build import BuildOptions
+    from evcorridor.siting.plan import plan_corridor
+
+    resilient = plan_corridor("i19-nogales", BuildOptions(resilience="n-1")).plan
+    assert resilient.feasible and resilient.parameters["resilience"] == "n-1"
+    report = check_plan(resilient)
+    assert report.lines() == []
+    assert report.checked["resilience_cases"] > 0
