@@ -362,13 +362,19 @@ def crossings_csv(rows: list[dict[str, Any]]) -> str:
 # ---------------------------------------------------------------- accuracy
 
 
-ACCURACY_ROUTES: tuple[tuple[str, str], ...] = (
-    ("i5-cascadia", "wa.i005"), ("i15-alberta", "mt.i015"), ("i35-laredo", "tx.i035"),
-    ("i29-red-river", "nd.i029"), ("i5-cascadia", "or.i005"), ("i95-houlton", "me.i095"),
-    ("i94-blue-water", "mi.i069"), ("i75-detroit-windsor", "mi.i075"),
-    ("i75-detroit-windsor", "oh.i075"), ("i10-el-paso", "nm.i010"), ("i10-el-paso", "tx.i010"),
-    ("i5-tijuana", "ca.i005"), ("i8-calexico", "ca.i008"), ("i19-nogales", "az.i010"),
-    ("rio-grande-valley", "tx.i069e"),
+MI, KM = 1609.344, 1000.0
+ACCURACY_ROUTES: tuple[tuple[str, str, float], ...] = (
+    ("i5-cascadia", "wa.i005", MI), ("i15-alberta", "mt.i015", MI), ("i35-laredo", "tx.i035", MI),
+    ("i29-red-river", "nd.i029", MI), ("i5-cascadia", "or.i005", MI),
+    ("i95-houlton", "me.i095", MI), ("i94-blue-water", "mi.i069", MI),
+    ("i75-detroit-windsor", "mi.i075", MI), ("i75-detroit-windsor", "oh.i075", MI),
+    ("i10-el-paso", "nm.i010", MI), ("i10-el-paso", "tx.i010", MI),
+    ("i5-tijuana", "ca.i005", MI), ("i8-calexico", "ca.i008", MI),
+    ("i19-nogales", "az.i010", MI), ("rio-grande-valley", "tx.i069e", MI),
+    # Canadian freeways number exits by kilometre
+    ("i75-detroit-windsor", "on.on401", KM), ("i94-blue-water", "on.on402", KM),
+    ("i87-champlain", "qc.a015", KM), ("i91-stanstead", "qc.a055", KM),
+    ("niagara", "on.onqew", KM),
 )
 
 
@@ -414,14 +420,15 @@ def build(shared: Path, data: Path, log: Log) -> None:
         graphs[corridor.id] = G
         log(f"wrote data/networks/{corridor.id}.graphml.gz: {G.number_of_nodes()} nodes, "
             f"{G.number_of_edges()} edges, {len(blob) / 1024:.0f} KiB")
-    for cid, root in ACCURACY_ROUTES:
+    for cid, root, unit in ACCURACY_ROUTES:
         if cid in graphs:
             try:
-                got = measure_exit_errors(graphs[cid], root)
+                got = measure_exit_errors(graphs[cid], root, unit)
             except EvCorridorError as exc:
                 log(f"accuracy: {cid} {root}: {exc}")
                 continue
-            accuracy["routes"].append({"corridor": cid, "route": root, **got})
+            accuracy["routes"].append({"corridor": cid, "route": root,
+                                       "exit_unit": "km" if unit == KM else "mile", **got})
     used = {part.split("=")[0] for g in graphs.values()
             for part in str(g.graph["length_factors"]).split(";") if part}
     accuracy["length_factors"] = {k: v for k, v in sorted(factors.items()) if k in used}
@@ -437,11 +444,12 @@ def _update_readme(path: Path, accuracy: dict[str, Any]) -> None:
     begin, end = "<!-- accuracy:begin -->", "<!-- accuracy:end -->"
     if begin not in text or end not in text:
         return
-    lines = ["", "| corridor | route | exits | exit-number km | graph km | error (corrected) | "
-                 "error (straight lines) | worst window ≥ 160 km |",
+    lines = ["", "| corridor | route | exits (unit) | exit-number km | graph km | "
+                 "error (corrected) | error (straight lines) | worst window ≥ 160 km |",
              "|---|---|---|---|---|---|---|---|"]
     for r in accuracy["routes"]:
-        lines.append(f"| {r['corridor']} | {r['route']} | {r['first_exit']}–{r['last_exit']} | "
+        lines.append(f"| {r['corridor']} | {r['route']} | {r['first_exit']}–{r['last_exit']} "
+                     f"({r['exit_unit']}) | "
                      f"{r['marked_km']:.1f} | {r['graph_km']:.1f} | {r['error_pct']:+.2f} % | "
                      f"{r['straight_error_pct']:+.2f} % | "
                      + ("– |" if r["worst_window_pct"] is None else

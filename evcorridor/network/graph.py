@@ -103,9 +103,6 @@ def read_graphml(path: Path) -> nx.MultiDiGraph:
     problems = contract_problems(G)
     if problems:
         raise InputError(f"{path}: not a corridor graph: {problems[0]}")
-    for k, v in list(G.graph.items()):
-        if k in {"correction_factors"}:
-            G.graph[k] = v
     return G
 
 
