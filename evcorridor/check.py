@@ -537,6 +537,10 @@ class _Checker:
             elif not any(abs(geo.cum[i] - pos) <= TOL_M for i in idxs):
                 self.fail("route", where, f"site {sid}: position {_m(pos)} in the plan, "
                                           f"{_m(geo.cum[idxs[0]])} recomputed at node {site.node}")
+        for sid, site in self.sites.items():
+            if sid not in route.site_positions and site.node in index:
+                self.fail("route", where, f"site {sid} hangs off node {site.node} of this route "
+                                          f"but has no position on it")
 
     def position(self, route: RoutePlan, geo: _Geo, sid: str) -> float | None:
         """Recomputed position of a site's node on a route (None when it is not on it)."""

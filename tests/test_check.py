@@ -624,3 +624,13 @@ def test_objective_must_equal_the_sites_costs(env: Path) -> None:
     found = messages(check_plan(plan))
     assert "status: objective 3 but the sites' costs add up to 2" in found
     assert f"{V_FWD}: stop new:6 is not a site of the plan" in found
+
+
+def test_site_missing_from_a_routes_positions(env: Path) -> None:
+    plan = valid_plan(env)
+    del route_of(plan, FWD).site_positions["new:5"]
+    assert messages(check_plan(plan)) == [
+        f"route: route {FWD}: site new:5 hangs off node 5 of this route but has no position on it",
+        f"{V_FWD}: stop new:5 has no position on this route",
+        f"standard: route {FWD}: standard synth-usa: stop new:5 has no position on this route",
+    ]
