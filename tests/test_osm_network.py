@@ -317,3 +317,37 @@ def test_load_network_osm_source_for_a_shipped_corridor(osm_env: OverpassServer)
     border = [n for n, d in G.nodes(data=True) if d["crossing"]]
     assert border == [100000017] and G.nodes[100000017]["crossing"] == "blaine-peace-arch"
     assert G.graph["corridor"] == "i5-cascadia" and G.graph["source"] == "osm"
+
+
+def test_dual_carriageway_border_node_is_on_the_forward_carriageway() -> None:
+    # SYNTHETIC topology (made-up coordinates near the 49th parallel): a dual carriageway of two
+    # one-way roads 44 m apart, no node within 100 m of the crossing point. Both carriageways are
+    # split there; the crossing goes to the northbound (US → Canada, forward) one.
+    from evcorridor.network.osm import tag_graph
+
+    pts = {1: (48.98, -122.75), 2: (48.999, -122.7503), 3: (49.005, -122.7503),
+           4: (49.02, -122.75), 5: (49.005, -122.7497), 6: (48.999, -122.7497)}
+    G = nx.MultiDiGraph(crs="EPSG:4326")
+    for n, (lat, lon) in pts.items():
+        G.add_node(n, y=lat, x=lon)
+    for u, v in ((1, 2), (2, 3), (3, 4), (4, 5), (5, 6), (6, 1)):  # north up 2-3, south down 5-6
+        a, b = pts[u], pts[v]
+        G.add_edge(u, v, length=haversine_m({"lat": a[0], "lon": a[1]},
+                                            {"lat": b[0], "lon": b[1]}),
+                   highway="motorway", ref="I 5", oneway=True)
+    corridor = make_corridor()
+    corridor = corridor.model_copy(update={
+        "us_side": [Place(name="south end", lat=48.98, lon=-122.75)],
+        "other_side": [Place(name="north end", lat=49.02, lon=-122.75)],
+    })
+    # the point is 7 m from the southbound road, 29 m from the northbound one
+    tag_graph(G, {"x-test": (49.0021, -122.7498)}, corridor)
+    new = sorted(n for n in G.nodes if n < 0)
+    assert len(new) == 2  # one node per carriageway
+    border = [n for n, d in G.nodes(data=True) if d["crossing"] == "x-test"]
+    assert len(border) == 1
+    assert nx.has_path(G, 2, border[0]) and G.has_edge(2, border[0])  # northbound: 2 → new → 3
+    assert G.has_edge(border[0], 3)
+    other = next(n for n in new if n != border[0])
+    assert G.has_edge(5, other) and G.has_edge(other, 6)
+    assert G.number_of_edges() == 8

@@ -473,8 +473,17 @@ def _split_edge(G: nx.MultiDiGraph, u: int, v: int, k: int, q: shapely.Point, ne
         G.add_edge(a, b, **attrs)
 
 
+#: roads within this much of the nearest road to a crossing point are split too (the other
+#: carriageway of a dual carriageway, mapped as a separate one-way way)
+CARRIAGEWAY_SPREAD_M = 60.0
+#: nodes this close to a crossing point are candidates for its border node
+CROSSING_CANDIDATE_M = 300.0
+
+
 def add_border_nodes(G: nx.MultiDiGraph, crossings: Mapping[str, tuple[float, float]]) -> None:
-    """Give each crossing point a node: split the nearest road there when no node is close."""
+    """Give each crossing point a node: when no node is within `BORDER_NODE_SNAP_M`, split the
+    nearest road there (and every other road within `CARRIAGEWAY_SPREAD_M` of it, e.g. the other
+    carriageway), at the point of each road nearest the crossing point."""
     for cid, (lat, lon) in sorted(crossings.items()):
         nodes = list(G.nodes)
         if not nodes:
@@ -484,33 +493,91 @@ def add_border_nodes(G: nx.MultiDiGraph, crossings: Mapping[str, tuple[float, fl
         if float(np.min(_haversine_m(ys, xs, lat, lon))) <= BORDER_NODE_SNAP_M:
             continue
         q = shapely.Point(lon, lat)
-        best: tuple[float, int, int, int] | None = None
+        near: list[tuple[float, int, int, int]] = []
         for u, v, k, d in G.edges(keys=True, data=True):
             line = _edge_line(G, u, v, d)
             p = line.interpolate(line.project(q))
             dist = float(_haversine_m(np.array([p.y]), np.array([p.x]), lat, lon)[0])
-            if best is None or dist < best[0]:
-                best = (dist, u, v, k)
-        if best is None or best[0] > BORDER_EDGE_MAX_M:
+            if dist <= BORDER_EDGE_MAX_M:
+                near.append((dist, u, v, k))
+        if not near:
             continue
-        _dist, u, v, k = best
-        line = _edge_line(G, u, v, G.edges[u, v, k])
-        p = line.interpolate(line.project(q))
-        new = min([0, *(n for n in G.nodes if isinstance(n, int))]) - 1  # negative: not OSM
-        G.add_node(new, x=round(p.x, 7), y=round(p.y, 7), street_count=2, border_node_for=cid)
-        twin_len = float(G.edges[u, v, k]["length"])
-        _split_edge(G, u, v, k, p, new)
-        # the other direction of the same road, when it is one two-way OSM way
-        for k2, d2 in list(G.get_edge_data(v, u, default={}).items()):
-            if abs(float(d2["length"]) - twin_len) < 0.01:
-                _split_edge(G, v, u, k2, p, new)
+        near.sort(key=lambda t: (t[0], str(t[1]), str(t[2]), t[3]))
+        limit = near[0][0] + CARRIAGEWAY_SPREAD_M
+        for dist, u, v, k in near:
+            if dist > limit:
                 break
+            if not G.has_edge(u, v, k):  # already split as the twin of an earlier road
+                continue
+            line = _edge_line(G, u, v, G.edges[u, v, k])
+            p = line.interpolate(line.project(q))
+            new = min([0, *(n for n in G.nodes if isinstance(n, int))]) - 1  # negative: not OSM
+            G.add_node(new, x=round(p.x, 7), y=round(p.y, 7), street_count=2, border_node_for=cid)
+            twin_len = float(G.edges[u, v, k]["length"])
+            _split_edge(G, u, v, k, p, new)
+            # the other direction of the same road, when it is one two-way OSM way
+            for k2, d2 in list(G.get_edge_data(v, u, default={}).items()):
+                if abs(float(d2["length"]) - twin_len) < 0.01:
+                    _split_edge(G, v, u, k2, p, new)
+                    break
+
+
+def choose_crossing_node(
+    G: nx.MultiDiGraph, lat: float, lon: float,
+    d_from_start: Mapping[Any, float] | None = None,
+    d_to_end: Mapping[Any, float] | None = None,
+) -> Any:
+    """The border node for a crossing point.
+
+    Among the nodes within `CROSSING_CANDIDATE_M` of the point, the one on the shortest directed
+    path from the corridor start to its end (`d_from_start` / `d_to_end`: Dijkstra distances), so
+    on a dual carriageway it is the forward (US → foreign) one; else simply the nearest node.
+    """
+    nodes = list(G.nodes)
+    xs = np.array([float(G.nodes[n]["x"]) for n in nodes])
+    ys = np.array([float(G.nodes[n]["y"]) for n in nodes])
+    dist = _haversine_m(ys, xs, lat, lon)
+    order = np.argsort(dist, kind="stable")
+    nearest = nodes[int(order[0])]
+    if d_from_start is None or d_to_end is None:
+        return nearest
+    best: tuple[float, float] | None = None
+    chosen = nearest
+    for i in order:
+        if dist[i] > CROSSING_CANDIDATE_M:
+            break
+        n = nodes[int(i)]
+        if n in d_from_start and n in d_to_end:
+            key = (d_from_start[n] + d_to_end[n], float(dist[i]))
+            if best is None or key < best:
+                best, chosen = key, n
+    return chosen
+
+
+def _route_distances(
+    G: nx.MultiDiGraph, corridor: CorridorLike | None
+) -> tuple[Mapping[Any, float] | None, Mapping[Any, float] | None]:
+    if corridor is None or not corridor.us_side or not corridor.other_side or len(G) == 0:
+        return None, None
+    nodes = list(G.nodes)
+    xs = np.array([float(G.nodes[n]["x"]) for n in nodes])
+    ys = np.array([float(G.nodes[n]["y"]) for n in nodes])
+    start, end = corridor.us_side[0], corridor.other_side[-1]
+    s = nodes[int(np.argmin(_haversine_m(ys, xs, float(start.lat), float(start.lon))))]
+    e = nodes[int(np.argmin(_haversine_m(ys, xs, float(end.lat), float(end.lon))))]
+    d_start = nx.single_source_dijkstra_path_length(G, s, weight="length")
+    d_end = nx.single_source_dijkstra_path_length(G.reverse(copy=False), e, weight="length")
+    return d_start, d_end
 
 
 def tag_graph(
-    G: nx.MultiDiGraph, crossings: Mapping[str, tuple[float, float]]
+    G: nx.MultiDiGraph, crossings: Mapping[str, tuple[float, float]],
+    corridor: CorridorLike | None = None,
 ) -> nx.MultiDiGraph:
-    """Add the corridor-graph contract attributes to an osmnx graph (in place; returned)."""
+    """Add the corridor-graph contract attributes to an osmnx graph (in place; returned).
+
+    With `corridor`, each crossing's border node is the candidate on the forward route (see
+    `choose_crossing_node`)."""
     add_border_nodes(G, crossings)
     nodes = list(G.nodes)
     xs = np.array([float(G.nodes[n]["x"]) for n in nodes])
@@ -523,10 +590,10 @@ def tag_graph(
         d["label"] = _flat(d.get("ref")) if is_exit else ""
         d["interchange"] = is_exit
         d["crossing"] = ""
-    for cid, (lat, lon) in sorted(crossings.items()):
-        if nodes:
-            nearest = nodes[int(np.argmin(_haversine_m(ys, xs, lat, lon)))]
-            G.nodes[nearest]["crossing"] = cid
+    if nodes and crossings:
+        d_start, d_end = _route_distances(G, corridor)
+        for cid, (lat, lon) in sorted(crossings.items()):
+            G.nodes[choose_crossing_node(G, lat, lon, d_start, d_end)]["crossing"] = cid
     edges = list(G.edges(keys=True, data=True))
     mx, my = np.empty(len(edges)), np.empty(len(edges))
     for i, (u, v, _k, d) in enumerate(edges):
@@ -670,7 +737,7 @@ def pull_osm_network(
     # keep exit nodes (they carry `ref`) and the nodes where a road's ref changes
     G = ox.simplify_graph(G, node_attrs_include=["ref"], edge_attrs_differ=["ref"])
     step("tagging countries, exits and crossings", 0.8)
-    tag_graph(G, points)
+    tag_graph(G, points, corridor)
     osm_date = _osm_date(log.timestamps)
     G.graph.pop("created_date", None)
     G.graph.update({
