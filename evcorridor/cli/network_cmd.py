@@ -63,8 +63,11 @@ def pull_cmd(
     path: Path | None = typer.Option(None, "--path", help="Input for travelmapping / file."),
     fmt: str = typer.Option("table", "--format", "-f", help="table or json (the summary)."),
 ) -> None:
-    """Pull (osm, the default), build (travelmapping) or read (file, embedded) a corridor's
-    network, save it as GraphML in the cache folder and print its summary."""
+    """Pull, build or read a corridor's network, cache it as GraphML, print its summary.
+
+    Sources: osm (live Overpass pull, the default), travelmapping (build from a HighwayData
+    tarball or folder), file (--path), embedded.
+    """
     _check(fmt, ("table", "json"))
     if source not in SOURCES:
         raise UsageError(f"unknown --source {source!r} (choose from {', '.join(SOURCES)})")
@@ -100,8 +103,10 @@ def info_cmd(
     path: Path | None = typer.Option(None, "--path", help="Input for travelmapping / file."),
     fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
 ) -> None:
-    """Nodes, edges, km per country, components, crossing nodes, source, data date and the
-    length of the main route through each crossing."""
+    """Nodes, edges, km per country, components, crossings, data date, main-route lengths.
+
+    The main route through each crossing runs from the US endpoint to the foreign endpoint.
+    """
     _check(fmt, ("table", "json"))
     c = get_corridor(corridor)
     G = load_network(c.id, source=source, path=path)
