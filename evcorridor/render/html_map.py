@@ -36,6 +36,7 @@ _EXTRA_CSS = """<style>
 .leaflet-pane > svg path.evc-static{pointer-events:none;}
 .evc-popup td{padding:1px 6px 1px 0;vertical-align:top;}
 .evc-popup{font:12px/1.35 'DejaVu Sans',Arial,sans-serif;}
+.leaflet-control-attribution{max-width:55vw;}
 </style>"""
 
 
@@ -276,6 +277,7 @@ def build_map(data: MapData) -> folium.Map:
     title = html.escape(plan.corridor_name)
     attribution = html.escape(_attribution(plan))
     root.html.add_child(Element(_OVERLAY.format(title=title)), name="evc_overlay")
+    root.html.add_child(Element(legend_html(data)), name="evc_legend")
     m.add_child(MapSetup(attribution, [[y0, x0], [y1, x1]]))
     return m
 
@@ -283,6 +285,45 @@ def build_map(data: MapData) -> folium.Map:
 _OVERLAY = """<div style="position:fixed;top:10px;left:60px;z-index:1000;
 background:rgba(255,255,255,.9);padding:4px 8px;font:bold 15px DejaVu Sans,Arial,sans-serif;
 border-radius:4px">{title}</div>"""
+
+
+def legend_html(data: MapData) -> str:
+    """A fixed colour key (bottom left) for the site kinds, crossings, roads and longest gaps."""
+
+    def dot(fill: str, edge: str = "#000", size: int = 12) -> str:
+        return (
+            f'<span style="display:inline-block;width:{size}px;height:{size}px;'
+            f"border-radius:50%;background:{fill};border:1.5px solid {edge};"
+            'vertical-align:middle;margin-right:6px"></span>'
+        )
+
+    def bar(colour: str, height: int = 4) -> str:
+        return (
+            f'<span style="display:inline-block;width:22px;height:{height}px;'
+            f'background:{colour};vertical-align:middle;margin-right:6px"></span>'
+        )
+
+    n = {k: sum(1 for s in data.plan.sites if s.kind == k) for k in style.KIND_ORDER}
+    rows = [
+        f"{dot(style.KIND_STYLE[k]['color'])}{html.escape(style.KIND_STYLE[k]['label'])} ({n[k]})"
+        for k in style.KIND_ORDER
+    ]
+    if data.crossings:
+        rows.append(f"{dot('#fff', '#000')}Border crossing")
+    rows += [
+        f"{bar(style.COUNTRY_ROAD.get(c, '#555'))}{html.escape(road_label(c))}"
+        for c in sorted(data.roads)
+    ]
+    rows += [
+        f"{bar(style.LONGEST[lg.direction], 8)}Longest gap, {lg.direction}: "
+        f"{lg.gap.length_m / 1000:.1f} km"
+        for lg in data.longest
+    ]
+    return (
+        '<div class="evc-legend" style="position:fixed;bottom:60px;left:10px;z-index:1000;'
+        "background:rgba(255,255,255,.92);padding:6px 10px;border-radius:4px;"
+        "font:12px/1.7 'DejaVu Sans',Arial,sans-serif\">" + "<br>".join(rows) + "</div>"
+    )
 
 
 class MapSetup(MacroElement):
