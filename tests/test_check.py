@@ -632,5 +632,4 @@ def test_site_missing_from_a_routes_positions(env: Path) -> None:
     assert messages(check_plan(plan)) == [
         f"route: route {FWD}: site new:5 hangs off node 5 of this route but has no position on it",
         f"{V_FWD}: stop new:5 has no position on this route",
-        f"standard: route {FWD}: standard synth-usa: stop new:5 has no position on this route",
     ]
