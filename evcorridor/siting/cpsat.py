@@ -56,6 +56,9 @@ from evcorridor.siting.problem import (
 )
 
 COST_SCALE = 1000  # objective coefficients: cost units x 1000, rounded
+#: deterministic-time budget of the tie-break phase (CP-SAT's machine-independent work measure,
+#: so a single-worker run returns the same plan on a fast or a slow machine)
+TIE_BREAK_DTIME = 20.0
 
 _TRUE = "TRUE"
 
@@ -71,6 +74,7 @@ class Solution:
     parameters: dict[str, str | int | float | bool]
     model_size: dict[str, int] = field(default_factory=dict)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (route id, rule) not modelled
+    phase1_s: float = 0.0  # wall time of the cost phase (the rest is the tie-break)
 
     def option_of(self, problem: Problem, ci: int) -> int | None:
         """The option index in force at candidate `ci` (None = not part of the plan)."""
@@ -152,6 +156,33 @@ class _Builder:
                 if r[k] is not None and leg_m(route, wait, a, b)[0] <= lim + EPS_M:
                     succ.append(r[k])
             self._require(succ, need, lit)
+        self._windows(route, stops, [None if v is None else self.offered(
+            pt.index, usable_options(self.p.candidates[pt.index], veh.id))
+            for pt, v in zip(stops, r, strict=True)], veh.range_m, veh.start_range_m)
+
+    def _windows(self, route: RouteSpec, pts: list[Point], lits: list[Any], width: float,
+                 first: float, lo: float = 0.0, hi: float | None = None) -> None:
+        """Redundant window cuts, valid for every feasible plan: consecutive stops are at most
+        `width` apart along the road (offsets and waits only shorten what fits), so every window
+        (x, x + width] short of the end holds a stop; the first one reaches `first`. They are
+        interval (covering) constraints on the build variables, whose LP relaxation is tight on
+        one route, so CP-SAT proves optimality much sooner."""
+        end = route.length_m if hi is None else hi
+        starts = [lo] + [p.pos_m for p in pts if lo < p.pos_m]
+        seen: set[tuple[int, ...]] = set()
+        for x in starts:
+            top = max(x + width, first)  # the stop before x may be the start
+            if top + EPS_M >= end:
+                break
+            inside = [i for i, p in enumerate(pts) if x < p.pos_m <= top + EPS_M
+                      and lits[i] is not None]
+            if any(lits[i] is _TRUE for i in inside):
+                continue
+            key = tuple(inside)
+            if key in seen:
+                continue
+            seen.add(key)
+            self.m.add_bool_or([lits[i] for i in inside])
 
     def _require(self, succ: list[Any], need: int, lit: Any) -> None:
         """At least `need` of `succ` hold (when `lit` holds; always when lit is None)."""
@@ -208,6 +239,10 @@ class _Builder:
                     return n
             return len(inner)
 
+        if not entry_f and not exit_f:
+            self._windows(route, [pt for pt, _v in inner], [v for _pt, v in inner],
+                          rule.max_spacing_m, rule.max_spacing_m, chain.entry_anchor.pos_m,
+                          chain.exit_anchor.pos_m)
         # entry anchor (fixed point)
         succ = successors(chain.entry_anchor, first_inner_after(chain.entry_anchor.pos_m))
         if succ is not None:
@@ -252,7 +287,8 @@ _STATUS = {
 
 def solve(problem: Problem, *, time_limit_s: float = 60.0, num_workers: int = 1,
           random_seed: int = 0, skip: set[tuple[str, str]] | None = None,
-          tie_break: bool = True) -> Solution:
+          tie_break: bool = True, linearization_level: int = 2,
+          tie_break_dtime: float = TIE_BREAK_DTIME) -> Solution:
     """Least-cost plan for `problem` with CP-SAT. `skip`: (route id, rule) pairs left out (the
     pre-check found them uncoverable; rule = "vehicle:<id>" or "standard:<profile>")."""
     skip = skip or set()
@@ -274,13 +310,17 @@ def solve(problem: Problem, *, time_limit_s: float = 60.0, num_workers: int = 1,
     params: dict[str, str | int | float | bool] = {
         "num_workers": num_workers, "random_seed": random_seed,
         "max_time_in_seconds": float(time_limit_s), "tie_break": "min-rank-sum" if tie_break
-        else "none", "cost_scale": COST_SCALE, "resilience": problem.resilience}
+        else "none", "cost_scale": COST_SCALE, "resilience": problem.resilience,
+        "linearization_level": linearization_level}
 
-    def make_solver(limit: float) -> cp_model.CpSolver:
+    def make_solver(limit: float, dtime: float | None = None) -> cp_model.CpSolver:
         sv = cp_model.CpSolver()
         sv.parameters.num_workers = num_workers
         sv.parameters.random_seed = random_seed
         sv.parameters.max_time_in_seconds = max(0.01, limit)
+        sv.parameters.linearization_level = linearization_level
+        if dtime is not None:
+            sv.parameters.max_deterministic_time = dtime
         return sv
 
     sv = make_solver(time_limit_s)
@@ -294,13 +334,15 @@ def solve(problem: Problem, *, time_limit_s: float = 60.0, num_workers: int = 1,
     values = {k: bool(sv.boolean_value(v)) for k, v in b.x.items()}
     obj_int = round(sv.objective_value)
     bound_int = sv.best_objective_bound
+    phase1_s = time.perf_counter() - t0
     if tie_break:
         remaining = time_limit_s - (time.perf_counter() - t0)
         for k, v in b.x.items():
             b.m.add_hint(v, values[k])
         b.m.add(cost == obj_int)
         b.m.minimize(b.rank_expr())
-        sv2 = make_solver(max(remaining, 1.0))
+        sv2 = make_solver(max(remaining, 1.0), tie_break_dtime)
+        params["tie_break_max_deterministic_time"] = tie_break_dtime
         st2 = sv2.solve(b.m)
         if st2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             values = {k: bool(sv2.boolean_value(v)) for k, v in b.x.items()}
@@ -315,4 +357,4 @@ def solve(problem: Problem, *, time_limit_s: float = 60.0, num_workers: int = 1,
     else:
         gap = (obj_int - bound_int) / max(abs(obj_int), 1e-9) if obj_int else 0.0
     return Solution(status, round(objective, 6), round(bound, 6), round(gap, 6), chosen,
-                    time.perf_counter() - t0, params, size, sorted(skip))
+                    time.perf_counter() - t0, params, size, sorted(skip), phase1_s)

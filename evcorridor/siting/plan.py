@@ -349,6 +349,7 @@ def plan_built(built: Built, solve: SolveOptions | None = None) -> PlanOutcome:
     plan = assemble_plan(built, sol, stretches, parameters_of(built, solve, limit))
     log = {"corridor": built.corridor.id, "status": plan.solver.status,
            "cp_sat_status": sol.status, "wall_time_s": round(sol.wall_time_s, 3),
+           "cost_phase_s": round(sol.phase1_s, 3),
            "model_size": sol.model_size, "parameters": sol.parameters,
            "objective": sol.objective, "best_bound": sol.best_bound,
            "skipped_rules": [f"{r} {rule}" for r, rule in sorted(skip)],
