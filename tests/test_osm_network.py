@@ -351,3 +351,13 @@ def test_dual_carriageway_border_node_is_on_the_forward_carriageway() -> None:
     other = next(n for n in new if n != border[0])
     assert G.has_edge(5, other) and G.has_edge(other, 6)
     assert G.number_of_edges() == 8
+
+
+def test_filter_matching_nothing_is_a_clear_error(osm_env: OverpassServer) -> None:
+    with pytest.raises(NetworkError) as err:
+        pull(highway_filter="motorway_link")  # the fixture has no links
+    assert str(err.value) == (
+        "OpenStreetMap pull for corridor test-peace-arch failed: Overpass returned no matching "
+        "OpenStreetMap elements in the corridor polygon; check the filter or use --source "
+        "embedded, or a cached pull"
+    )

@@ -100,6 +100,14 @@ def test_polygon_limits_the_answer(osm_env: OverpassServer) -> None:
     assert report.rows_read == 2 and report.rows_rejected == 0
 
 
+def test_no_station_in_the_polygon_is_an_empty_answer(osm_env: OverpassServer) -> None:
+    # Seattle: no fixture station there; Overpass answers with no elements
+    stations, report = read_osm_stations(box(-122.40, 47.55, -122.30, 47.65))
+    assert stations == [] and (report.rows_read, report.rows_kept) == (0, 0)
+    assert report.notes == ["Overpass found no amenity=charging_station element in the polygon"]
+    assert len(osm_env.queries) == 1
+
+
 def test_http_error_is_one_line(osm_env: OverpassServer) -> None:
     osm_env.fail(500)
     with pytest.raises(NetworkError) as err:

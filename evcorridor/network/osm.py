@@ -89,7 +89,7 @@ def _aeqd_projector(geom: BaseGeometry) -> Callable[[np.ndarray], np.ndarray]:
     return _project(Transformer.from_crs("EPSG:4326", aeqd, always_xy=True))
 
 
-def _expected_requests(polygon: Polygon) -> int:
+def _expected_requests(polygon: Polygon | MultiPolygon) -> int:
     """About how many Overpass queries osmnx sends for `polygon` (for the progress bar).
 
     osmnx queries the 500 m buffer of the polygon; above `max_query_area_size` it takes the convex
@@ -270,12 +270,12 @@ def _with_osmnx(call: Callable[[], Any], what: str) -> Any:
 
 
 def fetch_osm_features(
-    polygon: Polygon | MultiPolygon, tags: dict[str, Any]
+    polygon: Polygon | MultiPolygon, tags: dict[str, Any], *, progress: Progress | None = None
 ) -> tuple[Any, dt.date | None]:
     """osmnx `features_from_polygon` (a GeoDataFrame) with this project's settings and errors.
 
-    Returns `(gdf, data_date)`; `data_date` is the Overpass `timestamp_osm_base` date (None if
-    the server sent none).
+    Returns `(gdf, data_date)`: `gdf` is None when Overpass found no matching element (a valid,
+    empty answer); `data_date` is the Overpass `timestamp_osm_base` date (None if none was sent).
     """
     s = get_settings()
     if s.offline:
@@ -283,10 +283,26 @@ def fetch_osm_features(
             "offline mode: OpenStreetMap stations need a live Overpass query; "
             "use the embedded station snapshot (--source embedded)"
         )
-    log = _PullLog()
+    expected = _expected_requests(polygon)
+
+    def answered(n: int) -> None:
+        if progress is not None:
+            progress(f"Overpass answer {n} of about {max(n, expected)}",
+                     0.8 * min(1.0, n / expected))
+
+    log = _PullLog(answered)
     configure_osmnx(log)
     what = "OpenStreetMap charging-station query failed"
-    gdf = _with_osmnx(lambda: ox.features_from_polygon(polygon, tags=tags), what)
+
+    def call() -> Any:
+        try:
+            return ox.features_from_polygon(polygon, tags=tags)
+        except InsufficientResponseError as exc:
+            if "No matching features" in str(exc):
+                return None
+            raise
+
+    gdf = _with_osmnx(call, what)
     return gdf, _osm_date(log.timestamps)
 
 

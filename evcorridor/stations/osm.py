@@ -220,11 +220,16 @@ def read_osm_stations(
     report = ReadReport(source_file=source, format="osm")
     if progress:
         progress("querying Overpass for charging stations", 0.0)
-    gdf, data_date = fetch_osm_features(polygon, {"amenity": "charging_station"})
+    gdf, data_date = fetch_osm_features(
+        polygon, {"amenity": "charging_station"}, progress=progress
+    )
     if progress:
         progress("parsing stations", 0.8)
+    if gdf is None:
+        report.notes.append("Overpass found no amenity=charging_station element in the polygon")
+    records = [] if gdf is None else list(zip(gdf.index, gdf.to_dict("records"), strict=True))
     rows: list[tuple[str, Point, dict[str, str], bool]] = []
-    for idx, row in zip(gdf.index, gdf.to_dict("records"), strict=True):
+    for idx, row in records:
         element = f"{idx[0]}/{idx[1]}" if isinstance(idx, tuple) else str(idx)
         geom = row.get("geometry")
         point = geom if isinstance(geom, Point) else geom.representative_point()
