@@ -9,11 +9,15 @@ EVCORRIDOR_TEST_ALL_CORRIDORS=1 to plan and check all of them.
 from __future__ import annotations
 
 import itertools
+import json
 import os
+from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from evcorridor.check import check_plan
+from evcorridor.cli import app
 from evcorridor.connectors import CONNECTORS
 from evcorridor.plan_model import Connector, Plan
 from evcorridor.profiles import get_vehicle
@@ -141,3 +145,34 @@ def test_n_minus_1_on_an_embedded_corridor() -> None:
     report = check_plan(resilient)
     assert report.lines() == []
     assert report.checked["resilience_cases"] > 0
+
+
+def test_plan_then_check_on_the_command_line(tmp_path: Path) -> None:
+    """`evcorridor plan niagara --out DIR` then `evcorridor check DIR/niagara/plan.json`; a copy
+    whose first stop offers only a connector its vehicle cannot use fails with exit 1."""
+    runner = CliRunner()
+    res = runner.invoke(app, ["plan", "niagara", "--out", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    path = tmp_path / "niagara" / "plan.json"
+    res = runner.invoke(app, ["check", str(path)])
+    assert res.exit_code == 0, res.output
+    assert res.stdout.splitlines()[-1] == "1 plan(s): 1 passed, 0 failed, 0 unreadable; " \
+                                          "0 finding(s)"
+
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    plan = Plan.model_validate(raw)
+    rid, vid, sid = _first_stop(plan)
+    other = next(c for c in CONNECTORS if c not in get_vehicle(vid).connectors_usable)
+    for s in raw["sites"]:
+        if s["id"] == sid:
+            s["connectors"] = [{"type": other, "count": max(1, s["ports"]),
+                                "max_kw": s["power_kw"]}]
+    bad = tmp_path / "mutated.json"
+    bad.write_text(json.dumps(raw), encoding="utf-8")
+    res = runner.invoke(app, ["check", str(bad), "--format", "json"])
+    assert res.exit_code == 1
+    out = json.loads(res.stdout)
+    assert out["summary"]["failed"] == 1
+    assert any(f["where"] == f"route {rid}: vehicle {vid}"
+               and f["message"].startswith(f"stop {sid} cannot be used by {vid}")
+               for f in out["plans"][0]["findings"])
