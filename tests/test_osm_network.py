@@ -21,7 +21,7 @@ from shapely import Point
 
 from evcorridor import settings as settings_mod
 from evcorridor.corridors import Corridor, Place
-from evcorridor.errors import NetworkError
+from evcorridor.errors import NetworkError, UsageError
 from evcorridor.network.osm import (
     cache_path,
     corridor_polygon,
@@ -150,6 +150,12 @@ def test_custom_filter_drops_primary_roads(osm_env: OverpassServer) -> None:
     total = sum(d["length"] for _, _, d in G.edges(data=True)) / 2
     assert total == pytest.approx(way_length_m("I 5") + way_length_m("99"), rel=1e-3)
     assert highway_way_filter('["highway"="motorway"]') == '["highway"="motorway"]'
+    with pytest.raises(UsageError) as err:
+        highway_way_filter("motorway, Trunk Road")
+    assert str(err.value) == (
+        "highway filter 'motorway, Trunk Road': give highway values such as "
+        "'motorway,trunk,primary' or a raw Overpass filter starting with '['"
+    )
 
 
 def test_second_pull_is_a_cache_hit(osm_env: OverpassServer) -> None:

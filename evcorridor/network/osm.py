@@ -45,7 +45,7 @@ from shapely.geometry import LineString, MultiPolygon, Polygon, shape
 from shapely.geometry.base import BaseGeometry
 
 from evcorridor.atomic import ensure_dir, write_bytes, write_text
-from evcorridor.errors import EvCorridorError, InputError, NetworkError
+from evcorridor.errors import EvCorridorError, InputError, NetworkError, UsageError
 from evcorridor.settings import get_settings
 
 Progress = Callable[[str, float], None]
@@ -141,7 +141,7 @@ def highway_way_filter(highway_filter: str | None = None) -> str:
         values = [v.strip() for v in re.split(r"[,|]", highway_filter) if v.strip()]
         bad = [v for v in values if not re.fullmatch(r"[a-z_]+", v)]
         if not values or bad:
-            raise InputError(
+            raise UsageError(
                 f"highway filter {highway_filter!r}: give highway values such as "
                 f"'motorway,trunk,primary' or a raw Overpass filter starting with '['"
             )
