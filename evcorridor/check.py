@@ -172,8 +172,10 @@ def leg_length(from_pos: float, from_off: float, to_pos: float, to_off: float,
 
 # --------------------------------------------------------------------------- the checker
 
-#: inputs whose files the checker hashes (it reloads them, or they define what it reloads)
-HASHED_KINDS = ("network", "corridor", "vehicle", "profile", "profile_set", "scenario")
+#: inputs whose files the checker hashes: all of them (a changed station snapshot, cost model or
+#: flow file makes the plan stale even where the checker does not reload it)
+HASHED_KINDS = ("network", "corridor", "vehicle", "profile", "profile_set", "scenario",
+                "stations", "cost_model", "flows")
 
 
 def check_file(path: Path | str) -> CheckReport:
