@@ -16,7 +16,10 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -633,3 +636,20 @@ def test_site_missing_from_a_routes_positions(env: Path) -> None:
         f"route: route {FWD}: site new:5 hangs off node 5 of this route but has no position on it",
         f"{V_FWD}: stop new:5 has no position on this route",
     ]
+
+
+def test_a_full_check_loads_no_solver_module(env: Path, tmp_path: Path) -> None:
+    """Run a whole check in a fresh interpreter and list the evcorridor.siting modules loaded."""
+    path = tmp_path / "plan.json"
+    path.write_text(valid_plan(env).dump(), encoding="utf-8")
+    code = ("import sys\n"
+            "from evcorridor.check import check_file\n"
+            f"report = check_file({str(path)!r})\n"
+            "print(report.ok, report.checked['gaps'])\n"
+            "print(sorted(m for m in sys.modules if m.startswith('evcorridor.siting')))\n")
+    res = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO,
+        env={**os.environ, "EVCORRIDOR_DATA_DIR": str(env.parents[1]),
+             "EVCORRIDOR_CONFIGS_DIR": str(CONFIGS)})
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.splitlines() == ["True 10", "[]"]
