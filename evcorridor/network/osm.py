@@ -267,6 +267,8 @@ def _with_osmnx(call: Callable[[], Any], what: str) -> Any:
                 f"corridor polygon; check the filter or {_HINT}"
             ) from None
         raise _network_error(exc, what) from None
+    finally:
+        ox.settings.requests_kwargs = {}  # drop this pull's response hook
 
 
 def fetch_osm_features(
