@@ -9,7 +9,7 @@ How a corridor graph is built (`build_corridor_graph`):
    equidistant projection) around the polyline through the corridor's places; an edge joins two
    consecutive waypoints of a route file when both are kept.
 3. Merge: waypoints with identical coordinates are one node (TM's own rule for concurrent routes
-   and junctions). Node ids are derived from the coordinates (stable across rebuilds).
+   and junctions). Node ids are derived from the coordinates (stable across rebuilds, < 2**53).
 4. Labels: a waypoint whose primary label starts with "+" is a hidden shaping point; the other
    labels are visible waypoints. `interchange` is True for visible waypoints except region/country
    boundary points ("OR/WA", "USA/CAN", "MEX/USA"...). `route_labels` keeps every route's label
@@ -223,8 +223,11 @@ def corridor_polygon(corridor: Corridor, buffer_km: float | None = None) -> Base
 
 
 def node_id(lat: float, lon: float) -> int:
-    """A stable integer id from coordinates (microdegrees)."""
-    return round((lat + 90.0) * 1e6) * 1_000_000_000 + round((lon + 180.0) * 1e6)
+    """A stable integer id from coordinates in microdegrees, inside North America (lat 14..72,
+    lon -170..-50), below 2**53 so that it survives JSON readers that use doubles."""
+    if not (14.0 <= lat <= 72.0 and -170.0 <= lon <= -50.0):
+        raise InputError(f"waypoint ({lat}, {lon}) is outside North America")
+    return round((lat - 14.0) * 1e6) * 120_000_001 + round((lon + 170.0) * 1e6)
 
 
 # ---------------------------------------------------------------- synthetic links
