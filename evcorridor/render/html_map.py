@@ -222,25 +222,36 @@ def build_map(data: MapData) -> folium.Map:
                 tooltip=_tip(f"Border crossing: {cid}"),
             ).add_to(fg)
         fg.add_to(m)
-    names = {
-        "existing": "Existing stations (qualify)",
-        "upgrade": "Existing stations, upgraded",
-        "new": "New sites",
-    }
-    for kind in style.KIND_ORDER:
-        sites = sorted((s for s in plan.sites if s.kind == kind), key=lambda s: s.id)
+    from evcorridor.render.static_map import SPARE_FILL, stop_ids
+
+    used = stop_ids(plan)
+    groups = [  # (layer name, kind, sites, spare)
+        ("Existing stations, qualify, stops", "existing", True, False),
+        ("Existing stations, qualify, not needed", "existing", False, True),
+        ("Existing stations, upgraded", "upgrade", None, False),
+        ("New sites", "new", None, False),
+    ]
+    for layer, kind, want_used, spare in groups:
+        sites = sorted(
+            (
+                s
+                for s in plan.sites
+                if s.kind == kind and (want_used is None or (s.id in used) == want_used)
+            ),
+            key=lambda s: s.id,
+        )
         if not sites:
             continue
-        fg = folium.FeatureGroup(name=f"{names[kind]} ({len(sites)})")
+        fg = folium.FeatureGroup(name=f"{layer} ({len(sites)})")
         colour = style.KIND_STYLE[kind]["color"]
         for s in sites:
             folium.CircleMarker(
                 [round(s.lat, 5), round(s.lon, 5)],
-                radius=8 if kind == "new" else 7,
-                color="black",
+                radius=4 if spare else 8 if kind == "new" else 7,
+                color=colour if spare else "black",
                 weight=1.2,
                 fill=True,
-                fill_color=colour,
+                fill_color=SPARE_FILL if spare else colour,
                 fill_opacity=1.0,
                 class_name=f"evc-site evc-{kind}",
                 tooltip=_tip(s.name),
@@ -303,10 +314,18 @@ def legend_html(data: MapData) -> str:
             f'background:{colour};vertical-align:middle;margin-right:6px"></span>'
         )
 
+    from evcorridor.render.static_map import SPARE_FILL, stop_ids
+
+    used = stop_ids(data.plan)
     n = {k: sum(1 for s in data.plan.sites if s.kind == k) for k in style.KIND_ORDER}
-    rows = [
+    spare = sum(1 for s in data.plan.sites if s.kind == "existing" and s.id not in used)
+    green = style.KIND_STYLE["existing"]["color"]
+    rows = [f"{dot(green)}Existing station, qualifies, a stop ({n['existing'] - spare})"]
+    if spare:
+        rows.append(f"{dot(SPARE_FILL, green, 8)}Existing station, qualifies, not needed ({spare})")
+    rows += [
         f"{dot(style.KIND_STYLE[k]['color'])}{html.escape(style.KIND_STYLE[k]['label'])} ({n[k]})"
-        for k in style.KIND_ORDER
+        for k in ("upgrade", "new")
     ]
     if data.crossings:
         rows.append(f"{dot('#fff', '#000')}Border crossing")

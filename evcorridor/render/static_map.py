@@ -80,6 +80,15 @@ def layout(data: MapData) -> Layout:
     return Layout(width, height, left, bottom, map_w, map_h, gap, side_w, title, footer)
 
 
+SPARE_FILL = "#c9ebd0"
+
+
+def stop_ids(plan: Plan) -> set[str]:
+    """Sites some vehicle or spacing rule stops at, on any route."""
+    used = {sid for r in plan.routes for v in r.vehicles for sid in v.stops}
+    return used | {sid for r in plan.routes for st in r.standards for sid in st.stops}
+
+
 def counts(plan: Plan) -> dict[str, int]:
     out = {k: 0 for k in style.KIND_ORDER}
     for s in plan.sites:
@@ -231,8 +240,26 @@ def draw_map(data: MapData) -> Figure:
                 zorder=9,
                 bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.75, "pad": 1.0},
             )
+        used = stop_ids(plan)
+        spare = sorted(
+            (s for s in plan.sites if s.kind == "existing" and s.id not in used), key=lambda s: s.id
+        )
+        if spare:  # qualifying existing stations no vehicle needs to stop at: small, behind
+            ax.scatter(
+                [s.lon for s in spare],
+                [s.lat for s in spare],
+                marker="o",
+                s=14,
+                facecolor=SPARE_FILL,
+                edgecolor=style.KIND_STYLE["existing"]["color"],
+                linewidth=0.6,
+                zorder=9,
+            )
         for kind in style.KIND_ORDER:
-            sites = sorted((s for s in plan.sites if s.kind == kind), key=lambda s: s.id)
+            sites = sorted(
+                (s for s in plan.sites if s.kind == kind and (kind != "existing" or s.id in used)),
+                key=lambda s: s.id,
+            )
             if sites:
                 st = style.KIND_STYLE[kind]
                 ax.scatter(
@@ -287,6 +314,10 @@ def draw_map(data: MapData) -> Figure:
         n = counts(plan)
         for kind in style.KIND_ORDER:
             st = style.KIND_STYLE[kind]
+            count = n[kind] - (len(spare) if kind == "existing" else 0)
+            label = f"{st['label']} ({count})"
+            if kind == "existing":
+                label = f"Existing station, qualifies, a stop ({count})"
             handles.append(
                 Line2D(
                     [],
@@ -296,9 +327,22 @@ def draw_map(data: MapData) -> Figure:
                     markersize=8,
                     markerfacecolor=st["color"],
                     markeredgecolor="black",
-                    label=f"{st['label']} ({n[kind]})",
+                    label=label,
                 )
             )
+            if kind == "existing" and spare:
+                handles.append(
+                    Line2D(
+                        [],
+                        [],
+                        marker="o",
+                        ls="",
+                        markersize=4.5,
+                        markerfacecolor=SPARE_FILL,
+                        markeredgecolor=st["color"],
+                        label=f"Existing station, qualifies, not needed ({len(spare)})",
+                    )
+                )
         for lg in data.longest:
             handles.append(
                 Line2D(
