@@ -390,3 +390,21 @@ def test_plan_older_than_network_is_one_line_error(plan: Plan, graph: Any) -> No
     hop = plan.routes[0].model_copy(update={"nodes": [1, 3]})
     with pytest.raises(InputError, match=r"no road from node 1 to node 3"):
         gather(plan.model_copy(update={"routes": [hop]}), graph, None)
+
+
+def test_existing_stations_no_vehicle_needs_are_told_apart(plan: Plan, graph: Any,
+                                                          shapes: Any) -> None:
+    from evcorridor.render.html_map import render_html
+    from evcorridor.render.static_map import draw_map
+
+    spare = plan.sites[0].model_copy(update={"id": "afdc:SYNTH-9", "name": "SYNTHETIC spare"})
+    more = plan.model_copy(update={"sites": [*plan.sites, spare]})
+    data = gather(more, graph, shapes)
+    fig = draw_map(data)
+    legend = [t.get_text() for ax in fig.axes if ax.get_legend() for t in
+              ax.get_legend().get_texts()]
+    assert "Existing station, qualifies, a stop (1)" in legend
+    assert "Existing station, qualifies, not needed (1)" in legend
+    text = render_html(data).decode()
+    assert "Existing stations, qualify, not needed (1)" in text
+    assert "Existing stations, qualify, stops (1)" in text
