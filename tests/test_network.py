@@ -250,3 +250,26 @@ def test_cli_pull_travelmapping_from_a_folder(tmp_path: Path, fixtures: Path,
     assert saved == tmp_path / "cache" / "networks" / "i29-red-river.travelmapping.graphml.gz"
     G = read_graphml(saved)
     assert G.number_of_nodes() == 15 and G.graph["source"] == "travelmapping"
+
+
+def test_missing_embedded_file_and_missing_osm_module(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from evcorridor.settings import get_settings
+
+    monkeypatch.setenv("EVCORRIDOR_DATA_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(InputError) as exc:
+            load_network("i29-red-river")
+        assert str(exc.value) == (f"{tmp_path}/networks/i29-red-river.graphml.gz: no embedded "
+                                  "network for corridor 'i29-red-river' (run `make data`)")
+    finally:
+        monkeypatch.delenv("EVCORRIDOR_DATA_DIR")
+        get_settings.cache_clear()
+    # the osm source is imported lazily: without the module the other sources still work
+    monkeypatch.setitem(sys.modules, "evcorridor.network.osm", None)
+    with pytest.raises(EvCorridorError, match="osm source is not available"):
+        load_network("i29-red-river", source="osm")
+    assert load_network("i29-red-river").number_of_nodes() > 0
