@@ -896,7 +896,9 @@ class _Checker:
             if not plan.infeasibilities:
                 self.fail("status", "", "the plan is infeasible but lists no infeasibility")
             for inf in plan.infeasibilities:
-                self.fail("status", f"route {inf.route} ({inf.direction})",
+                where = (f"route {inf.route}" if inf.route.endswith(f":{inf.direction}")
+                         else f"route {inf.route} ({inf.direction})")
+                self.fail("status", where,
                           f"infeasible ({inf.rule}): {inf.from_label} ({inf.from_country}, "
                           f"{inf.from_pos_m / 1000:.1f} km) -> {inf.to_label} ({inf.to_country}, "
                           f"{inf.to_pos_m / 1000:.1f} km) is {_m(inf.length_m)} against "

@@ -462,7 +462,7 @@ def test_infeasible_plan_reports_its_infeasibilities(env: Path, tmp_path: Path) 
     report = check_plan(plan)
     assert messages(report) == [
         f"{V_FWD}: gap new:2 -> new:6 is 315000.0 m, over the range 150000.0 m by 165000.0 m",
-        f"status: route {FWD} (forward): infeasible (vehicle:{CAR}): X2 (USA, 100.0 km) -> X6 "
+        f"status: route {FWD}: infeasible (vehicle:{CAR}): X2 (USA, 100.0 km) -> X6 "
         "(CAN, 400.0 km) is 315000.0 m against 150000.0 m; fix: add a usable site between X2 "
         "and X6",
     ]
