@@ -258,6 +258,7 @@ def test_missing_embedded_file_and_missing_osm_module(tmp_path: Path,
 
     from evcorridor.settings import get_settings
 
+    (tmp_path / "crossings.csv").write_bytes((REPO / "data" / "crossings.csv").read_bytes())
     monkeypatch.setenv("EVCORRIDOR_DATA_DIR", str(tmp_path))
     get_settings.cache_clear()
     try:
