@@ -12,7 +12,7 @@ files moved into place (`evcorridor.atomic.staged_dir`), so a failed render leav
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -190,16 +190,3 @@ def stale_files(results: Iterable[Rendered], folder: Path) -> list[Path]:
             if not same:
                 stale.append(path)
     return stale
-
-
-def render_many(
-    items: Iterable[tuple[Path | None, Plan]],
-    request: MapRequest | None = None,
-    progress: Callable[[str], None] | None = None,
-) -> list[Rendered]:
-    out = []
-    for path, plan in items:
-        if progress is not None:
-            progress(plan.corridor)
-        out.append(render_plan(plan, request, plan_path=path))
-    return out
