@@ -273,14 +273,24 @@ class _Index:
         return sorted(us), sorted(other)
 
 
+def international_tokens(tm: TMData) -> set[str]:
+    """Region-pair labels that mark an international border point ("AK/YT", "WA/BC", "ND/MB",
+    "TX/TAM"...): one side a US state, the other a Canadian or Mexican region (TM writes
+    Mexican states without the "MEX-" prefix)."""
+    us = {r for r, c in tm.region_country.items() if c == "USA"}
+    other = {r.removeprefix("MEX-") for r, c in tm.region_country.items() if c in ("CAN", "MEX")}
+    return {f"{a}/{b}" for a in us for b in other} | {f"{b}/{a}" for a in us for b in other}
+
+
 def build_crossings(tm: TMData, ports: dict[str, Port], usa: BaseGeometry,
                     log: Log) -> tuple[list[dict[str, Any]], dict[str, tuple[float, float]]]:
     index = _Index(tm)
     synthetic = {s.crossing: s for s in SYNTHETIC_LINKS}
+    border_tokens = international_tokens(tm)
     border_pts: list[tuple[float, float, str]] = []
     for root, pts in sorted(tm.points.items()):
         for p in pts:
-            if p.is_border:
+            if p.is_border or p.tokens & border_tokens:
                 border_pts.append((p.lat, p.lon, f"{root} {p.label}"))
     rows: list[dict[str, Any]] = []
     used: set[tuple[float, float]] = set()
