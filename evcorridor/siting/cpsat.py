@@ -85,9 +85,11 @@ class Solution:
 
 
 class _Builder:
-    def __init__(self, problem: Problem, skip: set[tuple[str, str]]) -> None:
+    def __init__(self, problem: Problem, skip: set[tuple[str, str]],
+                 bridges: dict[tuple[str, str], set[tuple[str, str]]]) -> None:
         self.p = problem
         self.skip = skip
+        self.bridges = bridges
         self.m = cp_model.CpModel()
         self.x: dict[tuple[int, int], cp_model.IntVar] = {}
         self.cost_terms: list[tuple[cp_model.IntVar, int]] = []
@@ -141,12 +143,16 @@ class _Builder:
         need = 2 if self.p.resilience == "n-1" else 1
         end = end_point(route)
         pts: list[Point] = [start_point(route), *stops]
+        # legs the pre-check found uncoverable are allowed as they are ("bridged"), so the rest
+        # of the route still gets its sites; the plan marks the run infeasible
+        bridged = self.bridges.get((route.id, f"vehicle:{veh.id}"), set())
+        index = {pt.key: k for k, pt in enumerate(stops)}
         for i, a in enumerate(pts):
             lit = None if i == 0 else r[i - 1]
             if i > 0 and lit is None:
                 continue
             lim = veh.start_range_m if i == 0 else veh.range_m
-            if leg_m(route, wait, a, end)[0] <= lim + EPS_M:
+            if leg_m(route, wait, a, end)[0] <= lim + EPS_M or (a.key, "end") in bridged:
                 continue
             succ = []
             for k in range(i, len(stops)):  # stops[k] is pts[k + 1]
@@ -155,7 +161,13 @@ class _Builder:
                     break
                 if r[k] is not None and leg_m(route, wait, a, b)[0] <= lim + EPS_M:
                     succ.append(r[k])
+            for ak, bk in sorted(bridged):
+                k = index.get(bk, -1)
+                if ak == a.key and k >= 0 and r[k] is not None and r[k] not in succ:
+                    succ.append(r[k])
             self._require(succ, need, lit)
+        if bridged:
+            return  # the window cuts assume every leg within range
         self._windows(route, stops, [None if v is None else self.offered(
             pt.index, usable_options(self.p.candidates[pt.index], veh.id))
             for pt, v in zip(stops, r, strict=True)], veh.range_m, veh.start_range_m)
@@ -287,13 +299,16 @@ _STATUS = {
 
 def solve(problem: Problem, *, time_limit_s: float = 60.0, num_workers: int = 1,
           random_seed: int = 0, skip: set[tuple[str, str]] | None = None,
+          bridges: dict[tuple[str, str], set[tuple[str, str]]] | None = None,
           tie_break: bool = True, linearization_level: int = 2,
           tie_break_dtime: float = TIE_BREAK_DTIME) -> Solution:
     """Least-cost plan for `problem` with CP-SAT. `skip`: (route id, rule) pairs left out (the
-    pre-check found them uncoverable; rule = "vehicle:<id>" or "standard:<profile>")."""
+    pre-check found them uncoverable; rule = "vehicle:<id>" or "standard:<profile>").
+    `bridges`: for (route id, rule), the (from key, to key) legs allowed although over range
+    (the pre-check's uncoverable stretches), so the rest of such a route is still covered."""
     skip = skip or set()
     t0 = time.perf_counter()
-    b = _Builder(problem, skip)
+    b = _Builder(problem, skip, bridges or {})
     b.options()
     for route in problem.routes:
         for veh in problem.vehicles:

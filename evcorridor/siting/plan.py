@@ -343,9 +343,13 @@ def plan_built(built: Built, solve: SolveOptions | None = None) -> PlanOutcome:
             stretches.extend(vehicle_stretches(p, rs, v))
         for rule in p.standards:
             stretches.extend(standard_stretches(p, rs, rule))
-    skip = {(s.route.id, s.rule) for s in stretches}
+    skip = {(s.route.id, s.rule) for s in stretches if s.rule.startswith("standard:")}
+    bridges: dict[tuple[str, str], set[tuple[str, str]]] = {}
+    for s in stretches:
+        if s.rule.startswith("vehicle:"):
+            bridges.setdefault((s.route.id, s.rule), set()).add((s.a.key, s.b.key))
     sol = cpsat.solve(p, time_limit_s=limit, num_workers=solve.num_workers,
-                      random_seed=solve.random_seed, skip=skip)
+                      random_seed=solve.random_seed, skip=skip, bridges=bridges)
     plan = assemble_plan(built, sol, stretches, parameters_of(built, solve, limit))
     log = {"corridor": built.corridor.id, "status": plan.solver.status,
            "cp_sat_status": sol.status, "wall_time_s": round(sol.wall_time_s, 3),
@@ -353,6 +357,8 @@ def plan_built(built: Built, solve: SolveOptions | None = None) -> PlanOutcome:
            "model_size": sol.model_size, "parameters": sol.parameters,
            "objective": sol.objective, "best_bound": sol.best_bound,
            "skipped_rules": [f"{r} {rule}" for r, rule in sorted(skip)],
+           "bridged_legs": [f"{r} {rule}: {a} -> {b}" for (r, rule), legs in sorted(
+               bridges.items()) for a, b in sorted(legs)],
            "stretches": [f"{s.route.id} {s.rule}: km {km(s.a.pos_m)} -> km {km(s.b.pos_m)}"
                          for s in stretches]}
     return PlanOutcome(plan, log)

@@ -1,0 +1,154 @@
+"""Plans on a SYNTHETIC straight corridor (tests/siting_synth.py) with the shipped profiles, and
+on the embedded corridors. The synthetic highway, its exits and its stations are made up."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from evcorridor.check import check_plan
+from evcorridor.profiles import get_profile_set, get_standard, get_vehicle, list_vehicles
+from evcorridor.scenarios import get_cost_model, get_scenario
+from evcorridor.siting.build import BuildOptions, Built, build_from_graph
+from evcorridor.siting.plan import PlanOutcome, plan_built, plan_corridor, write_outputs
+from evcorridor.siting.precheck import describe, vehicle_stretches
+from siting_synth import line_corridor, station
+
+
+def _built(marks: list[float], border_km: float, stations: list[Any], vehicles: list[str], *,
+           scenario: str = "no-wait", profile_set: str = "na-2023") -> Built:
+    cor, G, routes = line_corridor(marks, border_km)
+    pset = get_profile_set(profile_set)
+    stds: dict[str, Any] = {}
+    todo = list(pset.profiles.values())
+    while todo:
+        pid = todo.pop()
+        if pid not in stds:
+            stds[pid] = get_standard(pid)
+            todo.extend(stds[pid].recognizes)
+    return build_from_graph(cor, G, routes, stations, profile_set=pset,
+                            vehicles=[get_vehicle(v) for v in vehicles],
+                            scenario=get_scenario(scenario), cost_model=get_cost_model("default"),
+                            standards=stds, options=BuildOptions(scenario=scenario,
+                                                                 profile_set=profile_set))
+
+
+def _plan(built: Built) -> PlanOutcome:
+    out = plan_built(built)
+    return out
+
+
+def test_usable_existing_station_is_reused_and_checked() -> None:
+    # nacs-car range 283.7 km (mild); a 400 km line, exits every 100 km, border at km 300;
+    # an existing NACS station (4 x 250 kW) at the km 200 exit: no new site needed.
+    built = _built([0, 100, 200, 300.5, 400], 300.0,
+                   [station("nacs200", 200, [("NACS", 4, 250.0)])], ["nacs-car"])
+    out = _plan(built)
+    p = out.plan
+    assert (p.solver.status, p.solver.objective, p.feasible) == ("optimal", 0.0, True)
+    assert [(s.id, s.kind) for s in p.sites] == [("synth:nacs200", "existing")]
+    fwd = next(r for r in p.routes if r.direction == "forward").vehicles[0]
+    assert fwd.stops == ["synth:nacs200"]
+    assert [g.length_m for g in fwd.gaps] == [200000.0, 200000.0]
+    assert check_plan(p, graph=built.graph).findings == []
+
+
+def test_connector_incompatible_station_does_not_count() -> None:
+    # the same station offering only CHAdeMO: nacs-car (NACS, CCS1 adapter) cannot use it, so
+    # the plan upgrades it (0.5) rather than building new (1.0)
+    built = _built([0, 100, 200, 300.5, 400], 300.0,
+                   [station("chademo200", 200, [("CHAdeMO", 2, 50.0)])], ["nacs-car"])
+    p = _plan(built).plan
+    assert (p.solver.status, p.solver.objective) == ("optimal", 0.5)
+    assert [(s.id, s.kind) for s in p.sites] == [("synth:chademo200", "upgrade")]
+    assert "CCS1" in [c.type for c in p.sites[0].connectors]
+    assert p.existing.reasons["nacs-car: no connector nacs-car can use (NACS, CCS1)"] == 1
+    assert (p.existing.qualified, p.existing.upgraded) == (0, 1)
+    assert check_plan(p, graph=built.graph).findings == []
+
+
+def test_infeasible_stretch_named_with_fix() -> None:
+    # exits at 0, 50, 100, 400, 450, 500 km: 300 km between km 100 and km 400 > 283.7 km
+    built = _built([0, 50, 100, 400, 450, 500], 250.0, [], ["nacs-car"])
+    route = built.problem.routes[0]
+    st = vehicle_stretches(built.problem, route, built.problem.vehicles[0])
+    assert len(st) == 1
+    assert describe(st[0]) == (
+        "synthetic-crossing:forward vehicle:nacs-car: X100 (km 100.0, USA) -> X400 (km 400.0, "
+        "CAN): 300.0 km > 283.7 km; fix: a site usable by nacs-car between km 116.3 and "
+        "km 383.7, or a vehicle with at least 300.0 km range")
+    p = _plan(built).plan
+    assert p.feasible is False and p.solver.status == "infeasible"
+    assert p.solver.objective is None
+    infs = [(i.route, i.from_label, i.to_label, i.length_m, i.limit_m) for i in p.infeasibilities]
+    assert infs == [("synthetic-crossing:forward", "X100", "X400", 300000.0, 283745.1),
+                    ("synthetic-crossing:reverse", "X400", "X100", 300000.0, 283745.1)]
+    run = next(r for r in p.routes if r.direction == "forward").vehicles[0]
+    assert run.feasible is False
+    assert min(g.slack_m for g in run.gaps) == pytest.approx(283745.1 - 300000.0, abs=0.2)
+
+
+def test_border_wait_needs_one_more_station() -> None:
+    # heavy-truck-mcs: 240.6 km range (mild); exits every 40 km on a 480 km line, border at
+    # km 250. Without a wait one MCS site at km 240 covers both directions (240 km each side).
+    # The default scenario's waits (15 min out of / 30 min into the USA at 3 kW idle: 0.63 km /
+    # 1.27 km) push the leg spanning the border over the range: two sites are needed.
+    marks = [float(k) for k in range(0, 481, 40)]
+    no_wait = _plan(_built(marks, 250.0, [], ["heavy-truck-mcs"], scenario="no-wait")).plan
+    waits = _plan(_built(marks, 250.0, [], ["heavy-truck-mcs"], scenario="default")).plan
+    fwd = next(r for r in no_wait.routes if r.direction == "forward").vehicles[0]
+    assert fwd.stops == ["new:1006"]  # km 240
+    assert no_wait.solver.objective == 1.25  # one new site with the MCS design
+    fwd_w = next(r for r in waits.routes if r.direction == "forward")
+    assert fwd_w.border_wait_min == 15.0
+    assert len(fwd_w.vehicles[0].stops) == 2
+    assert waits.solver.objective == 2.5
+
+
+def test_outputs_deterministic_and_written(tmp_path: Path) -> None:
+    built = _built([float(k) for k in range(0, 601, 25)], 333.0,
+                   [station("a", 150, [("CCS1", 4, 150.0)], east_m=400),
+                    station("b", 425, [("NACS", 8, 250.0)], country="CAN")],
+                   ["ccs1-long-range-car", "heavy-truck-mcs", "nacs-car"])
+    a = write_outputs(plan_built(built), tmp_path / "a")
+    b = write_outputs(plan_built(built), tmp_path / "b")
+    for name in ("plan.json", "sites.geojson", "sites.csv"):
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+    plan = json.loads((a / "plan.json").read_text())
+    assert plan["solver"]["wall_time_s"] is None
+    assert json.loads((a / "solve-log.json").read_text())["wall_time_s"] >= 0
+    gj = json.loads((a / "sites.geojson").read_text())
+    assert len(gj["features"]) == len(plan["sites"])
+    assert (a / "sites.csv").read_text().count("\n") == len(plan["sites"]) + 1
+
+
+def test_n1_resilience_survives_any_single_outage() -> None:
+    built = _built([float(k) for k in range(0, 501, 25)], 260.0, [], ["nacs-car"])
+    built.problem.resilience = "n-1"
+    built.options.resilience = "n-1"
+    p = _plan(built).plan
+    assert p.feasible and p.solver.status == "optimal"
+    base = _plan(_built([float(k) for k in range(0, 501, 25)], 260.0, [], ["nacs-car"])).plan
+    assert p.solver.objective is not None and base.solver.objective is not None
+    assert p.solver.objective > base.solver.objective
+    assert check_plan(p, graph=built.graph).findings == []
+
+
+EMBEDDED = sorted(p.stem for p in (Path(__file__).resolve().parents[1] / "data" / "networks")
+                  .glob("*.graphml.gz"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("corridor", [c.replace(".graphml", "") for c in EMBEDDED])
+def test_embedded_corridor_plans_optimal_for_every_vehicle(corridor: str) -> None:
+    out = plan_corridor(corridor, BuildOptions())
+    p = out.plan
+    assert p.solver.status == "optimal", out.log
+    assert p.feasible
+    assert sorted({vr.vehicle for r in p.routes for vr in r.vehicles}) == sorted(
+        v.id for v in list_vehicles())
+    assert all(vr.feasible for r in p.routes for vr in r.vehicles)
+    assert check_plan(p).findings == []
