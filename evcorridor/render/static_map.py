@@ -220,7 +220,9 @@ def draw_map(data: MapData) -> Figure:
                     capstyle="round",
                 )
             )
-        for cid, lon, lat in data.crossings:
+        # labels of neighbouring crossings go up (northern one) and down (southern one)
+        by_lat = sorted(data.crossings, key=lambda c: (-c[2], c[0]))
+        for i, (cid, lon, lat) in enumerate(by_lat):
             ax.scatter(
                 [lon],
                 [lat],
@@ -234,8 +236,9 @@ def draw_map(data: MapData) -> Figure:
             ax.annotate(
                 cid,
                 (lon, lat),
-                xytext=(7, -3),
+                xytext=(7, 4) if i % 2 == 0 else (7, -4),
                 textcoords="offset points",
+                va="bottom" if i % 2 == 0 else "top",
                 fontsize=8,
                 zorder=9,
                 bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.75, "pad": 1.0},
