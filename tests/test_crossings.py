@@ -120,3 +120,11 @@ def test_every_bts_road_port_is_in_the_registry(shared_data: Path) -> None:
     laredo = ports["2304"].monthly["Trucks"]
     assert get_crossing("laredo-world-trade-bridge").trucks_per_year == sum(
         v for m, v in laredo.items() if m.startswith("2021"))
+
+
+def test_state_province_pair_labels_locate_ports() -> None:
+    # Alcan AK: Travel Mapping labels the border point "YT/AK" / "AK/YT", not "USA/CAN"
+    alcan = get_crossing("alcan")
+    assert alcan.location_source == "travelmapping"
+    assert (alcan.lat, alcan.lon) == (62.615033, -141.001458)
+    assert "AK2" in alcan.highways_us and alcan.highways_other == ["YT1"]
