@@ -226,6 +226,7 @@ class _Checker:
         self.vehicles: dict[str, Any] = {}
         self.standards: dict[str, Any] = {}
         self.profile_set: Any = None
+        self.corridor: Any = None
         self.scenario: Any = None
         self._compliance: dict[tuple[str, str], list[str]] = {}
         # a coverage plan on a user's network: no corridor routes, abstract sites
@@ -297,6 +298,13 @@ class _Checker:
                           f"the plan has {ref.sha256[:12]}); re-run `evcorridor plan`")
         if not self.graph_given:
             self.G = self._load_generic_graph() if self.generic else self._load_graph()
+        if not self.generic:
+            from evcorridor.corridors import get_corridor
+
+            try:
+                self.corridor = get_corridor(self.plan.corridor)
+            except EvCorridorError:
+                self.corridor = None  # a graph given directly (tests) may have no corridor
         scen_refs = self._input("scenario")
         scen_id = scen_refs[0].id if scen_refs else str(self.plan.parameters.get("scenario") or "")
         if scen_id:
@@ -478,6 +486,7 @@ class _Checker:
         geo = _Geo(cum, cum[border_idx[0]], str(nodes[route.nodes[0]].get("country", "")),
                    str(nodes[route.nodes[-1]].get("country", "")))
         self.geo[route.id] = geo
+        self._check_ends(route, route.nodes[border_idx[0]], cum[-1], where)
         if abs(geo.border_pos - route.border_pos_m) > TOL_M:
             self.fail("route", where, f"border position {_m(route.border_pos_m)} in the plan, "
                                       f"{_m(geo.border_pos)} recomputed from the graph")
@@ -502,6 +511,47 @@ class _Checker:
         for sr in route.standards:
             self.count["standard_runs"] += 1
             self.check_standard_run(route, geo, sr)
+
+    def _nearest(self, lat: float, lon: float) -> tuple[int, float]:
+        best: tuple[int, float] | None = None
+        for n, d in self.G.nodes(data=True):
+            if "x" not in d or "y" not in d:
+                continue
+            dist = straight_line_m(lat, lon, float(d["y"]), float(d["x"]))
+            if best is None or dist < best[1]:
+                best = (n, dist)
+        return best if best is not None else (-1, math.inf)
+
+    def _check_ends(self, route: RoutePlan, border_node: int, length: float, where: str) -> None:
+        """The route runs between the graph nodes nearest to the corridor's endpoints (so a
+        truncated route cannot hide a gap) and, forward, along the shortest roads to and from
+        the crossing."""
+        if self.corridor is None:
+            return
+        us, other = self.corridor.start, self.corridor.end
+        first, last = (us, other) if route.direction == "forward" else (other, us)
+        for verb, node, place in (("starts", route.nodes[0], first),
+                                  ("ends", route.nodes[-1], last)):
+            nd = self.G.nodes[node]
+            dist = straight_line_m(place.lat, place.lon, float(nd.get("y", 0.0)),
+                                   float(nd.get("x", 0.0)))
+            best, dmin = self._nearest(place.lat, place.lon)
+            if dist > dmin + 1.0:
+                self.fail("route", where, f"{verb} at node {node}, {_m(dist)} from "
+                                          f"{place.name}; node {best} is nearer ({_m(dmin)})")
+        if route.direction != "forward":
+            return
+        try:
+            shortest = (nx.shortest_path_length(self.G, route.nodes[0], border_node,
+                                                weight="length")
+                        + nx.shortest_path_length(self.G, border_node, route.nodes[-1],
+                                                  weight="length"))
+        except nx.NetworkXNoPath:
+            return
+        if length > shortest + TOL_M:
+            self.fail("route", where, f"{_m(length)} long, {_m(length - shortest)} longer than "
+                                      f"the shortest road through the crossing "
+                                      f"({_m(shortest)})")
 
     def _check_runs_present(self, route: RoutePlan, geo: _Geo, where: str) -> None:
         """Every planned vehicle runs every route once; every jurisdiction on the route has the

@@ -2,8 +2,9 @@
 
 The synthetic corridor `synth-corridor` is a straight 550 km road along longitude -100: nodes 1..7
 at 0, 100, 200, 250 (the border crossing `synth-crossing`), 300, 400 and 550 km; USA up to the
-border node, Canada after it. Its GraphML is written to a temporary data folder by the fixture;
-profiles, vehicle, scenario and corridor YAML are the synthetic files in tests/fixtures/check/.
+border node, Canada after it; node 8 is a 120 km detour between nodes 2 and 3. Its GraphML is
+written to a temporary data folder by the fixture; profiles, vehicle, scenario and corridor YAML
+are the synthetic files in tests/fixtures/check/.
 
 The plans are built by hand (no solver): every figure below is hand-computed from the layout.
 Vehicle synth-ccs-car: range and start range 150 km; border wait 30 min out of the USA = 15 km,
@@ -78,6 +79,12 @@ def synthetic_graph() -> nx.MultiDiGraph:
     # a longer parallel edge: the checker must take the shortest one
     G.add_edge(1, 2, length=100_400.0, highway="primary", ref="SYN-OLD", country="USA",
                synthetic=True)
+    # a detour 2 -> 8 -> 3 of 120 km beside the 100 km road 2 -> 3
+    G.add_node(8, x=-99.5, y=lat_at(150_000.0), country="USA", label="X8", interchange=True,
+               crossing="")
+    for a, b in ((2, 8), (8, 2), (8, 3), (3, 8)):
+        G.add_edge(a, b, length=60_000.0, highway="primary", ref="SYN-2", country="USA",
+                   synthetic=True)
     return G
 
 
@@ -653,3 +660,17 @@ def test_a_full_check_loads_no_solver_module(env: Path, tmp_path: Path) -> None:
              "EVCORRIDOR_CONFIGS_DIR": str(CONFIGS)})
     assert res.returncode == 0, res.stderr
     assert res.stdout.splitlines() == ["True 10", "[]"]
+
+
+def test_truncated_or_detoured_route(env: Path) -> None:
+    plan = valid_plan(env)
+    route_of(plan, FWD).nodes = [2, 3, 4, 5, 6, 7]  # starts 100 km late: a gap would hide there
+    assert f"route: route {FWD}: starts at node 2, 100000.0 m from Synthetic US end; node 1 is " \
+           "nearer (0.0 m)" in messages(check_plan(plan))
+    plan = valid_plan(env)
+    route_of(plan, FWD).nodes = [1, 2, 8, 3, 4, 5, 6, 7]
+    found = messages(check_plan(plan))
+    assert f"route: route {FWD}: 570000.0 m long, 20000.0 m longer than the shortest road " \
+           "through the crossing (550000.0 m)" in found
+    assert f"route: route {FWD}: length 550000.0 m in the plan, 570000.0 m recomputed from the " \
+           "graph" in found
