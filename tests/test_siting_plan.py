@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from siting_synth import line_corridor, station
 
 from evcorridor.check import check_plan
 from evcorridor.profiles import get_profile_set, get_standard, get_vehicle, list_vehicles
@@ -15,7 +16,6 @@ from evcorridor.scenarios import get_cost_model, get_scenario
 from evcorridor.siting.build import BuildOptions, Built, build_from_graph
 from evcorridor.siting.plan import PlanOutcome, plan_built, plan_corridor, write_outputs
 from evcorridor.siting.precheck import describe, vehicle_stretches
-from siting_synth import line_corridor, station
 
 
 def _built(marks: list[float], border_km: float, stations: list[Any], vehicles: list[str], *,
