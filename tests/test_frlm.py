@@ -153,6 +153,25 @@ def test_new_site_offsets_and_start_range() -> None:
     assert cov.covered_flow == 0.0 and chosen == []
 
 
+def test_both_detours_count_between_two_stops() -> None:
+    # line A: 1 -100- 2 -50- 5 -50- 3 -100- 4, sites at 2, 5 and 3 each 30 km off the road;
+    # range 150. 2 -> 3 is 100 + 30 + 30 = 160 > 150, so 1 -> 4 needs all three sites.
+    # line B: 10 -100- 11 -100- 12 needs the site at 11. Budget 2: only line B can be covered.
+    g = nx.MultiDiGraph()
+    for u, v, w in [(1, 2, 100), (2, 5, 50), (5, 3, 50), (3, 4, 100), (10, 11, 100),
+                    (11, 12, 100)]:
+        g.add_edge(u, v, length=w * KM)
+        g.add_edge(v, u, length=w * KM)
+    flows = [Flow(1, 4, 15.0), Flow(10, 12, 10.0)]
+    offsets = {2: 30 * KM, 5: 30 * KM, 3: 30 * KM}
+    chosen, cov, res = solve_coverage(g, flows, range_m=150 * KM, budget=2, trip="one-way",
+                                      candidates=[2, 3, 5, 11], offsets=offsets)
+    assert chosen == [11] and cov.covered_flow == 10.0 and res.status == "optimal"
+    chosen, cov, _ = solve_coverage(g, flows, range_m=150 * KM, budget=3, trip="one-way",
+                                    candidates=[2, 3, 5, 11], offsets=offsets)
+    assert chosen == [2, 3, 5] and cov.covered_flow == 15.0
+
+
 def test_tie_break_is_deterministic_and_prefers_low_node_ids() -> None:
     # line 1-2-3-4-5; one-way 1->5 (400 km) with range 250 is covered by a site at 3 alone:
     # budget 3 must still build only {3}
@@ -230,9 +249,9 @@ def instances(draw: st.DrawFn) -> dict[str, object]:
     flows = [Flow(o, d, float(draw(st.integers(0, 50)))) for o, d in pairs]
     existing_nodes = draw(st.lists(st.integers(0, n - 1), max_size=2, unique=True))
     with_offsets = draw(st.booleans())
-    existing = {e: float(draw(st.integers(0, 15))) if with_offsets else 0.0
+    existing = {e: float(draw(st.integers(0, 40))) if with_offsets else 0.0
                 for e in existing_nodes}
-    offsets = ({i: float(draw(st.integers(0, 15))) for i in range(n)} if with_offsets else {})
+    offsets = ({i: float(draw(st.integers(0, 40))) for i in range(n)} if with_offsets else {})
     return {"graph": g, "flows": flows, "range_m": float(draw(st.integers(40, 220))),
             "budget": draw(st.integers(0, 3)), "trip": draw(st.sampled_from(["one-way", "round"])),
             "existing": existing, "offsets": offsets,
@@ -379,7 +398,7 @@ def test_crossing_volume_by_vehicle_class() -> None:
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(100, 300), st.integers(0, 100), st.integers(40, 160), st.integers(0, 30),
-       st.lists(st.tuples(st.integers(0, 300), st.integers(0, 12),
+       st.lists(st.tuples(st.integers(0, 300), st.integers(0, 40),
                           st.sampled_from(["new", "existing", "upgrade"])), max_size=6),
        st.integers(0, 3), st.sampled_from(["one-way", "round"]))
 def test_corridor_coverage_agrees_with_brute_force(

@@ -24,12 +24,17 @@ budget), binary y_q per flow; maximise sum f_q y_q subject to sum x_s <= budget 
 - all sites on the flow at offset 0: Capar et al. (2013) arc cover. Along the trip sequence
   s_0..s_m (positions c_0..c_m), every arc ending at c_j beyond the start range needs a site s_i,
   i < j, with c_j - c_i <= range: y_q <= sum of those x. Exact because charging only ever helps.
-- some offset > 0: a chain of stops: flow variables on "start -> stop -> ... -> end" pairs whose gap
-  is within range, one unit of flow iff y_q, a stop used only if its site is built.
+- some offset > 0 (detours, border waits do not matter): the exact "reach" form, r_i = point i
+  is a stop: y_q => the start reaches some r_k; r_i => the end or a later r_k is within range
+  (gap = distance + both offsets); r_i => its site is built.
+Before the model: flows the existing sites already cover are counted as covered, flows that
+even all candidates together cannot cover are left out; only candidates on the remaining
+("contested") flows get a variable.
 Phase 2 (deterministic tie-break): keep the optimal flow, use the fewest new sites, then prefer the
-set with the smallest weight sum(2**rank) over candidates sorted by node id (unique when there are
-at most 50 candidates; beyond that the weights are the ranks and CP-SAT runs single-threaded with a
-fixed seed, which is still reproducible). Coverage in the result is re-derived by simulation.
+set with the smallest weight sum(2**rank) over those candidates in their given order (node id for
+networks; unique when there are at most 50 of them; beyond that the weights are the ranks and
+CP-SAT runs single-threaded with a fixed seed, which is still reproducible). Coverage in the result
+is re-derived by simulation.
 """
 
 from __future__ import annotations
@@ -264,41 +269,42 @@ def _add_arc_cover(model: cp_model.CpModel, y: cp_model.IntVar, t: _Trip,
     return len(kept)
 
 
-def _add_chain(model: cp_model.CpModel, y: cp_model.IntVar, t: _Trip,
+def _add_reach(model: cp_model.CpModel, y: cp_model.IntVar, t: _Trip,
                x: Mapping[Hashable, cp_model.IntVar], existing: Collection[Hashable],
                range_m: float, start: float) -> int:
-    """A chain of stops start -> stop -> ... -> end, every gap (offsets twice) within range."""
+    """Exact "reach" form for trips with detours: r_i = point i is a stop of the vehicle's
+    chain. y => the start reaches some r_k; r_i => the end or some later r_k is within range
+    (gap = distance + both offsets); r_i => its site is built. Positions increase along the
+    chain, so any r satisfying this contains a complete stop sequence, and vice versa."""
     end = t.pos[-1]
+    stops = [i for i, k in enumerate(t.keys) if k is not None and (k in x or k in existing)]
+    r = {i: model.new_bool_var("") for i in stops}
+    first = [r[i] for i in stops if t.pos[i] + t.offs[i] <= start + EPS_M]
     if end <= start + EPS_M:
         return 0
-    stops = [i for i, k in enumerate(t.keys) if k is not None and (k in x or k in existing)]
-    inflow: dict[int, list[cp_model.IntVar]] = {i: [] for i in stops}
-    outflow: dict[int, list[cp_model.IntVar]] = {i: [] for i in stops}
-    from_start: list[cp_model.IntVar] = []
-    to_end: list[cp_model.IntVar] = []
+    if not first:
+        model.add(y == 0)
+        return 1
+    model.add_bool_or(first).only_enforce_if(y)
+    added = 1
     for a_idx, a in enumerate(stops):
-        if t.pos[a] + t.offs[a] <= start + EPS_M:
-            z = model.new_bool_var("")
-            from_start.append(z)
-            inflow[a].append(z)
+        key = t.keys[a]
+        if key in x:
+            model.add_implication(r[a], x[key])
         if end - t.pos[a] + t.offs[a] <= range_m + EPS_M:
-            z = model.new_bool_var("")
-            to_end.append(z)
-            outflow[a].append(z)
+            continue
+        nxt = []
         for b in stops[a_idx + 1:]:
             if t.pos[b] - t.pos[a] > range_m + EPS_M:
                 break
             if t.pos[b] - t.pos[a] + t.offs[a] + t.offs[b] <= range_m + EPS_M:
-                z = model.new_bool_var("")
-                outflow[a].append(z)
-                inflow[b].append(z)
-    model.add(sum(from_start) == y)
-    model.add(sum(to_end) == y)
-    for i in stops:
-        model.add(sum(inflow[i]) == sum(outflow[i]))
-        key = t.keys[i]
-        model.add(sum(inflow[i]) <= x.get(key, 1))
-    return 2 + 2 * len(stops)
+                nxt.append(r[b])
+        if nxt:
+            model.add_bool_or(nxt).only_enforce_if(r[a])
+        else:
+            model.add(r[a] == 0)
+        added += 1
+    return added
 
 
 def _solve(trips: Sequence[_Trip], choosable: Sequence[Hashable], existing: Collection[Hashable],
@@ -306,16 +312,29 @@ def _solve(trips: Sequence[_Trip], choosable: Sequence[Hashable], existing: Coll
            workers: int, trip: str) -> tuple[list[Hashable], CoverageResult, SolverResult]:
     """Maximise covered flow with at most `budget` of `choosable` (in tie-break order)."""
     scale = _flow_scale([t.weight for t in trips])
+    # Flows the existing sites already cover, and flows that even every candidate cannot cover,
+    # are decided before the model; only the contested ones (and their candidates) enter it.
+    everything = set(existing) | set(choosable)
+    contested: list[_Trip] = []
+    base = 0  # scaled flow covered by the existing sites alone
+    for t in trips:
+        if trip_feasible(t.keys, t.pos, t.offs, existing, range_m=range_m, start_range_m=start):
+            base += int(t.weight * scale)
+        elif trip_feasible(t.keys, t.pos, t.offs, everything, range_m=range_m,
+                           start_range_m=start):
+            contested.append(t)
+    on_contested = {k for t in contested for k in t.keys}
+    relevant = [k for k in choosable if k in on_contested]
     model = cp_model.CpModel()
-    x = {k: model.new_bool_var(f"x[{k}]") for k in choosable}
+    x = {k: model.new_bool_var(f"x[{k}]") for k in relevant}
     ys: list[cp_model.IntVar] = []
     weights: list[int] = []
     n_cover = 0
-    for q, t in enumerate(trips):
+    for q, t in enumerate(contested):
         y = model.new_bool_var(f"y[{q}]")
         sites = [i for i, k in enumerate(t.keys) if k is not None and (k in x or k in existing)]
         if any(t.offs[i] > 0 for i in sites):
-            n_cover += _add_chain(model, y, t, x, existing, range_m, start)
+            n_cover += _add_reach(model, y, t, x, existing, range_m, start)
         else:
             n_cover += _add_arc_cover(model, y, t, x, existing, range_m, start)
         ys.append(y)
@@ -342,16 +361,16 @@ def _solve(trips: Sequence[_Trip], choosable: Sequence[Hashable], existing: Coll
     chosen: list[Hashable] = []
     bound: float | None = None
     tie_status = "not run"
-    n = len(choosable)
+    n = len(relevant)
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         best = round(solver.objective_value)
-        bound = round(solver.best_objective_bound) / scale
+        bound = (base + round(solver.best_objective_bound)) / scale
         values = {k: solver.boolean_value(v) for k, v in x.items()}
         # phase 2 (tie-break): the same flow, the fewest sites, then the least sum of rank weights
         model.add(flow_obj >= best)
         tie = [2**i for i in range(n)] if n <= MAX_EXACT_TIE else [i + 1 for i in range(n)]
         big = sum(tie) + 1
-        model.minimize(sum((big + w) * x[k] for k, w in zip(choosable, tie, strict=True)))
+        model.minimize(sum((big + w) * x[k] for k, w in zip(relevant, tie, strict=True)))
         for k, v in x.items():
             model.add_hint(v, values[k])
         solver2 = make_solver(max(1.0, time_limit_s - wall))
@@ -360,7 +379,7 @@ def _solve(trips: Sequence[_Trip], choosable: Sequence[Hashable], existing: Coll
         tie_status = _STATUS.get(code2, "time_limit")
         if code2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             values = {k: solver2.boolean_value(v) for k, v in x.items()}
-        chosen = [k for k in choosable if values[k]]
+        chosen = [k for k in relevant if values[k]]
 
     built = set(existing) | set(chosen)
     flows: list[FlowResult] = []
@@ -373,9 +392,10 @@ def _solve(trips: Sequence[_Trip], choosable: Sequence[Hashable], existing: Coll
     objective: float | None = None
     if chosen or code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         objective = float(covered_total)
-        if status == "optimal" and objective != float(Decimal(best) / scale):  # pragma: no cover
-            raise EvCorridorError(f"internal error: the coverage model proves {best / scale} but "
-                                  f"the simulation covers {objective}")
+        proven = float(Decimal(base + best) / scale)
+        if status == "optimal" and objective != proven:  # pragma: no cover
+            raise EvCorridorError(f"internal error: the coverage model proves {proven} but the "
+                                  f"simulation covers {objective}")
     gap: float | None = None
     if status == "optimal":
         gap, bound = 0.0, objective
@@ -395,7 +415,9 @@ def _solve(trips: Sequence[_Trip], choosable: Sequence[Hashable], existing: Coll
                     "tie_break": ("fewest sites, then least sum of 2**rank" if n <= MAX_EXACT_TIE
                                   else "fewest sites, then least rank sum"),
                     "tie_break_status": tie_status},
-        model_size={"flows": len(trips), "candidates": n, "existing": len(existing),
+        model_size={"flows": len(trips), "contested_flows": len(contested),
+                    "candidates": len(choosable), "candidates_in_model": n,
+                    "existing": len(existing),
                     "variables": len(model.proto.variables),
                     "constraints": len(model.proto.constraints), "cover_constraints": n_cover})
     return chosen, coverage, result
