@@ -56,6 +56,7 @@ BOUNDARY_LABEL_RE = re.compile(r"^(?:[A-Z]{2,4}|Can|Mex)/(?:[A-Z]{2,4}|Can|Mex)$
 ALWAYS_SYSTEMS = ("usai", "nasib")
 MOTORWAY_SYSTEMS = {"usai", "usaif", "canonf", "canqca", "cannba", "mexd", "mexsf", "usasf"}
 TRUNK_SYSTEMS = {"usaus", "usaib", "mexf", "cantch", "nasib"}
+NEAR_BORDER_KM = 3.0  # Natural Earth 1:10m vs Travel Mapping regions: measured up to 2.6 km
 
 
 class Waypoint(NamedTuple):
@@ -426,6 +427,7 @@ def build_corridor_graph(
                 extra_edges.append((pair[0], pair[1], link.crossing))
 
     disagreements = 0
+    usa_boundary = usa_polygon.boundary
     for key, entries in node_routes.items():
         lat, lon = key
         entries.sort(key=lambda e: route_rank(e[0]))
@@ -433,15 +435,20 @@ def build_corridor_graph(
         label = visible[0][1].label if visible else ""
         interchange = any(not BOUNDARY_LABEL_RE.match(w.label) and not w.is_border
                           for _, w in visible)
-        # A node on routes of one country only takes that country (TM files are per region);
-        # border points and synthetic border nodes take the Natural Earth polygon's country.
+        # Natural Earth decides, except close to the border where its 1:10m line can be a few
+        # hundred metres off (or misses islands): there the country of the TM region file(s)
+        # the waypoint comes from wins when they all agree. Off any polygon (water): region.
         route_countries = {r.country for r, _ in entries}
-        if len(route_countries) == 1:
-            country = next(iter(route_countries))
-            if locator.country(lon, lat) not in (None, country):
-                disagreements += 1
+        polygon = locator.country(lon, lat)
+        region = next(iter(route_countries)) if len(route_countries) == 1 else None
+        if polygon is None:
+            country = region or locator.nearest(lon, lat)
+        elif region is not None and polygon != region and (
+                usa_boundary.distance(Point(lon, lat)) * 111.0 <= NEAR_BORDER_KM):
+            country = region
+            disagreements += 1
         else:
-            country = locator.nearest(lon, lat)
+            country = polygon
         nodes[key] = {
             "y": lat, "x": lon, "country": country, "label": label,
             "interchange": interchange, "crossing": "",
