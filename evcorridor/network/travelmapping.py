@@ -22,6 +22,9 @@ How a corridor graph is built (`build_corridor_graph`):
    great-circle length times the region's correction factor (`length_factors`, measured against
    exit-number mileposts by `measure_length_factors`, documented in data/README.md).
 7. Components: only the connected component(s) holding the corridor's crossing nodes are kept.
+8. Countries: the Natural Earth polygon, except within NEAR_BORDER_KM of the border where the
+   country of the waypoint's TM region file(s) wins (the 1:10m line is a few hundred metres off
+   in places and misses some islands).
 """
 
 from __future__ import annotations
