@@ -250,6 +250,7 @@ class _Checker:
     def _run(self) -> CheckReport:
         self.check_inputs()
         self.check_sites()
+        self.check_stations()
         for route in self.plan.routes:
             self.count["routes"] += 1
             self.check_route(route)
@@ -385,6 +386,54 @@ class _Checker:
         if key not in self._compliance:
             self._compliance[key] = list(self.standards[profile_id].compliance(self.spec(site)))
         return self._compliance[key]
+
+    def check_stations(self) -> None:
+        """Existing and upgraded sites are open public stations of the plan's station data, at
+        the station's place, in its country; an existing site offers only the station's
+        connector types."""
+        used = [s for s in self.plan.sites if s.kind != "new"]
+        if not used or self.generic:
+            return
+        from evcorridor.stations import corridor_stations
+
+        name = str(self.plan.parameters.get("stations") or "embedded")
+        source: str | Path = "embedded"
+        if name != "embedded":
+            refs = self._input("stations")
+            found = self._resolve(refs[0].path) if refs else None
+            if found is None:
+                raise InputError(f"{self.label}: cannot reload the station data {name!r}: "
+                                 "file not found")
+            source = found
+        try:
+            stations = {st.id: st for st in corridor_stations(self.plan.corridor, source)}
+        except EvCorridorError as exc:
+            raise InputError(f"{self.label}: cannot reload the station data {name!r}: "
+                             f"{exc}") from exc
+        for site in used:
+            where = f"site {site.id}"
+            st = stations.get(site.id)
+            if st is None:
+                self.fail("site", where, f"{site.kind} site but no station {site.id} in the "
+                                         f"station data ({name})")
+                continue
+            dist = straight_line_m(site.lat, site.lon, st.lat, st.lon)
+            if dist > 1.0:
+                self.fail("site", where, f"{_m(dist)} from station {st.id} at "
+                                         f"({st.lat:.6f}, {st.lon:.6f})")
+            if st.status != "open" or st.access != "public":
+                self.fail("site", where, f"station {st.id} is {st.status} with {st.access} "
+                                         "access; only open public stations count")
+            if st.country != site.country:
+                self.fail("site", where, f"country {site.country} but station {st.id} is in "
+                                         f"{st.country}")
+            if site.kind == "existing":
+                have = {c.type for c in st.connectors}
+                extra = sorted({c.type for c in site.connectors} - have)
+                if extra:
+                    self.fail("site", where, f"offers {', '.join(extra)} as is, but station "
+                                             f"{st.id} has only "
+                                             f"{', '.join(sorted(have)) or 'no connector data'}")
 
     def check_sites(self) -> None:
         for site in self.plan.sites:

@@ -109,6 +109,7 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     data = tmp_path / "data"
     (data / "networks").mkdir(parents=True)
     shutil.copy(FIX / "data" / "crossings.csv", data / "crossings.csv")
+    shutil.copytree(FIX / "data" / "stations", data / "stations")
     graphml = data / "networks" / "synth-corridor.graphml"
     write_graphml(synthetic_graph(), graphml)
     monkeypatch.setattr(settings, "_overrides", {})
@@ -674,3 +675,25 @@ def test_truncated_or_detoured_route(env: Path) -> None:
            "through the crossing (550000.0 m)" in found
     assert f"route: route {FWD}: length 550000.0 m in the plan, 570000.0 m recomputed from the " \
            "graph" in found
+
+
+def test_existing_sites_are_open_public_stations_of_the_station_data(env: Path) -> None:
+    plan = valid_plan(env)
+    s = site_of(plan, "afdc:900")
+    s.connectors.append(Connector(type="NACS", count=2, max_kw=150.0))
+    assert "site: site afdc:900: offers NACS as is, but station afdc:900 has only CCS1" in \
+        messages(check_plan(plan))
+    plan = valid_plan(env)
+    s = site_of(plan, "afdc:900")
+    s.id = s.name = "afdc:999"  # an invented station
+    found = messages(check_plan(plan))
+    assert "site: site afdc:999: existing site but no station afdc:999 in the station data " \
+           "(embedded)" in found
+    plan = valid_plan(env)
+    s = site_of(plan, "afdc:900")
+    s.id = "afdc:901"  # a planned (not yet open) station at 50 km
+    found = messages(check_plan(plan))
+    assert "site: site afdc:901: station afdc:901 is planned with public access; only open " \
+           "public stations count" in found
+    assert "site: site afdc:901: 150500.0 m from station afdc:901 at (45.449660, -100.000000)" \
+        in found
