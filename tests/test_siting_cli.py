@@ -1,0 +1,56 @@
+"""`evcorridor plan` command line: exit codes, one-line errors, outputs (embedded data)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from evcorridor.cli import main
+
+
+def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+        raise SystemExit(0)
+    code = exc.value.code
+    cap = capsys.readouterr()
+    return (0 if code is None else int(code)), cap.out, cap.err
+
+
+def test_unknown_corridor_did_you_mean(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _out, err = _run(["plan", "i5-cascadai"], capsys)
+    assert code == 2
+    assert err.strip() == ("error: unknown corridor 'i5-cascadai'; did you mean 'i5-cascadia' or "
+                           "'i87-champlain'?")
+
+
+def test_usage_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _o, err = _run(["plan", "--out", str(tmp_path)], capsys)
+    assert code == 2 and "give one or more corridor ids, or --all" in err
+    code, _o, err = _run(["plan", "i91-stanstead", "--budget", "3", "--out", str(tmp_path)],
+                         capsys)
+    assert (code, err.strip()) == (2, "error: --budget applies to --objective coverage only")
+    code, _o, err = _run(["plan", "i91-stanstead", "--objective", "coverage", "--budget", "2",
+                          "--out", str(tmp_path)], capsys)
+    assert code == 2 and "give --vehicle ID once" in err
+    code, _o, err = _run(["plan", "i91-stanstead", "--scenario", "wintr"], capsys)
+    assert (code, err.strip()) == (2, "error: unknown scenario 'wintr'; did you mean 'winter'?")
+    assert not any(tmp_path.iterdir())
+
+
+def test_plan_json_summary_and_files(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, _err = _run(["plan", "i91-stanstead", "--vehicle", "nacs-car", "--format", "json",
+                            "--out", str(tmp_path)], capsys)
+    assert code == 0
+    data = json.loads(out)
+    row = data["plans"][0]
+    assert (row["corridor"], row["status"], row["feasible"]) == ("i91-stanstead", "optimal", True)
+    folder = tmp_path / "i91-stanstead"
+    assert sorted(p.name for p in folder.iterdir()) == ["plan.json", "sites.csv",
+                                                        "sites.geojson", "solve-log.json"]
+    plan = json.loads((folder / "plan.json").read_text())
+    assert plan["parameters"]["vehicles"] == ["nacs-car"]
+    assert {r["direction"] for r in plan["routes"]} == {"forward", "reverse"}
+    assert data["summary"]["optimal"] == 1
