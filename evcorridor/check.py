@@ -95,6 +95,10 @@ class CheckReport:
 # --------------------------------------------------------------------------- arithmetic helpers
 
 
+def _truthy(value: Any) -> bool:
+    return value is True or str(value).strip().lower() in ("true", "1", "yes")
+
+
 def straight_line_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle (haversine) distance in metres."""
     p1, p2 = math.radians(lat1), math.radians(lat2)
@@ -498,6 +502,9 @@ class _Checker:
             self.fail("site", where, f"({site.lat:.6f}, {site.lon:.6f}) is {_m(dist)} from its "
                                      f"node {site.node}, farther than its offset "
                                      f"{_m(site.offset_m)}")
+        if site.kind == "new" and not self.generic and not _truthy(nd.get("interchange", False)):
+            self.fail("site", where, f"a new site at node {site.node}, which is not an "
+                                     "interchange (no exit to build at)")
         country = str(nd.get("country", ""))
         if country != site.country:
             self.fail("site", where, f"country {site.country} but its node {site.node} is in "

@@ -697,3 +697,11 @@ def test_existing_sites_are_open_public_stations_of_the_station_data(env: Path) 
            "public stations count" in found
     assert "site: site afdc:901: 150500.0 m from station afdc:901 at (45.449660, -100.000000)" \
         in found
+
+
+def test_new_site_only_at_an_interchange(env: Path) -> None:
+    plan = valid_plan(env)
+    s = site_of(plan, "new:2")
+    s.id, s.node, s.lat = "new:4", 4, lat_at(POS[4])  # the border node has no exit
+    assert "site: site new:4: a new site at node 4, which is not an interchange (no exit to " \
+           "build at)" in messages(check_plan(plan))

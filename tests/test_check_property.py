@@ -60,7 +60,8 @@ def build(lengths: list[float], border: int, offsets: list[float]) -> tuple[nx.M
     G = nx.MultiDiGraph()
     for i in range(n):
         G.add_node(i, x=-100.0, y=45.0 + cum[i] / DEG_M, country="USA" if i <= border else "CAN",
-                   crossing="synth-crossing" if i == border else "")
+                   crossing="synth-crossing" if i == border else "",
+                   interchange=0 < i < n - 1 and i != border)
     for i, x in enumerate(lengths):
         G.add_edge(i, i + 1, length=x)
         G.add_edge(i + 1, i, length=x)
