@@ -23,6 +23,8 @@ first and how many more. Nothing is dropped silently.
 `plan_generic` runs the coverage model (evcorridor.siting.frlm) and returns a `Plan` with
 `sites` (the chosen new sites), `coverage` (every flow, its path and whether it is covered) and
 `routes == []`: a generic network has no corridor routes, the per-flow paths are in `coverage`.
+A generic network has no operating standard, so a site's design is left open (ports 0, power 0,
+no connectors: "a charging site here") and each costs 1 (the budget counts sites).
 """
 
 from __future__ import annotations
@@ -432,7 +434,7 @@ def coverage_plan(
             id=f"new:{node}", kind="new", name=label or f"node {node}", node=int(node),
             lat=round(float(data.get("y", 0.0)), 6), lon=round(float(data.get("x", 0.0)), 6),
             country=str(data.get("country", "") or ""), offset_m=0.0, ports=0, power_kw=0.0,
-            connectors=[]))
+            connectors=[], cost=1.0))
     countries = sorted({str(c) for _, c in graph.nodes(data="country") if c})
     solver = solver.model_copy(update={"wall_time_s": None})  # plans must be byte-identical
     return Plan(
