@@ -444,7 +444,36 @@ def build(shared: Path, data: Path, log: Log) -> None:
     accuracy["length_factors"] = {k: v for k, v in sorted(factors.items()) if k in used}
     write_text(out / "accuracy.json", json.dumps(accuracy, indent=2, sort_keys=True) + "\n")
     _update_readme(data / "README.md", accuracy)
+    _update_networks_table(data / "README.md", corridors, graphs)
     log("wrote data/networks/accuracy.json")
+
+
+def _replace_block(path: Path, name: str, lines: list[str]) -> None:
+    if not path.is_file():
+        return
+    text = path.read_text(encoding="utf-8")
+    begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
+    if begin not in text or end not in text:
+        return
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    write_text(path, head + begin + "\n".join(lines) + end + tail)
+
+
+def _update_networks_table(path: Path, corridors: list[Corridor], graphs: dict[str, Any]) -> None:
+    from evcorridor.network.summary import network_summary
+
+    lines = ["", "| corridor | nodes | edges | road km (USA / other) | main route via each "
+                 "crossing: total km (border at km) | synthetic segments |", "|---|---|---|---|---|---|"]
+    for c in corridors:
+        s = network_summary(graphs[c.id], c)
+        km = s["km_per_country"]
+        routes = "; ".join(f"{r['crossing']}: {r['length_km']:.1f} ({r['border_km']:.1f})"
+                           for r in s["routes"])
+        lines.append(f"| {c.id} | {s['nodes']} | {s['edges']} | {km.get('USA', 0):.1f} / "
+                     f"{km.get(c.other_country, 0):.1f} | {routes} | {s['synthetic_links']} |")
+    lines.append("")
+    _replace_block(path, "networks", lines)
 
 
 def _update_readme(path: Path, accuracy: dict[str, Any]) -> None:

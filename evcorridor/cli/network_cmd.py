@@ -43,7 +43,7 @@ def _render(summary: dict[str, Any]) -> None:
                                                    summary["km_per_country"].items()))
     table.add_row("components", f"{summary['components']} (sizes {summary['component_sizes']})")
     table.add_row("interchanges", str(summary["interchanges"]))
-    table.add_row("synthetic links", str(summary["synthetic_links"]))
+    table.add_row("synthetic segments", str(summary["synthetic_links"]))
     table.add_row("crossing nodes", ", ".join(f"{c['crossing']} ({c['lat']:.5f}, {c['lon']:.5f})"
                                               for c in summary["crossing_nodes"]))
     for r in summary["routes"]:
