@@ -464,7 +464,8 @@ def _update_networks_table(path: Path, corridors: list[Corridor], graphs: dict[s
     from evcorridor.network.summary import network_summary
 
     lines = ["", "| corridor | nodes | edges | road km (USA / other) | main route via each "
-                 "crossing: total km (border at km) | synthetic segments |", "|---|---|---|---|---|---|"]
+                 "crossing: total km (border at km) | synthetic segments |",
+             "|---|---|---|---|---|---|"]
     for c in corridors:
         s = network_summary(graphs[c.id], c)
         km = s["km_per_country"]
