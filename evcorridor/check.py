@@ -253,6 +253,7 @@ class _Checker:
 
     def _run(self) -> CheckReport:
         self.check_inputs()
+        self.check_corridor()
         self.check_sites()
         self.check_stations()
         for route in self.plan.routes:
@@ -372,6 +373,28 @@ class _Checker:
         except EvCorridorError as exc:
             raise InputError(f"{self.label}: cannot reload the corridor graph of "
                              f"{self.plan.corridor!r}: {exc}") from exc
+
+    # ------------------------------------------------------------------ corridor
+    def check_corridor(self) -> None:
+        """The plan covers its corridor: the corridor's crossings, both directions of each."""
+        c = self.corridor
+        if c is None or self.generic:
+            return
+        if self.plan.border != c.border:
+            self.fail("route", "", f"border {self.plan.border} in the plan, the corridor "
+                                   f"{c.id} is on the {c.border} border")
+        if list(self.plan.crossings) != list(c.crossings):
+            self.fail("route", "", f"crossings {', '.join(self.plan.crossings) or 'none'} in the "
+                                   f"plan, the corridor has {', '.join(c.crossings)}")
+        ids = [r.id for r in self.plan.routes]
+        for cid in c.crossings:
+            for direction in ("forward", "reverse"):
+                rid = f"{cid}:{direction}"
+                if rid not in ids:
+                    self.fail("route", "", f"no route {rid}: every crossing is planned in both "
+                                           "directions")
+        for rid in sorted({i for i in ids if ids.count(i) > 1}):
+            self.fail("route", "", f"route {rid} is listed {ids.count(rid)} times")
 
     # ------------------------------------------------------------------ sites
     def spec(self, site: Site) -> Any:

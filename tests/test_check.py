@@ -705,3 +705,10 @@ def test_new_site_only_at_an_interchange(env: Path) -> None:
     s.id, s.node, s.lat = "new:4", 4, lat_at(POS[4])  # the border node has no exit
     assert "site: site new:4: a new site at node 4, which is not an interchange (no exit to " \
            "build at)" in messages(check_plan(plan))
+
+
+def test_every_crossing_in_both_directions(env: Path) -> None:
+    plan = valid_plan(env)
+    plan.routes = [r for r in plan.routes if r.id != REV]
+    assert messages(check_plan(plan)) == [
+        "route: no route synth-crossing:reverse: every crossing is planned in both directions"]
