@@ -249,3 +249,42 @@ def test_plan_generic_with_a_shipped_vehicle() -> None:
     assert 250000 < rng < 300000
     assert [s.node for s in plan.sites] == [3] and plan.coverage is not None
     assert plan.coverage.covered_flow == 30.0
+
+
+# --- through the command line -------------------------------------------------------------------
+
+def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    from evcorridor.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(args)
+    out = capsys.readouterr()
+    return int(exc.value.code or 0), out.out, out.err
+
+
+def test_cli_generic_plan_is_checked_and_byte_identical(tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]
+                                                        ) -> None:
+    args = ["plan", "--network", str(LINE), "--flows", str(LINE / "flows.csv"),
+            "--objective", "coverage", "--budget", "2", "--trip", "round",
+            "--vehicle", "ccs1-long-range-car", "--format", "json"]
+    code, out, _ = run_cli([*args, "--out", str(tmp_path / "a")], capsys)
+    assert code == 0
+    assert json.loads(out)["plans"][0]["covered_flow"] == 150.0
+    code, _, _ = run_cli([*args, "--out", str(tmp_path / "b")], capsys)
+    first = (tmp_path / "a" / "line" / "plan.json").read_bytes()
+    assert first == (tmp_path / "b" / "line" / "plan.json").read_bytes()
+    code, out, _ = run_cli(["check", str(tmp_path / "a" / "line" / "plan.json")], capsys)
+    assert code == 0 and "3 flows checked" in out
+
+
+def test_cli_bad_flows_one_line_error_and_no_output(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    bad = write(tmp_path / "flows.csv", "origin,destination,flow\n1,5,10\n1,9,2\n5,1,-1\n")
+    code, _, err = run_cli(["plan", "--network", str(LINE), "--flows", str(bad), "--objective",
+                            "coverage", "--budget", "1", "--vehicle", "ccs1-long-range-car",
+                            "--out", str(tmp_path / "out")], capsys)
+    assert code == 3
+    assert err == (f"error: {bad}:row 3: destination: unknown node id '9'; known ids: 1, 2, 3, 4, 5 "
+                   "(and 1 more problem)\n")
+    assert not (tmp_path / "out").exists()

@@ -132,8 +132,14 @@ def _int_id(raw: str) -> int | None:
 
 
 def _unknown_node(raw: str, known: Iterable[object]) -> str:
-    near = closest(raw, [str(n) for n in known])
-    hint = f"; did you mean {' or '.join(near)}?" if near else ""
+    pool = [str(n) for n in known]
+    near = closest(raw, pool)
+    if near:
+        hint = f"; did you mean {' or '.join(near)}?"
+    elif pool:
+        hint = f"; known ids: {', '.join(pool[:10])}{' ...' if len(pool) > 10 else ''}"
+    else:
+        hint = ""
     return f"unknown node id {raw!r}{hint}"
 
 
