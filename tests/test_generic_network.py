@@ -285,6 +285,6 @@ def test_cli_bad_flows_one_line_error_and_no_output(tmp_path: Path,
                             "coverage", "--budget", "1", "--vehicle", "ccs1-long-range-car",
                             "--out", str(tmp_path / "out")], capsys)
     assert code == 3
-    assert err == (f"error: {bad}:row 3: destination: unknown node id '9'; known ids: 1, 2, 3, 4, 5 "
-                   "(and 1 more problem)\n")
+    assert err == (f"error: {bad}:row 3: destination: unknown node id '9'; known ids: "
+                   "1, 2, 3, 4, 5 (and 1 more problem)\n")
     assert not (tmp_path / "out").exists()
