@@ -102,6 +102,29 @@ def test_distances_match_exit_numbers_within_2_percent(graphs: dict[str, nx.Mult
     assert got["straight_error_pct"] < got["error_pct"]
 
 
+# one route per corridor whose exits are numbered by distance (miles in the US, km in Canada;
+# New York and Vermont number in sequence, Mexico has no exit numbers)
+EXIT_ROUTES = {
+    "i10-el-paso": ("tx.i010", 1609.344), "i15-alberta": ("mt.i015", 1609.344),
+    "i19-nogales": ("az.i010", 1609.344), "i29-red-river": ("nd.i029", 1609.344),
+    "i35-laredo": ("tx.i035", 1609.344), "i5-cascadia": ("wa.i005", 1609.344),
+    "i5-tijuana": ("ca.i005", 1609.344), "i75-detroit-windsor": ("mi.i075", 1609.344),
+    "i8-calexico": ("ca.i008", 1609.344), "i81-thousand-islands": ("on.on401", 1000.0),
+    "i87-champlain": ("qc.a015", 1000.0), "i91-stanstead": ("qc.a055", 1000.0),
+    "i94-blue-water": ("mi.i069", 1609.344), "i95-houlton": ("me.i095", 1609.344),
+    "niagara": ("on.onqew", 1000.0), "rio-grande-valley": ("tx.i069e", 1609.344),
+}
+
+
+@pytest.mark.parametrize("cid", CORRIDOR_IDS)
+def test_every_corridor_meets_the_2_percent_check(graphs: dict[str, nx.MultiDiGraph],
+                                                  cid: str) -> None:
+    root, unit = EXIT_ROUTES[cid]
+    got = measure_exit_errors(graphs[cid], root, unit)
+    assert got["marked_km"] >= 65 and got["exits"] >= 8, got
+    assert abs(got["error_pct"]) < 2.0, got
+
+
 def test_synthetic_links_only_where_documented(graphs: dict[str, nx.MultiDiGraph]) -> None:
     found = {cid: sorted({d["ref"] for _, _, d in G.edges(data=True) if d["synthetic"]})
              for cid, G in graphs.items()}

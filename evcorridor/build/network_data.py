@@ -384,7 +384,7 @@ ACCURACY_ROUTES: tuple[tuple[str, str, float], ...] = (
     # Canadian freeways number exits by kilometre
     ("i75-detroit-windsor", "on.on401", KM), ("i94-blue-water", "on.on402", KM),
     ("i87-champlain", "qc.a015", KM), ("i91-stanstead", "qc.a055", KM),
-    ("niagara", "on.onqew", KM),
+    ("niagara", "on.onqew", KM), ("i81-thousand-islands", "on.on401", KM),
 )
 
 
