@@ -68,18 +68,28 @@ def test_spacing_exactly_at_limit_and_one_metre_over() -> None:
 
 def _chain_ok(chosen: set[str], cands: list[Candidate], L: float, b: float, S: float,
               rec: bool) -> bool:
-    """Brute-force spacing rule for USA (start side) on the forward route, written out again:
-    chain = start, chosen US sites, then the first chosen recognized CAN site after the border
-    (or the route end) when recognizing, else the border."""
-    pts = sorted((c.at[FWD].pos_m, c.at[FWD].offset_m, c.id) for c in cands if c.id in chosen)
-    us = [(p, o) for p, o, cid in pts if cid.startswith("us")]
-    ca = [(p, o) for p, o, cid in pts if cid.startswith("ca") and p >= b]
-    chain = [(0.0, 0.0), *us]
-    chain.append((ca[0] if ca else (L, 0.0)) if rec else (b, 0.0))
-    return all(abs(q - p) + o1 + o2 <= S + 1e-6 for (p, o1), (q, o2) in itertools.pairwise(chain))
+    """Brute-force spacing rule for USA, written out again, on both directions. Forward (USA
+    first): start, chosen US sites, then the first chosen recognized CAN site after the border
+    (or the route end) when recognizing, else the border. Reverse (USA last): the last chosen
+    recognized CAN site before the border (or the route start) when recognizing, else the
+    border, then the US sites, then the end."""
+    for route, bb in ((FWD, b), (REV, L - b)):
+        pts = sorted((c.at[route].pos_m, c.at[route].offset_m, c.id) for c in cands
+                     if c.id in chosen)
+        us = [(p, o) for p, o, cid in pts if cid.startswith("us")]
+        if route == FWD:
+            ca = [(p, o) for p, o, cid in pts if cid.startswith("ca") and p >= bb]
+            chain = [(0.0, 0.0), *us, (ca[0] if ca else (L, 0.0)) if rec else (bb, 0.0)]
+        else:
+            ca = [(p, o) for p, o, cid in pts if cid.startswith("ca") and p <= bb]
+            chain = [(ca[-1] if ca else (0.0, 0.0)) if rec else (bb, 0.0), *us, (L, 0.0)]
+        if not all(abs(q - p) + o1 + o2 <= S + 1e-6
+                   for (p, o1), (q, o2) in itertools.pairwise(chain)):
+            return False
+    return True
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(us=st.lists(st.tuples(st.integers(0, 99), st.sampled_from([0, 0, 3])), max_size=5),
        ca=st.lists(st.tuples(st.integers(101, 200), st.booleans()), max_size=3),
        spacing=st.integers(30, 90), rec=st.booleans())
@@ -92,7 +102,7 @@ def test_spacing_chain_matches_brute_force(us: list[tuple[int, int]],
     cands += [_cand(f"ca{i}", "CAN", float(p), L, existing=ex, complies=frozenset({"ca"}))
               for i, (p, ex) in enumerate(ca)]
     rule = StandardRule("USA", "us", S, ("ca",) if rec else ())
-    routes = _routes(L, b)[:1]
+    routes = _routes(L, b)
     fixed = {c.id for c in cands if c.existing}
     free = [c for c in cands if not c.existing]
     best = None

@@ -58,7 +58,7 @@ from evcorridor.siting.problem import (
 COST_SCALE = 1000  # objective coefficients: cost units x 1000, rounded
 #: deterministic-time budget of the tie-break phase (CP-SAT's machine-independent work measure,
 #: so a single-worker run returns the same plan on a fast or a slow machine)
-TIE_BREAK_DTIME = 20.0
+TIE_BREAK_DTIME = 5.0
 
 _TRUE = "TRUE"
 
@@ -251,10 +251,15 @@ class _Builder:
                     return n
             return len(inner)
 
-        if not entry_f and not exit_f:
-            self._windows(route, [pt for pt, _v in inner], [v for _pt, v in inner],
-                          rule.max_spacing_m, rule.max_spacing_m, chain.entry_anchor.pos_m,
-                          chain.exit_anchor.pos_m)
+        # window cuts over the stretch where only own sites can be chain points: between the
+        # fixed anchors, or (recognizing foreign sites) on the own side of the border
+        lo, hi = chain.entry_anchor.pos_m, chain.exit_anchor.pos_m
+        if rule.recognized and route.start_country == rule.country != route.end_country:
+            hi = route.border_pos_m
+        if rule.recognized and route.end_country == rule.country != route.start_country:
+            lo = route.border_pos_m
+        self._windows(route, [pt for pt, _v in inner], [v for _pt, v in inner],
+                      rule.max_spacing_m, rule.max_spacing_m, lo, hi)
         # entry anchor (fixed point)
         succ = successors(chain.entry_anchor, first_inner_after(chain.entry_anchor.pos_m))
         if succ is not None:
