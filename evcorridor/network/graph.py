@@ -47,6 +47,8 @@ def _bool(value: Any) -> bool:
 
 NODE_DTYPES: dict[str, Any] = {"interchange": _bool, "label": str, "crossing": str, "country": str}
 EDGE_DTYPES: dict[str, Any] = {"synthetic": _bool, "length": float, "length_straight": float}
+GRAPH_DTYPES: dict[str, Any] = {"buffer_km": float, "dropped_nodes": int,
+                                "country_polygon_disagreements": int}
 
 
 def _fmt(value: Any) -> str:
@@ -94,7 +96,8 @@ def read_graphml(path: Path) -> nx.MultiDiGraph:
         raise InputError(f"{path}: corrupt or truncated network file ({exc}); rebuild it "
                          "(`make data`, or `evcorridor network pull`)") from exc
     try:
-        G = ox.load_graphml(graphml_str=text, node_dtypes=NODE_DTYPES, edge_dtypes=EDGE_DTYPES)
+        G = ox.load_graphml(graphml_str=text, node_dtypes=NODE_DTYPES, edge_dtypes=EDGE_DTYPES,
+                            graph_dtypes=GRAPH_DTYPES)
     except (ParseError, nx.NetworkXError, ValueError, KeyError, TypeError) as exc:
         raise InputError(f"{path}: corrupt or truncated network file ({type(exc).__name__}: "
                          f"{exc}); rebuild it (`make data`, or `evcorridor network pull`)") from exc
