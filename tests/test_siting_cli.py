@@ -54,3 +54,19 @@ def test_plan_json_summary_and_files(capsys: pytest.CaptureFixture[str], tmp_pat
     assert plan["parameters"]["vehicles"] == ["nacs-car"]
     assert {r["direction"] for r in plan["routes"]} == {"forward", "reverse"}
     assert data["summary"]["optimal"] == 1
+
+
+def test_generic_network_coverage(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                  fixtures: Path) -> None:
+    """The SYNTHETIC line network of tests/fixtures/generic (coverage engineer's fixture)."""
+    line = fixtures / "generic" / "line"
+    code, out, _err = _run(["plan", "--network", str(line), "--flows", str(line / "flows.csv"),
+                            "--objective", "coverage", "--budget", "2", "--range-km", "100",
+                            "--trip", "one-way", "--format", "json", "--out", str(tmp_path)],
+                           capsys)
+    assert code == 0
+    row = json.loads(out)["plans"][0]
+    assert (row["covered_flow"], row["total_flow"], row["sites"]["new"]) == (50.0, 150.0, 2)
+    code, _o, err = _run(["plan", "--network", str(line), "--out", str(tmp_path)], capsys)
+    assert (code, err.strip()) == (2, "error: --network and --flows go together (a generic "
+                                      "network and its O-D flows)")

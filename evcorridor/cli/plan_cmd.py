@@ -179,6 +179,9 @@ def register(app: typer.Typer) -> None:
                                             help="Generic network (GraphML or nodes/edges CSV) "
                                                  "for coverage with --flows."),
         flows: Path | None = typer.Option(None, "--flows", help="O-D flows CSV (with --network)."),
+        range_km: float | None = typer.Option(None, "--range-km", min=0.001,
+                                              help="Generic network: usable range (km) when "
+                                                   "no --vehicle is given."),
         min_spacing_km: float = typer.Option(2.0, "--min-spacing-km", min=0,
                                              help="Thin interchange candidates to this spacing."),
         time_limit: float | None = typer.Option(None, "--time-limit", min=0.1,
@@ -204,7 +207,7 @@ def register(app: typer.Typer) -> None:
 
         if network is not None or flows is not None:
             _generic(network, flows, objective, budget, trip, vehicle, scenario, time_limit,
-                     out_dir, fmt, quiet)
+                     out_dir, fmt, quiet, range_km)
             return
         ids = _corridor_ids(corridors or [], all_)
         if objective is Objective.coverage:
@@ -217,6 +220,9 @@ def register(app: typer.Typer) -> None:
                 raise UsageError("--resilience applies to --objective cost only")
         elif budget is not None:
             raise UsageError("--budget applies to --objective coverage only")
+        if range_km is not None:
+            raise UsageError("--range-km applies to a generic --network only (corridors use "
+                             "the vehicle profiles)")
         opts = BuildOptions(profile_set=profile_set, vehicles=list(vehicle or []) or None,
                             scenario=scenario, stations=_stations(stations),
                             cost_model=cost_model, resilience=resilience.value,
@@ -290,7 +296,8 @@ def _corridor_ids(corridors: list[str], all_: bool) -> list[str]:
 
 def _generic(network: Path | None, flows: Path | None, objective: Objective,
              budget: int | None, trip: Trip, vehicle: list[str] | None, scenario: str,
-             time_limit: float | None, out_dir: Path, fmt: Fmt, quiet: bool) -> None:
+             time_limit: float | None, out_dir: Path, fmt: Fmt, quiet: bool,
+             range_km: float | None = None) -> None:
     from evcorridor.render.console import print_json
     from evcorridor.settings import get_settings
     from evcorridor.siting.generic import plan_generic
@@ -306,6 +313,7 @@ def _generic(network: Path | None, flows: Path | None, objective: Objective,
         raise UsageError("a generic network plans for one vehicle: give --vehicle once")
     limit = time_limit or get_settings().solver_time_limit_s
     plan, wall = plan_generic(network, flows, budget=budget, trip=trip.value,
+                              range_m=None if range_km is None else range_km * 1000.0,
                               vehicle=vehicle[0] if vehicle else None,
                               scenario=scenario if vehicle else None, time_limit_s=limit)
     outcome = PlanOutcome(plan, {"corridor": plan.corridor, "wall_time_s": round(wall, 3),
