@@ -152,3 +152,11 @@ def test_embedded_corridor_plans_optimal_for_every_vehicle(corridor: str) -> Non
         v.id for v in list_vehicles())
     assert all(vr.feasible for r in p.routes for vr in r.vehicles)
     assert check_plan(p).findings == []
+
+
+@pytest.mark.slow
+def test_embedded_plan_bytes_identical_across_runs(tmp_path: Path) -> None:
+    a = write_outputs(plan_corridor("i19-nogales"), tmp_path / "a")
+    b = write_outputs(plan_corridor("i19-nogales"), tmp_path / "b")
+    for name in ("plan.json", "sites.geojson", "sites.csv"):
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
