@@ -24,9 +24,12 @@ budget), binary y_q per flow; maximise sum f_q y_q subject to sum x_s <= budget 
 - all sites on the flow at offset 0: Capar et al. (2013) arc cover. Along the trip sequence
   s_0..s_m (positions c_0..c_m), every arc ending at c_j beyond the start range needs a site s_i,
   i < j, with c_j - c_i <= range: y_q <= sum of those x. Exact because charging only ever helps.
-- some offset > 0 (detours, border waits do not matter): the exact "reach" form, r_i = point i
-  is a stop: y_q => the start reaches some r_k; r_i => the end or a later r_k is within range
+- some site on the flow has a detour (offset > 0): the exact "reach" form, r_i = point i is a
+  stop: y_q => the start reaches some r_k; r_i => the end or a later r_k is within range
   (gap = distance + both offsets); r_i => its site is built.
+A border wait (corridor routes) is distance added at the border: positions from the border on
+are shifted by it, so a gap spanning the border includes it (a site at the border node is on the
+arrival side of the queue, as in the plan's gap rule).
 Before the model: flows the existing sites already cover are counted as covered, flows that
 even all candidates together cannot cover are left out; only candidates on the remaining
 ("contested") flows get a variable.
@@ -35,6 +38,11 @@ set with the smallest weight sum(2**rank) over those candidates in their given o
 networks; unique when there are at most 50 of them; beyond that the weights are the ranks and
 CP-SAT runs single-threaded with a fixed seed, which is still reproducible). Coverage in the result
 is re-derived by simulation.
+
+Embedded corridors (`corridor_flows`, `solve_problem_coverage`): the flows are the end-to-end
+trips through each crossing on the siting `Problem`'s routes, weighted by the crossing's real
+annual BTS count (`crossing_volume`: personal vehicles for light duty, trucks for medium/heavy);
+see `corridor_flows` for how the inbound-only counts are split over directions.
 """
 
 from __future__ import annotations
