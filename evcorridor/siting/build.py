@@ -27,6 +27,7 @@ Costs: cost model units (new site, upgrade, per port beyond the standard design,
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -357,7 +358,12 @@ def _site_name(d: dict[str, Any], corridor: Any) -> str:
 
 
 def _generic_reason(why: str) -> str:
-    """A reason without site-specific detail, for counting (text before the first ';')."""
+    """A reason without site-specific detail, for counting (text before the first ';';
+    snapping's "offset 7.2 km to the nearest exit node N (label) exceeds the 5.0 km limit"
+    becomes "offset to the nearest exit over the 5.0 km limit")."""
+    m = re.match(r"^offset .* exceeds the ([\d.]+ km) limit$", why.strip())
+    if m:
+        return f"offset to the nearest exit over the {m.group(1)} limit"
     return why.split(";")[0].strip()
 
 

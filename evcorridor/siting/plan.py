@@ -161,15 +161,25 @@ def _newest(stations: list[Any]) -> str | None:
 
 def _station_data(built: Built, countries: list[str]) -> list[StationData]:
     out = []
-    for c in countries:
-        sts = [s for s in built.stations if s.country == c]
+    for cc in countries:
+        sts = [s for s in built.stations if s.country == cc]
         sources: dict[str, int] = {}
         for s in sts:
             sources[s.source] = sources.get(s.source, 0) + 1
-        note = ""
+        notes = []
         if not sts:
-            note = "no station data on this side: every usable site is planned (greenfield)"
-        out.append(StationData(country=c, stations=len(sts), sources=dict(sorted(sources.items())),
+            notes.append("no station data on this side: every usable site is planned "
+                         "(greenfield)")
+        elif set(sources) <= {"supercharge", "tesla"}:
+            notes.append("only Tesla Supercharger data on this side: other networks are missing, "
+                         "so the plan may build where stations already exist (partial data)")
+        assumed = sum(1 for c in built.problem.candidates if c.existing and c.country == cc
+                      and any("unknown" in a for a in c.meta.get("assumptions", [])))
+        if assumed:
+            notes.append(f"{assumed} station(s) with unknown power or ports: conservative "
+                         "defaults assumed (see stations.sitespec)")
+        note = "; ".join(notes)
+        out.append(StationData(country=cc, stations=len(sts), sources=dict(sorted(sources.items())),
                                newest_date=_newest(sts), greenfield=not sts, note=note))
     return out
 
