@@ -149,6 +149,10 @@ def test_missing_columns_empty_and_absent_files(tmp_path: Path) -> None:
     assert str(err.value) == f"{tmp_path / 'nope.csv'}: file not found"
     with pytest.raises(UsageError, match=r"a CSV network is named by its nodes file"):
         read_network(tmp_path / "roads.csv")
+    with pytest.raises(UsageError) as uerr:
+        read_network(f"{tmp_path / 'nodes.csv'},")
+    assert str(uerr.value) == (f"--network '{tmp_path / 'nodes.csv'},': give NODES.csv,EDGES.csv "
+                               "(two files)")
     with pytest.raises(InputError, match=r"net.json: file not found"):
         read_network(tmp_path / "net.json")
 

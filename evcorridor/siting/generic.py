@@ -158,10 +158,10 @@ def network_files(spec: str | Path) -> tuple[Path, ...]:
     """The file(s) a `--network` value names: (graphml,) or (nodes.csv, edges.csv)."""
     text = str(spec)
     if "," in text:
-        parts = [Path(p.strip()) for p in text.split(",")]
-        if len(parts) != 2 or not all(str(p) for p in parts):
+        raw = [p.strip() for p in text.split(",")]
+        if len(raw) != 2 or not all(raw):
             raise UsageError(f"--network {text!r}: give NODES.csv,EDGES.csv (two files)")
-        return parts[0], parts[1]
+        return Path(raw[0]), Path(raw[1])
     path = Path(text)
     if path.is_dir():
         return path / "nodes.csv", path / "edges.csv"
