@@ -27,6 +27,7 @@ Costs: cost model units (new site, upgrade, per port beyond the standard design,
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -112,11 +113,13 @@ def sha256_file(path: Path | str) -> str:
 
 
 def rel_path(path: Path | str) -> str:
+    """Path relative to the repository root (with ../ for siblings such as ../shared/data), so
+    plans made on different machines name their inputs the same way."""
     p = Path(path).resolve()
     try:
-        return p.relative_to(REPO_ROOT).as_posix()
-    except ValueError:
-        return str(p)
+        return Path(os.path.relpath(p, REPO_ROOT)).as_posix()
+    except ValueError:  # another drive (Windows)
+        return p.as_posix()
 
 
 def _min_len(G: nx.MultiDiGraph, u: int, v: int) -> float:
