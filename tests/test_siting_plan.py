@@ -16,11 +16,20 @@ from evcorridor.scenarios import get_cost_model, get_scenario
 from evcorridor.siting.build import BuildOptions, Built, build_from_graph
 from evcorridor.siting.plan import PlanOutcome, plan_built, plan_corridor, write_outputs
 from evcorridor.siting.precheck import describe, vehicle_stretches
+from evcorridor.stations.normalized import write_stations
 
 
 def _built(marks: list[float], border_km: float, stations: list[Any], vehicles: list[str], *,
-           scenario: str = "no-wait", profile_set: str = "na-2023") -> Built:
+           scenario: str = "no-wait", profile_set: str = "na-2023",
+           tmp: Path | None = None) -> Built:
+    """The SYNTHETIC line corridor; stations are written to `tmp`/stations.csv so that the
+    checker can reload them from the plan's inputs."""
     cor, G, routes = line_corridor(marks, border_km)
+    source: str | Path = "embedded"
+    if stations:
+        assert tmp is not None
+        source = tmp / "stations.csv"
+        write_stations(source, stations)
     pset = get_profile_set(profile_set)
     stds: dict[str, Any] = {}
     todo = list(pset.profiles.values())
@@ -33,7 +42,8 @@ def _built(marks: list[float], border_km: float, stations: list[Any], vehicles: 
                             vehicles=[get_vehicle(v) for v in vehicles],
                             scenario=get_scenario(scenario), cost_model=get_cost_model("default"),
                             standards=stds, options=BuildOptions(scenario=scenario,
-                                                                 profile_set=profile_set))
+                                                                 profile_set=profile_set,
+                                                                 stations=source))
 
 
 def _plan(built: Built) -> PlanOutcome:
@@ -41,11 +51,11 @@ def _plan(built: Built) -> PlanOutcome:
     return out
 
 
-def test_usable_existing_station_is_reused_and_checked() -> None:
+def test_usable_existing_station_is_reused_and_checked(tmp_path: Path) -> None:
     # nacs-car range 283.7 km (mild); a 400 km line, exits every 100 km, border at km 300;
     # an existing NACS station (4 x 250 kW) at the km 200 exit: no new site needed.
     built = _built([0, 100, 200, 300.5, 400], 300.0,
-                   [station("nacs200", 200, [("NACS", 4, 250.0)])], ["nacs-car"])
+                   [station("nacs200", 200, [("NACS", 4, 250.0)])], ["nacs-car"], tmp=tmp_path)
     out = _plan(built)
     p = out.plan
     assert (p.solver.status, p.solver.objective, p.feasible) == ("optimal", 0.0, True)
@@ -56,11 +66,12 @@ def test_usable_existing_station_is_reused_and_checked() -> None:
     assert check_plan(p, graph=built.graph).findings == []
 
 
-def test_connector_incompatible_station_does_not_count() -> None:
+def test_connector_incompatible_station_does_not_count(tmp_path: Path) -> None:
     # the same station offering only CHAdeMO: nacs-car (NACS, CCS1 adapter) cannot use it, so
     # the plan upgrades it (0.5) rather than building new (1.0)
     built = _built([0, 100, 200, 300.5, 400], 300.0,
-                   [station("chademo200", 200, [("CHAdeMO", 2, 50.0)])], ["nacs-car"])
+                   [station("chademo200", 200, [("CHAdeMO", 2, 50.0)])], ["nacs-car"],
+                   tmp=tmp_path)
     p = _plan(built).plan
     assert (p.solver.status, p.solver.objective) == ("optimal", 0.5)
     assert [(s.id, s.kind) for s in p.sites] == [("synth:chademo200", "upgrade")]
@@ -112,7 +123,7 @@ def test_outputs_deterministic_and_written(tmp_path: Path) -> None:
     built = _built([float(k) for k in range(0, 601, 25)], 333.0,
                    [station("a", 150, [("CCS1", 4, 150.0)], east_m=400),
                     station("b", 425, [("NACS", 8, 250.0)], country="CAN")],
-                   ["ccs1-long-range-car", "heavy-truck-mcs", "nacs-car"])
+                   ["ccs1-long-range-car", "heavy-truck-mcs", "nacs-car"], tmp=tmp_path)
     a = write_outputs(plan_built(built), tmp_path / "a")
     b = write_outputs(plan_built(built), tmp_path / "b")
     for name in ("plan.json", "sites.geojson", "sites.csv"):

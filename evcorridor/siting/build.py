@@ -292,6 +292,9 @@ def build_from_graph(corridor: Any, G: nx.MultiDiGraph, routes: Sequence[RouteLi
             continue
         d = nodes[node]
         country = str(d.get("country", ""))
+        if country != st.country:
+            uses.append(StationUse(st, None, ["nearest corridor exit is across the border"]))
+            continue
         prof = profile_of(country)
         info = describe_site(st, offset)
         spec = info.spec
