@@ -273,7 +273,8 @@ def assemble_plan(built: Built, sol: cpsat.Solution, stretches: list[Stretch],
             vehicles=vruns, standards=sruns))
     infeas = [_infeasibility(s) for s in stretches]
     named = {(s.route.id, s.rule) for s in stretches}
-    for rp in routes:
+    solved = sol.status in ("optimal", "feasible")
+    for rp in (routes if solved else []):
         rs = built.routes[rp.id]
         for vr in rp.vehicles:
             if vr.feasible or (rp.id, f"vehicle:{vr.vehicle}") in named:
@@ -296,8 +297,13 @@ def assemble_plan(built: Built, sol: cpsat.Solution, stretches: list[Stretch],
     if not feasible and status in ("optimal", "feasible"):
         status = "infeasible"
     if not feasible and not infeas:
-        what = ("n-1 resilience cannot be met with the candidate sites"
-                if p.resilience == "n-1" else "no plan meets every rule")
+        if sol.status in ("time_limit", "unknown"):
+            what = "no plan found within the time limit; raise --time-limit"
+        elif p.resilience == "n-1":
+            what = ("n-1 resilience cannot be met with the candidate sites (the model uses a "
+                    "sufficient condition: every stop reaches two others or the end)")
+        else:
+            what = "no plan meets every rule with the candidate sites"
         first = p.routes[0]
         infeas.append(Infeasibility(
             route=first.id, direction=first.direction,  # type: ignore[arg-type]
@@ -305,7 +311,7 @@ def assemble_plan(built: Built, sol: cpsat.Solution, stretches: list[Stretch],
             from_country=first.start_country, to_label=first.end_label,
             to_pos_m=_r(first.length_m), to_country=first.end_country,
             length_m=_r(first.length_m), limit_m=0.0,
-            fix=f"{what} (solver status {sol.status}); relax the rules or raise --time-limit"))
+            fix=f"{what} (solver status {sol.status})"))
     if solver_override is not None:
         # coverage mode: the solver status is the coverage optimisation's; `feasible` says
         # whether every trip is covered (a budget may leave some uncovered: listed stretches)
