@@ -171,3 +171,37 @@ def test_embedded_plan_bytes_identical_across_runs(tmp_path: Path) -> None:
     b = write_outputs(plan_corridor("i19-nogales"), tmp_path / "b")
     for name in ("plan.json", "sites.geojson", "sites.csv"):
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+def test_station_off_the_route_hangs_off_the_nearest_route_node(tmp_path: Path) -> None:
+    """A SYNTHETIC spur: node 9000 is 3 km east of the km 200 node; a station sits on it."""
+    import networkx as nx
+
+    from evcorridor.siting import build as build_mod
+
+    cor, G, routes = line_corridor([0, 100, 200, 300.5, 400], 300.0)
+    junction = 1002  # the km 200 node
+    st = station("spur", 200, [("NACS", 4, 250.0)], east_m=3000.0)
+    G.add_node(9000, x=st.lon, y=st.lat, country="USA", label="SPUR", interchange=True,
+               crossing="")
+    for u, v in ((junction, 9000), (9000, junction)):
+        G.add_edge(u, v, length=3000.0, highway="primary", ref="SR-1", country="USA",
+                   synthetic=True)
+    assert isinstance(G, nx.MultiDiGraph)
+    path = tmp_path / "stations.csv"
+    write_stations(path, [st])
+    pset = get_profile_set("na-2023")
+    stds = {pid: get_standard(pid) for pid in pset.profiles.values()}
+    built = build_mod.build_from_graph(
+        cor, G, routes, [st], profile_set=pset, vehicles=[get_vehicle("nacs-car")],
+        scenario=get_scenario("no-wait"), cost_model=get_cost_model("default"), standards=stds,
+        options=BuildOptions(scenario="no-wait", stations=path))
+    cand = next(c for c in built.problem.candidates if c.id == "synth:spur")
+    assert cand.node == junction
+    # snapped to the spur node (0 m straight-line, circuity 1.3 -> 0) plus 3 km of road
+    assert cand.at["synthetic-crossing:forward"] == build_mod.Placement(200_000.0, 3000.0)
+    assert cand.at["synthetic-crossing:reverse"] == build_mod.Placement(200_000.0, 3000.0)
+    p = plan_built(built).plan
+    fwd = next(r for r in p.routes if r.direction == "forward").vehicles[0]
+    assert fwd.stops == ["synth:spur"]
+    assert [g.length_m for g in fwd.gaps] == [203000.0, 203000.0]  # the offset counts each way
