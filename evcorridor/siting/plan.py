@@ -186,6 +186,7 @@ def _station_data(built: Built, countries: list[str]) -> list[StationData]:
 
 def _existing(built: Built, sol: cpsat.Solution) -> ExistingSummary:
     by_id = {c.id: c for c in built.problem.candidates}
+    own = {r.country: r.profile for r in built.problem.standards}
     qualified = upgraded = unused = 0
     reasons: dict[str, int] = {}
     for use in built.station_uses:
@@ -197,8 +198,8 @@ def _existing(built: Built, sol: cpsat.Solution) -> ExistingSummary:
         c = by_id[use.candidate]
         if c.id in sol.chosen:
             upgraded += 1
-        elif c.options[0].usable_by or c.options[0].complies_with:
-            qualified += 1
+        elif c.options[0].usable_by or own.get(c.country, "") in c.options[0].complies_with:
+            qualified += 1  # as is: some vehicle can use it, or it meets its country's profile
         else:
             unused += 1
     return ExistingSummary(qualified=qualified, upgraded=upgraded, unused=unused,
