@@ -205,3 +205,17 @@ def test_station_off_the_route_hangs_off_the_nearest_route_node(tmp_path: Path) 
     fwd = next(r for r in p.routes if r.direction == "forward").vehicles[0]
     assert fwd.stops == ["synth:spur"]
     assert [g.length_m for g in fwd.gaps] == [203000.0, 203000.0]  # the offset counts each way
+
+
+def test_n1_infeasible_names_the_single_point_of_failure() -> None:
+    # exits at km 0, 200 and 400 only: every trip needs the km 200 site (nacs-car, 283.7 km)
+    built = _built([0, 200, 300.5, 400], 300.0, [], ["nacs-car"])
+    built.problem.resilience = "n-1"
+    built.options.resilience = "n-1"
+    p = _plan(built).plan
+    assert (p.feasible, p.solver.status) == (False, "infeasible")
+    fixes = sorted({i.fix for i in p.infeasibilities})
+    assert fixes[0].startswith("without X200 (km 200.0) the vehicle is stranded: a second site "
+                               "usable by nacs-car between km ")
+    assert {i.route for i in p.infeasibilities} == {"synthetic-crossing:forward",
+                                                    "synthetic-crossing:reverse"}

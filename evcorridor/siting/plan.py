@@ -45,7 +45,13 @@ from evcorridor.plan_model import (
 from evcorridor.settings import get_settings
 from evcorridor.siting import cpsat
 from evcorridor.siting.build import BuildOptions, Built, build, rel_path, sha256_file
-from evcorridor.siting.precheck import Stretch, km, standard_stretches, vehicle_stretches
+from evcorridor.siting.precheck import (
+    Stretch,
+    km,
+    n1_stretches,
+    standard_stretches,
+    vehicle_stretches,
+)
 from evcorridor.siting.problem import Candidate
 from evcorridor.siting.sequence import Leg, standard_legs, vehicle_legs
 
@@ -367,6 +373,9 @@ def plan_built(built: Built, solve: SolveOptions | None = None) -> PlanOutcome:
             bridges.setdefault((s.route.id, s.rule), set()).add((s.a.key, s.b.key))
     sol = cpsat.solve(p, time_limit_s=limit, num_workers=solve.num_workers,
                       random_seed=solve.random_seed, skip=skip, bridges=bridges)
+    if p.resilience == "n-1" and sol.status == "infeasible" and not stretches:
+        stretches = [st for rs in p.routes for v in p.vehicles
+                     for st in n1_stretches(p, rs, v)]
     plan = assemble_plan(built, sol, stretches, parameters_of(built, solve, limit))
     log = {"corridor": built.corridor.id, "status": plan.solver.status,
            "cp_sat_status": sol.status, "wall_time_s": round(sol.wall_time_s, 3),

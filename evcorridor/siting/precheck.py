@@ -173,3 +173,33 @@ def describe(st: Stretch) -> str:
     """One line naming the stretch, e.g. for the console."""
     return (f"{st.route.id} {st.rule}: {_where(st.a)} -> {_where(st.b)}: {km(st.length_m)} km "
             f"> {km(st.limit_m)} km; fix: {st.fix}")
+
+
+def n1_stretches(problem: Problem, route: RouteSpec, vehicle: VehicleRule) -> list[Stretch]:
+    """Why n-1 cannot hold even with every candidate built: for each candidate whose loss
+    strands the vehicle, the stretch it leaves (exact removal scan; run only after the solver
+    reports n-1 infeasible, as it costs one scan per candidate)."""
+    wait = vehicle.wait_m(route.id)
+    stops = route_points(problem, route, lambda c: bool(usable_options(c, vehicle.id)))
+    out: list[Stretch] = []
+    seen: set[tuple[str, str]] = set()
+    for gone in stops:
+        pts = [start_point(route), *[p for p in stops if p.key != gone.key], end_point(route)]
+
+        def limit(i: int) -> float:
+            return vehicle.start_range_m if i == 0 else vehicle.range_m
+
+        def dist(i: int, k: int, pts: list[Point] = pts) -> float:
+            return leg_m(route, wait, pts[i], pts[k])[0]
+
+        for j, k in _scan(pts, limit, dist)[:1]:
+            a, b = pts[j], pts[k]
+            if (a.key, b.key) in seen:
+                continue
+            seen.add((a.key, b.key))
+            length = dist(j, k)
+            fix = (f"without {gone.label or gone.key} (km {km(gone.pos_m)}) the vehicle is "
+                   f"stranded: a second site usable by {vehicle.id} between km {km(a.pos_m)} "
+                   f"and km {km(b.pos_m)}")
+            out.append(Stretch(route, f"vehicle:{vehicle.id}", a, b, length, limit(j), fix))
+    return out
