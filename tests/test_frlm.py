@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from evcorridor.errors import InputError, UsageError
-from evcorridor.siting import generic
+from evcorridor.siting import frlm, generic
 from evcorridor.siting.frlm import (
     Flow,
     RouteFlow,
@@ -186,6 +186,23 @@ def test_tie_break_is_deterministic_and_prefers_low_node_ids() -> None:
     assert chosen == [2] and cov.covered_flow == 1.0
 
 
+@pytest.mark.parametrize("exact_tie", [50, 0])
+def test_tie_break_with_two_free_choices(exact_tie: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # two separate lines 1-2-3-4 and 11-12-13-14 (100 km edges), 300 km trips, range 220:
+    # either middle node covers its line; the least sum of 2**rank over (2, 3, 12, 13) is {2, 12}
+    # (0 = the one-solve-per-site method used beyond 50 candidates)
+    monkeypatch.setattr(frlm, "MAX_EXACT_TIE", exact_tie)
+    g = line_graph([100 * KM] * 3)
+    for u in (11, 12, 13):
+        g.add_edge(u, u + 1, length=100 * KM)
+        g.add_edge(u + 1, u, length=100 * KM)
+    chosen, cov, res = solve_coverage(g, [Flow(1, 4, 1.0), Flow(14, 11, 1.0)],
+                                      range_m=220 * KM, budget=3, trip="one-way")
+    assert chosen == [2, 12] and cov.covered_flow == 2.0
+    assert res.parameters["tie_break_status"] == "optimal"
+    assert res.model_size["candidates_in_model"] == 8
+
+
 def test_shortest_path_tie_break() -> None:
     g = nx.MultiDiGraph()
     for u, v, w in [(1, 3, 50.0), (3, 4, 50.0), (1, 2, 50.0), (2, 4, 50.0), (1, 5, 60.0),
@@ -272,6 +289,17 @@ def test_cp_sat_agrees_with_brute_force(inst: dict[str, object]) -> None:
     chosen, cov, res = solve_coverage(g, flows, range_m=range_m, budget=budget, trip=trip,
                                       existing=existing, offsets=offsets, candidates=candidates)
     assert res.status == "optimal"
+    # the tie-break for many candidates (one solve per site) picks the very same set
+    saved = frlm.MAX_EXACT_TIE
+    frlm.MAX_EXACT_TIE = 0
+    try:
+        again, _, res2 = solve_coverage(g, flows, range_m=range_m, budget=budget, trip=trip,
+                                        existing=existing, offsets=offsets,
+                                        candidates=candidates)
+    finally:
+        frlm.MAX_EXACT_TIE = saved
+    assert again == chosen
+    assert res2.parameters["tie_break_status"] in ("optimal", "not run")
     start = range_m / 2 if trip == "round" else range_m
     pool = sorted(set(g.nodes if candidates is None else candidates) - set(existing))
     assert set(chosen) <= set(pool) and len(chosen) <= budget

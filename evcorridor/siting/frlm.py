@@ -35,8 +35,9 @@ even all candidates together cannot cover are left out; only candidates on the r
 ("contested") flows get a variable.
 Phase 2 (deterministic tie-break): keep the optimal flow, use the fewest new sites, then prefer the
 set with the smallest weight sum(2**rank) over those candidates in their given order (node id for
-networks; unique when there are at most 50 of them; beyond that the weights are the ranks and
-CP-SAT runs single-threaded with a fixed seed, which is still reproducible). Coverage in the result
+networks): a unique set. Up to 50 candidates this is one solve with those weights; beyond (the
+weights would overflow) the count is fixed and the highest rank used is minimised and fixed, one
+small solve per site. CP-SAT runs single-threaded with a fixed seed. Coverage in the result
 is re-derived by simulation.
 
 Embedded corridors (`corridor_flows`, `solve_problem_coverage`): the flows are the end-to-end
@@ -387,6 +388,12 @@ def _solve(trips: Sequence[_Trip], choosable: Sequence[Hashable], existing: Coll
         tie_status = _STATUS.get(code2, "time_limit")
         if code2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             values = {k: solver2.boolean_value(v) for k, v in x.items()}
+        if n > MAX_EXACT_TIE and code2 == cp_model.OPTIMAL:
+            # phase 3: the same order as sum 2**rank without the big weights: with the count
+            # fixed, repeatedly minimise the highest rank still used and fix it
+            values, tie_status, spent = _colex_tie_break(
+                model, relevant, x, values, make_solver, time_limit_s - wall)
+            wall += spent
         chosen = [k for k in relevant if values[k]]
 
     built = set(existing) | set(chosen)
@@ -420,8 +427,7 @@ def _solve(trips: Sequence[_Trip], choosable: Sequence[Hashable], existing: Coll
                     "workers": int(workers), "linearization_level": 2, "trip": trip,
                     "range_m": round(range_m, 1),
                     "start_range_m": round(start, 1), "flow_scale": scale,
-                    "tie_break": ("fewest sites, then least sum of 2**rank" if n <= MAX_EXACT_TIE
-                                  else "fewest sites, then least rank sum"),
+                    "tie_break": "fewest sites, then least sum of 2**rank",
                     "tie_break_status": tie_status},
         model_size={"flows": len(trips), "contested_flows": len(contested),
                     "candidates": len(choosable), "candidates_in_model": n,
@@ -429,6 +435,41 @@ def _solve(trips: Sequence[_Trip], choosable: Sequence[Hashable], existing: Coll
                     "variables": len(model.proto.variables),
                     "constraints": len(model.proto.constraints), "cover_constraints": n_cover})
     return chosen, coverage, result
+
+
+def _colex_tie_break(model: cp_model.CpModel, order: Sequence[Hashable],
+                     x: Mapping[Hashable, cp_model.IntVar], values: dict[Hashable, bool],
+                     make_solver: Any, time_left: float
+                     ) -> tuple[dict[Hashable, bool], str, float]:
+    """Among solutions of `model` with as many sites as `values`, the one with the least sum of
+    2**rank (rank = position in `order`): fix the highest rank used as low as it can go, then
+    the next one, ... One small solve per site; on a time limit the last solution found is
+    kept (valid, tie-break not proven)."""
+    model.add(sum(x.values()) == sum(values.values()))
+    free = list(order)
+    spent = 0.0
+    for _ in range(sum(values.values())):
+        top = model.new_int_var(0, len(free), "")
+        for rank, k in enumerate(free, start=1):
+            model.add(top >= rank).only_enforce_if(x[k])
+        model.minimize(top)
+        model.clear_hints()
+        for k in free:
+            model.add_hint(x[k], values[k])
+        sv = make_solver(max(1.0, time_left - spent))
+        code = sv.solve(model)
+        spent += sv.wall_time
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return values, _STATUS.get(code, "time_limit"), spent
+        values = {k: sv.boolean_value(v) for k, v in x.items()}
+        if code != cp_model.OPTIMAL:
+            return values, "feasible", spent
+        m = round(sv.objective_value)
+        model.add(x[free[m - 1]] == 1)
+        for k in free[m:]:
+            model.add(x[k] == 0)
+        free = free[:m - 1]
+    return values, "optimal", spent
 
 
 def _check_args(trip: str, budget: int, range_m: float) -> None:
