@@ -9,6 +9,7 @@ consecutive spacing is listed (the rule is about consecutive compliant sites, no
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from evcorridor.siting.cpsat import Solution
@@ -115,4 +116,4 @@ def standard_legs(problem: Problem, sol: Solution, route: RouteSpec, rule: Stand
     pts.append(exit_)
     s = rule.max_spacing_m
     return [Leg(a, b, spacing_m(a, b), 0.0, s, route.spans_border(a.pos_m, b.pos_m))
-            for a, b in zip(pts, pts[1:], strict=False)]
+            for a, b in itertools.pairwise(pts)]
