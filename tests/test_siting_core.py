@@ -192,3 +192,29 @@ def test_resilience_needs_two_successors() -> None:
     for out in chosen:
         left = [i for i in chosen if i != out]
         assert _feasible(200_000.0, 1e12, 100_000.0, 100_000.0, 0.0, stops, left)
+
+
+@settings(max_examples=40, deadline=None)
+@given(stops=st.lists(stop_st, min_size=0, max_size=9),
+       rng=st.integers(80, 200).map(float),
+       existing=st.sets(st.integers(0, 8), max_size=3),
+       wait=st.sampled_from([0.0, 15.0]))
+def test_n1_plans_survive_every_single_removal(stops: list[Stop], rng: float,
+                                               existing: set[int], wait: float) -> None:
+    """The n-1 model is a sufficient condition: whatever it returns survives any one site out
+    (checked by brute-force removal); and an n-1 plan never costs less than the plain one."""
+    length, border = 400.0, 200.0
+    ex = frozenset(i for i in existing if i < len(stops))
+    sol = cpsat.solve(_problem(length, border, rng, rng, wait, stops, existing=ex,
+                               resilience="n-1"), time_limit_s=10)
+    base = cpsat.solve(_problem(length, border, rng, rng, wait, stops, existing=ex),
+                       time_limit_s=10)
+    if sol.status != "optimal":
+        assert sol.status == "infeasible"
+        return
+    assert base.status == "optimal" and base.objective is not None
+    assert sol.objective is not None and sol.objective >= base.objective
+    built = sorted({int(c[1:]) for c in sol.chosen} | ex)
+    for out in [None, *built]:
+        left = [i for i in built if i != out]
+        assert _feasible(length, border, rng, rng, wait, stops, left), out
