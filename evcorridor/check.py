@@ -252,7 +252,7 @@ class _Checker:
         self.generic = not plan.routes and plan.coverage is not None
         self.count: dict[str, int] = {
             "routes": 0, "sites": 0, "vehicle_runs": 0, "gaps": 0, "standard_runs": 0,
-            "spacing_gaps": 0, "resilience_cases": 0, "flows": 0,
+            "spacing_gaps": 0, "resilience_cases": 0, "flows": 0, "stations": 0,
         }
 
     def fail(self, rule: str, where: str, message: str) -> None:
@@ -444,14 +444,19 @@ class _Checker:
             refs = self._input("stations")
             found = self._resolve(refs[0].path) if refs else None
             if found is None:
+                if self.graph_given:
+                    return
                 raise InputError(f"{self.label}: cannot reload the station data {name!r}: "
                                  "file not found")
             source = found
         try:
             stations = {st.id: st for st in corridor_stations(self.plan.corridor, source)}
         except EvCorridorError as exc:
+            if self.graph_given:
+                return  # a graph handed in directly (a synthetic corridor): no station data
             raise InputError(f"{self.label}: cannot reload the station data {name!r}: "
                              f"{exc}") from exc
+        self.count["stations"] = len(used)
         for site in used:
             where = f"site {site.id}"
             st = stations.get(site.id)

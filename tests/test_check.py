@@ -256,7 +256,7 @@ def test_valid_plan_passes_with_gaps_exactly_at_the_range(env: Path) -> None:
     assert report.ok
     assert report.checked == {"routes": 2, "sites": 4, "vehicle_runs": 2, "gaps": 10,
                               "standard_runs": 4, "spacing_gaps": 6, "resilience_cases": 0,
-                              "flows": 0}
+                              "flows": 0, "stations": 1}
 
 
 def test_cli_accepts_valid_plan_file(env: Path, tmp_path: Path) -> None:
