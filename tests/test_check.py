@@ -516,6 +516,14 @@ def test_unknown_schema_version_exits_3(env: Path, tmp_path: Path) -> None:
     assert res.stderr.strip() == f"error: {msg}"
     assert res.stdout.splitlines()[-1] == "1 plan(s): 0 passed, 0 failed, 1 unreadable; " \
                                           "0 finding(s)"
+    good = tmp_path / "good.json"
+    good.write_text(valid_plan(env).dump(), encoding="utf-8")
+    res = CliRunner().invoke(app, ["check", str(good), str(path), "--format", "json"])
+    assert res.exit_code == 3  # an unreadable plan outranks the others passing
+    out = json.loads(res.stdout)
+    assert out["unreadable"] == [{"plan": str(path), "error": msg}]
+    assert out["summary"] == {"plans": 2, "passed": 1, "failed": 0, "unreadable": 1,
+                              "findings": 0}
 
 
 def test_missing_corridor_data_exits_3(env: Path, tmp_path: Path) -> None:
