@@ -166,3 +166,21 @@ def test_two_directions_share_sites(sites: list[tuple[int, int, int]], rng: int,
         assert (sol.status, sol.objective) == ("optimal", best)
         assert all(_vehicle_ok(set(sol.chosen), cands, rs.id, L, rs.border_pos_m, veh.range_m,
                                veh.start_range_m, veh.wait_m(rs.id)) for rs in routes)
+
+
+def test_spacing_break_explained() -> None:
+    from evcorridor.siting.precheck import describe, standard_stretches
+
+    # US sites only at km 30 and km 150: the 120 km between them breaks an 80 km spacing
+    L, b = 300_000.0, 200_000.0
+    cands = [_cand("us30", "USA", 30_000.0, L, complies=frozenset({"us"})),
+             _cand("us150", "USA", 150_000.0, L, complies=frozenset({"us"}))]
+    rule = StandardRule("USA", "us", 80_000.0, ())
+    routes = _routes(L, b)
+    prob = Problem(routes, cands, [], [rule])
+    st = standard_stretches(prob, routes[0], rule)
+    assert [describe(s) for s in st] == [
+        "x:forward standard:us: us30 (km 30.0, USA) -> us150 (km 150.0, USA): 120.0 km > "
+        "80.0 km; fix: a site complying with us between km 70.0 and km 110.0, or a maximum "
+        "spacing of at least 120.0 km"]
+    assert cpsat.solve(prob).status == "infeasible"
