@@ -158,6 +158,11 @@ def sha256_files(paths: Sequence[Path]) -> str:
     return h.hexdigest()
 
 
+def differ(plan_value: float, recomputed: float) -> bool:
+    """True when a plan figure is not within TOL_M of the recomputed one (NaN never is)."""
+    return not abs(plan_value - recomputed) <= TOL_M
+
+
 def _m(x: float) -> str:
     return f"{x:.1f} m"
 
@@ -493,6 +498,11 @@ class _Checker:
             if site.kind == "new" and site.id != f"new:{site.node}":
                 self.fail("site", where, f"a new site at node {site.node} must be named "
                                          f"'new:{site.node}'")
+            bad = [name for name, v in (("lat", site.lat), ("lon", site.lon),
+                                        ("offset_m", site.offset_m), ("power_kw", site.power_kw),
+                                        ("cost", site.cost)) if not math.isfinite(v)]
+            if bad:
+                self.fail("site", where, f"{', '.join(bad)} not a finite number")
             if site.offset_m < 0:
                 self.fail("site", where, f"negative offset {_m(site.offset_m)}")
             if not self.generic:  # coverage sites on a user's network are abstract nodes
@@ -569,7 +579,7 @@ class _Checker:
             self.fail("route", where, p)
         if not cum:
             return
-        if abs(cum[-1] - route.length_m) > TOL_M:
+        if differ(cum[-1], route.length_m):
             self.fail("route", where, f"length {_m(route.length_m)} in the plan, {_m(cum[-1])} "
                                       f"recomputed from the graph")
         nodes = self.G.nodes
@@ -586,7 +596,7 @@ class _Checker:
                    str(nodes[route.nodes[-1]].get("country", "")))
         self.geo[route.id] = geo
         self._check_ends(route, route.nodes[border_idx[0]], cum[-1], where)
-        if abs(geo.border_pos - route.border_pos_m) > TOL_M:
+        if differ(geo.border_pos, route.border_pos_m):
             self.fail("route", where, f"border position {_m(route.border_pos_m)} in the plan, "
                                       f"{_m(geo.border_pos)} recomputed from the graph")
         if route.direction == "forward" and geo.start_country != "USA":
@@ -759,10 +769,10 @@ class _Checker:
                 ("border wait", g.border_wait_m, leg.border_wait_m),
                 ("limit", g.limit_m, leg.limit_m),
             ):
-                if abs(theirs_v - mine_v) > TOL_M:
+                if differ(theirs_v, mine_v):
                     self.fail(rule, where, f"{name}: {label} {_m(theirs_v)} in the plan, "
                                            f"{_m(mine_v)} recomputed")
-            if abs(g.slack_m - (g.limit_m - g.length_m)) > TOL_M:
+            if differ(g.slack_m, g.limit_m - g.length_m):
                 self.fail(rule, where, f"{name}: slack {_m(g.slack_m)} is not limit - length "
                                        f"({_m(g.limit_m - g.length_m)})")
             if g.crosses_border != leg.crosses_border:
@@ -798,10 +808,10 @@ class _Checker:
             self.fail("vehicle", where, f"climate {vr.climate} in the plan, the scenario "
                                         f"{self.scenario.id} uses {climate}")
         rng, srng, wait = self.vehicle_limits(vehicle, climate, wait_min)
-        if abs(rng - vr.range_m) > TOL_M:
+        if differ(rng, vr.range_m):
             self.fail("vehicle", where, f"range {_m(vr.range_m)} in the plan, the profile gives "
                                         f"{_m(rng)} ({climate})")
-        if abs(srng - vr.start_range_m) > TOL_M:
+        if differ(srng, vr.start_range_m):
             self.fail("vehicle", where, f"start range {_m(vr.start_range_m)} in the plan, the "
                                         f"profile gives {_m(srng)} ({climate})")
         for sid in vr.stops:
@@ -843,7 +853,7 @@ class _Checker:
         spacing = prof.max_spacing_m
         if (spacing is None) != (sr.max_spacing_m is None) or (
                 spacing is not None and sr.max_spacing_m is not None
-                and abs(float(spacing) - sr.max_spacing_m) > TOL_M):
+                and differ(float(spacing), sr.max_spacing_m)):
             self.fail("standard", where, f"max spacing {sr.max_spacing_m} m in the plan, the "
                                          f"profile says {spacing} m")
         if sorted(sr.recognized_profiles) != sorted(prof.recognizes):
@@ -999,7 +1009,7 @@ class _Checker:
                 self.fail("coverage", where, p)
             if not cum:
                 continue
-            if abs(cum[-1] - f.length_m) > TOL_M:
+            if differ(cum[-1], f.length_m):
                 self.fail("coverage", where, f"length {_m(f.length_m)} in the plan, "
                                              f"{_m(cum[-1])} recomputed")
             stranded = drive(f.nodes, cum, stations, start, rng)

@@ -720,3 +720,15 @@ def test_every_crossing_in_both_directions(env: Path) -> None:
     plan.routes = [r for r in plan.routes if r.id != REV]
     assert messages(check_plan(plan)) == [
         "route: no route synth-crossing:reverse: every crossing is planned in both directions"]
+
+
+def test_non_finite_figures_are_never_within_tolerance(env: Path, tmp_path: Path) -> None:
+    plan = valid_plan(env)
+    route_of(plan, FWD).vehicles[0].gaps[1].length_m = math.nan
+    site_of(plan, "new:6").offset_m = math.nan
+    path = tmp_path / "nan.json"
+    path.write_text(plan.dump(), encoding="utf-8")  # Python's json writes NaN
+    found = messages(check_file(path))
+    assert "site: site new:6: offset_m not a finite number" in found
+    assert f"{V_FWD}: gap new:2 -> afdc:900: length nan m in the plan, 101000.0 m recomputed" \
+        in found
