@@ -732,3 +732,19 @@ def test_non_finite_figures_are_never_within_tolerance(env: Path, tmp_path: Path
     assert "site: site new:6: offset_m not a finite number" in found
     assert f"{V_FWD}: gap new:2 -> afdc:900: length nan m in the plan, 101000.0 m recomputed" \
         in found
+
+
+def test_a_folder_stands_for_its_plans(env: Path, tmp_path: Path) -> None:
+    for name in ("b", "a"):
+        (tmp_path / "out" / name).mkdir(parents=True)
+        (tmp_path / "out" / name / "plan.json").write_text(valid_plan(env).dump(),
+                                                            encoding="utf-8")
+    res = CliRunner().invoke(app, ["check", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    lines = res.stdout.splitlines()
+    assert [ln.split(":")[0] for ln in lines[:2]] == [str(tmp_path / "out" / "a" / "plan.json"),
+                                                      str(tmp_path / "out" / "b" / "plan.json")]
+    assert lines[-1] == "2 plan(s): 2 passed, 0 failed, 0 unreadable; 0 finding(s)"
+    res = CliRunner().invoke(app, ["check", str(tmp_path)])  # no plan in it
+    assert res.exit_code == 3
+    assert res.stderr.strip() == f"error: {tmp_path / 'plan.json'}: file not found"

@@ -13,6 +13,19 @@ class CheckFormat(StrEnum):
     json = "json"
 
 
+def expand(paths: list[Path]) -> list[Path]:
+    """Folders stand for the plan files in them (`DIR/plan.json`, `DIR/*/plan.json`)."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            found = ([p / "plan.json"] if (p / "plan.json").is_file() else []) + sorted(
+                p.glob("*/plan.json"))
+            out.extend(found or [p / "plan.json"])  # none: reported as a missing plan file
+        else:
+            out.append(p)
+    return out
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
 
@@ -24,8 +37,10 @@ def register(app: typer.Typer) -> None:
         "plan file is unreadable or of an unknown schema version, or an input it names "
         "(corridor graph, profile, vehicle, scenario) cannot be reloaded."))
     def check(
-        plans: list[Path] = typer.Argument(..., metavar="PLAN.json...",
-                                           help="Plan file(s) written by `evcorridor plan`."),
+        plans: list[Path] = typer.Argument(
+            ..., metavar="PLAN.json...",
+            help="Plan file(s) written by `evcorridor plan`; a folder stands for every "
+                 "<folder>/*/plan.json in it (e.g. `out/`)."),
         fmt: CheckFormat = typer.Option(CheckFormat.table, "--format", "-f",
                                         help="table: one line per finding and a summary; json."),
     ) -> None:
@@ -36,6 +51,7 @@ def register(app: typer.Typer) -> None:
         from evcorridor.errors import InputError
         from evcorridor.render.console import err, out, print_json
 
+        plans = expand(plans)
         reports: list[CheckReport] = []
         unreadable: list[tuple[str, str]] = []
         show_progress = fmt is CheckFormat.table and len(plans) > 1 and err.is_terminal
