@@ -991,6 +991,7 @@ class _Checker:
                 self.fail("coverage", "", f"{label} {theirs:g} in the plan, the flows add up "
                                           f"to {mine:g}")
         if not self.generic:
+            self.check_corridor_flows()
             return
         rng = float(self.plan.parameters.get("range_m") or 0.0)  # type: ignore[arg-type]
         if rng <= 0:
@@ -1017,6 +1018,63 @@ class _Checker:
                 self.fail("coverage", where, f"marked covered but the vehicle runs out {stranded}")
             if not f.covered and stranded is None:
                 self.fail("coverage", where, "marked not covered but the trip can be completed")
+
+    def check_corridor_flows(self) -> None:
+        """Coverage on a corridor: each flow drives whole routes (one, or there and back); its
+        covered flag is re-derived by driving them with the one planned vehicle, charging to the
+        full range (less the detour back) at every usable site, the border wait added where a
+        route crosses, leaving with half the range on a round trip (else the start range)."""
+        cov = self.plan.coverage
+        assert cov is not None
+        vids = self.plan.parameters.get("vehicles")
+        vid = vids[0] if isinstance(vids, list) and len(vids) == 1 else None
+        if vid is None or vid not in self.vehicles or self.scenario is None:
+            self.fail("coverage", "", "a corridor coverage plan names exactly one planned vehicle")
+            return
+        vehicle = self.vehicles[vid]
+        rng = float(vehicle.usable_range_m(self.scenario.climate))
+        srng = float(vehicle.start_range_m(self.scenario.climate, self.scenario.start_soc))
+        start = rng / 2.0 if cov.trip == "round" else min(srng, rng)
+        routes = [r for r in self.plan.routes if r.id in self.geo]
+        for i, f in enumerate(cov.flows):
+            self.count["flows"] += 1
+            where = f"flow {i + 1} {f.origin} -> {f.destination}"
+            legs = self._flow_routes(routes, f.nodes, 2 if cov.trip == "round" else 1)
+            if legs is None:
+                self.fail("coverage", where, "its nodes are not "
+                          + ("a route there and back" if cov.trip == "round" else "a route"))
+                continue
+            length = sum(self.geo[r.id].length for r in legs)
+            if differ(length, f.length_m):
+                self.fail("coverage", where, f"length {_m(f.length_m)} in the plan, "
+                                             f"{_m(length)} recomputed")
+            charge, stranded = start, None
+            for r in legs:
+                geo = self.geo[r.id]
+                wait = self.vehicle_limits(vehicle, self.scenario.climate, geo.wait_min)[2]
+                usable = [p for p in self.route_sites(r, geo)
+                          if vehicle.can_charge_at(self.spec(self.sites[p[0]])) is None]
+                charge, stranded = drive_route(geo, usable, wait, charge, rng)
+                if stranded is not None:
+                    stranded = f"on {r.id} {stranded}"
+                    break
+            if f.covered and stranded is not None:
+                self.fail("coverage", where, f"marked covered but {vid} runs out {stranded}")
+            if not f.covered and stranded is None:
+                self.fail("coverage", where, f"marked not covered but {vid} completes the trip")
+
+    def _flow_routes(self, routes: list[RoutePlan], nodes: list[int],
+                     n: int) -> list[RoutePlan] | None:
+        for first in routes:
+            if n == 1:
+                if list(first.nodes) == list(nodes):
+                    return [first]
+                continue
+            for second in routes:
+                joined = list(first.nodes) + list(second.nodes)[1:]
+                if first.nodes[-1] == second.nodes[0] and joined == list(nodes):
+                    return [first, second]
+        return None
 
     # ------------------------------------------------------------------ status
     def check_status(self) -> None:
@@ -1077,6 +1135,30 @@ def drive(nodes: Sequence[int], cum: Sequence[float], stations: set[int], start:
             if charge < 0:
                 return f"between node {n} and node {nodes[i + 1]} (km {cum[i] / 1000:.1f})"
     return None
+
+
+def drive_route(geo: _Geo, stops: list[Point], wait: float, charge: float,
+                rng: float) -> tuple[float, str | None]:
+    """Drive one route arriving with `charge`, charging where it helps: a stop `off` metres off
+    the road is reachable with at least `off` left and sends the vehicle back to the road with
+    `rng - off`. Returns (charge at the end, None) or (.., where it ran out)."""
+    b = geo.border_pos
+
+    def at(p: float) -> float:  # position with the border wait added past the crossing
+        return p + wait if spans_border(0.0, p, b) else p
+
+    here = 0.0
+    for sid, p, off in sorted(stops, key=lambda t: (t[1], t[0])):
+        charge -= at(p) - here
+        here = at(p)
+        if charge < 0:
+            return charge, f"before {sid} at {_m(p)}"
+        if charge >= off:
+            charge = max(charge, rng - off)
+    charge -= at(geo.length) - here
+    if charge < 0:
+        return charge, f"before the end at {_m(geo.length)}"
+    return charge, None
 
 
 def _csv_rows(path: Path) -> list[dict[str, str]]:

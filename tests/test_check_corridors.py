@@ -176,3 +176,27 @@ def test_plan_then_check_on_the_command_line(tmp_path: Path) -> None:
     assert any(f["where"] == f"route {rid}: vehicle {vid}"
                and f["message"].startswith(f"stop {sid} cannot be used by {vid}")
                for f in out["plans"][0]["findings"])
+
+
+def test_corridor_coverage_plan_flows_rederived() -> None:
+    """Coverage objective on i19-nogales for the CCS1 car, round trips, budget 0: no flow can
+    complete its round trip (it leaves with half a range); with budget 1 every flow can. The
+    checker re-derives each flow's covered flag by driving the routes itself."""
+    from evcorridor.siting.build import BuildOptions, build
+    from evcorridor.siting.plan import plan_built_coverage
+
+    built = build("i19-nogales", BuildOptions())
+    for budget, covered in ((0, False), (1, True)):
+        plan = plan_built_coverage(built, vehicle="ccs1-long-range-car", budget=budget,
+                                   trip="round").plan
+        assert plan.coverage is not None
+        assert [f.covered for f in plan.coverage.flows] == [covered] * len(plan.coverage.flows)
+        report = check_plan(plan)
+        assert report.checked["flows"] == len(plan.coverage.flows) == 4
+        assert [f for f in report.findings if f.rule == "coverage"] == []
+    flow = plan.coverage.flows[0]
+    flow.covered = False  # the budget-1 plan covers it
+    plan.coverage.covered_flow -= flow.flow
+    assert [f"{f.where}: {f.message}" for f in check_plan(plan).findings] == [
+        f"flow 1 {flow.origin} -> {flow.destination}: marked not covered but "
+        "ccs1-long-range-car completes the trip"]
