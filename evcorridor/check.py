@@ -25,8 +25,9 @@ everything the plan claims. Findings by rule:
   the plan's sites (see `_Checker.spacing_chain`), and its gaps against the maximum spacing;
 - resilience ("n-1" plans): with any one site out, every vehicle still completes every route on
   the remaining sites (an exact reachability pass, see `reach`);
-- coverage (coverage plans): budget and flow totals; on a user's network every flow's path,
-  length and covered flag;
+- coverage (coverage plans): budget and flow totals, and every flow's path, length and covered
+  flag, re-derived by driving it (on a user's network node by node; on a corridor route by route
+  with the planned vehicle, detours and the border wait);
 - status: the plan's `feasible` flag, its infeasibilities, the solver status (optimal means gap 0
   and objective = bound) and the objective (= the sites' costs) agree; the infeasibilities of an
   infeasible plan are reported as findings.
