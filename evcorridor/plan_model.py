@@ -13,17 +13,19 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from evcorridor.errors import InputError
 
-SCHEMA_VERSION = "evcorridor.plan/1"
+SCHEMA_VERSION: Final = "evcorridor.plan/1"
 
 SiteKind = Literal["new", "upgrade", "existing"]
 Direction = Literal["forward", "reverse"]
-SolverStatus = Literal["optimal", "feasible", "infeasible", "time_limit", "model_invalid", "unknown"]
+SolverStatus = Literal[
+    "optimal", "feasible", "infeasible", "time_limit", "model_invalid", "unknown"
+]
 
 
 class _Model(BaseModel):
@@ -33,8 +35,17 @@ class _Model(BaseModel):
 class InputRef(_Model):
     """One input the plan depends on, with its content hash so a reader can detect drift."""
 
-    kind: Literal["corridor", "network", "stations", "profile", "profile_set", "vehicle", "scenario",
-                  "cost_model", "flows"]
+    kind: Literal[
+        "corridor",
+        "network",
+        "stations",
+        "profile",
+        "profile_set",
+        "vehicle",
+        "scenario",
+        "cost_model",
+        "flows",
+    ]
     id: str
     path: str  # relative to the repository root where possible
     sha256: str
@@ -193,7 +204,7 @@ class Plan(_Model):
     countries: list[str]
     crossings: list[str]
     inputs: list[InputRef]
-    parameters: dict[str, str | int | float | bool | None | list[str]]
+    parameters: dict[str, str | int | float | bool | list[str] | None]
     solver: SolverResult
     feasible: bool
     sites: list[Site]
@@ -206,8 +217,10 @@ class Plan(_Model):
 
     def dump(self) -> str:
         """Deterministic JSON text (sorted keys, 2-space indent, trailing newline)."""
-        return json.dumps(self.model_dump(mode="json"), indent=2, sort_keys=True,
-                          ensure_ascii=False) + "\n"
+        return (
+            json.dumps(self.model_dump(mode="json"), indent=2, sort_keys=True, ensure_ascii=False)
+            + "\n"
+        )
 
 
 def load_plan(path: Path | str) -> Plan:
@@ -226,7 +239,8 @@ def load_plan(path: Path | str) -> Plan:
     version = raw.get("schema_version")
     if version != SCHEMA_VERSION:
         raise InputError(
-            f"{path}: unknown plan schema version {version!r}; this evcorridor reads {SCHEMA_VERSION!r}"
+            f"{path}: unknown plan schema version {version!r}; "
+            f"this evcorridor reads {SCHEMA_VERSION!r}"
         )
     try:
         return Plan.model_validate(raw)

@@ -19,15 +19,24 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="EVCORRIDOR_", extra="ignore")
 
     data_dir: Path = Field(default=REPO_ROOT / "data", description="embedded derived datasets")
-    configs_dir: Path = Field(default=REPO_ROOT / "configs", description="corridors, profiles, vehicles")
-    shared_data_dir: Path = Field(
-        default=REPO_ROOT.parent / "shared" / "data", description="raw public sources for `make data`"
+    configs_dir: Path = Field(
+        default=REPO_ROOT / "configs", description="corridors, profiles, vehicles"
     )
-    cache_dir: Path = Field(default=Path.home() / ".cache" / "evcorridor", description="OSM pull cache")
+    shared_data_dir: Path = Field(
+        default=REPO_ROOT.parent / "shared" / "data",
+        description="raw public sources for `make data`",
+    )
+    cache_dir: Path = Field(
+        default=Path.home() / ".cache" / "evcorridor", description="OSM pull cache"
+    )
     offline: bool = Field(default=False, description="never touch the network")
-    overpass_url: str = Field(default="https://overpass-api.de/api", description="Overpass API base URL")
+    overpass_url: str = Field(
+        default="https://overpass-api.de/api", description="Overpass API base URL"
+    )
     timeout_s: float = Field(default=180.0, gt=0, description="HTTP timeout for Overpass requests")
-    solver_time_limit_s: float = Field(default=60.0, gt=0, description="CP-SAT time limit per corridor")
+    solver_time_limit_s: float = Field(
+        default=60.0, gt=0, description="CP-SAT time limit per corridor"
+    )
 
 
 _overrides: dict[str, object] = {}

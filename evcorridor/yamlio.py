@@ -44,7 +44,9 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}"
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return (
+            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        )
 
 
 class YamlProblems(InputError):
@@ -90,14 +92,28 @@ class _Walker:
         self.nodes += 1
         if self.nodes > MAX_NODES:
             raise YamlProblems(
-                [Problem(self.located.file, 1, 1, "", f"document expands to more than {MAX_NODES} "
-                         "values (alias bomb?); refused")]
+                [
+                    Problem(
+                        self.located.file,
+                        1,
+                        1,
+                        "",
+                        f"document expands to more than {MAX_NODES} values (alias bomb?); refused",
+                    )
+                ]
             )
         if depth > MAX_DEPTH:
             line, col = self.located.where(loc)
             raise YamlProblems(
-                [Problem(self.located.file, line, col, dotted(loc),
-                         f"nested deeper than {MAX_DEPTH} levels; refused")]
+                [
+                    Problem(
+                        self.located.file,
+                        line,
+                        col,
+                        dotted(loc),
+                        f"nested deeper than {MAX_DEPTH} levels; refused",
+                    )
+                ]
             )
         if isinstance(node, CommentedMap):
             out: dict[Any, Any] = {}
@@ -149,13 +165,23 @@ def loads_yaml(raw: bytes | str, name: str) -> Located:
     if isinstance(raw, str):
         raw = raw.encode("utf-8")
     if len(raw) > MAX_BYTES:
-        raise YamlProblems([Problem(name, 1, 1, "", f"file is {len(raw)} bytes, over the "
-                                    f"{MAX_BYTES}-byte limit; refused")])
+        raise YamlProblems(
+            [
+                Problem(
+                    name,
+                    1,
+                    1,
+                    "",
+                    f"file is {len(raw)} bytes, over the {MAX_BYTES}-byte limit; refused",
+                )
+            ]
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise YamlProblems([Problem(name, 1, 1, "", f"not UTF-8 text ({exc.reason} at byte "
-                                    f"{exc.start})")]) from exc
+        raise YamlProblems(
+            [Problem(name, 1, 1, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
+        ) from exc
     yaml = YAML(typ="rt", pure=True)
     yaml.allow_duplicate_keys = False
     try:
@@ -180,8 +206,17 @@ def loads_yaml(raw: bytes | str, name: str) -> Located:
     located = Located(name, None, {(): (1, 1)})
     located.data = _Walker(located).walk(docs[0], (), 0)
     if not isinstance(located.data, dict):
-        raise YamlProblems([Problem(name, 1, 1, "", "expected a YAML mapping at the top level, got "
-                                    f"{type(located.data).__name__}")])
+        raise YamlProblems(
+            [
+                Problem(
+                    name,
+                    1,
+                    1,
+                    "",
+                    f"expected a YAML mapping at the top level, got {type(located.data).__name__}",
+                )
+            ]
+        )
     return located
 
 
@@ -194,8 +229,13 @@ def _dup_key(problem: str) -> str:
     return ""
 
 
-def validation_problems(located: Located, exc: ValidationError, prefix: Loc = (), *,
-                        model: type[BaseModel] | None = None) -> list[Problem]:
+def validation_problems(
+    located: Located,
+    exc: ValidationError,
+    prefix: Loc = (),
+    *,
+    model: type[BaseModel] | None = None,
+) -> list[Problem]:
     """Turn a pydantic ValidationError into located problems, in file order.
 
     With `model` (the class that was validated), an unknown key gets "did you mean" naming the
@@ -218,9 +258,9 @@ def validation_problems(located: Located, exc: ValidationError, prefix: Loc = ()
         elif err["type"] == "missing":
             msg = "required field is missing"
         elif msg.startswith("Value error, "):
-            msg = msg[len("Value error, "):]
+            msg = msg[len("Value error, ") :]
         elif msg.startswith("Assertion failed, "):
-            msg = msg[len("Assertion failed, "):]
+            msg = msg[len("Assertion failed, ") :]
         out.append(located.problem(loc, msg))
     out.sort(key=lambda p: (p.line, p.column, p.field))
     return out
@@ -228,8 +268,7 @@ def validation_problems(located: Located, exc: ValidationError, prefix: Loc = ()
 
 def model_keys(model: type[BaseModel]) -> list[str]:
     """The keys a file may use for `model`: each field's alias, else its name."""
-    return [info.alias or name for name, info in model.model_fields.items()
-            if not info.exclude]
+    return [info.alias or name for name, info in model.model_fields.items() if not info.exclude]
 
 
 def _classes_in(tp: Any) -> list[Any]:
@@ -252,8 +291,11 @@ def model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
         info = next((i for n, i in current.model_fields.items() if part in (n, i.alias)), None)
         if info is None:
             return None
-        found = [c for c in _classes_in(info.annotation)
-                 if isinstance(c, type) and issubclass(c, BaseModel)]
+        found = [
+            c
+            for c in _classes_in(info.annotation)
+            if isinstance(c, type) and issubclass(c, BaseModel)
+        ]
         current = found[0] if found else None
     return current
 
@@ -276,6 +318,8 @@ def iter_yaml_files(paths: list[Path]) -> Iterator[Path]:
     """Files named directly, and *.yaml / *.yml inside named folders (sorted, recursive)."""
     for p in paths:
         if p.is_dir():
-            yield from sorted(q for q in p.rglob("*") if q.suffix in {".yaml", ".yml"} and q.is_file())
+            yield from sorted(
+                q for q in p.rglob("*") if q.suffix in {".yaml", ".yml"} and q.is_file()
+            )
         else:
             yield p

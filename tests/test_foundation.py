@@ -15,7 +15,9 @@ from evcorridor.yamlio import YamlProblems, loads_yaml
 
 
 def test_python_m_entry_point_prints_version() -> None:
-    res = subprocess.run([sys.executable, "-m", "evcorridor", "--version"], capture_output=True, text=True)
+    res = subprocess.run(
+        [sys.executable, "-m", "evcorridor", "--version"], capture_output=True, text=True
+    )
     assert res.returncode == 0
     assert res.stdout.strip().startswith("evcorridor 0.")
 
@@ -48,7 +50,9 @@ def test_yaml_alias_bomb_refused() -> None:
     for i in range(1, 8):
         prev = chr(ord("a") + i - 1)
         cur = chr(ord("a") + i)
-        lines.append(f"{cur}: &{cur} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]")
+        lines.append(
+            f"{cur}: &{cur} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]"
+        )
     with pytest.raises(YamlProblems, match="alias bomb"):
         loads_yaml("\n".join(lines), "bomb.yaml")
 

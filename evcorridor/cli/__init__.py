@@ -16,7 +16,10 @@ from evcorridor.settings import configure
 
 app = typer.Typer(
     name="evcorridor",
-    help="Plan EV charging along highway corridors that cross the USA–Canada and USA–Mexico borders.",
+    help=(
+        "Plan EV charging along highway corridors that cross the USA–Canada and USA–Mexico "
+        "borders."
+    ),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -32,21 +35,36 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    data_dir: Path | None = typer.Option(None, help="Embedded data folder (env EVCORRIDOR_DATA_DIR)."),
+    data_dir: Path | None = typer.Option(
+        None, help="Embedded data folder (env EVCORRIDOR_DATA_DIR)."
+    ),
     configs_dir: Path | None = typer.Option(
         None, help="Corridor/profile/vehicle configs (env EVCORRIDOR_CONFIGS_DIR)."
     ),
-    cache_dir: Path | None = typer.Option(None, help="Cache for OSM pulls (env EVCORRIDOR_CACHE_DIR)."),
+    cache_dir: Path | None = typer.Option(
+        None, help="Cache for OSM pulls (env EVCORRIDOR_CACHE_DIR)."
+    ),
     offline: bool | None = typer.Option(
         None, "--offline/--online", help="Forbid network access (env EVCORRIDOR_OFFLINE)."
     ),
-    overpass_url: str | None = typer.Option(None, help="Overpass API URL (env EVCORRIDOR_OVERPASS_URL)."),
-    timeout: float | None = typer.Option(None, help="HTTP timeout in seconds (env EVCORRIDOR_TIMEOUT_S)."),
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
-                                 help="Show the version and exit."),
+    overpass_url: str | None = typer.Option(
+        None, help="Overpass API URL (env EVCORRIDOR_OVERPASS_URL)."
+    ),
+    timeout: float | None = typer.Option(
+        None, help="HTTP timeout in seconds (env EVCORRIDOR_TIMEOUT_S)."
+    ),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
 ) -> None:
-    configure(data_dir=data_dir, configs_dir=configs_dir, cache_dir=cache_dir, offline=offline,
-              overpass_url=overpass_url, timeout_s=timeout)
+    configure(
+        data_dir=data_dir,
+        configs_dir=configs_dir,
+        cache_dir=cache_dir,
+        offline=offline,
+        overpass_url=overpass_url,
+        timeout_s=timeout,
+    )
 
 
 def _register() -> None:
