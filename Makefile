@@ -18,6 +18,7 @@ setup: $(STAMP)
 ## make run: plan every embedded corridor, write plans, maps and reports into out/
 run: setup
 	$(BIN)/evcorridor plan --all --out $(OUT)
+	$(BIN)/evcorridor check $(OUT)
 	$(BIN)/evcorridor report $(OUT)/*/plan.json --out $(OUT)
 
 ## make test: the whole test suite
