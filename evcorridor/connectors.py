@@ -18,7 +18,7 @@ CONNECTORS: dict[str, tuple[str | None, str, bool]] = {
     "MCS": (None, "Megawatt Charging System (SAE J3271); no OCPI 2.2.1 ConnectorType", True),
     "CCS2": ("IEC_62196_T2_COMBO", "Combined Charging System Type 2", True),
     "NEMA520": ("NEMA_5_20", "NEMA 5-20 outlet (AFDC NEMA520)", False),
-    "NEMA515": ("NEMA_5_20", "NEMA 5-15 outlet (AFDC NEMA515)", False),
+    "NEMA515": ("DOMESTIC_B", "NEMA 5-15 outlet (AFDC NEMA515; OCPI DOMESTIC_B)", False),
     "NEMA1450": ("NEMA_14_50", "NEMA 14-50 outlet (AFDC NEMA1450)", False),
 }
 
@@ -54,6 +54,8 @@ _ALIASES: dict[str, str] = {
     "nema515": "NEMA515",
     "nema1450": "NEMA1450",
 }
+# every OCPI 2.2.1 ConnectorType name of the vocabulary is accepted on input too
+_ALIASES.update({ocpi.lower(): canon for canon, (ocpi, _, _) in CONNECTORS.items() if ocpi})
 
 
 class UnknownConnector(ValueError):
