@@ -68,6 +68,42 @@ def test_every_shipped_file_cites_sources_and_marks_unverified() -> None:
     assert "signage_languages" in get_standard("ca-federal").unverified
 
 
+def _numbers_set(m: StandardProfile | VehicleProfile) -> list[str]:
+    """File keys of the fields holding numbers (quantities, counts, versions, factors, sizes)
+    that the file sets away from their default."""
+    keys = []
+    for name, info in type(m).model_fields.items():
+        value = getattr(m, name)
+        numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if name in ("protocols", "climate", "new_build"):
+            numeric = True
+        if not numeric:
+            continue
+        if not info.is_required() and value == info.get_default(call_default_factory=True):
+            continue
+        keys.append(info.alias or name)
+    return keys
+
+
+def test_every_number_in_a_shipped_file_cites_a_source_or_is_marked_unverified() -> None:
+    uncited = []
+    for m in [*list_standards(), *list_vehicles()]:
+        for key in _numbers_set(m):
+            if key not in m.notes and key not in m.unverified:
+                uncited.append(f"{m.id}: {key}")
+    assert uncited == []
+    # a note names one of the file's own sources (by id)
+    loose = [f"{m.id}: {k}" for m in [*list_standards(), *list_vehicles(), *list_profile_sets()]
+             for k, text in m.notes.items() if not any(s.id in text for s in m.sources)]
+    assert loose == []
+    assert _numbers_set(get_standard("us-nevi-2022")) == [
+        "min_ports", "min_power", "min_ac_power", "max_spacing", "max_offset", "protocols",
+        "min_uptime"]
+    assert _numbers_set(get_vehicle("nacs-car")) == [
+        "battery", "rated_range", "highway_consumption", "charge_to", "arrive_with",
+        "max_dc_power", "min_charge_power", "idle_aux_power", "climate"]
+
+
 def test_in_force_us_profile_has_no_spacing_rule_but_nevi_2022_has() -> None:
     us = get_standard("us-23cfr680")
     assert us.status == "in-force"
@@ -298,3 +334,19 @@ def test_length_parse_matches_the_unit_factor(x: float, unit: str) -> None:
     assert parse(LENGTH, f"{x!r} {unit}") == pytest.approx(x * factor, rel=1e-12, abs=1e-9)
     # and the canonical form written by the models parses back to the same metres
     assert parse(LENGTH, f"{x * factor!r} m") == pytest.approx(x * factor, rel=1e-12, abs=1e-9)
+
+
+def test_connector_vocabulary_maps_to_ocpi_and_accepts_ocpi_names() -> None:
+    from evcorridor.connectors import CONNECTORS, normalize, ocpi_name
+
+    # OCPI 2.2.1 ConnectorType: NEMA 5-15 is DOMESTIC_B ("type B, NEMA 5-15, 3 pins")
+    assert ocpi_name("NEMA515") == "DOMESTIC_B"
+    assert ocpi_name("NEMA520") == "NEMA_5_20"
+    assert ocpi_name("NACS") == "TESLA_S" and ocpi_name("MCS") is None
+    # every OCPI name of the vocabulary is accepted on input, in any case
+    for canon, (ocpi, _, _) in CONNECTORS.items():
+        if ocpi:
+            assert normalize(ocpi) == canon
+            assert normalize(ocpi.lower()) == canon
+    assert normalize("NEMA_14_50") == "NEMA1450"
+    assert normalize("DOMESTIC_B") == "NEMA515"
