@@ -107,6 +107,50 @@ def test_validate_empty_folder_is_a_usage_error(capsys: pytest.CaptureFixture[st
     assert err.strip() == f"error: {tmp_path}: no .yaml or .yml files in this folder"
 
 
+def test_validate_folder_without_profiles_is_a_usage_error_not_all_valid(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # synthetic: YAML that is not a profile (a list, a scenario) and a binary .yaml
+    (tmp_path / "list.yaml").write_text("- a\n- b\n", encoding="utf-8")
+    (tmp_path / "scenario.yaml").write_text("kind: scenario\nid: x\n", encoding="utf-8")
+    (tmp_path / "blob.yaml").write_bytes(bytes(range(256)))
+    code, out, err = run(capsys, "profiles", "validate", str(tmp_path))
+    assert code == 2 and out == ""
+    assert err.strip() == (
+        f"error: {tmp_path}: no profile, vehicle or profile-set files found (3 other YAML "
+        "file(s) skipped: none sits under a profiles/, vehicles/ or profile-sets/ folder or "
+        "declares kind: standard|vehicle|profile-set)")
+
+
+def test_validate_folder_checks_a_mistyped_kind_instead_of_skipping_it(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # synthetic: a vehicle file whose kind is misspelt, next to a scenario file
+    (tmp_path / "car.yaml").write_text("# SYNTHETIC\nkind: vehicel\n", encoding="utf-8")
+    (tmp_path / "scenario.yaml").write_text("kind: scenario\n", encoding="utf-8")
+    code, out, err = run(capsys, "profiles", "validate", str(tmp_path))
+    assert code == 1
+    assert f"{tmp_path / 'car.yaml'}:2:1: kind: Input should be 'standard'" in out.splitlines()
+    assert "(1 other YAML file(s) skipped: not profiles)" in err
+
+
+def test_validate_never_tracebacks_on_odd_files(capsys: pytest.CaptureFixture[str],
+                                                tmp_path: Path) -> None:
+    # synthetic odd inputs named directly: binary, top-level list, scalar, null quantity
+    cases = {
+        "blob.yaml": (b"\xff\xfe\x00garbage", "1:1: not UTF-8 text (invalid start byte at byte 0)"),
+        "list.yaml": (b"- a\n", "1:1: expected a YAML mapping at the top level, got list"),
+        "scalar.yaml": (b"hello\n", "1:1: expected a YAML mapping at the top level, got str"),
+        "nul.yaml": (b"kind: vehicle\nbattery: ~\n",
+                     "2:1: battery: expected an energy with a unit (kWh, MWh, Wh), got null"),
+    }
+    for name, (raw, expected) in cases.items():
+        f = tmp_path / name
+        f.write_bytes(raw)
+        code, out, err = run(capsys, "profiles", "validate", str(f))
+        assert code == 1, name
+        assert f"{f}:{expected}" in out.splitlines(), out
+        assert "Traceback" not in out + err
+
+
 def test_validate_missing_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     missing = tmp_path / "nope.yaml"
     code, out, _ = run(capsys, "profiles", "validate", str(missing))

@@ -83,8 +83,13 @@ def validate_cmd(
     for path in paths:
         if path.is_dir() and not any(True for _ in iter_yaml_files([path])):
             raise UsageError(f"{path}: no .yaml or .yml files in this folder")
+    files, skipped = collect_files(paths)
+    if not files:
+        raise UsageError(f"{', '.join(map(str, paths))}: no profile, vehicle or profile-set files "
+                         f"found ({len(skipped)} other YAML file(s) skipped: none sits under a "
+                         "profiles/, vehicles/ or profile-sets/ folder or declares kind: "
+                         "standard|vehicle|profile-set)")
     results = check_files(paths)
-    _, skipped = collect_files(paths)
     n_problems = sum(len(r.problems) for r in results)
     bad = [r for r in results if r.problems]
     if fmt is ValidateFormat.json:

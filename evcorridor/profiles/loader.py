@@ -10,6 +10,7 @@ for `get_standard`, `get_vehicle`, `get_profile_set` and the `list_` functions.
 
 from __future__ import annotations
 
+import difflib
 import re
 import typing
 from dataclasses import dataclass, field
@@ -292,14 +293,24 @@ def cross_check(results: list[FileResult], known: Registry | None = None) -> Non
         r.problems.sort(key=lambda p: (p.line, p.column, p.field))
 
 
-_KIND_LINE = re.compile(r"^kind:\s*['\"]?(standard|vehicle|profile-set)['\"]?\s*(#.*)?$",
-                        re.MULTILINE)
+_KIND_LINE = re.compile(r"^kind:[ \t]*['\"]?([^'\"#\n]*?)['\"]?[ \t]*(#.*)?$", re.MULTILINE)
+
+
+def _declares_profile_kind(head: str) -> bool:
+    """True when a top-level `kind:` names a profile kind, or nearly does (a typo such as
+    `kind: standrad` is checked, and reported, rather than skipped)."""
+    m = _KIND_LINE.search(head)
+    if not m:
+        return False
+    value = m.group(1).strip().lower()
+    return bool(difflib.get_close_matches(value, list(MODELS), n=1, cutoff=0.75))
 
 
 def collect_files(paths: list[Path]) -> tuple[list[Path], list[Path]]:
     """(files to check, files skipped). Files named directly are always checked. In a folder, a
     YAML file is checked when it sits under a profiles/, vehicles/ or profile-sets/ folder or
-    declares `kind: standard|vehicle|profile-set`; other YAML (e.g. corridors) is skipped."""
+    declares `kind: standard|vehicle|profile-set` (or a near miss such as `kind: standrad`);
+    other YAML (e.g. corridors, `kind: scenario`) is skipped."""
     checked: list[Path] = []
     skipped: list[Path] = []
     for p in paths:
@@ -315,7 +326,7 @@ def collect_files(paths: list[Path]) -> tuple[list[Path], list[Path]]:
             except OSError:
                 checked.append(f)
                 continue
-            (checked if _KIND_LINE.search(head) else skipped).append(f)
+            (checked if _declares_profile_kind(head) else skipped).append(f)
     return checked, skipped
 
 

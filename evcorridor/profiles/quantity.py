@@ -61,8 +61,9 @@ def _fmt(x: float) -> str:
 def parse(kind: Kind, value: Any, *, units_required: bool = True) -> float:
     """Convert `value` ("50 mi", "150 kW") to the canonical unit of `kind`. Raises ValueError."""
     accepted = ", ".join(kind.shown)
+    article = "an" if kind.name[0] in "aeiou" else "a"
     if isinstance(value, bool):
-        raise ValueError(f"expected a {kind.name} with a unit ({accepted}), got {value!r}")
+        raise ValueError(f"expected {article} {kind.name} with a unit ({accepted}), got {value!r}")
     if isinstance(value, (int, float)):
         if units_required:
             example = f"{value} {kind.shown[0]}"
@@ -70,8 +71,8 @@ def parse(kind: Kind, value: Any, *, units_required: bool = True) -> float:
                              f"(accepted units: {accepted})")
         return float(value)
     if not isinstance(value, str):
-        raise ValueError(f"expected a {kind.name} with a unit ({accepted}), got "
-                         f"{type(value).__name__}")
+        got = "null" if value is None else type(value).__name__
+        raise ValueError(f"expected {article} {kind.name} with a unit ({accepted}), got {got}")
     m = _UNIT_RE.match(value)
     if not m:
         if re.fullmatch(rf"\s*{_NUMBER}\s*", value):
