@@ -71,6 +71,10 @@ class Located:
         while loc:
             if loc in self.positions:
                 return self.positions[loc]
+            # a number used as a mapping key is recorded as text (`1:` -> "1")
+            as_text = tuple(str(p) for p in loc)
+            if as_text in self.positions:
+                return self.positions[as_text]
             loc = loc[:-1]
         return self.positions.get((), (1, 1))
 

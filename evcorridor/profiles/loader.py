@@ -229,8 +229,10 @@ def parse_file(path: Path, display: str | None = None) -> FileResult:
     try:
         model = typing.cast(AnyProfile, cls.model_validate(located.data, context=CONTEXT))
     except ValidationError as exc:
-        res.problems = problems_from(located, exc, cls)
-        res.problems.sort(key=lambda p: (p.line, p.column, p.field))
+        # one problem per place and message (pydantic may report a dict entry's key and value)
+        unique = {(p.line, p.column, p.field, p.message): p
+                  for p in problems_from(located, exc, cls)}
+        res.problems = sorted(unique.values(), key=lambda p: (p.line, p.column, p.field))
         return res
     model.source_file = name
     if isinstance(model, StandardProfile):
