@@ -174,6 +174,29 @@ def test_show_and_list(capsys: pytest.CaptureFixture[str]) -> None:
     assert sorted(r["kind"] for r in json.loads(out)) == ["profile-set", "standard"]
 
 
+def test_show_table_flags_unverified_and_names_ocpi_types(capsys: pytest.CaptureFixture[str],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "250")
+    code, out, _ = run(capsys, "profiles", "show", "us-23cfr680")
+    assert code == 0
+    rows = {line.split("│")[1].strip(): line.split("│")[2].strip()
+            for line in out.splitlines() if line.count("│") == 3}
+    assert rows["min_power"] == "150 kW  — cfr680 680.106 (DCFC, simultaneous)"
+    assert rows["payment"] == "contactless-card (UNVERIFIED)"
+    assert rows["ocpi_connector_types"] == (
+        "CCS1: IEC_62196_T1_COMBO, CHAdeMO: CHADEMO, J1772: IEC_62196_T1, "
+        "MCS: no OCPI 2.2.1 type, NACS: TESLA_S")
+
+
+def test_compare_unknown_profile_mentions_country_codes(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "profiles", "compare", "USA", "FRA")
+    assert code == 2
+    assert err.strip() == ("error: unknown standard profile 'FRA'; known: ca-federal, "
+                           "mx-cre-a108-2024, na-harmonised, us-23cfr680, us-nevi-2022 "
+                           "(or a country: USA, CAN, MEX)")
+
+
 def test_show_unknown_id_exits_2_with_suggestion(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "profiles", "show", "nacs-cra")
     assert code == 2

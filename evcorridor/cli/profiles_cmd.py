@@ -79,7 +79,14 @@ def validate_cmd(
                                        help="text: one `file:line:col: field: message` per "
                                        "problem; json; github: workflow annotations."),
 ) -> None:
-    """Validate files; every file's problems are reported. Exit 0 if all valid, 1 otherwise."""
+    """Validate files; every file's problems are reported. Exit 0 if all valid, 1 otherwise.
+
+    A folder is searched for YAML under profiles/, vehicles/ or profile-sets/ folders or with a
+    `kind: standard|vehicle|profile-set` line; other YAML (corridors, scenarios) is skipped and
+    counted. References (`recognizes`, profile-set ids) resolve against the files given plus the
+    shipped configs. Exit 2 when a folder holds no profile files.
+    Example: `evcorridor profiles validate configs/ --format github`.
+    """
     for path in paths:
         if path.is_dir() and not any(True for _ in iter_yaml_files([path])):
             raise UsageError(f"{path}: no .yaml or .yml files in this folder")
@@ -182,7 +189,8 @@ def _fmt_value(name: str, value: Any) -> str:
         d = value.model_dump(mode="json", by_alias=True, exclude_none=True)
         return "; ".join(f"{k}: {_fmt_value(k, v)}" for k, v in d.items() if v not in ([], {}))
     if isinstance(value, dict):
-        return ", ".join(f"{k}: {v}" for k, v in value.items())
+        none = "no OCPI 2.2.1 type" if name == "ocpi_connector_types" else "none"
+        return ", ".join(f"{k}: {none if v is None else v}" for k, v in value.items())
     return str(value)
 
 
@@ -219,9 +227,14 @@ def _show_table(kind: str, model: Any) -> None:
 def show_cmd(
     item_id: str = typer.Argument(..., help="Id of a standard profile, vehicle or profile set."),
     kind: Kind = typer.Option(Kind.all, "--kind", help="Look only at this kind."),
-    fmt: TableFormat = typer.Option(TableFormat.table, "--format", "-f"),
+    fmt: TableFormat = typer.Option(TableFormat.table, "--format", "-f",
+                                    help="table for people, json (file data + derived values)."),
 ) -> None:
-    """Show one profile, vehicle or profile set (with derived values and sources)."""
+    """Show one profile, vehicle or profile set (with derived values and sources).
+
+    Values the file marks as unverified are flagged UNVERIFIED. Vehicles show their usable range
+    per climate; standards show the smallest compliant site. Exit 2 for an unknown id.
+    """
     found = _find(item_id, kind)
     if fmt is TableFormat.json:
         recs = [_record(k, m) for k, m in found]
@@ -234,7 +247,8 @@ def show_cmd(
 @app.command("list")
 def list_cmd(
     kind: Kind = typer.Option(Kind.all, "--kind", help="standard, vehicle, set or all."),
-    fmt: TableFormat = typer.Option(TableFormat.table, "--format", "-f"),
+    fmt: TableFormat = typer.Option(TableFormat.table, "--format", "-f",
+                                    help="table for people, json for machines."),
 ) -> None:
     """List the shipped standard profiles, vehicles and profile sets."""
     rows: list[dict[str, Any]] = []
@@ -275,6 +289,10 @@ def _resolve_standard(name: str, set_id: str) -> StandardProfile:
     if name.upper() in ("USA", "CAN", "MEX"):
         pset: ProfileSet = get_profile_set(set_id)
         return get_standard(pset.profile_for(name.upper()))
+    known = [s.id for s in list_standards()]
+    if name not in known:
+        err = unknown_id("standard profile", name, known)
+        raise type(err)(f"{err} (or a country: USA, CAN, MEX)")
     return get_standard(name)
 
 
@@ -307,10 +325,16 @@ def compare_cmd(
     vehicle: list[str] = typer.Option([], "--vehicle", "-v",
                                       help="Vehicle id (repeatable; default all shipped)."),
     set_id: str = typer.Option(DEFAULT_SET, "--set", help="Profile set for country codes."),
-    fmt: TableFormat = typer.Option(TableFormat.table, "--format", "-f"),
+    fmt: TableFormat = typer.Option(TableFormat.table, "--format", "-f",
+                                    help="table for people, json for machines."),
 ) -> None:
     """Rule-by-rule transition from A to B with a verdict per vehicle: seamless, seamless with
-    conditions, or broken, and why."""
+    conditions, or broken, and why.
+
+    Rules: connectors the vehicle can use on each side, power, Plug & Charge, OCPP, ISO 15118,
+    roaming (OCPI), payment, currency, pricing unit, uptime, spacing and whether each side
+    recognises the other's stations. Example: `evcorridor profiles compare USA MEX -v nacs-car`.
+    """
     pa, pb = _resolve_standard(a, set_id), _resolve_standard(b, set_id)
     vehicles = [get_vehicle(v) for v in vehicle] if vehicle else list_vehicles()
     cmp = compare(pa, pb, vehicles)
