@@ -12,10 +12,11 @@ every r[i] reaches the end or some later r[k] within the range (gap convention o
 `problem.leg_m`). A feasible stop sequence exists iff such r exist, so the constraint is exact;
 chosen stops the vehicle need not use (e.g. a station far off the highway) are left out of r.
 
-Resilience "n-1" (a documented sufficient condition, not an exact one): the start and every r[i]
-reach the end or at least TWO r[k]. Then with any one site out, a vehicle can always step to a
-remaining r-stop, so every vehicle still gets through. It can cost more than the exact n-1
-optimum; the independent checker verifies n-1 by removing each site in turn.
+Resilience "n-1" (exact): two sets of r variables ("colours") per route and vehicle, each
+with the reach constraints above and no site in both: two stop sequences sharing no site, i.e.
+two internally site-disjoint paths from the start to the end. By Menger's theorem these exist iff
+no single site is a cut, i.e. iff the vehicle still gets through with any one site out. The
+independent checker verifies n-1 by removing each site in turn.
 
 Standard rule (exact): every chosen chain element has a later chain element within S (see
 `problem.Chain`); the last chosen recognized foreign site before the border is the entry, which
@@ -130,22 +131,43 @@ class _Builder:
     def vehicle(self, route: RouteSpec, veh: VehicleRule) -> None:
         wait = veh.wait_m(route.id)
         stops = route_points(self.p, route, lambda c: bool(usable_options(c, veh.id)))
-        r: list[Any] = []
-        for pt in stops:
-            off = self.offered(pt.index, usable_options(self.p.candidates[pt.index], veh.id))
-            if off is None:
-                r.append(None)
-                continue
-            v = self.m.new_bool_var(f"r[{route.id}|{veh.id}|{pt.key}]")
-            if off is not _TRUE:
-                self.m.add_implication(v, off)
-            r.append(v)
-        need = 2 if self.p.resilience == "n-1" else 1
-        end = end_point(route)
-        pts: list[Point] = [start_point(route), *stops]
+        offs = [self.offered(pt.index, usable_options(self.p.candidates[pt.index], veh.id))
+                for pt in stops]
+        # n-1: two stop sets ("colours") that each form a stop sequence and share no site, i.e.
+        # two internally site-disjoint paths; by Menger's theorem that holds iff no single site
+        # is a cut, i.e. iff the vehicle gets through with any one site out (exact)
+        colours = 2 if self.p.resilience == "n-1" else 1
+        rs: list[list[Any]] = []
+        for col in range(colours):
+            r: list[Any] = []
+            for pt, off in zip(stops, offs, strict=True):
+                if off is None:
+                    r.append(None)
+                    continue
+                v = self.m.new_bool_var(f"r{col}[{route.id}|{veh.id}|{pt.key}]")
+                if off is not _TRUE:
+                    self.m.add_implication(v, off)
+                r.append(v)
+            rs.append(r)
+        if colours == 2:
+            for a, b in zip(rs[0], rs[1], strict=True):
+                if a is not None:
+                    self.m.add_bool_or([a.Not(), b.Not()])
         # legs the pre-check found uncoverable are allowed as they are ("bridged"), so the rest
         # of the route still gets its sites; the plan marks the run infeasible
         bridged = self.bridges.get((route.id, f"vehicle:{veh.id}"), set())
+        for r in rs:
+            self._reach(route, veh, wait, stops, r, bridged)
+        if bridged:
+            return  # the window cuts assume every leg within range
+        self._windows(route, stops, offs, veh.range_m, veh.start_range_m)
+
+    def _reach(self, route: RouteSpec, veh: VehicleRule, wait: float, stops: list[Point],
+               r: list[Any], bridged: set[tuple[str, str]]) -> None:
+        """The start reaches the end or some r-stop; every r-stop reaches the end or a later
+        r-stop (so the r-stops hold a stop sequence covering the route)."""
+        end = end_point(route)
+        pts: list[Point] = [start_point(route), *stops]
         index = {pt.key: k for k, pt in enumerate(stops)}
         for i, a in enumerate(pts):
             lit = None if i == 0 else r[i - 1]
@@ -165,12 +187,7 @@ class _Builder:
                 k = index.get(bk, -1)
                 if ak == a.key and k >= 0 and r[k] is not None and r[k] not in succ:
                     succ.append(r[k])
-            self._require(succ, need, lit)
-        if bridged:
-            return  # the window cuts assume every leg within range
-        self._windows(route, stops, [None if v is None else self.offered(
-            pt.index, usable_options(self.p.candidates[pt.index], veh.id))
-            for pt, v in zip(stops, r, strict=True)], veh.range_m, veh.start_range_m)
+            self._require(succ, lit)
 
     def _windows(self, route: RouteSpec, pts: list[Point], lits: list[Any], width: float,
                  first: float, lo: float = 0.0, hi: float | None = None) -> None:
@@ -196,17 +213,12 @@ class _Builder:
             seen.add(key)
             self.m.add_bool_or([lits[i] for i in inside])
 
-    def _require(self, succ: list[Any], need: int, lit: Any) -> None:
-        """At least `need` of `succ` hold (when `lit` holds; always when lit is None)."""
-        if need == 1:
-            if lit is None:
-                self.m.add_bool_or(succ)
-            else:
-                self.m.add_bool_or([*succ, lit.Not()])
+    def _require(self, succ: list[Any], lit: Any) -> None:
+        """At least one of `succ` holds (when `lit` holds; always when lit is None)."""
+        if lit is None:
+            self.m.add_bool_or(succ)
         else:
-            ct = self.m.add(sum(succ) >= need) if succ else self.m.add_bool_or([])
-            if lit is not None:
-                ct.only_enforce_if(lit)
+            self.m.add_bool_or([*succ, lit.Not()])
 
     def standard(self, route: RouteSpec, rule: StandardRule) -> None:
         chain = standard_chain(self.p, route, rule)
@@ -269,7 +281,7 @@ class _Builder:
                 else:
                     succ = succ + [v for _pt, v in entry_f]
             if succ is not None:
-                self._require(succ, 1, None)
+                self._require(succ, None)
         # recognized foreign entry sites: the last chosen one must reach the chain
         for n, (pt, v) in enumerate(entry_f):
             succ = successors(pt, first_inner_after(pt.pos_m))
@@ -278,13 +290,13 @@ class _Builder:
             later = [w for _q, w in entry_f[n + 1:]]
             if any(w is _TRUE for w in later):
                 continue
-            self._require(succ + later, 1, None if v is _TRUE else v)
+            self._require(succ + later, None if v is _TRUE else v)
         # own compliant sites
         for n, (pt, v) in enumerate(inner):
             succ = successors(pt, n + 1)
             if succ is None:
                 continue
-            self._require(succ, 1, None if v is _TRUE else v)
+            self._require(succ, None if v is _TRUE else v)
 
     def cost_expr(self) -> Any:
         return sum(c * v for v, c in self.cost_terms)

@@ -307,8 +307,8 @@ def assemble_plan(built: Built, sol: cpsat.Solution, stretches: list[Stretch],
         if sol.status in ("time_limit", "unknown"):
             what = "no plan found within the time limit; raise --time-limit"
         elif p.resilience == "n-1":
-            what = ("n-1 resilience cannot be met with the candidate sites (the model uses a "
-                    "sufficient condition: every stop reaches two others or the end)")
+            what = ("n-1 resilience cannot be met with the candidate sites (no two stop "
+                    "sequences sharing no site)")
         else:
             what = "no plan meets every rule with the candidate sites"
         first = p.routes[0]
