@@ -345,5 +345,24 @@ def test_schema_to_stdout(capsys: pytest.CaptureFixture[str]) -> None:
     doc = json.loads(out)
     assert sorted(doc) == ["profile-set", "standard", "vehicle"]
     assert doc["standard"]["properties"]["max_spacing"]["anyOf"][0]["pattern"].endswith(
-        r"\s*(mi|km|m)\s*$")
+        r"\s*([mM][iI][lL][eE][sS]|[mM][iI][lL][eE]|[kK][mM]|[mM][iI]|[mM])\s*$")
     assert doc["vehicle"]["additionalProperties"] is False
+
+
+def test_schema_quantity_pattern_accepts_exactly_what_the_loader_parses() -> None:
+    import re
+
+    from evcorridor.profiles.quantity import CONSUMPTION, ENERGY, LENGTH, PERCENT, POWER, parse
+
+    samples = ["50 mi", "50 miles", "1 mile", "80.5 KM", "250m", "150 kW", "150 kw", "3.75 MW",
+               "80 kWh", "97 %", "97%", "0.19 kWh/km", "300 Wh/mi", "50", "50 furlongs",
+               "one mile", "150 kWh", "1e3 m", ".5 mi"]
+    for kind in (LENGTH, POWER, ENERGY, PERCENT, CONSUMPTION):
+        for text in samples:
+            try:
+                parse(kind, text)
+                parsed = True
+            except ValueError:
+                parsed = False
+            assert bool(re.match(kind.pattern, text)) == parsed, (kind.name, text)
+

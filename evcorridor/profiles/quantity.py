@@ -31,7 +31,14 @@ class Kind:
 
     @property
     def pattern(self) -> str:
-        alts = "|".join(re.escape(u) for u in sorted(self.shown, key=len, reverse=True))
+        """JSON Schema pattern accepting exactly what `parse` accepts: every unit spelling, in
+        any case (JSON Schema regexes have no case-insensitive flag, hence `[kK][wW]`)."""
+
+        def anycase(unit: str) -> str:
+            return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else re.escape(c)
+                           for c in unit)
+
+        alts = "|".join(anycase(u) for u in sorted(self.units, key=lambda u: (-len(u), u)))
         return rf"^\s*{_NUMBER}\s*({alts})\s*$"
 
 
