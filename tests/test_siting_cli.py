@@ -70,3 +70,23 @@ def test_generic_network_coverage(capsys: pytest.CaptureFixture[str], tmp_path: 
     code, _o, err = _run(["plan", "--network", str(line), "--out", str(tmp_path)], capsys)
     assert (code, err.strip()) == (2, "error: --network and --flows go together (a generic "
                                       "network and its O-D flows)")
+
+
+def test_short_time_limit_is_accepted_and_never_reported_optimal_with_exit_0(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A 10 ms limit on a big corridor is a valid request; whatever CP-SAT manages, the exit code
+    and the status agree (exit 0 only for a proven optimum) and an unproven plan has no zero gap."""
+    code, out, err = _run(["plan", "i87-champlain", "--profile-set", "na-2022-nevi",
+                           "--time-limit", "0.01", "--format", "json", "--out", str(tmp_path)],
+                          capsys)
+    assert code in (0, 1), err
+    row = json.loads(out)["plans"][0]
+    plan = json.loads((tmp_path / "i87-champlain" / "plan.json").read_text())
+    assert plan["parameters"]["time_limit_s"] == 0.01
+    assert plan["solver"]["parameters"]["max_time_in_seconds"] == 0.01
+    assert (code == 0) == (row["status"] == "optimal" and row["feasible"])
+    if plan["solver"]["status"] == "time_limit":
+        assert plan["solver"]["objective"] is None and not plan["feasible"]
+        assert "raise --time-limit" in plan["infeasibilities"][0]["fix"]
+    elif plan["solver"]["status"] == "feasible":
+        assert plan["solver"]["gap"] is not None and plan["solver"]["best_bound"] is not None

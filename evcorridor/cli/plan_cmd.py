@@ -184,7 +184,7 @@ def register(app: typer.Typer) -> None:
                                                    "no --vehicle is given."),
         min_spacing_km: float = typer.Option(2.0, "--min-spacing-km", min=0,
                                              help="Thin interchange candidates to this spacing."),
-        time_limit: float | None = typer.Option(None, "--time-limit", min=0.1,
+        time_limit: float | None = typer.Option(None, "--time-limit", min=0.01,
                                                 help="CP-SAT time limit per corridor (s)."),
         workers: int = typer.Option(1, "--workers", min=1,
                                     help="CP-SAT workers (1 is deterministic)."),
