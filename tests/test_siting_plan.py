@@ -21,7 +21,7 @@ from evcorridor.stations.normalized import write_stations
 
 def _built(marks: list[float], border_km: float, stations: list[Any], vehicles: list[str], *,
            scenario: str = "no-wait", profile_set: str = "na-2023",
-           tmp: Path | None = None) -> Built:
+           tmp: Path | None = None, min_spacing_m: float = 2000.0) -> Built:
     """The SYNTHETIC line corridor; stations are written to `tmp`/stations.csv so that the
     checker can reload them from the plan's inputs."""
     cor, G, routes = line_corridor(marks, border_km)
@@ -43,12 +43,28 @@ def _built(marks: list[float], border_km: float, stations: list[Any], vehicles: 
                             scenario=get_scenario(scenario), cost_model=get_cost_model("default"),
                             standards=stds, options=BuildOptions(scenario=scenario,
                                                                  profile_set=profile_set,
-                                                                 stations=source))
+                                                                 stations=source,
+                                                                 min_spacing_m=min_spacing_m))
 
 
 def _plan(built: Built) -> PlanOutcome:
     out = plan_built(built)
     return out
+
+
+def _new_site_kms(built: Built) -> list[float]:
+    rid = "synthetic-crossing:forward"
+    return sorted(c.at[rid].pos_m / 1000 for c in built.problem.candidates if not c.existing)
+
+
+def test_interchange_candidates_thinned_by_minimum_spacing() -> None:
+    # exits at km 0, 1, 1.5, 3, 3.9, 5, 8 and 101, 102.5 (border at km 100): scanning in route
+    # order, an exit is kept when it is at least the minimum spacing past the last kept one
+    marks = [0, 1, 1.5, 3, 3.9, 5, 8, 101, 102.5]
+    assert _new_site_kms(_built(marks, 100.0, [], ["nacs-car"])) == [0, 3, 5, 8, 101]
+    assert _new_site_kms(_built(marks, 100.0, [], ["nacs-car"], min_spacing_m=0.0)) == marks
+    assert _new_site_kms(_built(marks, 100.0, [], ["nacs-car"], min_spacing_m=4000.0)) == [
+        0, 5, 101]
 
 
 def test_usable_existing_station_is_reused_and_checked(tmp_path: Path) -> None:
