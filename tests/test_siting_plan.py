@@ -235,3 +235,44 @@ def test_n1_infeasible_names_the_single_point_of_failure() -> None:
                                "usable by nacs-car between km ")
     assert {i.route for i in p.infeasibilities} == {"synthetic-crossing:forward",
                                                     "synthetic-crossing:reverse"}
+
+
+def _built_with(scenario: Any, marks: list[float], border_km: float, vehicle: str) -> Built:
+    """The SYNTHETIC line corridor under a scenario object (not a shipped file)."""
+    cor, G, routes = line_corridor(marks, border_km)
+    pset = get_profile_set("na-2023")
+    stds = {pid: get_standard(pid) for pid in ("us-23cfr680", "ca-federal")}
+    return build_from_graph(cor, G, routes, [], profile_set=pset,
+                            vehicles=[get_vehicle(vehicle)], scenario=scenario,
+                            cost_model=get_cost_model("default"), standards=stds,
+                            options=BuildOptions())
+
+
+def test_scenario_start_soc_and_per_crossing_direction_waits_reach_the_rules() -> None:
+    # nacs-car: 75 kWh, 0.2765 kWh/mi (5.8204 km/kWh), arrive with 15 %, idle 1.5 kW (SYNTHETIC
+    # line, scenario built here). Start at 50 %: 75 x 0.35 kWh = 152.79 km to the first charge.
+    # Crossing override: 40 min into the USA (1.0 kWh = 5.82 km), 10 min out (0.25 kWh = 1.46 km).
+    from evcorridor.scenarios import BorderWait, Scenario, Wait
+
+    scen = Scenario(id="half", title="SYNTHETIC", climate="mild", start_soc=0.5,
+                    border_wait_min=BorderWait(default=Wait(into_usa=0, out_of_usa=0),
+                                               crossings={"synthetic-crossing": Wait(
+                                                   into_usa=40, out_of_usa=10)}))
+    marks = [float(k) for k in range(0, 401, 50)]
+    built = _built_with(scen, marks, 250.0, "nacs-car")
+    (rule,) = built.problem.vehicles
+    assert rule.range_m == pytest.approx(283_745.1, abs=0.1)
+    assert rule.start_range_m == pytest.approx(152_785.8, abs=0.1)
+    assert rule.wait_m("synthetic-crossing:forward") == pytest.approx(1_455.1, abs=0.1)
+    assert rule.wait_m("synthetic-crossing:reverse") == pytest.approx(5_820.4, abs=0.1)
+    assert built.routes["synthetic-crossing:reverse"].border_wait_min == 40.0
+    # full start (80 %, 283.7 km): the km 200 exit alone serves both directions; at 50 % the
+    # first stop must be within 152.8 km of each end (km <= 150 and km >= 300): two sites
+    half = plan_built(built).plan
+    full = plan_built(_built_with(scen.model_copy(update={"start_soc": None}), marks, 250.0,
+                                  "nacs-car")).plan
+    assert (half.solver.status, full.solver.status) == ("optimal", "optimal")
+    assert full.solver.objective == 1.0  # km 200: 200 km from the south end, 200 from the north
+    assert half.solver.objective == 2.0
+    for r in half.routes:
+        assert r.vehicles[0].gaps[0].length_m <= 152_785.8
