@@ -202,6 +202,8 @@ def loads_yaml(raw: bytes | str, name: str) -> Located:
         raise YamlProblems([Problem(name, line, col, "", f"YAML syntax error: {what}")]) from exc
     except (YAMLError, RecursionError) as exc:
         raise YamlProblems([Problem(name, 1, 1, "", f"YAML error: {exc}")]) from exc
+    except (ValueError, OverflowError) as exc:  # e.g. an impossible date: 2023-13-01
+        raise YamlProblems([_bad_scalar(text, name, exc)]) from exc
     docs = [d for d in docs if d is not None]
     if not docs:
         raise YamlProblems([Problem(name, 1, 1, "", "empty file: expected a YAML mapping")])
@@ -222,6 +224,54 @@ def loads_yaml(raw: bytes | str, name: str) -> Located:
             ]
         )
     return located
+
+
+def _bad_scalar(text: str, name: str, exc: Exception) -> Problem:
+    """Locate the scalar whose construction failed (an impossible date or time such as
+    2023-13-01 is read as a YAML timestamp); composing builds no values, only nodes."""
+    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    def check(value: str) -> str | None:
+        try:
+            YAML(typ="safe", pure=True).load(value)
+        except (ValueError, OverflowError) as err:
+            return str(err)
+        return None
+
+    seen: set[int] = set()
+
+    def walk(node: Any, loc: Loc) -> Problem | None:
+        if id(node) in seen:  # an alias repeats a node: visit each node once (no bomb)
+            return None
+        seen.add(id(node))
+        if isinstance(node, ScalarNode):
+            if str(node.tag).endswith(":timestamp"):
+                why = check(node.value)
+                if why is not None:
+                    mark = node.start_mark
+                    return Problem(name, mark.line + 1, mark.column + 1, dotted(loc),
+                                   f"invalid date/time {node.value!r}: {why}")
+            return None
+        if isinstance(node, MappingNode):
+            for k, v in node.value:
+                found = walk(k, loc) or walk(v, (*loc, str(getattr(k, "value", k))))
+                if found:
+                    return found
+        if isinstance(node, SequenceNode):
+            for i, v in enumerate(node.value):
+                found = walk(v, (*loc, i))
+                if found:
+                    return found
+        return None
+
+    try:
+        for doc in YAML(typ="rt", pure=True).compose_all(text):
+            found = walk(doc, ())
+            if found:
+                return found
+    except (YAMLError, ValueError, RecursionError):
+        pass
+    return Problem(name, 1, 1, "", f"YAML error: {exc}")
 
 
 def _dup_key(problem: str) -> str:
