@@ -39,6 +39,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
+from evcorridor.plan_model import SolverStatus
 from evcorridor.siting.problem import (
     EPS_M,
     Point,
@@ -305,12 +306,13 @@ class _Builder:
         return sum(c * v for v, c in self.rank_terms)
 
 
-_STATUS = {
+#: CP-SAT status -> plan status (shared with the coverage model; UNKNOWN is told apart by the
+#: callers: a time limit without a solution)
+STATUS: dict[cp_model.CpSolverStatus, SolverStatus] = {
     cp_model.OPTIMAL: "optimal",
     cp_model.FEASIBLE: "feasible",
     cp_model.INFEASIBLE: "infeasible",
     cp_model.MODEL_INVALID: "model_invalid",
-    cp_model.UNKNOWN: "unknown",
 }
 
 
@@ -357,7 +359,7 @@ def solve(problem: Problem, *, time_limit_s: float = 60.0, num_workers: int = 1,
 
     sv = make_solver(time_limit_s)
     st = sv.solve(b.m)
-    status = _STATUS.get(st, "unknown")
+    status = STATUS.get(st, "unknown")
     if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         if st == cp_model.UNKNOWN:
             status = "time_limit"
@@ -378,7 +380,7 @@ def solve(problem: Problem, *, time_limit_s: float = 60.0, num_workers: int = 1,
         st2 = sv2.solve(b.m)
         if st2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             values = {k: bool(sv2.boolean_value(v)) for k, v in b.x.items()}
-        params["tie_break_status"] = _STATUS.get(st2, "unknown")
+        params["tie_break_status"] = STATUS.get(st2, "unknown")
     chosen = {problem.candidates[ci].id: oi for (ci, oi), on in sorted(values.items()) if on}
     objective = sum(problem.candidates[ci].options[oi].cost for (ci, oi), on in values.items()
                     if on)

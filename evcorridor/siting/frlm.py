@@ -61,7 +61,7 @@ from ortools.sat.python import cp_model
 
 from evcorridor.errors import EvCorridorError, InputError, UsageError
 from evcorridor.plan_model import CoverageResult, FlowResult, SolverResult, SolverStatus
-from evcorridor.siting.cpsat import Solution
+from evcorridor.siting.cpsat import STATUS, Solution
 from evcorridor.siting.problem import (
     Candidate,
     Problem,
@@ -241,14 +241,6 @@ def _exact(f: Flow) -> Decimal:
     return f.exact_flow if f.exact_flow is not None else Decimal(repr(float(f.flow)))
 
 
-_STATUS: dict[cp_model.CpSolverStatus, SolverStatus] = {
-    cp_model.OPTIMAL: "optimal",
-    cp_model.FEASIBLE: "feasible",
-    cp_model.INFEASIBLE: "infeasible",
-    cp_model.MODEL_INVALID: "model_invalid",
-}
-
-
 def _add_arc_cover(model: cp_model.CpModel, y: cp_model.IntVar, t: _Trip,
                    x: Mapping[Hashable, cp_model.IntVar], existing: Collection[Hashable],
                    range_m: float, start: float) -> int:
@@ -363,7 +355,7 @@ def _solve(trips: Sequence[_Trip], choosable: Sequence[Hashable], existing: Coll
 
     solver = make_solver(time_limit_s)
     code = solver.solve(model)
-    status: SolverStatus = _STATUS.get(code, "unknown")
+    status: SolverStatus = STATUS.get(code, "unknown")
     if code == cp_model.UNKNOWN:
         status = "time_limit"
     wall = solver.wall_time
@@ -385,7 +377,7 @@ def _solve(trips: Sequence[_Trip], choosable: Sequence[Hashable], existing: Coll
         solver2 = make_solver(max(1.0, time_limit_s - wall))
         code2 = solver2.solve(model)
         wall += solver2.wall_time
-        tie_status = _STATUS.get(code2, "time_limit")
+        tie_status = STATUS.get(code2, "time_limit")
         if code2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             values = {k: solver2.boolean_value(v) for k, v in x.items()}
         if n > MAX_EXACT_TIE and code2 == cp_model.OPTIMAL:
@@ -460,7 +452,7 @@ def _colex_tie_break(model: cp_model.CpModel, order: Sequence[Hashable],
         code = sv.solve(model)
         spent += sv.wall_time
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return values, _STATUS.get(code, "time_limit"), spent
+            return values, STATUS.get(code, "time_limit"), spent
         values = {k: sv.boolean_value(v) for k, v in x.items()}
         if code != cp_model.OPTIMAL:
             return values, "feasible", spent
