@@ -141,6 +141,15 @@ def check_standard(located: Located, p: StandardProfile) -> list[Problem]:
     if j.country is not None and j.countries:
         out.append(located.problem(("jurisdiction", "countries"),
                                    "give either country or countries, not both"))
+    if j.subdivision is not None:
+        alpha2 = {"USA": "US", "CAN": "CA", "MEX": "MX"}.get(j.country or "")
+        if alpha2 is None:
+            out.append(located.problem(("jurisdiction", "subdivision"),
+                                       "a subdivision needs one country"))
+        elif "-" in j.subdivision and not j.subdivision.startswith(alpha2 + "-"):
+            out.append(located.problem(("jurisdiction", "subdivision"),
+                                       f"{j.subdivision} is not an ISO 3166-2 subdivision of "
+                                       f"{j.country} (codes there start with {alpha2}-)"))
     out += _dupes(located, "required_connectors", p.required_connectors)
     out += _dupes(located, "allowed_connectors", p.allowed_connectors)
     for i, c in enumerate(p.allowed_connectors):
