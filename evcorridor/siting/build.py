@@ -122,11 +122,6 @@ def rel_path(path: Path | str) -> str:
         return p.as_posix()
 
 
-def _min_len(G: nx.MultiDiGraph, u: int, v: int) -> float:
-    data = G.get_edge_data(u, v) or {}
-    return min(float(d.get("length", 0.0)) for d in data.values())
-
-
 def _merge_specs(specs: Sequence[Any]) -> Any:
     from evcorridor.profiles import SiteSpec
 
@@ -255,7 +250,7 @@ def build_from_graph(corridor: Any, G: nx.MultiDiGraph, routes: Sequence[RouteLi
             prof, vehicles, cost_model, cost_model.new_site, 0.0))
         candidates.append(Candidate(
             f"new:{n}", country, placements(n, 0.0), opts, existing=False,
-            label=str(d.get("label", "") or ""), name=_site_name(d, corridor), node=n,
+            label=str(d.get("label", "") or ""), name=_site_name(d), node=n,
             lat=float(d["y"]), lon=float(d["x"])))
 
     # --- existing stations
@@ -358,7 +353,7 @@ def _truthy(v: Any) -> bool:
     return bool(v)
 
 
-def _site_name(d: dict[str, Any], corridor: Any) -> str:
+def _site_name(d: dict[str, Any]) -> str:
     label = str(d.get("label", "") or "")
     return f"New site at exit {label}" if label else "New site"
 

@@ -133,7 +133,7 @@ def vehicle_stretches(problem: Problem, route: RouteSpec, vehicle: VehicleRule) 
     return out
 
 
-def chain_points(chain: Chain, all_on: bool = True) -> list[Point]:
+def chain_points(chain: Chain) -> list[Point]:
     """The chain as a scan sees it with every option on: effective entry, inner, exit."""
     entry = chain.entry_foreign[-1] if chain.entry_foreign else chain.entry_anchor
     exit_ = chain.exit_foreign[0] if chain.exit_foreign else chain.exit_anchor
