@@ -151,6 +151,15 @@ def test_validate_never_tracebacks_on_odd_files(capsys: pytest.CaptureFixture[st
         assert "Traceback" not in out + err
 
 
+def test_validate_a_file_named_twice_or_also_through_its_folder_is_checked_once(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    pickup = CONFIGS / "vehicles" / "pickup.yaml"
+    code, out, err = run(capsys, "profiles", "validate", str(pickup), str(pickup),
+                         str(CONFIGS / "vehicles"))
+    assert code == 0 and out == ""
+    assert err.strip() == "4 file(s) checked: all valid"
+
+
 def test_validate_missing_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     missing = tmp_path / "nope.yaml"
     code, out, _ = run(capsys, "profiles", "validate", str(missing))

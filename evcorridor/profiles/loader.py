@@ -321,7 +321,7 @@ def collect_files(paths: list[Path]) -> tuple[list[Path], list[Path]]:
     """(files to check, files skipped). Files named directly are always checked. In a folder, a
     YAML file is checked when it sits under a profiles/, vehicles/ or profile-sets/ folder or
     declares `kind: standard|vehicle|profile-set` (or a near miss such as `kind: standrad`);
-    other YAML (e.g. corridors, `kind: scenario`) is skipped."""
+    other YAML (e.g. corridors, `kind: scenario`) is skipped. Each file is listed once."""
     checked: list[Path] = []
     skipped: list[Path] = []
     for p in paths:
@@ -338,7 +338,19 @@ def collect_files(paths: list[Path]) -> tuple[list[Path], list[Path]]:
                 checked.append(f)
                 continue
             (checked if _declares_profile_kind(head) else skipped).append(f)
-    return checked, skipped
+    return _unique(checked), _unique(skipped)
+
+
+def _unique(files: list[Path]) -> list[Path]:
+    """Each file once (a file named twice, or also found through its folder), first name kept."""
+    seen: set[Path] = set()
+    out = []
+    for f in files:
+        key = f.resolve()
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
 
 
 def check_files(paths: list[Path], *, with_shipped: bool = True) -> list[FileResult]:
