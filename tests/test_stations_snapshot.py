@@ -109,3 +109,39 @@ def test_snapshot_rows_are_sorted_and_deterministic() -> None:
         for r in rows:
             assert r["data_date"] and r["source"] and r["source_file"], (path.name, r["id"])
             assert r["status"] in ("open", "temporarily_unavailable"), (path.name, r["id"])
+
+
+CA_CCS = "canada-dcfc-2022/stations_map_CA_J1772COMBO.geojson"
+
+
+def test_every_snapshot_is_current_with_its_graph_for_the_canada_ccs_map(
+        shared_data: Path) -> None:
+    """Every corridor's snapshot holds exactly the Canada CCS map stations (outside BC, whose
+    newer AFDC/NRCan export supersedes the map) within the buffer of its *current* graph: a graph
+    that changed without `make data` leaves a stale snapshot (niagara once missed 16 Toronto
+    stations after the Gardiner Expressway was added). Independent read: json + haversine."""
+    import json
+
+    features = json.loads((shared_data / "stations" / CA_CCS).read_text(encoding="utf-8"))
+    points = {f"afdc:{f['properties']['id']}": (f["geometry"]["coordinates"][1],
+                                                 f["geometry"]["coordinates"][0])
+              for f in features["features"]
+              if f["properties"]["state"] != "BC" and f["properties"]["status_code"] in ("E", "T")}
+    checked = 0
+    for graph in sorted((DATA / "networks").glob("*.graphml.gz")):
+        cid = graph.name.removesuffix(".graphml.gz")
+        nodes = graph_nodes(graph)
+        limit = buffer_km(cid) * 1000.0
+        pad = limit / 111_000 + 0.5  # degrees: a box that surely holds every station in reach
+        lat0, lat1 = min(y for y, _ in nodes) - pad, max(y for y, _ in nodes) + pad
+        lon0, lon1 = min(x for _, x in nodes) - 2 * pad, max(x for _, x in nodes) + 2 * pad
+        expected = {sid for sid, (lat, lon) in points.items()
+                    if lat0 <= lat <= lat1 and lon0 <= lon <= lon1
+                    and min(haversine(lat, lon, y, x) for y, x in nodes) <= limit}
+        with (DATA / "stations" / f"{cid}.csv").open(encoding="utf-8", newline="") as fh:
+            got = {i for row in csv.DictReader(fh) if CA_CCS.split("/")[1] in row["source_file"]
+                   for i in row["source_ids"].split() if i in points}
+        assert got == expected, (cid, sorted(expected - got)[:5], sorted(got - expected)[:5])
+        checked += len(expected)
+    # the US–Canada corridors outside BC reach several hundred of the map's 1,204 stations
+    assert checked >= 300
