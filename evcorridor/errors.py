@@ -66,6 +66,8 @@ def unknown_id(kind: str, name: str, choices: Iterable[str]) -> NotFoundError:
     near = closest(name, pool)
     if near:
         hint = "did you mean " + " or ".join(repr(c) for c in near) + "?"
-    else:
+    elif pool:
         hint = "known: " + ", ".join(pool[:20]) + (" ..." if len(pool) > 20 else "")
+    else:
+        hint = f"there is no {kind} to choose from"
     return NotFoundError(f"unknown {kind} {name!r}; {hint}")

@@ -350,3 +350,10 @@ def test_connector_vocabulary_maps_to_ocpi_and_accepts_ocpi_names() -> None:
             assert normalize(ocpi.lower()) == canon
     assert normalize("NEMA_14_50") == "NEMA1450"
     assert normalize("DOMESTIC_B") == "NEMA515"
+
+
+def test_unknown_id_with_nothing_to_choose_from_says_so() -> None:
+    from evcorridor.errors import unknown_id
+
+    assert str(unknown_id("profile set", "na-2023", [])) == (
+        "unknown profile set 'na-2023'; there is no profile set to choose from")

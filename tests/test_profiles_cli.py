@@ -375,3 +375,20 @@ def test_schema_quantity_pattern_accepts_exactly_what_the_loader_parses() -> Non
                 parsed = False
             assert bool(re.match(kind.pattern, text)) == parsed, (kind.name, text)
 
+
+
+def test_list_with_an_empty_configs_folder_says_so(capsys: pytest.CaptureFixture[str],
+                                                   monkeypatch: pytest.MonkeyPatch,
+                                                   tmp_path: Path) -> None:
+    from evcorridor import settings
+
+    monkeypatch.setenv("EVCORRIDOR_CONFIGS_DIR", str(tmp_path))
+    settings.get_settings.cache_clear()
+    code, out, err = run(capsys, "profiles", "list")
+    assert code == 0 and out == ""
+    assert err.strip() == (f"nothing to list: no profile files under {tmp_path}/profiles, "
+                           "vehicles or profile-sets")
+    code, _, err = run(capsys, "profiles", "compare", "USA", "MEX")
+    assert code == 2
+    assert err.strip() == ("error: unknown profile set 'na-2023'; there is no profile set to "
+                           "choose from")

@@ -276,6 +276,13 @@ def list_cmd(
     if fmt is TableFormat.json:
         print_json(rows)
         return
+    if not rows:
+        from evcorridor.settings import get_settings
+
+        cdir = get_settings().configs_dir
+        typer.echo(f"nothing to list: no {kind.value if kind is not Kind.all else 'profile'} "
+                   f"files under {cdir}/profiles, vehicles or profile-sets", err=True)
+        return
     t = Table(title="profiles")
     for col in ("kind", "id", "status", "where", "summary"):
         t.add_column(col, overflow="fold")
