@@ -90,3 +90,24 @@ def test_short_time_limit_is_accepted_and_never_reported_optimal_with_exit_0(
         assert "raise --time-limit" in plan["infeasibilities"][0]["fix"]
     elif plan["solver"]["status"] == "feasible":
         assert plan["solver"]["gap"] is not None and plan["solver"]["best_bound"] is not None
+
+
+def test_solver_failure_is_printed_as_its_fix_not_as_a_stretch(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from evcorridor.cli.plan_cmd import _print_table, summarize
+    from evcorridor.plan_model import Infeasibility, load_plan
+
+    code, _out, _err = _run(["plan", "i91-stanstead", "--vehicle", "nacs-car", "--out",
+                             str(tmp_path), "--quiet"], capsys)
+    assert code == 0
+    plan = load_plan(tmp_path / "i91-stanstead" / "plan.json")
+    r = plan.routes[0]
+    plan.infeasibilities = [Infeasibility(
+        route=r.id, direction=r.direction, rule="solver", from_label="a", from_pos_m=0.0,
+        from_country="USA", to_label="b", to_pos_m=r.length_m, to_country="CAN",
+        length_m=r.length_m, limit_m=0.0,
+        fix="no plan found within the time limit; raise --time-limit (solver status time_limit)")]
+    _print_table([summarize(plan)], [plan])
+    err = capsys.readouterr().err
+    assert err.strip() == ("i91-stanstead: no plan found within the time limit; raise "
+                           "--time-limit (solver status time_limit)")

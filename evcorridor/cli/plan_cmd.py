@@ -142,6 +142,10 @@ def _print_table(rows: list[dict[str, Any]], plans: list[Any]) -> None:
               markup=False, highlight=False, soft_wrap=True)
     for plan in plans:
         for inf in plan.infeasibilities:
+            if inf.rule == "solver":  # no plan or no proof: not a stretch with a length
+                err.print(f"{plan.corridor}: {inf.fix}", markup=False, highlight=False,
+                          soft_wrap=True)
+                continue
             err.print(f"{plan.corridor}: {inf.route} {inf.rule}: {inf.from_label} "
                       f"(km {_km(inf.from_pos_m)}, {inf.from_country}) -> {inf.to_label} "
                       f"(km {_km(inf.to_pos_m)}, {inf.to_country}): {_km(inf.length_m)} km "
