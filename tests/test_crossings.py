@@ -128,3 +128,30 @@ def test_state_province_pair_labels_locate_ports() -> None:
     assert alcan.location_source == "travelmapping"
     assert (alcan.lat, alcan.lon) == (62.615033, -141.001458)
     assert "AK2" in alcan.highways_us and alcan.highways_other == ["YT1"]
+
+
+@pytest.mark.parametrize("width", [160, 80])
+def test_cli_table_keeps_ids_and_figures_whole(width: int, monkeypatch: pytest.MonkeyPatch
+                                               ) -> None:
+    # 160 = piped output (render.console.PIPE_WIDTH), 80 = a narrow terminal: rich used to cut
+    # every column to "h…" when stdout was not a terminal
+    from evcorridor.render import console
+
+    monkeypatch.setattr(console.out, "width", width)
+    res = CliRunner().invoke(app, ["crossings", "list", "--border", "us-mx", "--sort", "trucks"])
+    assert res.exit_code == 0, res.output
+    assert "…" not in res.stdout
+    line = next(x for x in res.stdout.splitlines() if "laredo-world-trade-bridge" in x)
+    assert "4,809,228*" in line and "2,568,471*" in line
+    if width == 160:  # wide: every highway on one line, in its own column
+        assert "I-69W TXLp20 US59" in line and "MEX2" in line and "2304" in line
+
+
+def test_piped_console_is_wide_unless_columns_is_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    from evcorridor.render import console
+
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.setattr("sys.stdout", io.StringIO())
+    assert console._pipe_width() == console.PIPE_WIDTH == 160
+    monkeypatch.setenv("COLUMNS", "100")
+    assert console._pipe_width() is None  # rich reads COLUMNS itself

@@ -46,15 +46,30 @@ def list_cmd(
         sys.stdout.write(to_csv(COLUMNS, (_row(c) for c in rows)))
         return
     table = Table(title=f"{len(rows)} crossings" + (f" ({border})" if border else ""))
-    for col in ("id", "port", "border", "state", "highways US", "highways other", "cars/yr",
-                "trucks/yr"):
+    # ids and figures never wrap or get cut; the highway lists wrap (fold) into what is left, and
+    # the border column is left out when --border already says it. A narrow terminal gets one
+    # highways column and no port (both are in `crossings show ID` and --format csv).
+    narrow = out.width < 120
+    if narrow:
+        cols = ["id", "state", "highways US / other", "cars/yr", "trucks/yr"]
+    else:
+        cols = ["id", "port", "state", "highways US", "highways other", "cars/yr", "trucks/yr"]
+        if not border:
+            cols.insert(2, "border")
+    for col in cols:
+        wraps = col.startswith("highways")
         table.add_column(col, justify="right" if col.endswith("/yr") else "left",
-                         no_wrap=col in ("id", "port", "border", "state"))
+                         no_wrap=not wraps, overflow="fold" if wraps else "ellipsis",
+                         min_width=6 if wraps and not narrow else None)
     for c in rows:
-        table.add_row(c.id, c.port_code, c.border, c.state, " ".join(c.highways_us),
-                      " ".join(c.highways_other),
-                      _num(c.cars_per_year) + ("*" if c.volumes_scope == "port" else ""),
-                      _num(c.trucks_per_year) + ("*" if c.volumes_scope == "port" else ""))
+        cells = {"id": c.id, "port": c.port_code, "border": c.border, "state": c.state,
+                 "highways US": " ".join(c.highways_us),
+                 "highways other": " ".join(c.highways_other),
+                 "highways US / other": f"{' '.join(c.highways_us) or '–'} / "
+                                        f"{' '.join(c.highways_other) or '–'}",
+                 "cars/yr": _num(c.cars_per_year) + ("*" if c.volumes_scope == "port" else ""),
+                 "trucks/yr": _num(c.trucks_per_year) + ("*" if c.volumes_scope == "port" else "")}
+        table.add_row(*(cells[col] for col in cols))
     out.print(table)
     out.print("* whole BTS port (shared by its bridges). Annualised: see `crossings show ID`.")
 

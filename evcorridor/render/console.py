@@ -5,13 +5,30 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from rich.console import Console
 
-out = Console(soft_wrap=False)
+#: width of `out` when stdout is not a terminal and COLUMNS is unset (pipes, CI logs, `| less`):
+#: rich would otherwise assume 80 columns and squeeze table cells to "h…"
+PIPE_WIDTH = 160
+
+
+def _pipe_width() -> int | None:
+    """PIPE_WIDTH for piped output without COLUMNS; None (rich decides) otherwise."""
+    if os.environ.get("COLUMNS"):
+        return None
+    try:
+        tty = sys.stdout is not None and sys.stdout.isatty()
+    except (AttributeError, ValueError):  # a closed or unusual stdout replacement
+        tty = False
+    return None if tty else PIPE_WIDTH
+
+
+out = Console(soft_wrap=False, width=_pipe_width())
 err = Console(stderr=True)
 
 
