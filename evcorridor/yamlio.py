@@ -32,6 +32,10 @@ MAX_NODES = 100_000
 Loc = tuple[str | int, ...]
 
 
+#: control characters (a newline in a quoted YAML key...) shown escaped: a problem is one line
+_ONE_LINE = {c: repr(chr(c))[1:-1] for c in (*range(32), 127)}
+
+
 @dataclass
 class Problem:
     """One problem in one file, printable as `file:line:column: field.path: message`."""
@@ -44,9 +48,10 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}"
-        return (
+        text = (
             f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
         )
+        return text.translate(_ONE_LINE)
 
 
 class YamlProblems(InputError):

@@ -392,3 +392,13 @@ def test_list_with_an_empty_configs_folder_says_so(capsys: pytest.CaptureFixture
     assert code == 2
     assert err.strip() == ("error: unknown profile set 'na-2023'; there is no profile set to "
                            "choose from")
+
+
+def test_a_problem_is_one_line_even_for_a_key_with_a_newline(capsys: pytest.CaptureFixture[str],
+                                                              tmp_path: Path) -> None:
+    bad = tmp_path / "nl.yaml"
+    bad.write_text('# SYNTHETIC\nkind: vehicle\n"bat\\nery": 80 kWh\n', encoding="utf-8")
+    code, out, _ = run(capsys, "profiles", "validate", str(bad))
+    assert code == 1
+    assert f"{bad}:3:1: bat\\nery: unknown key; did you mean 'battery'?" in out.splitlines()
+    assert all(line.startswith(f"{bad}:") for line in out.splitlines())
