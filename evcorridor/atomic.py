@@ -25,7 +25,10 @@ def write_bytes(path: Path, data: bytes) -> None:
     """Write `data` to `path` atomically (never leaves a partial file)."""
     path = Path(path)
     ensure_dir(path.parent if str(path.parent) else Path("."))
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:  # e.g. a folder that os.access calls writable but is not (root, /proc)
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -55,7 +58,10 @@ def staged_dir(final: Path) -> Iterator[Path]:
     """
     final = Path(final)
     ensure_dir(final)
-    tmp = Path(tempfile.mkdtemp(prefix=".staging-", dir=final))
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=".staging-", dir=final))
+    except OSError as exc:
+        raise OutputError(f"{final}: cannot write: {exc.strerror or exc}") from exc
     try:
         yield tmp
         for src in sorted(tmp.rglob("*")):

@@ -129,3 +129,22 @@ def test_stats_json(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert age["afdc-WA-sample-2025-02-09.csv"] == ("2025-02-09", 112)
     code, out, _ = run(["--data-dir", str(data_dir), "stations", "stats", "demo-corridor"], capsys)
     assert code == 0 and "by country" in out
+
+
+def test_import_into_an_unwritable_folder_is_one_line_exit_5(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a folder that os.access calls writable but refuses files (root in a read-only folder,
+    # /proc): tempfile.mkstemp fails; this used to escape as "internal error: PermissionError"
+    import tempfile
+
+    def refuse(*args: object, **kwargs: object) -> tuple[int, str]:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    out = tmp_path / "ro" / "out.csv"
+    code, _, err = run(["stations", "import", str(F / "afdc-WA-sample-2025-02-09.csv"),
+                        "--out", str(out)], capsys)
+    assert code == 5
+    assert err.splitlines()[-1] == f"error: {out}: cannot write: Permission denied"
+    assert "Traceback" not in err and list((tmp_path / "ro").iterdir()) == []
