@@ -111,3 +111,33 @@ def test_solver_failure_is_printed_as_its_fix_not_as_a_stretch(
     err = capsys.readouterr().err
     assert err.strip() == ("i91-stanstead: no plan found within the time limit; raise "
                            "--time-limit (solver status time_limit)")
+
+
+def test_plan_reports_existing_stations_and_greenfield_sides(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # i8-calexico: the embedded snapshot has US stations only (no Mexican DC fast data near
+    # Mexicali), so the MEX side is greenfield; every station on file is accounted for
+    import csv
+
+    repo = Path(__file__).resolve().parents[1]
+    with (repo / "data" / "stations" / "i8-calexico.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert {r["country"] for r in rows} == {"USA"}
+    code, out, _err = _run(["plan", "i8-calexico", "--out", str(tmp_path)], capsys)
+    assert code == 0
+    plan = json.loads((tmp_path / "i8-calexico" / "plan.json").read_text(encoding="utf-8"))
+    ex = plan["existing"]
+    assert ex["qualified"] + ex["upgraded"] + ex["unused"] == len(rows)
+    line = next(x for x in out.splitlines() if x.startswith("i8-calexico: existing stations"))
+    assert line.startswith(f"i8-calexico: existing stations {len(rows)}: {ex['qualified']} "
+                           f"qualified, {ex['upgraded']} upgraded, {ex['unused']} could not "
+                           "serve a vehicle; why: ")
+    for reason, n in ex["reasons"].items():
+        assert f"{reason} ({n})" in line
+    assert line.endswith("; MEX: no station data, plans there are greenfield")
+    code, out, _err = _run(["plan", "i8-calexico", "--out", str(tmp_path), "--format", "json"],
+                           capsys)
+    summary = json.loads(out)["plans"][0]["existing_stations"]
+    assert summary == {"stations": len(rows), "qualified": ex["qualified"],
+                       "upgraded": ex["upgraded"], "could_not_serve": ex["unused"],
+                       "reasons": ex["reasons"], "greenfield": ["MEX"]}

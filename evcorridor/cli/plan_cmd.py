@@ -81,6 +81,14 @@ def summarize(plan: Any, wall_s: float | None = None, out_dir: Path | None = Non
         "max_spacing": [spacing[k] for k in sorted(spacing)],
         "infeasibilities": len(plan.infeasibilities),
     }
+    ex = plan.existing
+    rec["existing_stations"] = {
+        "stations": sum(d.stations for d in plan.station_data) if plan.station_data
+        else ex.qualified + ex.upgraded + ex.unused,
+        "qualified": ex.qualified, "upgraded": ex.upgraded, "could_not_serve": ex.unused,
+        "reasons": dict(ex.reasons),
+        "greenfield": sorted(d.country for d in plan.station_data if d.greenfield),
+    }
     if plan.coverage is not None:
         rec["covered_flow"] = plan.coverage.covered_flow
         rec["total_flow"] = plan.coverage.total_flow
@@ -89,6 +97,20 @@ def summarize(plan: Any, wall_s: float | None = None, out_dir: Path | None = Non
     if out_dir is not None:
         rec["out"] = str(out_dir)
     return rec
+
+
+def _existing_line(row: dict[str, Any]) -> str:
+    """`corridor: existing stations N: a qualified, b upgraded, c could not serve a vehicle;
+    why: reason (count); ...; MEX: no station data (greenfield)` for the printed summary."""
+    ex = row["existing_stations"]
+    text = (f"{row['corridor']}: existing stations {ex['stations']}: {ex['qualified']} qualified,"
+            f" {ex['upgraded']} upgraded, {ex['could_not_serve']} could not serve a vehicle")
+    if ex["reasons"]:
+        why = sorted(ex["reasons"].items(), key=lambda kv: (-kv[1], kv[0]))
+        text += "; why: " + "; ".join(f"{reason} ({n})" for reason, n in why)
+    for country in ex["greenfield"]:
+        text += f"; {country}: no station data, plans there are greenfield"
+    return text
 
 
 def _country_at(plan: Any, route: Any, pos: float) -> str:
@@ -140,6 +162,8 @@ def _print_table(rows: list[dict[str, Any]], plans: list[Any]) -> None:
               f"optimal; sites new {tot['sites']['new']}, upgrade {tot['sites']['upgrade']}, "
               f"existing {tot['sites']['existing']}; cost {tot['cost']:g}",
               markup=False, highlight=False, soft_wrap=True)
+    for r in rows:
+        out.print(_existing_line(r), markup=False, highlight=False, soft_wrap=True)
     for plan in plans:
         for inf in plan.infeasibilities:
             if inf.rule == "solver":  # no plan or no proof: not a stretch with a length
