@@ -367,3 +367,36 @@ def test_filter_matching_nothing_is_a_clear_error(osm_env: OverpassServer) -> No
         "OpenStreetMap elements in the corridor polygon; check the filter or use --source "
         "embedded, or a cached pull"
     )
+
+
+def test_cli_pull_osm_highways_option_cache_and_refresh(osm_env: OverpassServer) -> None:
+    # `evcorridor network pull i5-cascadia --source osm --highways ...` end to end: the option
+    # reaches every Overpass query, the summary comes from the motorways only, the pull is
+    # cached under its own key, and --refresh pulls again
+    from typer.testing import CliRunner
+
+    from evcorridor.cli import app
+    from evcorridor.corridors import get_corridor
+
+    argv = ["network", "pull", "i5-cascadia", "--source", "osm", "--highways",
+            "motorway,motorway_link", "--format", "json"]
+    res = CliRunner().invoke(app, argv)
+    assert res.exit_code == 0, res.output
+    n = len(osm_env.queries)
+    assert n > 10
+    assert all('(way["highway"~"^(motorway|motorway_link)$"]' in q for q in osm_env.queries)
+    info = json.loads(res.stdout)
+    assert info["source"] == "osm" and info["components"] == 1
+    km = sum(info["km_per_country"].values())
+    assert km == pytest.approx((way_length_m("I 5") + way_length_m("99")) / 1000, abs=0.11)
+    saved = Path(info["saved_to"])
+    corridor = get_corridor("i5-cascadia")
+    assert saved == cache_path(corridor, highway_filter="motorway,motorway_link")
+    assert saved.is_file() and saved != cache_path(corridor)
+    assert CliRunner().invoke(app, argv).exit_code == 0 and len(osm_env.queries) == n  # cached
+    assert CliRunner().invoke(app, [*argv, "--refresh"]).exit_code == 0
+    assert len(osm_env.queries) == 2 * n
+    res = CliRunner().invoke(app, ["network", "pull", "i5-cascadia", "--source", "embedded",
+                                   "--highways", "motorway"])
+    assert isinstance(res.exception, UsageError)  # main() turns it into exit 2
+    assert str(res.exception) == "--highways and --refresh apply to --source osm only"

@@ -62,11 +62,17 @@ def pull_cmd(
     source: str = typer.Option("osm", "--source", "-s", help=SOURCE_HELP),
     path: Path | None = typer.Option(None, "--path", help="Input for travelmapping / file."),
     fmt: str = typer.Option("table", "--format", "-f", help="table or json (the summary)."),
+    highways: str | None = typer.Option(
+        None, "--highways",
+        help="osm: highway values to pull, comma-separated (default motorway,trunk,primary and "
+             "their links), or a raw Overpass filter such as '[\"highway\"~\"^motorway$\"]'."),
+    refresh: bool = typer.Option(False, "--refresh", help="osm: pull again even when cached."),
 ) -> None:
     """Pull, build or read a corridor's network, cache it as GraphML, print its summary.
 
     Sources: osm (live Overpass pull, the default), travelmapping (build from a HighwayData
-    tarball or folder), file (--path), embedded.
+    tarball or folder), file (--path), embedded. An osm pull is cached under the cache folder,
+    keyed by a hash of the query; a corrupt or truncated cache file is pulled again.
     """
     _check(fmt, ("table", "json"))
     if source not in SOURCES:
@@ -79,11 +85,12 @@ def pull_cmd(
         def progress(message: str, fraction: float) -> None:
             bar.update(task, description=message, completed=max(0.0, min(1.0, fraction)))
 
-        G = load_network(c.id, source=source, path=path, progress=progress)
+        G = load_network(c.id, source=source, path=path, progress=progress,
+                         highway_filter=highways, refresh=refresh)
     if source == "osm":  # the osm source keeps its own cache, keyed by a hash of the query
         from evcorridor.network.osm import cache_path
 
-        target = cache_path(c)
+        target = cache_path(c, highway_filter=highways)
     else:
         target = get_settings().cache_dir / "networks" / f"{c.id}.{source}.graphml.gz"
         write_bytes(target, gzip_bytes(to_graphml_bytes(G)))

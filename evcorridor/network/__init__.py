@@ -61,12 +61,18 @@ def embedded_path(corridor_id: str) -> Path:
 
 
 def load_network(corridor_id: str, *, source: str = "embedded", path: Path | None = None,
-                 progress: Progress | None = None) -> nx.MultiDiGraph:
-    """The corridor graph from `source` (see the module docstring for the contract)."""
+                 progress: Progress | None = None, highway_filter: str | None = None,
+                 refresh: bool = False) -> nx.MultiDiGraph:
+    """The corridor graph from `source` (see the module docstring for the contract).
+
+    `highway_filter` and `refresh` apply to the osm source only (see
+    `evcorridor.network.osm.pull_osm_network`)."""
     from evcorridor.corridors import get_corridor
 
     if source not in SOURCES:
         raise unknown_id("network source", source, SOURCES)
+    if source != "osm" and (highway_filter is not None or refresh):
+        raise UsageError("--highways and --refresh apply to --source osm only")
     corridor = get_corridor(corridor_id)
     if source == "embedded":
         if path is not None:
@@ -98,5 +104,6 @@ def load_network(corridor_id: str, *, source: str = "embedded", path: Path | Non
     except ModuleNotFoundError as exc:
         raise UsageError("the osm source is not available in this build; use --source embedded"
                          ) from exc
-    G = osm.pull_osm_network(corridor, progress=progress)
+    G = osm.pull_osm_network(corridor, progress=progress, highway_filter=highway_filter,
+                             refresh=refresh)
     return G
