@@ -316,6 +316,20 @@ STATUS: dict[cp_model.CpSolverStatus, SolverStatus] = {
 }
 
 
+def new_solver(limit_s: float, *, num_workers: int, random_seed: int,
+               linearization_level: int = 2, dtime: float | None = None) -> cp_model.CpSolver:
+    """A CP-SAT solver with the parameters every siting model uses (shared with `frlm`)."""
+    sv = cp_model.CpSolver()
+    sv.parameters.num_workers = int(num_workers)
+    sv.parameters.random_seed = int(random_seed)
+    sv.parameters.max_time_in_seconds = max(0.01, float(limit_s))
+    # full LP relaxation at every node: much faster proofs on these covering models
+    sv.parameters.linearization_level = linearization_level
+    if dtime is not None:
+        sv.parameters.max_deterministic_time = dtime
+    return sv
+
+
 def solve(problem: Problem, *, time_limit_s: float = 60.0, num_workers: int = 1,
           random_seed: int = 0, skip: set[tuple[str, str]] | None = None,
           bridges: dict[tuple[str, str], set[tuple[str, str]]] | None = None,
@@ -348,14 +362,8 @@ def solve(problem: Problem, *, time_limit_s: float = 60.0, num_workers: int = 1,
         "linearization_level": linearization_level}
 
     def make_solver(limit: float, dtime: float | None = None) -> cp_model.CpSolver:
-        sv = cp_model.CpSolver()
-        sv.parameters.num_workers = num_workers
-        sv.parameters.random_seed = random_seed
-        sv.parameters.max_time_in_seconds = max(0.01, limit)
-        sv.parameters.linearization_level = linearization_level
-        if dtime is not None:
-            sv.parameters.max_deterministic_time = dtime
-        return sv
+        return new_solver(limit, num_workers=num_workers, random_seed=random_seed,
+                          linearization_level=linearization_level, dtime=dtime)
 
     sv = make_solver(time_limit_s)
     st = sv.solve(b.m)

@@ -61,7 +61,7 @@ from ortools.sat.python import cp_model
 
 from evcorridor.errors import EvCorridorError, InputError, UsageError
 from evcorridor.plan_model import CoverageResult, FlowResult, SolverResult, SolverStatus
-from evcorridor.siting.cpsat import STATUS, Solution
+from evcorridor.siting.cpsat import STATUS, Solution, new_solver
 from evcorridor.siting.problem import (
     Candidate,
     Problem,
@@ -345,13 +345,7 @@ def _solve(trips: Sequence[_Trip], choosable: Sequence[Hashable], existing: Coll
     model.maximize(flow_obj)
 
     def make_solver(limit: float) -> cp_model.CpSolver:
-        sv = cp_model.CpSolver()
-        sv.parameters.max_time_in_seconds = max(0.01, float(limit))
-        sv.parameters.random_seed = int(seed)
-        sv.parameters.num_workers = int(workers)
-        # full LP relaxation at every node: ~10x faster proofs on these covering models
-        sv.parameters.linearization_level = 2
-        return sv
+        return new_solver(limit, num_workers=workers, random_seed=seed, linearization_level=2)
 
     solver = make_solver(time_limit_s)
     code = solver.solve(model)
