@@ -141,3 +141,16 @@ def test_plan_reports_existing_stations_and_greenfield_sides(
     assert summary == {"stations": len(rows), "qualified": ex["qualified"],
                        "upgraded": ex["upgraded"], "could_not_serve": ex["unused"],
                        "reasons": ex["reasons"], "greenfield": ["MEX"]}
+
+
+def test_unwritable_out_is_a_one_line_error_exit_5(capsys: pytest.CaptureFixture[str],
+                                                   tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder\n")
+    code, out, err = _run(["plan", "i91-stanstead", "--vehicle", "nacs-car", "--out",
+                           str(blocker)], capsys)
+    assert (code, out) == (5, "")
+    assert err == (f"error: {blocker}/i91-stanstead: cannot create output folder: "
+                   "Not a directory\n")
+    assert blocker.read_text() == "not a folder\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]

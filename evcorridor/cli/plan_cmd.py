@@ -2,7 +2,8 @@
 
 Thin: parse options, call `evcorridor.siting.plan`, print a summary. Exit codes: 0 every plan is
 feasible and proven optimal; 1 a plan is infeasible or not proven optimal (the files are still
-written: infeasibility is a result); 2 usage (unknown id, bad option combination).
+written: infeasibility is a result); 2 usage (unknown id, bad option combination); 3 bad input
+file; 5 output folder not writable.
 """
 
 from __future__ import annotations
@@ -180,7 +181,8 @@ def _print_table(rows: list[dict[str, Any]], plans: list[Any]) -> None:
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
 
-    @app.command("plan")
+    @app.command("plan", short_help="Place chargers along corridors (least cost, or most flow "
+                                      "for a budget) and write plan files.")
     def plan(
         corridors: list[str] = typer.Argument(
             None, metavar="CORRIDOR...", help="Corridor id(s); see `evcorridor corridors list`."),
@@ -225,7 +227,8 @@ def register(app: typer.Typer) -> None:
 
         Writes OUT/<corridor>/plan.json, sites.geojson, sites.csv and solve-log.json. Exit 0
         when every plan is feasible and proven optimal, 1 when one is infeasible or unproven
-        (its files are still written), 2 on usage errors.
+        (its files are still written), 2 on usage errors and unknown ids, 3 on bad input files,
+        5 when the output folder cannot be written.
         """
         from rich.progress import Progress
 
