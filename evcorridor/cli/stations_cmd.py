@@ -25,13 +25,37 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-SOURCE_HELP = ("'embedded' (the snapshot in data/stations/) or a station file/folder "
-               "(AFDC, Open Charge Map, GeoJSON, supercharge.info, normalised CSV; all its "
-               "stations are listed, de-duplicated)")
+SOURCE_HELP = ("'embedded' (the snapshot in data/stations/), 'osm' (live OpenStreetMap "
+               "amenity=charging_station query for the corridor polygon via Overpass; rejected "
+               "elements are reported) or a station file/folder (AFDC, Open Charge Map, "
+               "GeoJSON, supercharge.info, normalised CSV; all its stations are listed, "
+               "de-duplicated)")
 
 
 def _source(value: str) -> str | Path:
     return value if value == "embedded" else Path(value)
+
+
+def _stations(corridor: str, source: str) -> list[Station]:
+    """The stations of `--source`: 'osm' queries Overpass (its read report goes to stderr)."""
+    if source != "osm":
+        return corridor_stations(corridor, _source(source))
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from evcorridor.corridors import get_corridor
+    from evcorridor.stations.osm import read_osm_stations
+
+    c = get_corridor(corridor)
+    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                  console=err, transient=True) as bar:
+        task = bar.add_task(f"{c.id}: OpenStreetMap stations", total=1.0)
+
+        def progress(message: str, fraction: float) -> None:
+            bar.update(task, description=message, completed=max(0.0, min(1.0, fraction)))
+
+        stations, report = read_osm_stations(c, progress=progress)
+    _print_report(report)
+    return stations
 
 
 def _check_format(fmt: str, allowed: tuple[str, ...]) -> None:
@@ -65,7 +89,7 @@ def list_cmd(
 ) -> None:
     """List the existing stations of a corridor."""
     _check_format(fmt, ("table", "json", "csv"))
-    stations = corridor_stations(corridor, _source(source))
+    stations = _stations(corridor, source)
     if country:
         stations = [s for s in stations if s.country == country.upper()]
     if fmt == "json":
@@ -207,7 +231,7 @@ def stats_cmd(
         when = date.fromisoformat(as_of) if as_of else date.today()
     except ValueError:
         raise UsageError(f"--as-of {as_of!r}: expected YYYY-MM-DD") from None
-    stats = station_stats(corridor_stations(corridor, _source(source)), as_of=when,
+    stats = station_stats(_stations(corridor, source), as_of=when,
                           countries=_sides(corridor))
     stats["corridor"] = corridor
     if fmt == "json":
