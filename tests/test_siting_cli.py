@@ -154,3 +154,23 @@ def test_unwritable_out_is_a_one_line_error_exit_5(capsys: pytest.CaptureFixture
                    "Not a directory\n")
     assert blocker.read_text() == "not a folder\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
+
+
+def test_max_offset_km_leaves_farther_stations_out(capsys: pytest.CaptureFixture[str],
+                                                   tmp_path: Path) -> None:
+    code, _o, _e = _run(["plan", "i8-calexico", "--out", str(tmp_path / "d"), "--quiet"], capsys)
+    assert code == 0
+    code, _o, _e = _run(["plan", "i8-calexico", "--out", str(tmp_path / "n"), "--quiet",
+                         "--max-offset-km", "0.5"], capsys)
+    assert code == 0
+    d, n = (json.loads((tmp_path / k / "i8-calexico" / "plan.json").read_text(encoding="utf-8"))
+            for k in ("d", "n"))
+    assert (d["parameters"]["max_offset_m"], n["parameters"]["max_offset_m"]) == (5000.0, 500.0)
+    assert any("over the 5.0 km limit" in r for r in d["existing"]["reasons"])
+    assert any("over the 0.5 km limit" in r for r in n["existing"]["reasons"])
+    assert not any("within 5 km" in r or " 5.0 km limit" in r for r in n["existing"]["reasons"])
+    # the same 95 stations, fewer of them close enough to use
+    total = {k: p["existing"]["qualified"] + p["existing"]["upgraded"] + p["existing"]["unused"]
+             for k, p in (("d", d), ("n", n))}
+    assert total == {"d": 95, "n": 95}
+    assert n["existing"]["unused"] > d["existing"]["unused"]

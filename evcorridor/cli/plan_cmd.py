@@ -212,6 +212,10 @@ def register(app: typer.Typer) -> None:
         range_km: float | None = typer.Option(None, "--range-km", min=0.001,
                                               help="Generic network: usable range (km) when "
                                                    "no --vehicle is given."),
+        max_offset_km: float = typer.Option(
+            5.0, "--max-offset-km", min=0,
+            help="Existing stations farther than this from the corridor (road distance, or "
+                 "straight line x 1.3) are left out."),
         min_spacing_km: float = typer.Option(2.0, "--min-spacing-km", min=0,
                                              help="Thin interchange candidates to this spacing."),
         time_limit: float | None = typer.Option(None, "--time-limit", min=0.01,
@@ -257,7 +261,8 @@ def register(app: typer.Typer) -> None:
         opts = BuildOptions(profile_set=profile_set, vehicles=list(vehicle or []) or None,
                             scenario=scenario, stations=_stations(stations),
                             cost_model=cost_model, resilience=resilience.value,
-                            min_spacing_m=min_spacing_km * 1000.0)
+                            min_spacing_m=min_spacing_km * 1000.0,
+                            max_offset_m=max_offset_km * 1000.0)
         solve = SolveOptions(time_limit_s=time_limit, num_workers=workers)
         rows: list[dict[str, Any]] = []
         plans: list[Any] = []
