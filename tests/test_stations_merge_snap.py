@@ -28,8 +28,8 @@ M_PER_DEG = 6_371_008.8 * math.pi / 180.0  # metres per degree of latitude (mean
 
 def test_dedupe_same_afdc_id_across_connector_maps() -> None:
     opts = ReaderOptions(id_prefix="afdc")
-    chademo, _ = read_stations(F / "stations_map_CA_CHADEMO.geojson", options=opts)
-    ccs, _ = read_stations(F / "stations_map_CA_J1772COMBO.geojson", options=opts)
+    chademo, _ = read_stations(F / "excerpt_stations_map_CA_CHADEMO.geojson", options=opts)
+    ccs, _ = read_stations(F / "excerpt_stations_map_CA_J1772COMBO.geojson", options=opts)
     merged, report = dedupe(chademo + ccs)
     assert [s.id for s in merged] == ["afdc:82843", "afdc:83023", "afdc:83029"]
     ikea = merged[1]  # IKEA Burlington ON is in both maps: both connectors
@@ -156,7 +156,7 @@ def test_site_spec_known_and_assumed() -> None:
     assert info.assumptions == ("DC power unknown: 50 kW per port assumed",
                                 "CHAdeMO connector count unknown: 1 assumed",
                                 "CCS1 connector count unknown: 1 assumed")
-    ccs, _ = read_stations(F / "stations_map_CA_J1772COMBO.geojson")
+    ccs, _ = read_stations(F / "excerpt_stations_map_CA_J1772COMBO.geojson")
     info = describe_site(ccs[0])
     assert (info.spec.ports, info.ports_known) == (1, False)
 

@@ -23,7 +23,7 @@ def by_id(stations):  # type: ignore[no-untyped-def]
     ("afdc-WA-sample-2025-02-09.csv", "afdc"),
     ("afdc-api-BC-sample-2023-12-30.csv", "afdc-api"),
     ("tesla-superchargers-sample-2023-06.csv", "supercharge"),
-    ("stations_map_CA_CHADEMO.geojson", "geojson"),
+    ("excerpt_stations_map_CA_CHADEMO.geojson", "geojson"),
     ("ocm-export-array.json", "ocm"),
     ("ocm-folder", "ocm"),
 ])
@@ -79,7 +79,7 @@ def test_supercharge_rows() -> None:
 
 
 def test_geojson_connector_and_country_from_file_name() -> None:
-    stations, report = read_stations(F / "stations_map_CA_CHADEMO.geojson",
+    stations, report = read_stations(F / "excerpt_stations_map_CA_CHADEMO.geojson",
                                      options=ReaderOptions(id_prefix="afdc"))
     assert report.rows_kept == 2
     s = by_id(stations)["afdc:82843"]
@@ -90,7 +90,7 @@ def test_geojson_connector_and_country_from_file_name() -> None:
 
 
 def test_geojson_property_mapping_option(tmp_path: Path) -> None:
-    src = (F / "stations_map_CA_CHADEMO.geojson").read_text(encoding="utf-8")
+    src = (F / "excerpt_stations_map_CA_CHADEMO.geojson").read_text(encoding="utf-8")
     p = tmp_path / "chargers.geojson"  # no connector or country in the name
     p.write_text(src.replace('"city"', '"town"'), encoding="utf-8")
     with pytest.raises(InputError, match="no connector: give --connector"):
