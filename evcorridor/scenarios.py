@@ -19,7 +19,7 @@ message`; unknown ids raise NotFoundError with "did you mean". The checker impor
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -103,7 +103,10 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _load(path: Path, model: type[_Model]) -> _Model:
+_M = TypeVar("_M", bound=_Model)
+
+
+def _load(path: Path, model: type[_M]) -> _M:
     located = load_yaml(path, display=_display(path))
     data = dict(located.data)
     try:
@@ -122,12 +125,7 @@ def list_scenarios() -> list[Scenario]:
 
 
 def get_scenario(scenario_id: str) -> Scenario:
-    files = _files("scenarios")
-    if scenario_id not in files:
-        raise unknown_id("scenario", scenario_id, files)
-    obj = _load(files[scenario_id], Scenario)
-    assert isinstance(obj, Scenario)
-    return obj
+    return _get("scenarios", "scenario", scenario_id, Scenario)
 
 
 def list_cost_models() -> list[CostModel]:
@@ -135,9 +133,12 @@ def list_cost_models() -> list[CostModel]:
 
 
 def get_cost_model(cost_id: str) -> CostModel:
-    files = _files("costs")
-    if cost_id not in files:
-        raise unknown_id("cost model", cost_id, files)
-    obj = _load(files[cost_id], CostModel)
-    assert isinstance(obj, CostModel)
-    return obj
+    return _get("costs", "cost model", cost_id, CostModel)
+
+
+def _get(folder: str, kind: str, item_id: str, model: type[_M]) -> _M:
+    """The `item_id` file of configs/<folder> loaded as `model`; unknown id: "did you mean"."""
+    files = _files(folder)
+    if item_id not in files:
+        raise unknown_id(kind, item_id, files)
+    return _load(files[item_id], model)
