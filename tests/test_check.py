@@ -26,7 +26,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from evcorridor import settings
 from evcorridor.check import CheckReport, check_file, check_plan
@@ -235,6 +235,23 @@ def messages(report: CheckReport) -> list[str]:
             for f in report.findings]
 
 
+def saved(plan: Plan, path: Path) -> Path:
+    """`plan` written to `path` as the CLI reads it; returns `path`."""
+    path.write_text(plan.dump(), encoding="utf-8")
+    return path
+
+
+def assert_unreadable(path: Path, msg: str) -> Result:
+    """check_file raises InputError(msg); `evcorridor check` exits 3 with `error: msg`."""
+    with pytest.raises(InputError) as exc:
+        check_file(path)
+    assert str(exc.value) == msg
+    res = CliRunner().invoke(app, ["check", str(path)])
+    assert res.exit_code == 3
+    assert res.stderr.strip() == f"error: {msg}"
+    return res
+
+
 def site_of(plan: Plan, sid: str) -> Site:
     return next(s for s in plan.sites if s.id == sid)
 
@@ -260,8 +277,7 @@ def test_valid_plan_passes_with_gaps_exactly_at_the_range(env: Path) -> None:
 
 
 def test_cli_accepts_valid_plan_file(env: Path, tmp_path: Path) -> None:
-    path = tmp_path / "plan.json"
-    path.write_text(valid_plan(env).dump(), encoding="utf-8")
+    path = saved(valid_plan(env), tmp_path / "plan.json")
     res = CliRunner().invoke(app, ["check", str(path)])
     assert res.exit_code == 0, res.output
     assert res.stdout.splitlines() == [
@@ -474,8 +490,7 @@ def test_infeasible_plan_reports_its_infeasibilities(env: Path, tmp_path: Path) 
         "(CAN, 400.0 km) is 315000.0 m against 150000.0 m; fix: add a usable site between X2 "
         "and X6",
     ]
-    path = tmp_path / "infeasible.json"
-    path.write_text(plan.dump(), encoding="utf-8")
+    path = saved(plan, tmp_path / "infeasible.json")
     res = CliRunner().invoke(app, ["check", str(path)])
     assert res.exit_code == 1
     assert res.stdout.splitlines()[-1] == "1 plan(s): 0 passed, 1 failed, 0 unreadable; " \
@@ -508,16 +523,10 @@ def test_unknown_schema_version_exits_3(env: Path, tmp_path: Path) -> None:
     path.write_text(json.dumps(raw), encoding="utf-8")
     msg = (f"{path}: unknown plan schema version 'evcorridor.plan/2'; this evcorridor reads "
            "'evcorridor.plan/1'")
-    with pytest.raises(InputError) as exc:
-        check_file(path)
-    assert str(exc.value) == msg
-    res = CliRunner().invoke(app, ["check", str(path)])
-    assert res.exit_code == 3
-    assert res.stderr.strip() == f"error: {msg}"
+    res = assert_unreadable(path, msg)
     assert res.stdout.splitlines()[-1] == "1 plan(s): 0 passed, 0 failed, 1 unreadable; " \
                                           "0 finding(s)"
-    good = tmp_path / "good.json"
-    good.write_text(valid_plan(env).dump(), encoding="utf-8")
+    good = saved(valid_plan(env), tmp_path / "good.json")
     res = CliRunner().invoke(app, ["check", str(good), str(path), "--format", "json"])
     assert res.exit_code == 3  # an unreadable plan outranks the others passing
     out = json.loads(res.stdout)
@@ -527,18 +536,12 @@ def test_unknown_schema_version_exits_3(env: Path, tmp_path: Path) -> None:
 
 
 def test_missing_corridor_data_exits_3(env: Path, tmp_path: Path) -> None:
-    path = tmp_path / "plan.json"
-    path.write_text(valid_plan(env).dump(), encoding="utf-8")
+    path = saved(valid_plan(env), tmp_path / "plan.json")
     env.unlink()
     missing = env.parent / "synth-corridor.graphml.gz"  # where the network module looks first
     msg = (f"{path}: cannot reload the corridor graph of 'synth-corridor': {missing}: no "
            "embedded network for corridor 'synth-corridor' (run `make data`)")
-    with pytest.raises(InputError) as exc:
-        check_file(path)
-    assert str(exc.value) == msg
-    res = CliRunner().invoke(app, ["check", str(path)])
-    assert res.exit_code == 3
-    assert res.stderr.strip() == f"error: {msg}"
+    assert_unreadable(path, msg)
 
 
 def test_unknown_vehicle_exits_3(env: Path, tmp_path: Path) -> None:
@@ -551,12 +554,10 @@ def test_unknown_vehicle_exits_3(env: Path, tmp_path: Path) -> None:
 
 
 def test_several_plans_one_bad(env: Path, tmp_path: Path) -> None:
-    good = tmp_path / "good.json"
-    good.write_text(valid_plan(env).dump(), encoding="utf-8")
+    good = saved(valid_plan(env), tmp_path / "good.json")
     bad_plan = valid_plan(env)
     site_of(bad_plan, "new:5").connectors = [Connector(type="NACS", count=2, max_kw=100.0)]
-    bad = tmp_path / "bad.json"
-    bad.write_text(bad_plan.dump(), encoding="utf-8")
+    bad = saved(bad_plan, tmp_path / "bad.json")
     res = CliRunner().invoke(app, ["check", str(good), str(bad), "--format", "json"])
     assert res.exit_code == 1
     out = json.loads(res.stdout)
@@ -656,8 +657,7 @@ def test_site_missing_from_a_routes_positions(env: Path) -> None:
 
 def test_a_full_check_loads_no_solver_module(env: Path, tmp_path: Path) -> None:
     """Run a whole check in a fresh interpreter and list the evcorridor.siting modules loaded."""
-    path = tmp_path / "plan.json"
-    path.write_text(valid_plan(env).dump(), encoding="utf-8")
+    path = saved(valid_plan(env), tmp_path / "plan.json")
     code = ("import sys\n"
             "from evcorridor.check import check_file\n"
             f"report = check_file({str(path)!r})\n"
