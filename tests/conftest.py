@@ -24,5 +24,5 @@ def fixtures() -> Path:
     return FIXTURES
 
 
-# the local Overpass server fixture (tests/overpass_server.py), shared by the OSM tests
-from overpass_server import overpass_server  # noqa: E402, F401
+# the local Overpass server fixtures (tests/overpass_server.py), shared by the OSM tests
+from overpass_server import osm_env, overpass_server  # noqa: E402, F401

@@ -31,6 +31,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from shapely import Point, Polygon
 
+from evcorridor import settings as settings_mod
+
 FIXTURE_DIR = Path(__file__).resolve().parent / "fixtures" / "overpass"
 
 _STATEMENT = re.compile(
@@ -214,3 +216,17 @@ def overpass_server() -> Iterator[OverpassServer]:
         httpd.shutdown()
         httpd.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture
+def osm_env(
+    overpass_server: OverpassServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[OverpassServer]:
+    """Settings pointed at the local server (cache in tmp_path, online, 10 s timeout)."""
+    monkeypatch.setattr(settings_mod, "_overrides", {
+        "overpass_url": overpass_server.url, "cache_dir": tmp_path / "cache",
+        "offline": False, "timeout_s": 10.0,
+    })
+    settings_mod.get_settings.cache_clear()
+    yield overpass_server
+    settings_mod.get_settings.cache_clear()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import itertools
 import json
 import math
-from collections.abc import Iterator
 from pathlib import Path
 
 import networkx as nx
@@ -73,19 +72,6 @@ def make_corridor(buffer_km: float = 8.0) -> Corridor:
         other_side=[Place(name="Surrey, BC 99 exit 10", lat=49.074316, lon=-122.822964)],
         highways={"USA": ["I-5"], "CAN": ["BC99"]}, buffer_km=buffer_km,
     )
-
-
-@pytest.fixture
-def osm_env(
-    overpass_server: OverpassServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[OverpassServer]:
-    monkeypatch.setattr(settings_mod, "_overrides", {
-        "overpass_url": overpass_server.url, "cache_dir": tmp_path / "cache",
-        "offline": False, "timeout_s": 10.0,
-    })
-    settings_mod.get_settings.cache_clear()
-    yield overpass_server
-    settings_mod.get_settings.cache_clear()
 
 
 def pull(**kw: object) -> object:

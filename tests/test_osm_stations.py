@@ -7,9 +7,7 @@ Overpass nodes (see tests/fixtures/overpass/README.md). Expected values come fro
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 from overpass_server import FIXTURE_DIR, OverpassServer
@@ -35,19 +33,6 @@ def corridor() -> Corridor:
         other_side=[Place(name="Surrey, BC 99 exit 10", lat=49.074316, lon=-122.822964)],
         highways={"USA": ["I-5"], "CAN": ["BC99"]}, buffer_km=8.0,
     )
-
-
-@pytest.fixture
-def osm_env(
-    overpass_server: OverpassServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[OverpassServer]:
-    monkeypatch.setattr(settings_mod, "_overrides", {
-        "overpass_url": overpass_server.url, "cache_dir": tmp_path / "cache",
-        "offline": False, "timeout_s": 10.0,
-    })
-    settings_mod.get_settings.cache_clear()
-    yield overpass_server
-    settings_mod.get_settings.cache_clear()
 
 
 def test_stations_match_the_fixture_tags(osm_env: OverpassServer) -> None:
