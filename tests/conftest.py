@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,19 @@ def shared_data() -> Path:
 @pytest.fixture
 def fixtures() -> Path:
     return FIXTURES
+
+
+@pytest.fixture
+def shipped_configs(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Use the repository's configs/ whatever an earlier test set (--configs-dir, env)."""
+    from evcorridor import settings
+
+    monkeypatch.setattr(settings, "_overrides", {k: v for k, v in settings._overrides.items()
+                                                 if k != "configs_dir"})
+    monkeypatch.delenv("EVCORRIDOR_CONFIGS_DIR", raising=False)
+    settings.get_settings.cache_clear()
+    yield
+    settings.get_settings.cache_clear()
 
 
 # the local Overpass server fixtures (tests/overpass_server.py), shared by the OSM tests

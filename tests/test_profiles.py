@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,17 +30,8 @@ CONFIGS = REPO / "configs"
 MI = 1609.344
 
 
-@pytest.fixture(autouse=True)
-def _shipped_configs(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Use the repository's configs/ whatever an earlier test set (--configs-dir, env)."""
-    from evcorridor import settings
-
-    monkeypatch.setattr(settings, "_overrides", {k: v for k, v in settings._overrides.items()
-                                                 if k != "configs_dir"})
-    monkeypatch.delenv("EVCORRIDOR_CONFIGS_DIR", raising=False)
-    settings.get_settings.cache_clear()
-    yield
-    settings.get_settings.cache_clear()
+# the repository's configs/ whatever an earlier test set (fixture in conftest.py)
+pytestmark = pytest.mark.usefixtures("shipped_configs")
 
 
 # ----------------------------------------------------------------------------- shipped files

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,17 +24,8 @@ INVALID = Path(__file__).resolve().parent / "fixtures" / "profiles" / "invalid"
 FOLDERS = {"standard": "profiles", "vehicle": "vehicles", "profile-set": "profile-sets"}
 
 
-@pytest.fixture(autouse=True)
-def _shipped_configs(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Use the repository's configs/ whatever an earlier test set (--configs-dir, env)."""
-    from evcorridor import settings
-
-    monkeypatch.setattr(settings, "_overrides", {k: v for k, v in settings._overrides.items()
-                                                 if k != "configs_dir"})
-    monkeypatch.delenv("EVCORRIDOR_CONFIGS_DIR", raising=False)
-    settings.get_settings.cache_clear()
-    yield
-    settings.get_settings.cache_clear()
+# the repository's configs/ whatever an earlier test set (fixture in conftest.py)
+pytestmark = pytest.mark.usefixtures("shipped_configs")
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

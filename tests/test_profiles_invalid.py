@@ -6,7 +6,6 @@ Fixtures: tests/fixtures/profiles/invalid/*.yaml (synthetic, invalid on purpose)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,17 +15,8 @@ from evcorridor.profiles import check_files
 INVALID = Path(__file__).resolve().parent / "fixtures" / "profiles" / "invalid"
 
 
-@pytest.fixture(autouse=True)
-def _shipped_configs(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Use the repository's configs/ whatever an earlier test set (--configs-dir, env)."""
-    from evcorridor import settings
-
-    monkeypatch.setattr(settings, "_overrides", {k: v for k, v in settings._overrides.items()
-                                                 if k != "configs_dir"})
-    monkeypatch.delenv("EVCORRIDOR_CONFIGS_DIR", raising=False)
-    settings.get_settings.cache_clear()
-    yield
-    settings.get_settings.cache_clear()
+# the repository's configs/ whatever an earlier test set (fixture in conftest.py)
+pytestmark = pytest.mark.usefixtures("shipped_configs")
 
 
 def _expected() -> dict[str, list[str]]:
