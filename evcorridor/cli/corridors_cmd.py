@@ -5,16 +5,11 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
+from evcorridor.cli.options import check_choice
 from evcorridor.corridors import Corridor, get_corridor, list_corridors
-from evcorridor.errors import UsageError
 from evcorridor.render.console import out, print_json
 
 app = typer.Typer(help="Corridor definitions (configs/corridors/<id>.yaml).", no_args_is_help=True)
-
-
-def _check(fmt: str) -> None:
-    if fmt not in ("table", "json"):
-        raise UsageError(f"unknown --format {fmt!r} (choose from table, json)")
 
 
 def _dump(c: Corridor) -> dict[str, object]:
@@ -24,7 +19,7 @@ def _dump(c: Corridor) -> dict[str, object]:
 @app.command("list")
 def list_cmd(fmt: str = typer.Option("table", "--format", "-f", help="table or json.")) -> None:
     """Every corridor: id, border, crossings, endpoints."""
-    _check(fmt)
+    check_choice("--format", fmt, ("table", "json"))
     corridors = list_corridors()
     if fmt == "json":
         print_json([_dump(c) for c in corridors])
@@ -44,7 +39,7 @@ def show_cmd(
     fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
 ) -> None:
     """One corridor: places in order, crossings, highways, buffer."""
-    _check(fmt)
+    check_choice("--format", fmt, ("table", "json"))
     c = get_corridor(corridor)
     if fmt == "json":
         print_json(_dump(c))

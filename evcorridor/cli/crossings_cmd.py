@@ -7,8 +7,8 @@ import sys
 import typer
 from rich.table import Table
 
+from evcorridor.cli.options import check_choice
 from evcorridor.crossings import COLUMNS, Crossing, get_crossing, list_crossings
-from evcorridor.errors import UsageError
 from evcorridor.render.console import out, print_json, to_csv
 
 app = typer.Typer(help="US–Canada and US–Mexico road border crossings (BTS ports + Travel "
@@ -31,10 +31,9 @@ def list_cmd(
     fmt: str = typer.Option("table", "--format", "-f", help="table, json or csv."),
 ) -> None:
     """Every road crossing, optionally one border, optionally sorted by annual volume."""
-    if fmt not in ("table", "json", "csv"):
-        raise UsageError(f"unknown --format {fmt!r} (choose from table, json, csv)")
-    if sort not in (None, "trucks", "cars"):
-        raise UsageError(f"unknown --sort {sort!r} (choose from trucks, cars)")
+    check_choice("--format", fmt, ("table", "json", "csv"))
+    if sort is not None:
+        check_choice("--sort", sort, ("trucks", "cars"))
     rows = list_crossings(border)
     if sort:
         attr = "trucks_per_year" if sort == "trucks" else "cars_per_year"
@@ -80,8 +79,7 @@ def show_cmd(
     fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
 ) -> None:
     """One crossing with its location source, highways and how its volumes were annualised."""
-    if fmt not in ("table", "json"):
-        raise UsageError(f"unknown --format {fmt!r} (choose from table, json)")
+    check_choice("--format", fmt, ("table", "json"))
     c = get_crossing(crossing)
     if fmt == "json":
         print_json(c.model_dump(mode="json"))

@@ -10,8 +10,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from evcorridor.atomic import write_bytes
+from evcorridor.cli.options import check_choice
 from evcorridor.corridors import get_corridor
-from evcorridor.errors import UsageError
 from evcorridor.network import SOURCES, load_network
 from evcorridor.network.graph import gzip_bytes, to_graphml_bytes
 from evcorridor.network.summary import network_summary
@@ -24,11 +24,6 @@ app = typer.Typer(help="Corridor road networks: pull (build/download) and inspec
 SOURCE_HELP = ("embedded (data/networks, offline), travelmapping (build from a Travel Mapping "
                "HighwayData tarball/folder), osm (live Overpass pull via osmnx), file (--path "
                "GraphML or .osm XML)")
-
-
-def _check(fmt: str, allowed: tuple[str, ...]) -> None:
-    if fmt not in allowed:
-        raise UsageError(f"unknown --format {fmt!r} (choose from {', '.join(allowed)})")
 
 
 def _render(summary: dict[str, Any]) -> None:
@@ -74,9 +69,8 @@ def pull_cmd(
     tarball or folder), file (--path), embedded. An osm pull is cached under the cache folder,
     keyed by a hash of the query; a corrupt or truncated cache file is pulled again.
     """
-    _check(fmt, ("table", "json"))
-    if source not in SOURCES:
-        raise UsageError(f"unknown --source {source!r} (choose from {', '.join(SOURCES)})")
+    check_choice("--format", fmt, ("table", "json"))
+    check_choice("--source", source, SOURCES)
     c = get_corridor(corridor)
     with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
                   console=err, transient=True) as bar:
@@ -114,7 +108,7 @@ def info_cmd(
 
     The main route through each crossing runs from the US endpoint to the foreign endpoint.
     """
-    _check(fmt, ("table", "json"))
+    check_choice("--format", fmt, ("table", "json"))
     c = get_corridor(corridor)
     G = load_network(c.id, source=source, path=path)
     summary = network_summary(G, c)

@@ -11,6 +11,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
+from evcorridor.cli.options import check_choice
 from evcorridor.errors import EvCorridorError, InputError, UsageError
 from evcorridor.render.console import err, out, print_json, to_csv
 from evcorridor.stations import corridor_stations
@@ -58,11 +59,6 @@ def _stations(corridor: str, source: str) -> list[Station]:
     return stations
 
 
-def _check_format(fmt: str, allowed: tuple[str, ...]) -> None:
-    if fmt not in allowed:
-        raise UsageError(f"unknown --format {fmt!r} (choose from {', '.join(allowed)})")
-
-
 def _say(message: str) -> None:
     """One unwrapped line on stderr (messages are `file:row N: reason`, grep-able)."""
     err.print(message, soft_wrap=True, markup=False, highlight=False)
@@ -88,7 +84,7 @@ def list_cmd(
     country: str | None = typer.Option(None, help="Only this country (USA, CAN, MEX)."),
 ) -> None:
     """List the existing stations of a corridor."""
-    _check_format(fmt, ("table", "json", "csv"))
+    check_choice("--format", fmt, ("table", "json", "csv"))
     stations = _stations(corridor, source)
     if country:
         stations = [s for s in stations if s.country == country.upper()]
@@ -180,8 +176,7 @@ def import_cmd(
       evcorridor stations import afdc-WA-2025-02-09.csv ocm/ --out wa.csv
       evcorridor stations import stations_map_CA_CHADEMO.geojson --id-prefix afdc --out ca.geojson
     """
-    if fmt != "auto" and fmt not in FORMATS:
-        raise UsageError(f"unknown --format {fmt!r} (choose from auto, {', '.join(FORMATS)})")
+    check_choice("--format", fmt, ("auto", *FORMATS))
     try:
         ddate = date.fromisoformat(data_date) if data_date else None
     except ValueError:
@@ -226,7 +221,7 @@ def stats_cmd(
     as_of: str | None = typer.Option(None, help="Date to measure data age from (default today)."),
 ) -> None:
     """Counts per country, connector and power class, and how old the data is."""
-    _check_format(fmt, ("table", "json"))
+    check_choice("--format", fmt, ("table", "json"))
     try:
         when = date.fromisoformat(as_of) if as_of else date.today()
     except ValueError:
