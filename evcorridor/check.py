@@ -264,6 +264,17 @@ class _Checker:
     def fail(self, rule: str, where: str, message: str) -> None:
         self.report.findings.append(Finding(rule, where, message))
 
+    def walk(self, rule: str, where: str, nodes: Sequence[int], length_m: float,
+             recomputed: str) -> list[float]:
+        """Cumulative metres along `nodes` ([] when the walk breaks); a finding for every broken
+        step and for a plan length that differs ("length L in the plan, M <recomputed>")."""
+        cum, problems = cumulative_m(self.G, nodes)
+        for p in problems:
+            self.fail(rule, where, p)
+        if cum and differ(cum[-1], length_m):
+            self.fail(rule, where, f"length {_m(length_m)} in the plan, {_m(cum[-1])} {recomputed}")
+        return cum
+
     def run(self) -> CheckReport:
         try:
             return self._run()
@@ -575,14 +586,9 @@ class _Checker:
         if len(route.nodes) < 2:
             self.fail("route", where, "fewer than two nodes")
             return
-        cum, problems = cumulative_m(self.G, route.nodes)
-        for p in problems:
-            self.fail("route", where, p)
+        cum = self.walk("route", where, route.nodes, route.length_m, "recomputed from the graph")
         if not cum:
             return
-        if differ(cum[-1], route.length_m):
-            self.fail("route", where, f"length {_m(route.length_m)} in the plan, {_m(cum[-1])} "
-                                      f"recomputed from the graph")
         nodes = self.G.nodes
         border_idx = [i for i, n in enumerate(route.nodes)
                       if str(nodes[n].get("crossing", "")) == route.crossing]
@@ -1006,14 +1012,9 @@ class _Checker:
         for i, f in enumerate(cov.flows):
             self.count["flows"] += 1
             where = f"flow {i + 1} {f.origin} -> {f.destination}"
-            cum, problems = cumulative_m(self.G, f.nodes)
-            for p in problems:
-                self.fail("coverage", where, p)
+            cum = self.walk("coverage", where, f.nodes, f.length_m, "recomputed")
             if not cum:
                 continue
-            if differ(cum[-1], f.length_m):
-                self.fail("coverage", where, f"length {_m(f.length_m)} in the plan, "
-                                             f"{_m(cum[-1])} recomputed")
             stranded = drive(f.nodes, cum, stations, start, rng)
             if f.covered and stranded is not None:
                 self.fail("coverage", where, f"marked covered but the vehicle runs out {stranded}")
