@@ -283,20 +283,14 @@ def assemble_plan(built: Built, sol: cpsat.Solution, stretches: list[Stretch],
     solved = sol.status in ("optimal", "feasible")
     for rp in (routes if solved else []):
         rs = built.routes[rp.id]
-        for vr in rp.vehicles:
-            if vr.feasible or (rp.id, f"vehicle:{vr.vehicle}") in named:
+        runs: list[tuple[str, VehicleRun | StandardRun]] = [
+            *((f"vehicle:{vr.vehicle}", vr) for vr in rp.vehicles),
+            *((f"standard:{sr.profile}", sr) for sr in rp.standards)]
+        for rule_id, run in runs:
+            if run.feasible or (rp.id, rule_id) in named:
                 continue
-            for g in vr.gaps:
-                if g.slack_m < 0:
-                    infeas.append(_gap_infeasibility(rs, f"vehicle:{vr.vehicle}", g, p,
-                                                     coverage is not None))
-        for sr in rp.standards:
-            if sr.feasible or (rp.id, f"standard:{sr.profile}") in named:
-                continue
-            for g in sr.gaps:
-                if g.slack_m < 0:
-                    infeas.append(_gap_infeasibility(rs, f"standard:{sr.profile}", g, p,
-                                                     coverage is not None))
+            infeas += [_gap_infeasibility(rs, rule_id, g, p, coverage is not None)
+                       for g in run.gaps if g.slack_m < 0]
     status = sol.status
     runs_ok = all(vr.feasible for rp in routes for vr in rp.vehicles) and all(
         sr.feasible for rp in routes for sr in rp.standards)
