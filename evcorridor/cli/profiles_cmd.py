@@ -25,7 +25,7 @@ from evcorridor.profiles import (
     list_standards,
     list_vehicles,
 )
-from evcorridor.profiles.compare import Comparison, compare
+from evcorridor.profiles.compare import Comparison, RuleDiff, compare
 from evcorridor.profiles.loader import check_files, collect_files, get_registry
 from evcorridor.profiles.models import CLIMATES_REQUIRED, MILE_M
 from evcorridor.profiles.schema import schemas, write_schemas
@@ -307,20 +307,19 @@ _STYLE = {"same": "green", "info": "cyan", "condition": "yellow", "broken": "red
           "seamless": "green", "seamless with conditions": "yellow"}
 
 
-def _compare_table(cmp: Comparison) -> None:
-    t = Table(title=f"{cmp.a} -> {cmp.b}")
+def _rules_table(title: str, cmp: Comparison, rules: list[RuleDiff]) -> None:
+    t = Table(title=title)
     for col in ("rule", cmp.a, cmp.b, "assessment", "why"):
         t.add_column(col, overflow="fold")
-    for r in cmp.rules:
+    for r in rules:
         t.add_row(r.rule, r.a, r.b, f"[{_STYLE[r.level]}]{r.level}[/]", r.why)
     out.print(t)
+
+
+def _compare_table(cmp: Comparison) -> None:
+    _rules_table(f"{cmp.a} -> {cmp.b}", cmp, cmp.rules)
     for vv in cmp.vehicles:
-        vt = Table(title=f"{vv.vehicle}: [{_STYLE[vv.verdict]}]{vv.verdict}[/]")
-        for col in ("rule", cmp.a, cmp.b, "assessment", "why"):
-            vt.add_column(col, overflow="fold")
-        for r in vv.rules:
-            vt.add_row(r.rule, r.a, r.b, f"[{_STYLE[r.level]}]{r.level}[/]", r.why)
-        out.print(vt)
+        _rules_table(f"{vv.vehicle}: [{_STYLE[vv.verdict]}]{vv.verdict}[/]", cmp, vv.rules)
         for reason in vv.reasons:
             out.print(f"  - {reason}", highlight=False)
 
