@@ -3,36 +3,20 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from datetime import date
 
 import networkx as nx
 
 from evcorridor.corridors import Corridor, Place
+from evcorridor.network.routes import CorridorRoute
 from evcorridor.stations.model import ConnectorInfo, Station
 
 LAT0, LON0 = 47.0, -122.0
 M_PER_DEG_LAT = 111_194.9  # great-circle metres per degree of latitude (R = 6371.009 km)
 
 
-@dataclass(frozen=True)
-class SynthRoute:
-    crossing_id: str
-    nodes: tuple[int, ...]
-    cum_m: tuple[float, ...]
-    border_index: int
-
-    @property
-    def length_m(self) -> float:
-        return self.cum_m[-1]
-
-    @property
-    def border_pos_m(self) -> float:
-        return self.cum_m[self.border_index]
-
-
 def line_corridor(km_marks: list[float], border_km: float, *, exits: set[float] | None = None,
-                  other: str = "CAN") -> tuple[Corridor, nx.MultiDiGraph, list[SynthRoute]]:
+                  other: str = "CAN") -> tuple[Corridor, nx.MultiDiGraph, list[CorridorRoute]]:
     """A straight north-south SYNTHETIC highway with nodes at `km_marks` (plus the border).
 
     Node ids are 1000 + index; every node is an interchange unless `exits` names the km marks
@@ -64,7 +48,7 @@ def line_corridor(km_marks: list[float], border_km: float, *, exits: set[float] 
         us_side=[Place(name="South End", lat=LAT0, lon=LON0)],
         other_side=[Place(name="North End", lat=LAT0 + 1, lon=LON0)],
         highways={"USA": ["I-0"], other: ["X-0"]}, buffer_km=10)
-    route = SynthRoute("synthetic-crossing", tuple(ids), tuple(cum), marks.index(border_km))
+    route = CorridorRoute("synthetic-crossing", tuple(ids), tuple(cum), marks.index(border_km))
     return corridor, G, [route]
 
 
