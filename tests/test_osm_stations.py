@@ -10,6 +10,7 @@ import json
 from datetime import date
 
 import pytest
+from cli_run import run
 from overpass_server import FIXTURE_DIR, OverpassServer
 from shapely import box
 
@@ -127,24 +128,12 @@ def test_parse_bad_values() -> None:
         parse_socket_count("-1")
 
 
-def _main(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    from evcorridor.cli import main
-
-    try:
-        main(argv)
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    cap = capsys.readouterr()
-    return code, cap.out, cap.err
-
-
 def test_cli_stations_list_source_osm(osm_env: OverpassServer,
                                       capsys: pytest.CaptureFixture[str]) -> None:
     # `evcorridor stations list i5-cascadia --source osm`: the shipped corridor's polygon holds
     # every fixture station; the rejected element is reported, never dropped silently
-    code, out, err = _main(["stations", "list", "i5-cascadia", "--source", "osm", "--format",
-                            "json"], capsys)
+    code, out, err = run(["stations", "list", "i5-cascadia", "--source", "osm", "--format",
+                          "json"], capsys)
     assert code == 0, err
     got = json.loads(out)
     assert [s["id"] for s in got] == [f"osm:node/30000000{i}" for i in range(1, 10)]
@@ -153,7 +142,7 @@ def test_cli_stations_list_source_osm(osm_env: OverpassServer,
     assert f"{src}:row 10: osm:node/300000010: socket:type1: 'two' is not a count" in err
     assert f"{src}: osm: read 10, kept 9, rejected 1" in err
     osm_env.fail(500)
-    code, out, err = _main(["stations", "stats", "i5-cascadia", "--source", "osm"], capsys)
+    code, out, err = run(["stations", "stats", "i5-cascadia", "--source", "osm"], capsys)
     assert (code, out) == (4, "")
     assert err.strip() == (
         f"error: OpenStreetMap charging-station query failed: Overpass at {osm_env.url} answered "

@@ -6,43 +6,33 @@ import json
 from pathlib import Path
 
 import pytest
-
-from evcorridor.cli import main
-
-
-def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exc:
-        main(argv)
-        raise SystemExit(0)
-    code = exc.value.code
-    cap = capsys.readouterr()
-    return (0 if code is None else int(code)), cap.out, cap.err
+from cli_run import run
 
 
 def test_unknown_corridor_did_you_mean(capsys: pytest.CaptureFixture[str]) -> None:
-    code, _out, err = _run(["plan", "i5-cascadai"], capsys)
+    code, _out, err = run(["plan", "i5-cascadai"], capsys)
     assert code == 2
     assert err.strip() == ("error: unknown corridor 'i5-cascadai'; did you mean 'i5-cascadia' or "
                            "'i87-champlain'?")
 
 
 def test_usage_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    code, _o, err = _run(["plan", "--out", str(tmp_path)], capsys)
+    code, _o, err = run(["plan", "--out", str(tmp_path)], capsys)
     assert code == 2 and "give one or more corridor ids, or --all" in err
-    code, _o, err = _run(["plan", "i91-stanstead", "--budget", "3", "--out", str(tmp_path)],
-                         capsys)
+    code, _o, err = run(["plan", "i91-stanstead", "--budget", "3", "--out", str(tmp_path)],
+                        capsys)
     assert (code, err.strip()) == (2, "error: --budget applies to --objective coverage only")
-    code, _o, err = _run(["plan", "i91-stanstead", "--objective", "coverage", "--budget", "2",
-                          "--out", str(tmp_path)], capsys)
+    code, _o, err = run(["plan", "i91-stanstead", "--objective", "coverage", "--budget", "2",
+                         "--out", str(tmp_path)], capsys)
     assert code == 2 and "give --vehicle ID once" in err
-    code, _o, err = _run(["plan", "i91-stanstead", "--scenario", "wintr"], capsys)
+    code, _o, err = run(["plan", "i91-stanstead", "--scenario", "wintr"], capsys)
     assert (code, err.strip()) == (2, "error: unknown scenario 'wintr'; did you mean 'winter'?")
     assert not any(tmp_path.iterdir())
 
 
 def test_plan_json_summary_and_files(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    code, out, _err = _run(["plan", "i91-stanstead", "--vehicle", "nacs-car", "--format", "json",
-                            "--out", str(tmp_path)], capsys)
+    code, out, _err = run(["plan", "i91-stanstead", "--vehicle", "nacs-car", "--format", "json",
+                           "--out", str(tmp_path)], capsys)
     assert code == 0
     data = json.loads(out)
     row = data["plans"][0]
@@ -60,14 +50,14 @@ def test_generic_network_coverage(capsys: pytest.CaptureFixture[str], tmp_path: 
                                   fixtures: Path) -> None:
     """The SYNTHETIC line network of tests/fixtures/generic (coverage engineer's fixture)."""
     line = fixtures / "generic" / "line"
-    code, out, _err = _run(["plan", "--network", str(line), "--flows", str(line / "flows.csv"),
-                            "--objective", "coverage", "--budget", "2", "--range-km", "100",
-                            "--trip", "one-way", "--format", "json", "--out", str(tmp_path)],
-                           capsys)
+    code, out, _err = run(["plan", "--network", str(line), "--flows", str(line / "flows.csv"),
+                           "--objective", "coverage", "--budget", "2", "--range-km", "100",
+                           "--trip", "one-way", "--format", "json", "--out", str(tmp_path)],
+                          capsys)
     assert code == 0
     row = json.loads(out)["plans"][0]
     assert (row["covered_flow"], row["total_flow"], row["sites"]["new"]) == (50.0, 150.0, 2)
-    code, _o, err = _run(["plan", "--network", str(line), "--out", str(tmp_path)], capsys)
+    code, _o, err = run(["plan", "--network", str(line), "--out", str(tmp_path)], capsys)
     assert (code, err.strip()) == (2, "error: --network and --flows go together (a generic "
                                       "network and its O-D flows)")
 
@@ -76,9 +66,9 @@ def test_short_time_limit_is_accepted_and_never_reported_optimal_with_exit_0(
         capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """A 10 ms limit on a big corridor is a valid request; whatever CP-SAT manages, the exit code
     and the status agree (exit 0 only for a proven optimum) and an unproven plan has no zero gap."""
-    code, out, err = _run(["plan", "i87-champlain", "--profile-set", "na-2022-nevi",
-                           "--time-limit", "0.01", "--format", "json", "--out", str(tmp_path)],
-                          capsys)
+    code, out, err = run(["plan", "i87-champlain", "--profile-set", "na-2022-nevi",
+                          "--time-limit", "0.01", "--format", "json", "--out", str(tmp_path)],
+                         capsys)
     assert code in (0, 1), err
     row = json.loads(out)["plans"][0]
     plan = json.loads((tmp_path / "i87-champlain" / "plan.json").read_text())
@@ -97,8 +87,8 @@ def test_solver_failure_is_printed_as_its_fix_not_as_a_stretch(
     from evcorridor.cli.plan_cmd import _print_table, summarize
     from evcorridor.plan_model import Infeasibility, load_plan
 
-    code, _out, _err = _run(["plan", "i91-stanstead", "--vehicle", "nacs-car", "--out",
-                             str(tmp_path), "--quiet"], capsys)
+    code, _out, _err = run(["plan", "i91-stanstead", "--vehicle", "nacs-car", "--out",
+                            str(tmp_path), "--quiet"], capsys)
     assert code == 0
     plan = load_plan(tmp_path / "i91-stanstead" / "plan.json")
     r = plan.routes[0]
@@ -123,7 +113,7 @@ def test_plan_reports_existing_stations_and_greenfield_sides(
     with (repo / "data" / "stations" / "i8-calexico.csv").open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert {r["country"] for r in rows} == {"USA"}
-    code, out, _err = _run(["plan", "i8-calexico", "--out", str(tmp_path)], capsys)
+    code, out, _err = run(["plan", "i8-calexico", "--out", str(tmp_path)], capsys)
     assert code == 0
     plan = json.loads((tmp_path / "i8-calexico" / "plan.json").read_text(encoding="utf-8"))
     ex = plan["existing"]
@@ -135,8 +125,8 @@ def test_plan_reports_existing_stations_and_greenfield_sides(
     for reason, n in ex["reasons"].items():
         assert f"{reason} ({n})" in line
     assert line.endswith("; MEX: no station data, plans there are greenfield")
-    code, out, _err = _run(["plan", "i8-calexico", "--out", str(tmp_path), "--format", "json"],
-                           capsys)
+    code, out, _err = run(["plan", "i8-calexico", "--out", str(tmp_path), "--format", "json"],
+                          capsys)
     summary = json.loads(out)["plans"][0]["existing_stations"]
     assert summary == {"stations": len(rows), "qualified": ex["qualified"],
                        "upgraded": ex["upgraded"], "could_not_serve": ex["unused"],
@@ -147,8 +137,8 @@ def test_unwritable_out_is_a_one_line_error_exit_5(capsys: pytest.CaptureFixture
                                                    tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder\n")
-    code, out, err = _run(["plan", "i91-stanstead", "--vehicle", "nacs-car", "--out",
-                           str(blocker)], capsys)
+    code, out, err = run(["plan", "i91-stanstead", "--vehicle", "nacs-car", "--out",
+                          str(blocker)], capsys)
     assert (code, out) == (5, "")
     assert err == (f"error: {blocker}/i91-stanstead: cannot create output folder: "
                    "Not a directory\n")
@@ -158,10 +148,10 @@ def test_unwritable_out_is_a_one_line_error_exit_5(capsys: pytest.CaptureFixture
 
 def test_max_offset_km_leaves_farther_stations_out(capsys: pytest.CaptureFixture[str],
                                                    tmp_path: Path) -> None:
-    code, _o, _e = _run(["plan", "i8-calexico", "--out", str(tmp_path / "d"), "--quiet"], capsys)
+    code, _o, _e = run(["plan", "i8-calexico", "--out", str(tmp_path / "d"), "--quiet"], capsys)
     assert code == 0
-    code, _o, _e = _run(["plan", "i8-calexico", "--out", str(tmp_path / "n"), "--quiet",
-                         "--max-offset-km", "0.5"], capsys)
+    code, _o, _e = run(["plan", "i8-calexico", "--out", str(tmp_path / "n"), "--quiet",
+                        "--max-offset-km", "0.5"], capsys)
     assert code == 0
     d, n = (json.loads((tmp_path / k / "i8-calexico" / "plan.json").read_text(encoding="utf-8"))
             for k in ("d", "n"))

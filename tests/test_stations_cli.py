@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cli_run import run
 
-from evcorridor.cli import main
 from evcorridor.settings import _overrides, get_settings
 from evcorridor.stations import read_stations
 from evcorridor.stations.normalized import stations_csv
@@ -23,16 +23,6 @@ def _reset_settings() -> Iterator[None]:
     _overrides.clear()
     _overrides.update(saved)
     get_settings.cache_clear()
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        main(argv)
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    cap = capsys.readouterr()
-    return code, cap.out, cap.err
 
 
 @pytest.fixture
