@@ -13,8 +13,9 @@ connector of that level at the station, else its count is unknown (None).
 from __future__ import annotations
 
 import ast
-from datetime import date
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from evcorridor.connectors import is_dc_fast
 from evcorridor.stations.common import (
@@ -56,6 +57,16 @@ COLUMNS: dict[str, tuple[str, str]] = {
 }
 REQUIRED = ("id", "name", "lat", "lon", "fuel", "connectors")
 STATUS = {"E": "open", "P": "planned", "T": "temporarily_unavailable"}
+
+_T = TypeVar("_T")
+
+
+def _in_column(column: str, parse: Callable[[str], _T], text: str) -> _T:
+    """`parse(text)`; a ValueError it raises is prefixed with the column name."""
+    try:
+        return parse(text)
+    except ValueError as exc:
+        raise ValueError(f"{column}: {exc}") from None
 
 
 def looks_like(header: list[str]) -> str | None:
@@ -118,19 +129,11 @@ def read(path: Path, options: ReaderOptions, *, api: bool = False
             codes = _connector_codes(get("connectors"), api)
             canon: list[str] = []
             for code in codes:
-                try:
-                    c = connector(code)
-                except ValueError as exc:
-                    raise ValueError(f"{col['connectors']}: {exc}") from None
+                c = _in_column(col["connectors"], connector, code)
                 if c not in canon:
                     canon.append(c)
-            counts: dict[str, int | None] = {}
-            for f in ("dc", "l2"):
-                try:
-                    counts[f] = parse_int(get(f))
-                except ValueError as exc:
-                    raise ValueError(f"{col[f]}: {exc}") from None
-            dc, l2 = counts["dc"], counts["l2"]
+            dc = _in_column(col["dc"], parse_int, get("dc"))
+            l2 = _in_column(col["l2"], parse_int, get("l2"))
             dc_types = [c for c in canon if is_dc_fast(c)]
             ac_types = [c for c in canon if not is_dc_fast(c)]
             infos = []
@@ -154,13 +157,8 @@ def read(path: Path, options: ReaderOptions, *, api: bool = False
                     f"{col['status']}: unknown status code {status_code!r} (E, P or T)")
             access_code = get("access").lower()
             restricted = get("restricted").lower() == "true" or access_code == "private"
-            dates: dict[str, date | None] = {}
-            for f in ("open_date", "confirmed"):
-                try:
-                    dates[f] = parse_date(get(f))
-                except ValueError as exc:
-                    raise ValueError(f"{col[f]}: {exc}") from None
-            open_d, conf = dates["open_date"], dates["confirmed"]
+            open_d = _in_column(col["open_date"], parse_date, get("open_date"))
+            conf = _in_column(col["confirmed"], parse_date, get("confirmed"))
             network = get("network") or None
             return Station(
                 id=f"afdc:{sid}", source=fmt, source_ids=[f"afdc:{sid}"], name=get("name"),
