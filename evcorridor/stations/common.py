@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from evcorridor.connectors import UnknownConnector, normalize
 
@@ -92,6 +94,17 @@ def date_from_filename(path: Path) -> date | None:
     if m and 1 <= int(m[2]) <= 12:
         return date(int(m[1]), int(m[2]), 1)
     return None
+
+
+_T = TypeVar("_T")
+
+
+def in_column(column: str, parse: Callable[[str], _T], text: str) -> _T:
+    """`parse(text)`; a ValueError it raises is prefixed with the column name."""
+    try:
+        return parse(text)
+    except ValueError as exc:
+        raise ValueError(f"{column}: {exc}") from None
 
 
 def parse_int(text: object) -> int | None:

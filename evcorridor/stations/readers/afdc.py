@@ -13,15 +13,14 @@ connector of that level at the station, else its count is unknown (None).
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
 from evcorridor.connectors import is_dc_fast
 from evcorridor.stations.common import (
     connector,
     country_code,
     country_of_state,
+    in_column,
     parse_coord_pair,
     parse_date,
     parse_int,
@@ -57,17 +56,6 @@ COLUMNS: dict[str, tuple[str, str]] = {
 }
 REQUIRED = ("id", "name", "lat", "lon", "fuel", "connectors")
 STATUS = {"E": "open", "P": "planned", "T": "temporarily_unavailable"}
-
-_T = TypeVar("_T")
-
-
-def _in_column(column: str, parse: Callable[[str], _T], text: str) -> _T:
-    """`parse(text)`; a ValueError it raises is prefixed with the column name."""
-    try:
-        return parse(text)
-    except ValueError as exc:
-        raise ValueError(f"{column}: {exc}") from None
-
 
 def looks_like(header: list[str]) -> str | None:
     """'afdc' / 'afdc-api' when the header has that shape's required columns."""
@@ -129,11 +117,11 @@ def read(path: Path, options: ReaderOptions, *, api: bool = False
             codes = _connector_codes(get("connectors"), api)
             canon: list[str] = []
             for code in codes:
-                c = _in_column(col["connectors"], connector, code)
+                c = in_column(col["connectors"], connector, code)
                 if c not in canon:
                     canon.append(c)
-            dc = _in_column(col["dc"], parse_int, get("dc"))
-            l2 = _in_column(col["l2"], parse_int, get("l2"))
+            dc = in_column(col["dc"], parse_int, get("dc"))
+            l2 = in_column(col["l2"], parse_int, get("l2"))
             dc_types = [c for c in canon if is_dc_fast(c)]
             ac_types = [c for c in canon if not is_dc_fast(c)]
             infos = []
@@ -157,8 +145,8 @@ def read(path: Path, options: ReaderOptions, *, api: bool = False
                     f"{col['status']}: unknown status code {status_code!r} (E, P or T)")
             access_code = get("access").lower()
             restricted = get("restricted").lower() == "true" or access_code == "private"
-            open_d = _in_column(col["open_date"], parse_date, get("open_date"))
-            conf = _in_column(col["confirmed"], parse_date, get("confirmed"))
+            open_d = in_column(col["open_date"], parse_date, get("open_date"))
+            conf = in_column(col["confirmed"], parse_date, get("confirmed"))
             network = get("network") or None
             return Station(
                 id=f"afdc:{sid}", source=fmt, source_ids=[f"afdc:{sid}"], name=get("name"),

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from evcorridor.stations.common import (
     country_code,
+    in_column,
     parse_coord_pair,
     parse_date,
     parse_float,
@@ -65,18 +66,9 @@ def read(path: Path, options: ReaderOptions) -> tuple[list[Station], ReadReport]
             country = country_code(get("Country"))
             if country is None:
                 raise ValueError(f"Country: {get('Country')!r} is not USA, Canada or Mexico")
-            try:
-                stalls = parse_int(get("Stalls"))
-            except ValueError as exc:
-                raise ValueError(f"Stalls: {exc}") from None
-            try:
-                kw = parse_float(get("kW"))
-            except ValueError as exc:
-                raise ValueError(f"kW: {exc}") from None
-            try:
-                opened = parse_date(get("Open Date"))
-            except ValueError as exc:
-                raise ValueError(f"Open Date: {exc}") from None
+            stalls = in_column("Stalls", parse_int, get("Stalls"))
+            kw = in_column("kW", parse_float, get("kW"))
+            opened = in_column("Open Date", parse_date, get("Open Date"))
             if status_text and status_text not in STATUS:
                 raise ValueError(f"Status: unknown status {status_text!r}")
             sid = f"tesla:{slug(name)}"
