@@ -6,16 +6,15 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from evcorridor.atomic import write_bytes
-from evcorridor.cli.options import check_choice
+from evcorridor.cli.options import check_choice, progress_bar
 from evcorridor.corridors import get_corridor
 from evcorridor.network import SOURCES, load_network
 from evcorridor.network.graph import gzip_bytes, to_graphml_bytes
 from evcorridor.network.summary import network_summary
-from evcorridor.render.console import err, out, print_json
+from evcorridor.render.console import out, print_json
 from evcorridor.settings import get_settings
 
 app = typer.Typer(help="Corridor road networks: pull (build/download) and inspect.",
@@ -72,13 +71,7 @@ def pull_cmd(
     check_choice("--format", fmt, ("table", "json"))
     check_choice("--source", source, SOURCES)
     c = get_corridor(corridor)
-    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-                  console=err, transient=True) as bar:
-        task = bar.add_task(f"{c.id}: {source}", total=1.0)
-
-        def progress(message: str, fraction: float) -> None:
-            bar.update(task, description=message, completed=max(0.0, min(1.0, fraction)))
-
+    with progress_bar(f"{c.id}: {source}") as progress:
         G = load_network(c.id, source=source, path=path, progress=progress,
                          highway_filter=highways, refresh=refresh)
     if source == "osm":  # the osm source keeps its own cache, keyed by a hash of the query

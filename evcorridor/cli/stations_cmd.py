@@ -11,7 +11,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from evcorridor.cli.options import check_choice
+from evcorridor.cli.options import check_choice, progress_bar
 from evcorridor.errors import EvCorridorError, InputError, UsageError
 from evcorridor.render.console import err, out, print_json, to_csv
 from evcorridor.stations import corridor_stations
@@ -41,19 +41,11 @@ def _stations(corridor: str, source: str) -> list[Station]:
     """The stations of `--source`: 'osm' queries Overpass (its read report goes to stderr)."""
     if source != "osm":
         return corridor_stations(corridor, _source(source))
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
     from evcorridor.corridors import get_corridor
     from evcorridor.stations.osm import read_osm_stations
 
     c = get_corridor(corridor)
-    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-                  console=err, transient=True) as bar:
-        task = bar.add_task(f"{c.id}: OpenStreetMap stations", total=1.0)
-
-        def progress(message: str, fraction: float) -> None:
-            bar.update(task, description=message, completed=max(0.0, min(1.0, fraction)))
-
+    with progress_bar(f"{c.id}: OpenStreetMap stations") as progress:
         stations, report = read_osm_stations(c, progress=progress)
     _print_report(report)
     return stations
