@@ -219,3 +219,11 @@ def test_geojson_state_beats_file_name_country() -> None:
     _, report = read_stations(F / "us-ccs-dcfc-sample-2022-11.geojson",
                               options=ReaderOptions(country="USA"))
     assert report.warnings == [(2, "state ON is in CAN but the row says USA (kept as USA)")]
+
+
+@pytest.mark.parametrize("text", ["inf", "nan", "-1", "2.5", "two"])
+def test_parse_int_rejects_non_counts_with_one_message(text: str) -> None:
+    from evcorridor.stations.common import parse_int
+
+    with pytest.raises(ValueError, match=r"^not a count: "):
+        parse_int(text)

@@ -116,7 +116,7 @@ def parse_int(text: object) -> int | None:
         f = float(s)
     except ValueError:
         raise ValueError(f"not a count: {s!r}") from None
-    if f < 0 or f != int(f):
+    if not math.isfinite(f) or f < 0 or f != int(f):
         raise ValueError(f"not a count: {s!r}")
     return int(f)
 
