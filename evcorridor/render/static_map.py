@@ -321,18 +321,7 @@ def draw_map(data: MapData) -> Figure:
             label = f"{st['label']} ({count})"
             if kind == "existing":
                 label = f"Existing station, qualifies, a stop ({count})"
-            handles.append(
-                Line2D(
-                    [],
-                    [],
-                    marker=st["marker"],
-                    ls="",
-                    markersize=8,
-                    markerfacecolor=st["color"],
-                    markeredgecolor="black",
-                    label=label,
-                )
-            )
+            handles.append(style.kind_handle(kind, label, 8))
             if kind == "existing" and spare:
                 handles.append(
                     Line2D(

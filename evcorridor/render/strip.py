@@ -102,19 +102,7 @@ def draw_strip(plan: Plan) -> Figure:
             Patch(facecolor=style.VIOLATION, label="gap over limit"),
         ]
         for kind in style.KIND_ORDER:
-            st = style.KIND_STYLE[kind]
-            handles.append(
-                Line2D(
-                    [],
-                    [],
-                    marker=st["marker"],
-                    ls="",
-                    markersize=7,
-                    markerfacecolor=st["color"],
-                    markeredgecolor="black",
-                    label=st["label"],
-                )
-            )
+            handles.append(style.kind_handle(kind, style.KIND_STYLE[kind]["label"], 7))
         handles.append(Line2D([], [], color=style.BORDER, ls="--", lw=1.2, label="border"))
         fig.legend(
             handles=handles,

@@ -14,6 +14,7 @@ from typing import Any
 import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from evcorridor.render.geodata import KM_PER_MILE
 
@@ -99,3 +100,18 @@ def nice_length(x: float) -> float:
         if f * 10**k <= x:
             return float(f * 10**k)
     return float(10**k)
+
+
+def kind_handle(kind: str, label: str, markersize: float) -> Line2D:
+    """Legend entry for a site kind: its marker and colour, outlined in black."""
+    st = KIND_STYLE[kind]
+    return Line2D(
+        [],
+        [],
+        marker=st["marker"],
+        ls="",
+        markersize=markersize,
+        markerfacecolor=st["color"],
+        markeredgecolor="black",
+        label=label,
+    )
