@@ -1,0 +1,113 @@
+"""Rule family `coverage`: budget, flow totals and every flow re-driven."""
+
+from __future__ import annotations
+
+from evcorridor.check.arith import (
+    _m,
+    differ,
+    drive,
+    drive_route,
+)
+from evcorridor.check.resilience import _Resilience
+from evcorridor.plan_model import RoutePlan
+
+
+class _Coverage(_Resilience):
+    # ------------------------------------------------------------------ coverage
+    def check_coverage(self) -> None:
+        """Coverage mode: budget, flow totals and, on a user's network, every flow's path,
+        length and covered flag (a vehicle charging to full at each chosen or existing site)."""
+        cov = self.plan.coverage
+        assert cov is not None
+        built = [s for s in self.plan.sites if s.kind in ("new", "upgrade")]
+        if len(built) > cov.budget:
+            self.fail("coverage", "", f"{len(built)} new or upgraded sites, over the budget of "
+                                      f"{cov.budget}")
+        total = sum(f.flow for f in cov.flows)
+        covered = sum(f.flow for f in cov.flows if f.covered)
+        for label, theirs, mine in (("total flow", cov.total_flow, total),
+                                    ("covered flow", cov.covered_flow, covered)):
+            if abs(theirs - mine) > 1e-6 * max(1.0, abs(mine)):
+                self.fail("coverage", "", f"{label} {theirs:g} in the plan, the flows add up "
+                                          f"to {mine:g}")
+        if not self.generic:
+            self.check_corridor_flows()
+            return
+        rng = float(self.plan.parameters.get("range_m") or 0.0)  # type: ignore[arg-type]
+        if rng <= 0:
+            self.fail("coverage", "", "the plan gives no range_m parameter")
+            return
+        round_trip = self.plan.parameters.get("trip") == "round"
+        start = rng / 2.0 if round_trip else rng
+        stations = {s.node for s in self.plan.sites}
+        stations |= {int(n) for n in self.plan.parameters.get("existing_nodes") or []  # type: ignore[union-attr]
+                     if str(n).lstrip("+-").isdigit()}
+        for i, f in enumerate(cov.flows):
+            self.count["flows"] += 1
+            where = f"flow {i + 1} {f.origin} -> {f.destination}"
+            cum = self.walk("coverage", where, f.nodes, f.length_m, "recomputed")
+            if not cum:
+                continue
+            stranded = drive(f.nodes, cum, stations, start, rng)
+            if f.covered and stranded is not None:
+                self.fail("coverage", where, f"marked covered but the vehicle runs out {stranded}")
+            if not f.covered and stranded is None:
+                self.fail("coverage", where, "marked not covered but the trip can be completed")
+
+    def check_corridor_flows(self) -> None:
+        """Coverage on a corridor: each flow drives whole routes (one, or there and back); its
+        covered flag is re-derived by driving them with the one planned vehicle, charging to the
+        full range (less the detour back) at every usable site, the border wait added where a
+        route crosses, leaving with half the range on a round trip (else the start range)."""
+        cov = self.plan.coverage
+        assert cov is not None
+        vids = self.plan.parameters.get("vehicles")
+        vid = vids[0] if isinstance(vids, list) and len(vids) == 1 else None
+        if vid is None or vid not in self.vehicles or self.scenario is None:
+            self.fail("coverage", "", "a corridor coverage plan names exactly one planned vehicle")
+            return
+        vehicle = self.vehicles[vid]
+        rng = float(vehicle.usable_range_m(self.scenario.climate))
+        srng = float(vehicle.start_range_m(self.scenario.climate, self.scenario.start_soc))
+        start = rng / 2.0 if cov.trip == "round" else min(srng, rng)
+        routes = [r for r in self.plan.routes if r.id in self.geo]
+        for i, f in enumerate(cov.flows):
+            self.count["flows"] += 1
+            where = f"flow {i + 1} {f.origin} -> {f.destination}"
+            legs = self._flow_routes(routes, f.nodes, 2 if cov.trip == "round" else 1)
+            if legs is None:
+                self.fail("coverage", where, "its nodes are not "
+                          + ("a route there and back" if cov.trip == "round" else "a route"))
+                continue
+            length = sum(self.geo[r.id].length for r in legs)
+            if differ(length, f.length_m):
+                self.fail("coverage", where, f"length {_m(f.length_m)} in the plan, "
+                                             f"{_m(length)} recomputed")
+            charge, stranded = start, None
+            for r in legs:
+                geo = self.geo[r.id]
+                wait = self.vehicle_limits(vehicle, self.scenario.climate, geo.wait_min)[2]
+                usable = [p for p in self.route_sites(r, geo)
+                          if vehicle.can_charge_at(self.spec(self.sites[p[0]])) is None]
+                charge, stranded = drive_route(geo, usable, wait, charge, rng)
+                if stranded is not None:
+                    stranded = f"on {r.id} {stranded}"
+                    break
+            if f.covered and stranded is not None:
+                self.fail("coverage", where, f"marked covered but {vid} runs out {stranded}")
+            if not f.covered and stranded is None:
+                self.fail("coverage", where, f"marked not covered but {vid} completes the trip")
+
+    def _flow_routes(self, routes: list[RoutePlan], nodes: list[int],
+                     n: int) -> list[RoutePlan] | None:
+        for first in routes:
+            if n == 1:
+                if list(first.nodes) == list(nodes):
+                    return [first]
+                continue
+            for second in routes:
+                joined = list(first.nodes) + list(second.nodes)[1:]
+                if first.nodes[-1] == second.nodes[0] and joined == list(nodes):
+                    return [first, second]
+        return None
+

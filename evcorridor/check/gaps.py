@@ -1,0 +1,155 @@
+"""Rule family `vehicle`: every vehicle's stop sequence and gaps against its range."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from typing import Any
+
+from evcorridor.check.arith import (
+    Leg,
+    Point,
+    _Geo,
+    _m,
+    differ,
+    leg_length,
+)
+from evcorridor.check.sites import _Sites
+from evcorridor.plan_model import Gap, RoutePlan, VehicleRun
+
+
+class _Gaps(_Sites):
+    def position(self, route: RoutePlan, geo: _Geo, sid: str) -> float | None:
+        """Recomputed position of a site's node on a route (None when it is not on it)."""
+        site = self.sites.get(sid)
+        if site is None:
+            return None
+        for i, n in enumerate(route.nodes):
+            if n == site.node:
+                return geo.cum[i]
+        return None
+
+    def route_sites(self, route: RoutePlan, geo: _Geo) -> list[Point]:
+        """Every site of the plan whose node is on the route, in driving order."""
+        pts: list[Point] = []
+        for sid, site in self.sites.items():
+            p = self.position(route, geo, sid)
+            if p is not None:
+                pts.append((sid, p, site.offset_m))
+        return sorted(pts, key=lambda t: (t[1], t[0]))
+
+    def placed(self, route: RoutePlan, geo: _Geo, stops: Iterable[str], where: str,
+               rule: str) -> list[Point] | None:
+        """The stops as points, or None (with findings) when one cannot be placed in order."""
+        out: list[Point] = []
+        ok = True
+        for sid in stops:
+            site = self.sites.get(sid)
+            if site is None:
+                self.fail(rule, where, f"stop {sid} is not a site of the plan")
+                ok = False
+                continue
+            if sid not in route.site_positions:
+                self.fail(rule, where, f"stop {sid} has no position on this route")
+            p = self.position(route, geo, sid)
+            if p is None:
+                self.fail(rule, where, f"stop {sid}: its node {site.node} is not on the route")
+                ok = False
+                continue
+            out.append((sid, p, site.offset_m))
+        if not ok:
+            return None
+        for (a, pa, _), (b, pb, _) in itertools.pairwise(out):
+            if pb < pa:
+                self.fail(rule, where, f"stops out of driving order: {a} at {_m(pa)} is listed "
+                                       f"before {b} at {_m(pb)}")
+                return None
+        return out
+
+    def compare_gaps(self, where: str, rule: str, plan_gaps: list[Gap], legs: list[Leg]) -> None:
+        """The plan's gap list against the recomputed legs, field by field."""
+        mine = [(g.from_id, g.to_id) for g in legs]
+        theirs = [(g.from_id, g.to_id) for g in plan_gaps]
+        if mine != theirs:
+            def fmt(pairs: list[tuple[str, str]]) -> str:
+                return ", ".join(f"{a} -> {b}" for a, b in pairs) or "none"
+            self.fail(rule, where, f"the plan's gaps ({fmt(theirs)}) are not the recomputed "
+                                   f"ones ({fmt(mine)})")
+            return
+        for g, leg in zip(plan_gaps, legs, strict=True):
+            name = f"gap {g.from_id} -> {g.to_id}"
+            for label, theirs_v, mine_v in (
+                ("from position", g.from_pos_m, leg.from_pos_m),
+                ("to position", g.to_pos_m, leg.to_pos_m),
+                ("length", g.length_m, leg.length_m),
+                ("border wait", g.border_wait_m, leg.border_wait_m),
+                ("limit", g.limit_m, leg.limit_m),
+            ):
+                if differ(theirs_v, mine_v):
+                    self.fail(rule, where, f"{name}: {label} {_m(theirs_v)} in the plan, "
+                                           f"{_m(mine_v)} recomputed")
+            if differ(g.slack_m, g.limit_m - g.length_m):
+                self.fail(rule, where, f"{name}: slack {_m(g.slack_m)} is not limit - length "
+                                       f"({_m(g.limit_m - g.length_m)})")
+            if g.crosses_border != leg.crosses_border:
+                said = "crosses" if g.crosses_border else "does not cross"
+                self.fail(rule, where, f"{name}: the plan says it {said} the border; it "
+                                       f"{'does' if leg.crosses_border else 'does not'}")
+
+    # ------------------------------------------------------------------ vehicles
+    def vehicle_limits(self, vehicle: Any, climate: str, wait_min: float) -> tuple[float, float,
+                                                                                     float]:
+        """(usable range, start range, border wait distance) from the profile and scenario."""
+        rng = float(vehicle.usable_range_m(climate))
+        srng = float(vehicle.start_range_m(climate, self.scenario.start_soc))
+        wait = float(vehicle.idle_distance_m(climate, wait_min)) if wait_min > 0 else 0.0
+        return rng, srng, wait
+
+    def legs(self, geo: _Geo, stops: list[Point], wait: float, start_limit: float,
+             limit: float) -> list[Leg]:
+        seq: list[Point] = [("start", 0.0, 0.0), *stops, ("end", geo.length, 0.0)]
+        out = []
+        for i, ((a, pa, oa), (b, pb, ob)) in enumerate(itertools.pairwise(seq)):
+            length, crosses = leg_length(pa, oa, pb, ob, geo.border_pos, wait)
+            out.append(Leg(a, b, pa, pb, length, wait if crosses else 0.0, crosses,
+                           start_limit if i == 0 else limit))
+        return out
+
+    def check_vehicle_run(self, route: RoutePlan, geo: _Geo, vr: VehicleRun,
+                          wait_min: float) -> None:
+        where = f"route {route.id}: vehicle {vr.vehicle}"
+        vehicle = self.vehicles[vr.vehicle]
+        climate = self.scenario.climate
+        if vr.climate != climate:
+            self.fail("vehicle", where, f"climate {vr.climate} in the plan, the scenario "
+                                        f"{self.scenario.id} uses {climate}")
+        rng, srng, wait = self.vehicle_limits(vehicle, climate, wait_min)
+        if differ(rng, vr.range_m):
+            self.fail("vehicle", where, f"range {_m(vr.range_m)} in the plan, the profile gives "
+                                        f"{_m(rng)} ({climate})")
+        if differ(srng, vr.start_range_m):
+            self.fail("vehicle", where, f"start range {_m(vr.start_range_m)} in the plan, the "
+                                        f"profile gives {_m(srng)} ({climate})")
+        for sid in vr.stops:
+            site = self.sites.get(sid)
+            if site is not None:
+                why = vehicle.can_charge_at(self.spec(site))
+                if why is not None:
+                    self.fail("vehicle", where, f"stop {sid} cannot be used by {vr.vehicle}: {why}")
+        stops = self.placed(route, geo, vr.stops, where, "vehicle")
+        if stops is None:
+            return
+        legs = self.legs(geo, stops, wait, srng, rng)
+        self.count["gaps"] += len(legs)
+        self.compare_gaps(where, "vehicle", vr.gaps, legs)
+        over = [leg for leg in legs if leg.length_m > leg.limit_m]
+        for leg in over:
+            kind = "start range" if leg.from_id == "start" else "range"
+            self.fail("vehicle", where,
+                      f"gap {leg.from_id} -> {leg.to_id} is {_m(leg.length_m)}, over the {kind} "
+                      f"{_m(leg.limit_m)} by {_m(leg.length_m - leg.limit_m)}")
+        if vr.feasible and over:
+            self.fail("vehicle", where, "marked feasible but a gap exceeds the range")
+        if not vr.feasible and not over:
+            self.fail("vehicle", where, "marked infeasible but every gap is within the range")
+

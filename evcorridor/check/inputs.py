@@ -1,0 +1,186 @@
+"""Rule family `inputs` (and the corridor part of `route`): hash every input, reload the graph,
+scenario, vehicles, profiles and profile set the plan names."""
+
+from __future__ import annotations
+
+import csv
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from evcorridor.check.arith import (
+    sha256_files,
+)
+from evcorridor.check.base import HASHED_KINDS, _Base
+from evcorridor.errors import EvCorridorError, InputError
+from evcorridor.settings import REPO_ROOT, get_settings
+
+
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    lines = [ln for ln in path.read_text(encoding="utf-8-sig").splitlines()
+             if ln.strip() and not ln.lstrip().startswith("#")]
+    return list(csv.DictReader(lines))
+
+
+def read_generic_network(files: Sequence[Path]) -> nx.MultiDiGraph:
+    """A user's network as the coverage planner reads it (GraphML, or nodes.csv + edges.csv):
+    integer node ids, x/y, country; edge `length` or `length_m`; undirected / two-way roads get
+    both directions. Read here again so the checker does not lean on the planner's reader."""
+    G = nx.MultiDiGraph()
+    if len(files) == 1:
+        raw = nx.read_graphml(files[0])
+        for n, d in raw.nodes(data=True):
+            G.add_node(int(n), x=float(d.get("x", 0.0)), y=float(d.get("y", 0.0)),
+                       country=str(d.get("country", "") or ""))
+        for u, v, d in raw.edges(data=True):
+            length = float(d.get("length", d.get("length_m")))
+            G.add_edge(int(u), int(v), length=length)
+            if not raw.is_directed():
+                G.add_edge(int(v), int(u), length=length)
+        return G
+    for row in _csv_rows(files[0]):
+        G.add_node(int(row["id"]), x=float(row["x"]), y=float(row["y"]),
+                   country=str(row.get("country") or ""))
+    for row in _csv_rows(files[1]):
+        u, v, length = int(row["u"]), int(row["v"]), float(row["length_m"])
+        G.add_edge(u, v, length=length)
+        if str(row.get("oneway") or "").strip().lower() not in ("true", "yes", "1", "y", "t"):
+            G.add_edge(v, u, length=length)
+    return G
+
+
+
+
+class _Inputs(_Base):
+    # ------------------------------------------------------------------ inputs
+    def _input(self, kind: str) -> list[Any]:
+        return [ref for ref in self.plan.inputs if ref.kind == kind]
+
+    def _resolve(self, path: str) -> Path | None:
+        p = Path(path)
+        settings = get_settings()
+        candidates = [p] if p.is_absolute() else [
+            REPO_ROOT / p, Path(settings.data_dir) / p, Path(settings.configs_dir) / p,
+            Path.cwd() / p]
+        for c in candidates:
+            if c.is_file():
+                return c
+        return None
+
+    def check_inputs(self) -> None:
+        """Hash the inputs the checker relies on; reload graph, scenario, vehicles and profiles
+        (a reload failure raises InputError: the plan cannot be verified here)."""
+        from evcorridor.profiles import get_profile_set, get_standard, get_vehicle
+        from evcorridor.scenarios import get_scenario
+
+        for ref in self.plan.inputs:
+            if ref.kind not in HASHED_KINDS:
+                continue
+            where = f"{ref.kind} {ref.id}"
+            parts = [self._resolve(part.strip()) for part in ref.path.split(",")]
+            if any(f is None for f in parts):
+                self.fail("inputs", where,
+                          f"input file {ref.path} not found; cannot verify its hash")
+                continue
+            digest = sha256_files([f for f in parts if f is not None])
+            if digest != ref.sha256:
+                self.fail("inputs", where,
+                          f"{ref.path} has changed since the plan was made (sha256 {digest[:12]}, "
+                          f"the plan has {ref.sha256[:12]}); re-run `evcorridor plan`")
+        if not self.graph_given:
+            self.G = self._load_generic_graph() if self.generic else self._load_graph()
+        if not self.generic:
+            from evcorridor.corridors import get_corridor
+
+            try:
+                self.corridor = get_corridor(self.plan.corridor)
+            except EvCorridorError:
+                self.corridor = None  # a graph given directly (tests) may have no corridor
+        scen_refs = self._input("scenario")
+        scen_id = scen_refs[0].id if scen_refs else str(self.plan.parameters.get("scenario") or "")
+        if scen_id:
+            self.scenario = self._reload("scenario", scen_id, get_scenario)
+        elif self.plan.routes:
+            raise InputError(f"{self.label}: the plan names no scenario (inputs or parameters)")
+        for vid in sorted({vr.vehicle for r in self.plan.routes for vr in r.vehicles}):
+            self.vehicles[vid] = self._reload("vehicle", vid, get_vehicle)
+        wanted = {p for s in self.plan.sites for p in s.complies_with}
+        for r in self.plan.routes:
+            for sr in r.standards:
+                wanted.add(sr.profile)
+                wanted.update(sr.recognized_profiles)
+        for pid in sorted(wanted):
+            self.standards[pid] = self._reload("standard profile", pid, get_standard)
+        for pid in sorted({p for prof in list(self.standards.values()) for p in prof.recognizes}):
+            if pid not in self.standards:
+                self.standards[pid] = self._reload("standard profile", pid, get_standard)
+        set_refs = self._input("profile_set")
+        set_id = set_refs[0].id if set_refs else str(self.plan.parameters.get("profile_set") or "")
+        if set_id:
+            self.profile_set = self._reload("profile set", set_id, get_profile_set)
+
+    def _reload(self, kind: str, ident: str, getter: Any) -> Any:
+        try:
+            return getter(ident)
+        except EvCorridorError as exc:
+            raise InputError(f"{self.label}: cannot reload {kind} {ident!r} named by the plan: "
+                             f"{exc}") from exc
+
+    def _load_generic_graph(self) -> nx.MultiDiGraph:
+        refs = self._input("network")
+        if not refs:
+            raise InputError(f"{self.label}: the coverage plan names no network input")
+        files = [self._resolve(part.strip()) for part in refs[0].path.split(",")]
+        missing = [part for part, f in zip(refs[0].path.split(","), files, strict=True)
+                   if f is None]
+        if missing:
+            raise InputError(f"{self.label}: cannot reload the network {refs[0].id!r}: "
+                             f"{missing[0].strip()}: file not found")
+        found = [f for f in files if f is not None]
+        try:
+            return read_generic_network(found)
+        except (OSError, ValueError, KeyError, nx.NetworkXError, ET.ParseError) as exc:
+            raise InputError(f"{self.label}: cannot reload the network {refs[0].id!r}: "
+                             f"{exc}") from exc
+
+    def _load_graph(self) -> nx.MultiDiGraph:
+        from evcorridor.network import load_network
+
+        refs = self._input("network")
+        source = str(self.plan.parameters.get("network_source") or "embedded")
+        path: Path | None = None
+        if refs and source != "embedded":
+            path = self._resolve(refs[0].path)
+        try:
+            if path is not None:
+                return load_network(self.plan.corridor, source="file", path=path)
+            return load_network(self.plan.corridor, source=source)
+        except EvCorridorError as exc:
+            raise InputError(f"{self.label}: cannot reload the corridor graph of "
+                             f"{self.plan.corridor!r}: {exc}") from exc
+
+    # ------------------------------------------------------------------ corridor
+    def check_corridor(self) -> None:
+        """The plan covers its corridor: the corridor's crossings, both directions of each."""
+        c = self.corridor
+        if c is None or self.generic:
+            return
+        if self.plan.border != c.border:
+            self.fail("route", "", f"border {self.plan.border} in the plan, the corridor "
+                                   f"{c.id} is on the {c.border} border")
+        if list(self.plan.crossings) != list(c.crossings):
+            self.fail("route", "", f"crossings {', '.join(self.plan.crossings) or 'none'} in the "
+                                   f"plan, the corridor has {', '.join(c.crossings)}")
+        ids = [r.id for r in self.plan.routes]
+        for cid in c.crossings:
+            for direction in ("forward", "reverse"):
+                rid = f"{cid}:{direction}"
+                if rid not in ids:
+                    self.fail("route", "", f"no route {rid}: every crossing is planned in both "
+                                           "directions")
+        for rid in sorted({i for i in ids if ids.count(i) > 1}):
+            self.fail("route", "", f"route {rid} is listed {ids.count(rid)} times")
+

@@ -1,0 +1,168 @@
+"""Rule family `site`: each site's offer, place, compliance claims, and existing stations."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+from evcorridor.check.arith import (
+    TOL_M,
+    _m,
+    _truthy,
+    straight_line_m,
+)
+from evcorridor.check.inputs import _Inputs
+from evcorridor.connectors import UnknownConnector, normalize
+from evcorridor.errors import EvCorridorError, InputError
+from evcorridor.plan_model import Site
+
+
+class _Sites(_Inputs):
+    # ------------------------------------------------------------------ sites
+    def spec(self, site: Site) -> Any:
+        from evcorridor.profiles import SiteSpec
+
+        return SiteSpec(
+            connectors=tuple((c.type, c.count, c.max_kw) for c in site.connectors),
+            ports=site.ports,
+            power_kw=site.power_kw,
+            offset_m=site.offset_m,
+        )
+
+    def complies(self, site: Site, profile_id: str) -> list[str]:
+        """Reasons `site` does not comply with `profile_id` ([] = complies), recomputed."""
+        key = (site.id, profile_id)
+        if key not in self._compliance:
+            self._compliance[key] = list(self.standards[profile_id].compliance(self.spec(site)))
+        return self._compliance[key]
+
+    def check_stations(self) -> None:
+        """Existing and upgraded sites are open public stations of the plan's station data, at
+        the station's place, in its country; an existing site offers only the station's
+        connector types."""
+        used = [s for s in self.plan.sites if s.kind != "new"]
+        if not used or self.generic:
+            return
+        from evcorridor.stations import corridor_stations
+
+        name = str(self.plan.parameters.get("stations") or "embedded")
+        source: str | Path = "embedded"
+        if name != "embedded":
+            refs = self._input("stations")
+            found = self._resolve(refs[0].path) if refs else None
+            if found is None:
+                if self.graph_given:
+                    return
+                raise InputError(f"{self.label}: cannot reload the station data {name!r}: "
+                                 "file not found")
+            source = found
+        try:
+            stations = {st.id: st for st in corridor_stations(self.plan.corridor, source)}
+        except EvCorridorError as exc:
+            if self.graph_given:
+                return  # a graph handed in directly (a synthetic corridor): no station data
+            raise InputError(f"{self.label}: cannot reload the station data {name!r}: "
+                             f"{exc}") from exc
+        self.count["stations"] = len(used)
+        for site in used:
+            where = f"site {site.id}"
+            st = stations.get(site.id)
+            if st is None:
+                self.fail("site", where, f"{site.kind} site but no station {site.id} in the "
+                                         f"station data ({name})")
+                continue
+            dist = straight_line_m(site.lat, site.lon, st.lat, st.lon)
+            if dist > 1.0:
+                self.fail("site", where, f"{_m(dist)} from station {st.id} at "
+                                         f"({st.lat:.6f}, {st.lon:.6f})")
+            if st.status != "open" or st.access != "public":
+                self.fail("site", where, f"station {st.id} is {st.status} with {st.access} "
+                                         "access; only open public stations count")
+            if st.country != site.country:
+                self.fail("site", where, f"country {site.country} but station {st.id} is in "
+                                         f"{st.country}")
+            if site.kind == "existing":
+                have = {c.type for c in st.connectors}
+                extra = sorted({c.type for c in site.connectors} - have)
+                if extra:
+                    self.fail("site", where, f"offers {', '.join(extra)} as is, but station "
+                                             f"{st.id} has only "
+                                             f"{', '.join(sorted(have)) or 'no connector data'}")
+
+    def check_sites(self) -> None:
+        for site in self.plan.sites:
+            self.count["sites"] += 1
+            where = f"site {site.id}"
+            if site.id in self.sites:
+                self.fail("site", where, "listed twice in the plan")
+                continue
+            self.sites[site.id] = site
+            if site.kind == "new" and site.id != f"new:{site.node}":
+                self.fail("site", where, f"a new site at node {site.node} must be named "
+                                         f"'new:{site.node}'")
+            bad = [name for name, v in (("lat", site.lat), ("lon", site.lon),
+                                        ("offset_m", site.offset_m), ("power_kw", site.power_kw),
+                                        ("cost", site.cost)) if not math.isfinite(v)]
+            if bad:
+                self.fail("site", where, f"{', '.join(bad)} not a finite number")
+            if site.offset_m < 0:
+                self.fail("site", where, f"negative offset {_m(site.offset_m)}")
+            if not self.generic:  # coverage sites on a user's network are abstract nodes
+                self._check_offer(site, where)
+            self._check_place(site, where)
+            for pid in site.complies_with:
+                reasons = self.complies(site, pid)
+                if reasons:
+                    self.fail("site", where, f"claims to comply with {pid} but does not: "
+                                             + "; ".join(reasons))
+
+    def _check_offer(self, site: Site, where: str) -> None:
+        if site.ports < 1:
+            self.fail("site", where, f"{site.ports} ports; a charging site has at least 1")
+        if site.power_kw <= 0:
+            self.fail("site", where, f"power {site.power_kw:g} kW per port; must be positive")
+        if not site.connectors:
+            self.fail("site", where, "no connectors")
+            return
+        seen: set[str] = set()
+        for c in site.connectors:
+            try:
+                canon = normalize(c.type)
+            except UnknownConnector as exc:
+                self.fail("site", where, str(exc))
+                continue
+            if canon != c.type:
+                self.fail("site", where,
+                          f"connector {c.type!r} is not the canonical name {canon!r}")
+            if canon in seen:
+                self.fail("site", where, f"connector {canon} listed twice")
+            seen.add(canon)
+            if c.count < 1:
+                self.fail("site", where, f"connector {c.type}: count {c.count}; must be at least 1")
+            if c.max_kw <= 0:
+                self.fail("site", where, f"connector {c.type}: {c.max_kw:g} kW; must be positive")
+        best = max(c.max_kw for c in site.connectors)
+        if site.power_kw > best + 1e-6:
+            self.fail("site", where, f"power {site.power_kw:g} kW per port exceeds its best "
+                                     f"connector ({best:g} kW)")
+
+    def _check_place(self, site: Site, where: str) -> None:
+        if site.node not in self.G:
+            self.fail("site", where, f"node {site.node} is not in the corridor graph")
+            return
+        nd = self.G.nodes[site.node]
+        dist = straight_line_m(float(nd.get("y", 0.0)), float(nd.get("x", 0.0)), site.lat,
+                               site.lon)
+        if dist > site.offset_m + TOL_M:
+            self.fail("site", where, f"({site.lat:.6f}, {site.lon:.6f}) is {_m(dist)} from its "
+                                     f"node {site.node}, farther than its offset "
+                                     f"{_m(site.offset_m)}")
+        if site.kind == "new" and not self.generic and not _truthy(nd.get("interchange", False)):
+            self.fail("site", where, f"a new site at node {site.node}, which is not an "
+                                     "interchange (no exit to build at)")
+        country = str(nd.get("country", ""))
+        if country != site.country:
+            self.fail("site", where, f"country {site.country} but its node {site.node} is in "
+                                     f"{country or 'no country'}")
+
