@@ -4,6 +4,7 @@ Reads ../shared/data (raw, never committed) and writes into data/:
 - boundaries.geojson   Natural Earth country polygons (clipped, simplified) + the two border lines
 - crossings.csv        BTS road ports joined with Travel Mapping border points
 - networks/<id>.graphml.gz   one corridor graph per configs/corridors/<id>.yaml
+- networks/<id>.net.npz      the same graph in the compact binary form the embedded source reads
 - networks/accuracy.json     measured distance errors (exit numbers vs graph), also in README.md
 """
 
@@ -27,6 +28,7 @@ from evcorridor.atomic import write_bytes, write_text
 from evcorridor.corridors import Corridor, load_corridor_file
 from evcorridor.crossings import COLUMNS
 from evcorridor.errors import EvCorridorError, InputError
+from evcorridor.network import compact
 from evcorridor.network.boundaries import CountryLocator
 from evcorridor.network.graph import gzip_bytes, haversine_m, to_graphml_bytes
 from evcorridor.network.travelmapping import (
@@ -427,9 +429,11 @@ def build(shared: Path, data: Path, log: Log) -> None:
         G.graph["built_from"] = "travelmapping"
         blob = gzip_bytes(to_graphml_bytes(G))
         write_bytes(out / f"{corridor.id}.graphml.gz", blob)
+        size = compact.save(G, out / f"{corridor.id}{compact.SUFFIX}")
         graphs[corridor.id] = G
-        log(f"wrote data/networks/{corridor.id}.graphml.gz: {G.number_of_nodes()} nodes, "
-            f"{G.number_of_edges()} edges, {len(blob) / 1024:.0f} KiB")
+        log(f"wrote data/networks/{corridor.id}.graphml.gz and {compact.SUFFIX}: "
+            f"{G.number_of_nodes()} nodes, {G.number_of_edges()} edges, "
+            f"{len(blob) / 1024:.0f} KiB and {size / 1024:.0f} KiB")
     for cid, root, unit in ACCURACY_ROUTES:
         if cid in graphs:
             try:

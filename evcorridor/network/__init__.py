@@ -27,7 +27,8 @@ Edge attributes
     country      country the edge lies in
     synthetic    bool: True only for documented links that TM lacks (see travelmapping.py)
 
-Sources: `embedded` (default; data/networks/<id>.graphml.gz built by `make data`),
+Sources: `embedded` (default; data/networks/<id>.net.npz, the compact binary form of
+<id>.graphml.gz, both built by `make data`; see `evcorridor.network.compact`),
 `travelmapping` (build now from a TM HighwayData tarball/tree, `path` or ../shared/data),
 `osm` (live osmnx pull, evcorridor.network.osm), `file` (a user's GraphML or .osm XML).
 """
@@ -42,7 +43,9 @@ from typing import Any
 import networkx as nx
 
 from evcorridor.errors import InputError, UsageError, unknown_id
+from evcorridor.network import compact
 from evcorridor.network.boundaries import load_border_lines, load_boundaries
+from evcorridor.network.compact import SUFFIX
 from evcorridor.network.graph import read_graphml
 from evcorridor.settings import get_settings
 
@@ -53,8 +56,9 @@ __all__ = ["SOURCES", "embedded_path", "load_border_lines", "load_boundaries", "
 
 
 def embedded_path(corridor_id: str) -> Path:
+    """The embedded network file of a corridor: the compact file, else its GraphML."""
     folder = get_settings().data_dir / "networks"
-    for name in (f"{corridor_id}.graphml.gz", f"{corridor_id}.graphml"):
+    for name in (f"{corridor_id}{SUFFIX}", f"{corridor_id}.graphml.gz", f"{corridor_id}.graphml"):
         if (folder / name).is_file():
             return folder / name
     return folder / f"{corridor_id}.graphml.gz"
@@ -83,7 +87,7 @@ def load_network(corridor_id: str, *, source: str = "embedded", path: Path | Non
                              "(run `make data`)")
         if progress:
             progress(f"loading {p.name}", 0.0)
-        G = read_graphml(p)
+        G = compact.load(p) if p.name.endswith(SUFFIX) else read_graphml(p)
         G.graph["source"] = "embedded"
         if progress:
             progress(f"loaded {p.name}", 1.0)
