@@ -51,13 +51,24 @@ class OutputError(EvCorridorError):
 
 
 def closest(name: str, choices: Iterable[str], n: int = 3) -> list[str]:
-    """The closest matches of `name` among `choices`, best first (for "did you mean")."""
+    """The closest matches of `name` among `choices`, best first (for "did you mean").
+
+    Ids that start with `name` (`blaine` -> `blaine-peace-arch`), then ids that contain it; only
+    when there is none, spelling neighbours (difflib), then ids that `name` contains (`osmm` ->
+    `osm`)."""
     pool = sorted(set(choices))
-    found = difflib.get_close_matches(name, pool, n=n, cutoff=0.5)
-    if not found:
-        low = name.lower()
-        found = [c for c in pool if low and (low in c.lower() or c.lower() in low)][:n]
-    return found
+    low = name.lower().strip()
+    found: list[str] = []
+    if low:
+        found += [c for c in pool if c.lower().startswith(low)]
+        found += [c for c in pool if low in c.lower() and c not in found]
+    if found:
+        return found[:n]
+    found += [c for c in difflib.get_close_matches(name, pool, n=n, cutoff=0.5)
+              if c not in found]
+    if not found and low:
+        found = [c for c in pool if c.lower() in low]
+    return found[:n]
 
 
 def unknown_id(kind: str, name: str, choices: Iterable[str]) -> NotFoundError:

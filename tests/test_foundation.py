@@ -28,6 +28,18 @@ def test_unknown_id_suggests_closest() -> None:
     assert err.exit_code == 2
 
 
+def test_did_you_mean_tries_prefixes_and_substrings_first() -> None:
+    ids = ["blaine-pacific-highway", "blaine-peace-arch", "laurier", "lynden-aldergrove"]
+    # a prefix finds every id it starts, and only those (no spelling neighbours mixed in)
+    assert str(unknown_id("crossing", "blaine", ids)) == (
+        "unknown crossing 'blaine'; did you mean 'blaine-pacific-highway' or "
+        "'blaine-peace-arch'?")
+    # a substring: the word inside the id
+    assert "did you mean 'blaine-peace-arch'?" in str(unknown_id("crossing", "peace", ids))
+    # neither: a spelling neighbour
+    assert "did you mean 'laurier'?" in str(unknown_id("crossing", "lauriet", ids))
+
+
 def test_connector_aliases_and_suggestion() -> None:
     assert normalize("J1772COMBO") == "CCS1"
     assert normalize("sae j3400") == "NACS"

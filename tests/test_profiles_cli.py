@@ -152,9 +152,12 @@ def test_validate_a_file_named_twice_or_also_through_its_folder_is_checked_once(
 
 def test_validate_missing_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     missing = tmp_path / "nope.yaml"
-    code, out, _ = run(capsys, "profiles", "validate", str(missing))
-    assert code == 1
-    assert out.strip() == f"{missing}:1:1: file not found"
+    code, out, err = run(capsys, "profiles", "validate", str(missing))
+    # a path that does not exist is a bad input (exit 3, as documented), not a "no" (exit 1)
+    assert (code, out) == (3, "")
+    assert err.strip() == f"error: {missing}: no such file or folder"
+    code, out, err = run(capsys, "profiles", "validate", str(CONFIGS / "vehicles"), str(missing))
+    assert (code, out) == (3, "")
 
 
 # ----------------------------------------------------------------------------- show / list

@@ -83,13 +83,20 @@ def test_import_nothing_usable_exits_3(tmp_path: Path,
 def test_import_geojson_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "o.csv"
     code, _, err = run(["stations", "import", str(F / "excerpt_stations_map_CA_CHADEMO.geojson"),
-                        "--format", "geojson", "--id-prefix", "afdc", "--connector", "CHADEMO",
+                        "--input-format", "geojson", "--id-prefix", "afdc", "--connector", "CHADEMO",
                         "--property", "name=city", "--data-date", "2022-11-05", "--out",
                         str(out)], capsys)
     assert code == 0, err
     rows = read_stations(out)[0]
     assert [(s.id, s.name, str(s.data_date)) for s in rows] == [
         ("afdc:82843", "Winnipeg", "2022-11-05"), ("afdc:83023", "Burlington", "2022-11-05")]
+    # --format always names an output format: the old spelling says where the input format went
+    code, _, err = run(["stations", "import", str(F / "excerpt_stations_map_CA_CHADEMO.geojson"),
+                        "--format", "geojson", "--out", str(tmp_path / "p.csv")], capsys)
+    assert (code, err.strip()) == (2, "error: stations import: the input format is "
+                                      "--input-format (-i) geojson; --format always names an "
+                                      "output format")
+    assert not (tmp_path / "p.csv").exists()
 
 
 def test_list_json_csv_and_unknown_corridor(data_dir: Path,

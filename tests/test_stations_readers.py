@@ -174,7 +174,7 @@ def test_file_level_errors() -> None:
     with pytest.raises(InputError) as e:
         read_stations(F / "broken-wrong-columns.csv")
     assert str(e.value) == (f"{F / 'broken-wrong-columns.csv'}: unrecognised columns ('name', "
-                            "'lat', 'lon'); give --format (afdc, afdc-api, ocm, geojson, "
+                            "'lat', 'lon'); give --input-format (afdc, afdc-api, ocm, geojson, "
                             "supercharge, evcorridor)")
     with pytest.raises(InputError) as e:
         read_stations(F / "broken-wrong-columns.csv", "afdc")

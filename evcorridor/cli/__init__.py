@@ -18,7 +18,8 @@ app = typer.Typer(
     name="evcorridor",
     help=(
         "Plan EV charging along highway corridors that cross the USA–Canada and USA–Mexico "
-        "borders."
+        "borders.\n\nThe options below go before or after the command "
+        "(`evcorridor plan i5-cascadia --offline`)."
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -93,10 +94,42 @@ def _register() -> None:
 _register()
 
 
+#: the root options (see `_root`): those that take a value, and the flags
+ROOT_VALUE_OPTIONS = ("--data-dir", "--configs-dir", "--cache-dir", "--overpass-url", "--timeout")
+ROOT_FLAGS = ("--offline", "--online")
+
+
+def hoist_root_options(argv: list[str]) -> list[str]:
+    """Move root options written after the command (`plan i5-cascadia --offline`) in front of it
+    (`--offline plan i5-cascadia`), so that they work in either place. Nothing after `--` moves;
+    no command option shares a root option's name (a test keeps it so)."""
+    command = next((i for i, tok in enumerate(argv) if not tok.startswith("-")
+                    and (i == 0 or argv[i - 1] not in ROOT_VALUE_OPTIONS)), None)
+    if command is None:
+        return list(argv)
+    front, rest = list(argv[:command]), []
+    i = command
+    while i < len(argv):
+        tok = argv[i]
+        if tok == "--":
+            rest += argv[i:]
+            break
+        if tok in ROOT_FLAGS or tok.split("=", 1)[0] in ROOT_VALUE_OPTIONS and "=" in tok:
+            front.append(tok)
+        elif tok in ROOT_VALUE_OPTIONS and i + 1 < len(argv):
+            front += argv[i:i + 2]
+            i += 1
+        else:
+            rest.append(tok)
+        i += 1
+    return front + rest
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app; an EvCorridorError becomes one line on stderr and its exit code."""
+    args = hoist_root_options(sys.argv[1:] if argv is None else argv)
     try:
-        app(args=argv, prog_name="evcorridor")
+        app(args=args, prog_name="evcorridor")
     except EvCorridorError as err:
         print(f"error: {err}", file=sys.stderr)
         sys.exit(err.exit_code)

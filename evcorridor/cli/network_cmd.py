@@ -53,7 +53,7 @@ def _render(summary: dict[str, Any]) -> None:
 @app.command("pull")
 def pull_cmd(
     corridor: str = typer.Argument(..., help="Corridor id, e.g. i5-cascadia."),
-    source: str = typer.Option("osm", "--source", "-s", help=SOURCE_HELP),
+    source: str = typer.Option("embedded", "--source", "-s", help=SOURCE_HELP),
     path: Path | None = typer.Option(None, "--path", help="Input for travelmapping / file."),
     fmt: str = typer.Option("table", "--format", "-f", help="table or json (the summary)."),
     highways: str | None = typer.Option(
@@ -64,9 +64,10 @@ def pull_cmd(
 ) -> None:
     """Pull, build or read a corridor's network, cache it as GraphML, print its summary.
 
-    Sources: osm (live Overpass pull, the default), travelmapping (build from a HighwayData
-    tarball or folder), file (--path), embedded. An osm pull is cached under the cache folder,
-    keyed by a hash of the query; a corrupt or truncated cache file is pulled again.
+    Sources: embedded (the default, as for `network info`), osm (live Overpass pull),
+    travelmapping (build from a HighwayData tarball or folder), file (--path). An osm pull is
+    cached under the cache folder, keyed by a hash of the query; a corrupt or truncated cache
+    file is pulled again.
     """
     check_choice("--format", fmt, ("table", "json"))
     check_choice("--source", source, SOURCES)

@@ -189,7 +189,7 @@ def register(app: typer.Typer) -> None:
         all_: bool = typer.Option(False, "--all", help="Plan every embedded corridor."),
         profile_set: str = typer.Option("na-2023", "--profile-set",
                                         help="Standard profiles per country."),
-        vehicle: list[str] = typer.Option(None, "--vehicle", "-v",
+        vehicle: list[str] = typer.Option(None, "--vehicle",
                                           help="Vehicle profile id (repeat); default: all."),
         scenario: str = typer.Option("default", "--scenario",
                                      help="Scenario id (climate, start charge, border waits)."),

@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from evcorridor.connectors import ocpi_name
-from evcorridor.errors import EvCorridorError, UsageError, unknown_id
+from evcorridor.errors import EvCorridorError, InputError, UsageError, unknown_id
 from evcorridor.profiles import (
     DEFAULT_SET,
     ProfileSet,
@@ -84,10 +84,12 @@ def validate_cmd(
     A folder is searched for YAML under profiles/, vehicles/ or profile-sets/ folders or with a
     `kind: standard|vehicle|profile-set` line; other YAML (corridors, scenarios) is skipped and
     counted. References (`recognizes`, profile-set ids) resolve against the files given plus the
-    shipped configs. Exit 2 when a folder holds no profile files.
+    shipped configs. Exit 2 when a folder holds no profile files, 3 when a path does not exist.
     Example: `evcorridor profiles validate configs/ --format github`.
     """
     for path in paths:
+        if not path.exists():
+            raise InputError(f"{path}: no such file or folder")
         if path.is_dir() and not any(True for _ in iter_yaml_files([path])):
             raise UsageError(f"{path}: no .yaml or .yml files in this folder")
     files, skipped = collect_files(paths)
@@ -328,7 +330,7 @@ def _compare_table(cmp: Comparison) -> None:
 def compare_cmd(
     a: str = typer.Argument(..., help="Profile where the trip starts (id, or USA/CAN/MEX)."),
     b: str = typer.Argument(..., help="Profile across the border (id, or USA/CAN/MEX)."),
-    vehicle: list[str] = typer.Option([], "--vehicle", "-v",
+    vehicle: list[str] = typer.Option([], "--vehicle",
                                       help="Vehicle id (repeatable; default all shipped)."),
     set_id: str = typer.Option(DEFAULT_SET, "--set", help="Profile set for country codes."),
     fmt: TableFormat = typer.Option(TableFormat.table, "--format", "-f",
@@ -339,7 +341,7 @@ def compare_cmd(
 
     Rules: connectors the vehicle can use on each side, power, Plug & Charge, OCPP, ISO 15118,
     roaming (OCPI), payment, currency, pricing unit, uptime, spacing and whether each side
-    recognises the other's stations. Example: `evcorridor profiles compare USA MEX -v nacs-car`.
+    recognises the other's stations. Example: `evcorridor profiles compare USA MEX --vehicle nacs-car`.
     """
     pa, pb = _resolve_standard(a, set_id), _resolve_standard(b, set_id)
     vehicles = [get_vehicle(v) for v in vehicle] if vehicle else list_vehicles()

@@ -143,8 +143,9 @@ def _parse_properties(items: list[str]) -> dict[str, str]:
 def import_cmd(
     files: list[Path] = typer.Argument(..., help="Station exports (files or OCM POI folders)."),
     output: Path = typer.Option(..., "--out", "-o", help="Output file: .csv or .geojson."),
-    fmt: str = typer.Option("auto", "--format", "-f",
-                            help=f"Input format: auto, {', '.join(FORMATS)}."),
+    fmt: str = typer.Option("auto", "--input-format", "-i",
+                            help=f"Format of the input files: auto, {', '.join(FORMATS)}."),
+    old_format: str | None = typer.Option(None, "--format", "-f", hidden=True),
     keep_good: bool = typer.Option(False, "--keep-good",
                                    help="Write the good rows even when some rows are rejected."),
     merge: bool = typer.Option(True, "--merge/--no-merge",
@@ -168,7 +169,10 @@ def import_cmd(
       evcorridor stations import afdc-WA-2025-02-09.csv ocm/ --out wa.csv
       evcorridor stations import stations_map_CA_CHADEMO.geojson --id-prefix afdc --out ca.geojson
     """
-    check_choice("--format", fmt, ("auto", *FORMATS))
+    if old_format is not None:
+        raise UsageError("stations import: the input format is --input-format (-i) "
+                         f"{old_format}; --format always names an output format")
+    check_choice("--input-format", fmt, ("auto", *FORMATS))
     try:
         ddate = date.fromisoformat(data_date) if data_date else None
     except ValueError:

@@ -67,7 +67,7 @@ def detect_format(path: Path) -> str:
         if data == [] or data == {}:
             raise InputError(f"{path}: empty JSON ({text.strip()})")
         raise InputError(f"{path}: JSON is neither GeoJSON nor Open Charge Map POIs; "
-                         f"give --format ({', '.join(FORMATS)})")
+                         f"give --input-format ({', '.join(FORMATS)})")
     try:
         header = [h.strip() for h in next(csv.reader(io.StringIO(text)))]
     except (csv.Error, StopIteration):
@@ -83,7 +83,7 @@ def detect_format(path: Path) -> str:
         return "supercharge"
     shown = ", ".join(repr(h) for h in header[:6])
     raise InputError(f"{path}: unrecognised columns ({shown}{' ...' if len(header) > 6 else ''}); "
-                     f"give --format ({', '.join(FORMATS)})")
+                     f"give --input-format ({', '.join(FORMATS)})")
 
 
 def read_stations(path: Path, fmt: str = "auto", options: ReaderOptions | None = None
