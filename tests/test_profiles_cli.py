@@ -282,9 +282,9 @@ def test_compare_cli_json_and_country_codes(capsys: pytest.CaptureFixture[str]) 
     assert rules["currency"]["a"] == "USD" and rules["currency"]["b"] == "MXN"
     assert rules["roaming (OCPI)"]["level"] == "condition"
     code, out, _ = run(capsys, "profiles", "compare", "us-23cfr680", "mx-cre-a108-2024",
-                       "-v", "pickup")
+                       "--vehicle", "pickup")
     assert code == 0 and "seamless with conditions" in out
-    code, _, err = run(capsys, "profiles", "compare", "USA", "MEX", "-v", "semi")
+    code, _, err = run(capsys, "profiles", "compare", "USA", "MEX", "--vehicle", "semi")
     assert code == 2 and "unknown vehicle 'semi'" in err
 
 

@@ -83,8 +83,8 @@ def test_import_nothing_usable_exits_3(tmp_path: Path,
 def test_import_geojson_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "o.csv"
     code, _, err = run(["stations", "import", str(F / "excerpt_stations_map_CA_CHADEMO.geojson"),
-                        "--input-format", "geojson", "--id-prefix", "afdc", "--connector", "CHADEMO",
-                        "--property", "name=city", "--data-date", "2022-11-05", "--out",
+                        "--input-format", "geojson", "--id-prefix", "afdc", "--connector",
+                        "CHADEMO", "--property", "name=city", "--data-date", "2022-11-05", "--out",
                         str(out)], capsys)
     assert code == 0, err
     rows = read_stations(out)[0]

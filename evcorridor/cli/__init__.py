@@ -114,7 +114,7 @@ def hoist_root_options(argv: list[str]) -> list[str]:
         if tok == "--":
             rest += argv[i:]
             break
-        if tok in ROOT_FLAGS or tok.split("=", 1)[0] in ROOT_VALUE_OPTIONS and "=" in tok:
+        if tok in ROOT_FLAGS or ("=" in tok and tok.split("=", 1)[0] in ROOT_VALUE_OPTIONS):
             front.append(tok)
         elif tok in ROOT_VALUE_OPTIONS and i + 1 < len(argv):
             front += argv[i:i + 2]

@@ -341,7 +341,8 @@ def compare_cmd(
 
     Rules: connectors the vehicle can use on each side, power, Plug & Charge, OCPP, ISO 15118,
     roaming (OCPI), payment, currency, pricing unit, uptime, spacing and whether each side
-    recognises the other's stations. Example: `evcorridor profiles compare USA MEX --vehicle nacs-car`.
+    recognises the other's stations.
+    Example: `evcorridor profiles compare USA MEX --vehicle nacs-car`.
     """
     pa, pb = _resolve_standard(a, set_id), _resolve_standard(b, set_id)
     vehicles = [get_vehicle(v) for v in vehicle] if vehicle else list_vehicles()
