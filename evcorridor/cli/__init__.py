@@ -1,20 +1,100 @@
 """The `evcorridor` command line. Thin: parse options, call the core, hand results to render/.
 
-Each command group lives in its own module and registers a Typer sub-app here.
+Each command group lives in its own module and registers a Typer sub-app here. The modules are
+imported lazily (`LazyGroup`): `evcorridor --help` lists the commands from the one-line summaries
+in `COMMANDS` and imports nothing heavy; running a command imports only its own module (which
+imports the libraries it needs). tests/test_cli_lazy.py checks that each summary is the command's
+own and that importing this module loads none of numpy, shapely, networkx, ortools, matplotlib or
+folium.
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
+from typer import _click
+from typer.core import TyperCommand, TyperGroup
 
 from evcorridor import __version__
 from evcorridor.errors import EvCorridorError
-from evcorridor.settings import configure
+
+#: command name -> (module in evcorridor.cli, how it registers: "group" = a Typer `app` added as a
+#: sub-group, "command" = a `register(app)` function, summary shown by `evcorridor --help`)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "plan": ("plan_cmd", "command", "Place chargers along corridors (least cost, or most flow "
+                                    "for a budget) and write plan files."),
+    "check": ("check_cmd", "command", "Verify plan files independently: reload the corridor "
+              "graph, profiles, vehicles and scenario, and recompute every route, gap, spacing, "
+              "resilience and coverage rule from the plan alone."),
+    "map": ("maps_cmd", "command", "Draw the maps of plan files: static PNG/SVG map, interactive "
+            "HTML map (opens offline), strip chart of the gaps."),
+    "report": ("maps_cmd", "command", "Write a Markdown report per corridor and an index of all "
+               "corridors."),
+    "crossings": ("crossings_cmd", "group", "US–Canada and US–Mexico road border crossings (BTS "
+                  "ports + Travel Mapping border points)."),
+    "corridors": ("corridors_cmd", "group", "Corridor definitions (configs/corridors/<id>.yaml)."),
+    "network": ("network_cmd", "group", "Corridor road networks: pull (build/download) and "
+                "inspect."),
+    "profiles": ("profiles_cmd", "group", "Operating-standard profiles, vehicle profiles and "
+                 "profile sets: validate, show, list, compare across borders, export JSON "
+                 "Schema."),
+    "stations": ("stations_cmd", "group", "Existing charging stations: list a corridor's "
+                 "snapshot, import exports, statistics."),
+}
+
+
+def load_command(name: str) -> _click.Command:
+    """The real click command `name`: import its module and build it with Typer."""
+    module_name, how, _ = COMMANDS[name]
+    module: Any = importlib.import_module(f"evcorridor.cli.{module_name}")
+    holder = typer.Typer(rich_markup_mode="rich", add_completion=False,
+                         pretty_exceptions_enable=False)
+    holder.callback()(lambda: None)  # always a group, even with one command
+    if how == "group":
+        holder.add_typer(module.app, name=name)
+    else:
+        module.register(holder)
+    group = typer.main.get_command(holder)
+    assert isinstance(group, TyperGroup)
+    cmd = group.get_command(_click.Context(group), name)
+    if cmd is None:
+        raise LookupError(f"evcorridor.cli.{module_name} does not define the command {name!r}")
+    return cmd
+
+
+class LazyGroup(TyperGroup):
+    """The root group: commands are summary stubs until one is run (see the module docstring)."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        self._loaded: dict[str, _click.Command] = {}
+        self._listing = False
+        for name, (_, _, summary) in COMMANDS.items():
+            self.commands[name] = TyperCommand(name=name, help=summary)
+
+    def get_command(self, ctx: _click.Context, cmd_name: str) -> _click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        if self._listing:
+            return self.commands[cmd_name]
+        if cmd_name not in self._loaded:
+            self._loaded[cmd_name] = load_command(cmd_name)
+        return self._loaded[cmd_name]
+
+    def format_help(self, ctx: _click.Context, formatter: _click.HelpFormatter) -> None:
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
+
 
 app = typer.Typer(
+    cls=LazyGroup,
     name="evcorridor",
     help=(
         "Plan EV charging along highway corridors that cross the USA–Canada and USA–Mexico "
@@ -58,6 +138,8 @@ def _root(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
     ),
 ) -> None:
+    from evcorridor.settings import configure
+
     configure(
         data_dir=data_dir,
         configs_dir=configs_dir,
@@ -66,32 +148,6 @@ def _root(
         overpass_url=overpass_url,
         timeout_s=timeout,
     )
-
-
-def _register() -> None:
-    # Imported here so that each group module stays independent.
-    from evcorridor.cli import (
-        check_cmd,
-        corridors_cmd,
-        crossings_cmd,
-        maps_cmd,
-        network_cmd,
-        plan_cmd,
-        profiles_cmd,
-        stations_cmd,
-    )
-
-    app.add_typer(crossings_cmd.app, name="crossings")
-    app.add_typer(corridors_cmd.app, name="corridors")
-    app.add_typer(network_cmd.app, name="network")
-    app.add_typer(profiles_cmd.app, name="profiles")
-    app.add_typer(stations_cmd.app, name="stations")
-    plan_cmd.register(app)
-    check_cmd.register(app)
-    maps_cmd.register(app)
-
-
-_register()
 
 
 #: the root options (see `_root`): those that take a value, and the flags

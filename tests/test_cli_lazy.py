@@ -1,0 +1,78 @@
+"""The CLI imports heavy libraries only inside the commands that need them (issue 12): the root
+module and `--help` load none, and the summaries `--help` shows are the commands' own."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from evcorridor.cli import COMMANDS, app, load_command
+
+HEAVY = ("numpy", "shapely", "networkx", "ortools", "matplotlib", "folium", "osmnx", "pandas")
+
+PROBE = """
+import sys
+{setup}
+heavy = {heavy!r}
+print("loaded:" + ",".join(m for m in heavy if m in sys.modules))
+"""
+
+
+def loaded_after(setup: str) -> list[str]:
+    """The heavy modules a fresh interpreter has loaded after running `setup`."""
+    code = PROBE.format(setup=setup, heavy=HEAVY)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    last = proc.stdout.strip().splitlines()[-1]
+    assert last.startswith("loaded:"), proc.stdout
+    return [m for m in last.removeprefix("loaded:").split(",") if m]
+
+
+def test_importing_the_cli_loads_no_heavy_library() -> None:
+    assert loaded_after("import evcorridor.cli") == []
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["corridors", "list"], ["corridors", "--help"],
+                                  ["plan", "--help"]])
+def test_light_commands_load_no_heavy_library(argv: list[str]) -> None:
+    setup = ("from evcorridor.cli import main\n"
+             "import contextlib, io\n"
+             "with contextlib.redirect_stdout(io.StringIO()):\n"
+             "    try:\n"
+             f"        main({argv!r})\n"
+             "    except SystemExit as exc:\n"
+             "        assert not exc.code, exc.code\n")
+    assert loaded_after(setup) == []
+
+
+def test_a_command_that_needs_them_loads_them() -> None:
+    # the probe can fail: `network info` reads the graph with networkx
+    setup = ("from evcorridor.cli import main\n"
+             "import contextlib, io\n"
+             "with contextlib.redirect_stdout(io.StringIO()):\n"
+             "    try:\n"
+             "        main(['network', 'info', 'i29-red-river', '--format', 'json'])\n"
+             "    except SystemExit as exc:\n"
+             "        assert not exc.code, exc.code\n")
+    assert "networkx" in loaded_after(setup)
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_help_summary_is_the_commands_own(name: str) -> None:
+    cmd = load_command(name)
+    assert cmd.name == name
+    own = (cmd.short_help or cmd.help or "").strip().split("\n\n")[0]
+    assert " ".join(own.split()) == COMMANDS[name][2]
+
+
+def test_root_help_lists_every_command_and_unknown_ones_suggest() -> None:
+    res = CliRunner().invoke(app, ["--help"], env={"COLUMNS": "200"})
+    assert res.exit_code == 0
+    for name, (_, _, summary) in COMMANDS.items():
+        assert f" {name} " in res.stdout and summary in res.stdout
+    res = CliRunner().invoke(app, ["corridrs", "list"])
+    assert res.exit_code == 2
+    assert "No such command 'corridrs'. Did you mean 'corridors'?" in res.output
