@@ -55,7 +55,11 @@ def test_every_shipped_file_cites_sources_and_marks_unverified() -> None:
     # the payment wording of 680.106 is UNVERIFIED in standards-facts.md: the file must say so
     assert "payment" in get_standard("us-23cfr680").unverified
     assert "status" in get_standard("na-harmonised").unverified
-    assert "signage_languages" in get_standard("ca-federal").unverified
+    # bilingual signage as a ZEVIP condition is UNVERIFIED in standards-facts.md; the Quebec
+    # Charter rule is not flagged there
+    ca_rules = {r.id: r for r in get_standard("ca-federal").rules}
+    assert ca_rules["bilingual-signage"].unverified == "as a ZEVIP condition (standards-facts.md)"
+    assert ca_rules["quebec-french-signage"].unverified is None
 
 
 def _numbers_set(m: StandardProfile | VehicleProfile) -> list[str]:
@@ -88,7 +92,7 @@ def test_every_number_in_a_shipped_file_cites_a_source_or_is_marked_unverified()
     assert loose == []
     assert _numbers_set(get_standard("us-nevi-2022")) == [
         "min_ports", "min_power", "min_ac_power", "max_spacing", "max_offset", "protocols",
-        "min_uptime"]
+        "uptime_above"]
     assert _numbers_set(get_vehicle("nacs-car")) == [
         "battery", "rated_range", "highway_consumption", "charge_to", "arrive_with",
         "max_dc_power", "min_charge_power", "idle_aux_power", "climate"]
@@ -99,7 +103,7 @@ def test_in_force_us_profile_has_no_spacing_rule_but_nevi_2022_has() -> None:
     assert us.status == "in-force"
     assert us.max_spacing_m is None and us.max_offset_m is None
     assert (us.min_ports, us.min_power_kw, us.power_simultaneous) == (4, 150.0, True)
-    assert us.required_connectors == ["CCS1"] and us.min_uptime_pct == 97.0
+    assert us.required_connectors == ["CCS1"] and us.uptime_above_pct == 97.0
     assert us.protocols.ocpp_min == "2.0.1" and us.protocols.ocpi == "2.2.1"
     nevi = get_standard("us-nevi-2022")
     assert nevi.status == "rescinded" and str(nevi.rescinded) == "2025-02-06"
@@ -111,7 +115,7 @@ def test_mexican_profile_has_no_station_rules() -> None:
     mx = get_standard("mx-cre-a108-2024")
     assert mx.max_spacing_m is None and mx.max_offset_m is None
     assert (mx.min_ports, mx.min_power_kw, mx.required_connectors) == (0, 0.0, [])
-    assert mx.min_uptime_pct is None and mx.protocols.ocpi is None
+    assert mx.uptime_above_pct is None and mx.protocols.ocpi is None
     assert mx.currencies == ["MXN"]
     # market observations, not rules
     assert [(o.connector, o.prevalence) for o in mx.observed_connectors] == [

@@ -22,6 +22,7 @@ REPO = Path(__file__).resolve().parents[1]
 CONFIGS = REPO / "configs"
 INVALID = Path(__file__).resolve().parent / "fixtures" / "profiles" / "invalid"
 FOLDERS = {"standard": "profiles", "vehicle": "vehicles", "profile-set": "profile-sets"}
+ON = dt.date(2026, 12, 3)  # a fixed day for the comparisons (rules with dates apply as then)
 
 
 # the repository's configs/ whatever an earlier test set (fixture in conftest.py)
@@ -184,7 +185,8 @@ def test_show_table_flags_unverified_and_names_ocpi_types(capsys: pytest.Capture
     rows = {line.split("│")[1].strip(): line.split("│")[2].strip()
             for line in out.splitlines() if line.count("│") == 3}
     assert rows["min_power"] == "150 kW  — cfr680 680.106 (DCFC, simultaneous)"
-    assert rows["payment"] == "contactless-card (UNVERIFIED)"
+    assert rows["payment"] == ("contactless-card (UNVERIFIED)  — cfr680 680.106 (wording "
+                               "UNVERIFIED)")
     assert rows["ocpi_connector_types"] == (
         "CCS1: IEC_62196_T1_COMBO, CHAdeMO: CHADEMO, J1772: IEC_62196_T1, "
         "MCS: no OCPI 2.2.1 type, NACS: TESLA_S")
@@ -207,17 +209,24 @@ def test_show_unknown_id_exits_2_with_suggestion(capsys: pytest.CaptureFixture[s
 
 
 # ----------------------------------------------------------------------------- compare
-def test_compare_us_mexico_nacs_and_ccs1_cars_differ() -> None:
+def test_compare_us_mexico_nacs_and_ccs1_cars_rest_on_the_same_mexican_evidence() -> None:
     us, mx = get_standard("us-23cfr680"), get_standard("mx-cre-a108-2024")
-    cmp = compare(us, mx, [get_vehicle("nacs-car"), get_vehicle("ccs1-long-range-car")])
+    cmp = compare(us, mx, [get_vehicle("nacs-car"), get_vehicle("ccs1-long-range-car")],
+                  on=ON)
     nacs, ccs1 = cmp.vehicles
-    assert nacs.verdict == "broken"
-    # only the reasons at the worst level are given: the Mexican side breaks it
-    assert nacs.reasons == [
-        "mx-cre-a108-2024 requires no connector and nacs-car's NACS is only present there (32 "
-        "Tesla Supercharger sites (170 stalls) in Mexico, June 2023): nacs-car depends on its "
-        "CCS1 adapter at stations no rule guarantees; in common: CCS1"]
-    assert ccs1.verdict == "seamless with conditions"
+    # both rest on CCS1 being what Mexican sites offer and on no Mexican connector rule: the
+    # same Mexican-side level and the same verdict
+    assert nacs.verdict == ccs1.verdict == "seamless with conditions"
+    assert (nacs.rules[0].a, nacs.rules[0].b) == ("CCS1 (condition)", "CCS1 (condition)")
+    assert (ccs1.rules[0].a, ccs1.rules[0].b) == ("CCS1 (same)", "CCS1 (condition)")
+    assert nacs.evidence["access_b"] == ("market", "adapter")
+    assert ccs1.evidence["access_b"] == ("market", "native")
+    assert nacs.reasons[0] == (
+        "nacs-car needs its CCS1 adapter in us-23cfr680, which requires CCS1 (NACS is only "
+        "allowed in addition, not guaranteed); mx-cre-a108-2024 requires no connector; nacs-car "
+        "relies on its CCS1 adapter and on CCS1 being dominant there (market, not rule: EMA "
+        "barometer Q1 2025: CCS1/J1772 dominate); its own NACS is only present there (32 Tesla "
+        "Supercharger sites (170 stalls) in Mexico, June 2023); in common: CCS1")
     assert ccs1.reasons[0] == ("mx-cre-a108-2024 requires no connector; ccs1-long-range-car "
                                "relies on CCS1 being dominant there (market, not rule: EMA "
                                "barometer Q1 2025: CCS1/J1772 dominate); in common: CCS1")
@@ -226,15 +235,15 @@ def test_compare_us_mexico_nacs_and_ccs1_cars_differ() -> None:
     assert ("us-23cfr680 and mx-cre-a108-2024 set no maximum spacing: nothing guarantees a "
             "charger within range on that side of the border; plan the gap (evcorridor plan)"
             ) in ccs1.reasons
-    assert len(ccs1.reasons) == 7
-    # the US side on its own: the NACS car is served only through its adapter
-    conn = nacs.rules[0]
-    assert conn.a == "CCS1 (condition)" and conn.b == "CCS1 (broken)"
+    assert len(ccs1.reasons) == len(nacs.reasons) == 7
+    # the reasons after the connector row are the same for both cars (same evidence)
+    assert [r.replace("nacs-car", "V") for r in nacs.reasons[1:]] == [
+        r.replace("ccs1-long-range-car", "V") for r in ccs1.reasons[1:]]
 
 
 def test_compare_us_canada_nacs_car_relies_on_common_tesla_network() -> None:
     cmp = compare(get_standard("us-23cfr680"), get_standard("ca-federal"),
-                  [get_vehicle("nacs-car"), get_vehicle("heavy-truck-mcs")])
+                  [get_vehicle("nacs-car"), get_vehicle("heavy-truck-mcs")], on=ON)
     nacs, truck = cmp.vehicles
     assert nacs.verdict == "seamless with conditions"
     assert nacs.reasons[0] == (
@@ -248,7 +257,7 @@ def test_compare_us_canada_nacs_car_relies_on_common_tesla_network() -> None:
 
 def test_compare_same_harmonised_profile_is_seamless_for_ccs1() -> None:
     h = get_standard("na-harmonised")
-    cmp = compare(h, h, [get_vehicle("ccs1-long-range-car"), get_vehicle("nacs-car")])
+    cmp = compare(h, h, [get_vehicle("ccs1-long-range-car"), get_vehicle("nacs-car")], on=ON)
     assert [(v.vehicle, v.verdict) for v in cmp.vehicles] == [
         ("ccs1-long-range-car", "seamless"), ("nacs-car", "seamless with conditions")]
     assert cmp.vehicles[1].reasons == [
@@ -258,14 +267,14 @@ def test_compare_same_harmonised_profile_is_seamless_for_ccs1() -> None:
 
 def test_compare_recognition_with_spacing() -> None:
     nevi, ca = get_standard("us-nevi-2022"), get_standard("ca-federal")
-    rec = next(r for r in compare(nevi, ca, []).rules if r.rule == "recognition")
+    rec = next(r for r in compare(nevi, ca, [], on=ON).rules if r.rule == "recognition")
     assert rec.level == "condition"
     assert rec.why == ("us-nevi-2022 does not count ca-federal stations toward its 50 mi "
                        "(80.5 km) spacing: the border gap must be closed by its own compliant "
                        "stations")
     # the harmonised profile counts Part 680 stations; Part 680 has no spacing rule to care
     h, us = get_standard("na-harmonised"), get_standard("us-23cfr680")
-    rec = next(r for r in compare(h, us, []).rules if r.rule == "recognition")
+    rec = next(r for r in compare(h, us, [], on=ON).rules if r.rule == "recognition")
     assert (rec.a, rec.b, rec.level) == ("counts us-23cfr680 stations: yes",
                                          "counts na-harmonised stations: no", "info")
 
@@ -277,7 +286,8 @@ def test_compare_cli_json_and_country_codes(capsys: pytest.CaptureFixture[str]) 
     doc = json.loads(out)
     assert (doc["a"], doc["b"]) == ("us-23cfr680", "mx-cre-a108-2024")
     assert {v["vehicle"]: v["verdict"] for v in doc["vehicles"]} == {
-        "nacs-car": "broken", "ccs1-long-range-car": "seamless with conditions"}
+        "nacs-car": "seamless with conditions", "ccs1-long-range-car": "seamless with conditions"}
+    assert doc["on"] == dt.date.today().isoformat()
     rules = {r["rule"]: r for r in doc["rules"]}
     assert rules["currency"]["a"] == "USD" and rules["currency"]["b"] == "MXN"
     assert rules["roaming (OCPI)"]["level"] == "condition"

@@ -3,6 +3,7 @@ operating-standard profiles, vehicle profiles and profile sets."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -25,9 +26,10 @@ from evcorridor.profiles import (
     list_standards,
     list_vehicles,
 )
-from evcorridor.profiles.compare import Comparison, RuleDiff, compare
+from evcorridor.profiles.compare import Citation, Comparison, RuleDiff, compare
+from evcorridor.profiles.compare import rule_cite as compare_rule_cite
 from evcorridor.profiles.loader import check_files, collect_files, get_registry
-from evcorridor.profiles.models import CLIMATES_REQUIRED, MILE_M
+from evcorridor.profiles.models import CLIMATES_REQUIRED, MILE_M, SourcedRule
 from evcorridor.profiles.schema import schemas, write_schemas
 from evcorridor.render.console import out, print_json
 from evcorridor.yamlio import iter_yaml_files
@@ -196,6 +198,18 @@ def _fmt_value(name: str, value: Any) -> str:
     return str(value)
 
 
+def _rule_line(p: StandardProfile, r: SourcedRule) -> str:
+    """One sourced rule for `profiles show`: topic, text, scope, source and dates."""
+    text = f"{r.topic}: {r.text}" + (f" [{r.scope}]" if r.scope else "")
+    cite = compare_rule_cite(p, r).text()
+    if r.after_expiry:
+        cite += f"; from {r.expires}: {r.after_expiry}"
+    if r.on_expiry:
+        cite += "; then " + ", ".join(f"{k}: {_fmt_value(k, v)}" for k, v in r.on_expiry.items())
+    flag = " [yellow](UNVERIFIED)[/]" if r.unverified else ""
+    return escape(text) + flag + f"  [dim]— {escape(cite)}[/]"
+
+
 def _show_table(kind: str, model: Any) -> None:
     t = Table(title=f"{kind} {model.id} — {model.title}", show_header=False)
     t.add_column("field", style="bold")
@@ -210,6 +224,10 @@ def _show_table(kind: str, model: Any) -> None:
             absent.append(info.alias or name)
             continue
         key = info.alias or name
+        if name == "rules":
+            for r in value:
+                t.add_row(f"rule {escape(r.id)}", _rule_line(model, r))
+            continue
         note = model.notes.get(key)
         flag = " [yellow](UNVERIFIED)[/]" if key in model.unverified else ""
         t.add_row(key, escape(_fmt_value(name, value)) + flag
@@ -309,21 +327,32 @@ _STYLE = {"same": "green", "info": "cyan", "condition": "yellow", "broken": "red
           "seamless": "green", "seamless with conditions": "yellow"}
 
 
+def _cell(text: str, cites: list[Citation]) -> str:
+    """A side's value with its sources and dates (dim) under it."""
+    body = escape(text)
+    for c in cites:
+        body += f"\n[dim]{escape(c.text())}[/]"
+    return body
+
+
 def _rules_table(title: str, cmp: Comparison, rules: list[RuleDiff]) -> None:
     t = Table(title=title)
-    for col in ("rule", cmp.a, cmp.b, "assessment", "why"):
-        t.add_column(col, overflow="fold")
+    for col in ("rule", cmp.a, cmp.b, "match", "assessment", "why"):
+        t.add_column(escape(col), overflow="fold")
     for r in rules:
-        t.add_row(r.rule, r.a, r.b, f"[{_STYLE[r.level]}]{r.level}[/]", r.why)
+        t.add_row(escape(r.rule), _cell(r.a, r.a_sources), _cell(r.b, r.b_sources),
+                  escape(r.match), f"[{_STYLE[r.level]}]{r.level}[/]", escape(r.why))
     out.print(t)
 
 
 def _compare_table(cmp: Comparison) -> None:
-    _rules_table(f"{cmp.a} -> {cmp.b}", cmp, cmp.rules)
+    _rules_table(f"{cmp.a} -> {cmp.b} on {cmp.on}", cmp, cmp.rules)
     for vv in cmp.vehicles:
         _rules_table(f"{vv.vehicle}: [{_STYLE[vv.verdict]}]{vv.verdict}[/]", cmp, vv.rules)
         for reason in vv.reasons:
-            out.print(f"  - {reason}", highlight=False)
+            out.print(f"  - {escape(reason)}", highlight=False)
+        for note in vv.notes:
+            out.print(f"  note: {escape(note)}", highlight=False)
 
 
 @app.command("compare")
@@ -333,20 +362,27 @@ def compare_cmd(
     vehicle: list[str] = typer.Option([], "--vehicle",
                                       help="Vehicle id (repeatable; default all shipped)."),
     set_id: str = typer.Option(DEFAULT_SET, "--set", help="Profile set for country codes."),
+    on: datetime | None = typer.Option(None, "--on", formats=["%Y-%m-%d"],
+                                       help="Evaluate the rules as on this day (YYYY-MM-DD; "
+                                       "default today): effective and expiry dates apply."),
     fmt: TableFormat = typer.Option(TableFormat.table, "--format", "-f",
                                     help="table for people, json for machines."),
 ) -> None:
     """Rule-by-rule transition from A to B with a verdict per vehicle: seamless, seamless with
     conditions, or broken, and why.
 
-    Rules: connectors the vehicle can use on each side, power, Plug & Charge, OCPP, ISO 15118,
-    roaming (OCPI), payment, currency, pricing unit, uptime, spacing and whether each side
-    recognises the other's stations.
-    Example: `evcorridor profiles compare USA MEX --vehicle nacs-car`.
+    Rows: status on the day, connectors the vehicle can use on each side, power, Plug & Charge,
+    OCPP, ISO 15118, roaming (OCPI), payment, currency, pricing unit, price shown, uptime,
+    uptime reporting, AC power, network switching, spacing, exit offset, recognition of the
+    other side's stations, and every other sourced rule by topic (metering, billing, signage
+    language, grid connection...). Each side shows its source and date; `match` says whether
+    the rules are the same, differ, or one side has no rule. Verdicts follow from the evidence
+    only (rules, the vehicle's native and adapter connectors, observed stations).
+    Example: `evcorridor profiles compare USA CAN --on 2030-01-01 --vehicle nacs-car`.
     """
     pa, pb = _resolve_standard(a, set_id), _resolve_standard(b, set_id)
     vehicles = [get_vehicle(v) for v in vehicle] if vehicle else list_vehicles()
-    cmp = compare(pa, pb, vehicles)
+    cmp = compare(pa, pb, vehicles, on=on.date() if on else None)
     if fmt is TableFormat.json:
         print_json(cmp.to_dict())
     else:

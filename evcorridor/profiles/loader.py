@@ -181,7 +181,52 @@ def check_standard(located: Located, p: StandardProfile) -> list[Problem]:
     if p.id in p.recognizes:
         out.append(located.problem(("recognizes", p.recognizes.index(p.id)),
                                    f"a profile always counts its own stations; remove {p.id!r}"))
+    out += _check_rules(located, p)
     out += _note_keys(located, p)
+    return out
+
+
+_NOT_ON_EXPIRY = {"kind", "id", "title", "jurisdiction", "programme", "effective", "status",
+                  "rescinded", "sources", "rules", "notes", "unverified"}
+
+
+def _check_rules(located: Located, p: StandardProfile) -> list[Problem]:
+    """`rules`: unique ids, a source of this file, dates in order, `on_expiry` fields valid."""
+    out: list[Problem] = []
+    source_ids = [s.id for s in p.sources]
+    keys = [k for k in keys_of(StandardProfile) if k not in _NOT_ON_EXPIRY]
+    seen: set[str] = set()
+    for i, rule in enumerate(p.rules):
+        if rule.id in seen:
+            out.append(located.problem(("rules", i, "id"), f"rule id {rule.id!r} is used twice"))
+        seen.add(rule.id)
+        if rule.source not in source_ids:
+            near = closest(rule.source, source_ids, n=1)
+            hint = f"; did you mean {near[0]!r}?" if near else ""
+            out.append(located.problem(("rules", i, "source"), f"{rule.source!r} is not an id "
+                                       f"in this file's sources{hint}"))
+        if rule.effective and rule.expires and rule.expires <= rule.effective:
+            out.append(located.problem(("rules", i, "expires"), f"expires {rule.expires} is not "
+                                       f"after the effective date {rule.effective}"))
+        for name in ("after_expiry", "on_expiry"):
+            if getattr(rule, name) and rule.expires is None:
+                out.append(located.problem(("rules", i, name), f"{name} needs an 'expires' date"))
+        bad = False
+        for k in rule.on_expiry:
+            if k not in keys:
+                near = closest(k, keys, n=1)
+                hint = f"; did you mean {near[0]!r}?" if near else ""
+                out.append(located.problem(("rules", i, "on_expiry", k),
+                                           f"{k!r} is not a field a rule can change{hint}"))
+                bad = True
+        if rule.on_expiry and rule.expires is not None and not bad:
+            try:
+                p.as_of(rule.expires)
+            except ValidationError as exc:
+                for err in exc.errors():
+                    where = ".".join(str(x) for x in err["loc"])
+                    out.append(located.problem(("rules", i, "on_expiry"),
+                                               f"{where}: {err['msg']}"))
     return out
 
 

@@ -157,6 +157,39 @@ def _fmt_kw(kw: float) -> str:
     return f"{kw:g} kW"
 
 
+class SourcedRule(_Model):
+    """A rule of a standard that the station fields do not express (metering, signage language,
+    grid connection, data reporting...), with its source and the dates it applies between.
+
+    `effective` is the first day in force; `expires` is the first day it no longer applies (a
+    rule "allowed until 31 Dec 2029" expires 2030-01-01). `after_expiry` says what applies from
+    then on, and `on_expiry` sets profile fields from then on (e.g. `pricing_units: [kWh]`).
+    Rules of two profiles with the same `topic` are compared with each other."""
+
+    id: Slug
+    topic: Slug = Field(description="rules of two profiles with the same topic are compared")
+    text: str = Field(min_length=1, description="what the rule requires or allows")
+    source: Slug = Field(description="id of one of the file's sources")
+    scope: str | None = Field(default=None, description="to what or where the rule applies, "
+                              "when not every station (e.g. 'federally funded sites', 'Quebec')")
+    effective: dt.date | None = Field(default=None, description="first day in force")
+    expires: dt.date | None = Field(default=None, description="first day no longer in force")
+    period: str | None = Field(default=None, description="dates known less precisely than a day "
+                               "(e.g. 'programme 2019-2027')")
+    after_expiry: str | None = Field(default=None, description="what applies from `expires` on")
+    on_expiry: dict[str, Any] = Field(default_factory=dict, description="profile fields that "
+                                      "take these values from `expires` on (file keys)")
+    unverified: str | None = Field(default=None, description="why the rule is UNVERIFIED")
+
+    def in_force(self, on: dt.date) -> bool:
+        """True when the rule applies on `on` (from `effective`, before `expires`)."""
+        return ((self.effective is None or self.effective <= on)
+                and (self.expires is None or on < self.expires))
+
+    def last_day(self) -> dt.date | None:
+        return self.expires - dt.timedelta(days=1) if self.expires else None
+
+
 class StandardProfile(_Model):
     """An operating-standard profile: the station rules of one jurisdiction / programme."""
 
@@ -187,7 +220,9 @@ class StandardProfile(_Model):
     membership_required: bool | None = None
     pricing_units: list[PricingUnit] = Field(default_factory=list)
     price_shown_before_session: bool | None = None
-    min_uptime_pct: Percent | None = Field(default=None, alias="min_uptime")
+    uptime_above_pct: Percent | None = Field(
+        default=None, alias="uptime_above",
+        description="uptime per port must be above this share (23 CFR 680.116: 'above 97 %')")
     uptime_reporting: str | None = None
     signage_languages: list[Annotated[str, Field(pattern=r"^[a-z]{2}$")]] = Field(
         default_factory=list)
@@ -198,6 +233,8 @@ class StandardProfile(_Model):
     observed_connectors: list[ObservedConnector] = Field(
         default_factory=list, description="connectors observed in the market (not a rule)")
     new_build: NewBuild | None = None
+    rules: list[SourcedRule] = Field(
+        default_factory=list, description="other sourced rules, each with its dates")
     notes: dict[str, str] = Field(default_factory=dict)
     unverified: dict[str, str] = Field(default_factory=dict)
     source_file: SkipJsonSchema[str] = Field(default="", exclude=True)
@@ -205,6 +242,34 @@ class StandardProfile(_Model):
     @property
     def country(self) -> str | None:
         return self.jurisdiction.country
+
+    def source(self, source_id: str) -> Source | None:
+        return next((s for s in self.sources if s.id == source_id), None)
+
+    def status_on(self, on: dt.date) -> str:
+        """'in force', 'not yet in force', 'rescinded' or 'proposed' on the day `on`."""
+        if self.status == "proposed":
+            return "proposed"
+        if self.rescinded is not None and on >= self.rescinded:
+            return "rescinded"
+        if self.effective is not None and on < self.effective:
+            return "not yet in force"
+        return "in force"  # in force, or rescinded later than `on`
+
+    def as_of(self, on: dt.date) -> StandardProfile:
+        """This profile as it applies on `on`: the `on_expiry` fields of every rule that has
+        expired by then replace the file's values. ValueError if they do not validate."""
+        update: dict[str, Any] = {}
+        for rule in self.rules:
+            if rule.expires is not None and on >= rule.expires:
+                update.update(rule.on_expiry)
+        if not update:
+            return self
+        data = self.model_dump(by_alias=True, exclude={"source_file"})
+        data.update(update)
+        again = type(self).model_validate(data)
+        again.source_file = self.source_file
+        return again
 
     def observed(self, *prevalence: str) -> list[str]:
         """Observed connectors with one of the given prevalences (all when none given)."""

@@ -1,10 +1,11 @@
 """Quantities with units in profile files: `50 mi`, `80.5 km`, `150 kW`, `97 %`, `0.19 kWh/km`.
 
 Each quantity kind has one canonical unit, used in the field name (`max_spacing_m`, `min_power_kw`,
-`battery_kwh`, `min_uptime_pct`, `highway_consumption_kwh_per_km`). Text with a unit is converted to
-the canonical unit. In files a bare number where a unit is required is an error that names the
-accepted units; Python callers constructing models directly may pass plain numbers, which are taken
-as already canonical (the loader sets the validation context `{"units_required": True}`).
+`battery_kwh`, `uptime_above_pct`, `highway_consumption_kwh_per_km`). Text with a unit is
+converted to the canonical unit. In files a bare number where a unit is required is an error
+that names the accepted units; Python callers constructing models directly may pass plain
+numbers, which are taken as already canonical (the loader sets the validation context
+`{"units_required": True}`).
 """
 
 from __future__ import annotations
