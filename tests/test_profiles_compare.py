@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_run import run as cli_run
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evcorridor.cli import main
 from evcorridor.profiles import (
     StandardProfile,
     VehicleProfile,
@@ -43,11 +43,7 @@ MEX_SENTENCE = (
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exc:
-        main(list(argv))
-    cap = capsys.readouterr()
-    code = exc.value.code
-    return (code if isinstance(code, int) else 0), cap.out, cap.err
+    return cli_run(list(argv), capsys)
 
 
 def _rule(cmp: Comparison, name: str) -> Any:

@@ -308,6 +308,14 @@ def _simple(rule: str, a: StandardProfile, b: StandardProfile, key: str,
                     cite(b, key) if vb is not None else [])
 
 
+def _lacking(row: RuleDiff, lacking: list[str], verb: str, what: str) -> None:
+    """Make `row` a condition: the profiles in `lacking` (verb 'sets'/'requires') make no rule
+    the driver can rely on."""
+    row.level = "condition"
+    row.why = (("no counterpart: " if row.match == "no rule" else "")
+               + f"{_subj(lacking, verb, verb[:-1])} {what}")
+
+
 def _spacing(p: StandardProfile) -> str | None:
     if p.max_spacing_m is None:
         return None
@@ -334,12 +342,9 @@ def _general_rules(a: StandardProfile, b: StandardProfile, on: dt.date) -> list[
                    f"both require OCPI {pa.ocpi}", f"OCPI {pa.ocpi} vs {pb.ocpi}: roaming may "
                    "need a version bridge")
     if roam.match in ("no rule", "neither"):
-        lacking = [p.id for p in (a, b) if not p.protocols.ocpi]
-        roam.level = "condition"
-        roam.why = (("no counterpart: " if roam.match == "no rule" else "")
-                    + f"{_subj(lacking, 'requires', 'require')} no OCPI roaming: a charging "
-                    "account from the other side may not work; carry a card or the local "
-                    "network's app")
+        _lacking(roam, [p.id for p in (a, b) if not p.protocols.ocpi], "requires",
+                 "no OCPI roaming: a charging account from the other side may not work; carry a "
+                 "card or the local network's app")
     rules.append(roam)
     # payment
     pay = _simple("payment", a, b, "payment", _list(a.payment) if a.payment else None,
@@ -348,11 +353,9 @@ def _general_rules(a: StandardProfile, b: StandardProfile, on: dt.date) -> list[
     if open_a and open_b:
         pay.level, pay.why = "same", "contactless card payment required on both sides"
     else:
-        lacking = [p.id for p, o in ((a, open_a), (b, open_b)) if not o]
-        pay.level = "condition"
-        pay.why = (("no counterpart: " if pay.match == "no rule" else "")
-                   + f"{_subj(lacking, 'requires', 'require')} no contactless card payment: "
-                   "payment may need a membership, app or local account")
+        _lacking(pay, [p.id for p, o in ((a, open_a), (b, open_b)) if not o], "requires",
+                 "no contactless card payment: payment may need a membership, app or local "
+                 "account")
     rules.append(pay)
     ca, cb = _list(a.currencies), _list(b.currencies)
     rules.append(_simple("currency", a, b, "currencies", ca, cb, "same currency",
@@ -372,11 +375,9 @@ def _general_rules(a: StandardProfile, b: StandardProfile, on: dt.date) -> list[
     up = _simple("uptime", a, b, "uptime_above", _uptime(a), _uptime(b), "same uptime rule",
                  "uptime rules differ")
     if up.match in ("no rule", "neither"):
-        lacking = [p.id for p in (a, b) if p.uptime_above_pct is None]
-        up.level = "condition"
-        up.why = (("no counterpart: " if up.match == "no rule" else "")
-                  + f"{_subj(lacking, 'sets', 'set')} no uptime rule: a charger may be out of "
-                  "service with no guarantee; plan a fallback")
+        _lacking(up, [p.id for p in (a, b) if p.uptime_above_pct is None], "sets",
+                 "no uptime rule: a charger may be out of service with no guarantee; plan a "
+                 "fallback")
     rules.append(up)
     rules.append(_simple("uptime reporting", a, b, "uptime_reporting", a.uptime_reporting,
                          b.uptime_reporting, "same reporting rule",
@@ -395,12 +396,9 @@ def _general_rules(a: StandardProfile, b: StandardProfile, on: dt.date) -> list[
     sp = _simple("spacing", a, b, "max_spacing", _spacing(a), _spacing(b),
                  "same maximum spacing", "maximum spacing differs")
     if sp.match in ("no rule", "neither"):
-        lacking = [p.id for p in (a, b) if p.max_spacing_m is None]
-        sp.level = "condition"
-        sp.why = (("no counterpart: " if sp.match == "no rule" else "")
-                  + f"{_subj(lacking, 'sets', 'set')} no maximum spacing: nothing guarantees a "
-                  "charger within range on that side of the border; plan the gap "
-                  "(evcorridor plan)")
+        _lacking(sp, [p.id for p in (a, b) if p.max_spacing_m is None], "sets",
+                 "no maximum spacing: nothing guarantees a charger within range on that side of "
+                 "the border; plan the gap (evcorridor plan)")
     rules.append(sp)
     off_a = f"{a.max_offset_m / MILE_M:g} mi" if a.max_offset_m is not None else None
     off_b = f"{b.max_offset_m / MILE_M:g} mi" if b.max_offset_m is not None else None
