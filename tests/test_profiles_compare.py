@@ -285,7 +285,7 @@ def test_no_rule_is_told_apart_from_a_rule_that_differs(
     assert _rule(cmp, "currency").match == "differs"
     assert _rule(cmp, "spacing").match == "neither"
     assert _rule(cmp, "metering").match == "no rule"
-    code, out, _ = run(capsys, "profiles", "compare", "USA", "CAN", "-v", "pickup", "--on",
+    code, out, _ = run(capsys, "profiles", "compare", "USA", "CAN", "--vehicle", "pickup", "--on",
                        "2026-12-03", "-f", "json")
     assert code == 0
     doc = json.loads(out)
@@ -293,7 +293,7 @@ def test_no_rule_is_told_apart_from_a_rule_that_differs(
     assert (rows["uptime"]["match"], rows["uptime"]["b"]) == ("no rule", "no rule")
     assert rows["uptime"]["a_sources"][0]["date"] == "2023-03-30"
     assert rows["uptime reporting"]["match"] == "differs"
-    code, out, _ = run(capsys, "profiles", "compare", "USA", "CAN", "-v", "pickup", "--on",
+    code, out, _ = run(capsys, "profiles", "compare", "USA", "CAN", "--vehicle", "pickup", "--on",
                        "2026-12-03")
     assert code == 0
     header = next(line for line in out.splitlines() if "match" in line)
@@ -305,10 +305,10 @@ def test_no_rule_is_told_apart_from_a_rule_that_differs(
 
 # ----------------------------------------------------------------------------- --on DATE
 def test_compare_on_date_option(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "profiles", "compare", "CAN", "USA", "-v", "pickup", "-f",
+    code, out, _ = run(capsys, "profiles", "compare", "CAN", "USA", "--vehicle", "pickup", "-f",
                        "json")
     assert code == 0 and json.loads(out)["on"] == dt.date.today().isoformat()
-    code, out, _ = run(capsys, "profiles", "compare", "CAN", "USA", "-v", "pickup", "-f",
+    code, out, _ = run(capsys, "profiles", "compare", "CAN", "USA", "--vehicle", "pickup", "-f",
                        "json", "--on", "2030-01-01")
     doc = json.loads(out)
     assert doc["on"] == "2030-01-01"
@@ -317,12 +317,12 @@ def test_compare_on_date_option(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 2 and "--on" in err
     # the rescinded 2022 guidance: shown, and said to be rescinded on the day
     code, out, _ = run(capsys, "profiles", "compare", "us-nevi-2022", "CAN", "-f", "json",
-                       "--on", "2025-02-06", "-v", "pickup")
+                       "--on", "2025-02-06", "--vehicle", "pickup")
     status = json.loads(out)["rules"][0]
     assert (status["rule"], status["a"], status["level"]) == (
         "status on 2025-02-06", "rescinded 2025-02-06", "info")
     code, out, _ = run(capsys, "profiles", "compare", "us-nevi-2022", "CAN", "-f", "json",
-                       "--on", "2025-02-05", "-v", "pickup")
+                       "--on", "2025-02-05", "--vehicle", "pickup")
     assert json.loads(out)["rules"][0]["level"] == "same"
 
 
@@ -369,7 +369,7 @@ def test_mexican_sentence_follows_the_station_data() -> None:
 
 
 def test_cli_prints_the_mexican_sentence(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "profiles", "compare", "USA", "MEX", "-v", "nacs-car")
+    code, out, _ = run(capsys, "profiles", "compare", "USA", "MEX", "--vehicle", "nacs-car")
     assert code == 0
     flat = " ".join(out.split())
     assert "note: " + MEX_SENTENCE in flat
