@@ -86,3 +86,9 @@ def is_dc_fast(canon: str) -> bool:
 
 def ocpi_name(canon: str) -> str | None:
     return CONNECTORS[canon][0]
+
+
+def notation(canon: str, count: int, max_kw: float) -> str:
+    """The one connector notation for people: `CCS1 ×4 @150 kW` (machines get the structured
+    list: type, count, max_kw)."""
+    return f"{canon} ×{count} @{max_kw:g} kW"

@@ -17,6 +17,7 @@ from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from evcorridor.connectors import notation
 from evcorridor.errors import InputError
 
 SCHEMA_VERSION: Final = "evcorridor.plan/1"
@@ -76,6 +77,10 @@ class Site(_Model):
     source: str = "plan"  # data source of an existing station, or "plan" for new builds
     complies_with: list[str] = Field(default_factory=list)  # standard profile ids it meets
     cost: float = 0.0
+
+    def connector_labels(self) -> list[str]:
+        """One `CCS1 ×4 @150 kW` per connector type (the notation for people)."""
+        return [notation(c.type, c.count, c.max_kw) for c in self.connectors]
 
 
 class Gap(_Model):

@@ -34,6 +34,10 @@ class Settings(BaseSettings):
         default="https://overpass-api.de/api", description="Overpass API base URL"
     )
     timeout_s: float = Field(default=180.0, gt=0, description="HTTP timeout for Overpass requests")
+    templates_dir: Path | None = Field(
+        default=None,
+        description="folder of report/popup templates that replace the shipped ones by file name",
+    )
     solver_time_limit_s: float = Field(
         default=60.0, gt=0, description="CP-SAT time limit per corridor"
     )

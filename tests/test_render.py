@@ -151,7 +151,7 @@ def test_html_is_offline_and_deterministic(plan: Plan, rendered: maps_mod.Render
     assert len(re.findall(r"circle_marker_\d+ = L\.circleMarker\(", text)) == (
         len(plan.sites) + 1 + len(stops))
     assert len(re.findall(r"circle_marker_\d+\.bindPopup\(", text)) == len(plan.sites)
-    assert "CCS1 \\u00d7 4 @ 150 kW" in text or "CCS1 × 4 @ 150 kW" in text
+    assert "CCS1 \\u00d74 @150 kW" in text or "CCS1 ×4 @150 kW" in text  # the one notation
     for layer in ("New sites (2)", "Existing stations, upgraded (1)",
                   "Existing stations, qualify, stops (1)", "Stops of vehicle synthetic-car (4)",
                   "Stops of vehicle synthetic-truck (3)"):

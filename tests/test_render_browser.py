@@ -124,4 +124,45 @@ def test_popup_opens_with_site_details(html_file: tuple[Path, Any], tmp_path: Pa
     assert first.name in shown
     for label in ("Connectors", "Ports", "Power", "Complies with", "Source"):
         assert label in shown
-    assert "CCS1 × 4 @ 150 kW" in shown and "150 kW per port" in shown
+    assert "CCS1 ×4 @150 kW" in shown and "150 kW per port" in shown
+
+
+def test_hostile_names_run_no_script_in_chromium(tmp_path: Path) -> None:
+    """Issue 13: a plan whose every text field is a payload (tests/test_hostile_text.py) is drawn;
+    every popup and tooltip is put into the live page as Leaflet would show it, and `alert` is
+    watched: no payload element exists in the DOM and no payload script ran."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from test_hostile_text import hostile_plan
+
+    build = _build()
+    plan = hostile_plan()
+    text = render_html(gather(plan, build.build_graph(), country_shapes(build.BOUNDARIES))
+                       ).decode("utf-8")
+    name = re.search(r"var (map_\d+) = L\.map\(", text)
+    assert name
+    # before the page's scripts: count alerts; after load: show every popup and tooltip content
+    watch = ("<script>window.evcAlerts = 0; "
+             "window.alert = function () { window.evcAlerts++; };</script>")
+    show = ("<script>window.addEventListener('load', function () { var box = "
+            "document.createElement('div'); box.id = 'evc-shown'; document.body.appendChild(box); "
+            f"{name.group(1)}.eachLayer(function (l) {{ "
+            "[l.getPopup && l.getPopup(), l.getTooltip && l.getTooltip()].forEach(function (p) { "
+            "if (p) { var d = document.createElement('div'); d.className = 'evc-probe'; "
+            "d.innerHTML = p.getContent(); box.appendChild(d); } }); }); "
+            "setTimeout(function () { document.body.setAttribute('data-alerts', "
+            "String(window.evcAlerts)); }, 500); });</script>")
+    page = tmp_path / "hostile.html"
+    text = text.replace("<head>", "<head>" + watch, 1).replace("</html>", show + "</html>")
+    page.write_text(text, encoding="utf-8")
+    proc = _run(["--virtual-time-budget=5000", "--dump-dom", page.as_uri()], tmp_path / "p4")
+    dom = proc.stdout.decode("utf-8", errors="replace")
+    assert 'data-alerts="0"' in dom, proc.stderr.decode(errors="replace")[-2000:]
+    shown = re.search(r'<div id="evc-shown">(.*?)</div></body>', dom, re.S)
+    assert shown
+    probes = shown.group(1)
+    assert probes.count('class="evc-probe"') >= 2 * len(plan.sites)  # popup + tooltip per site
+    assert not re.search(r"<(img|script|iframe|a)\b", probes)
+    assert not re.search(r"<[^>]*\son\w+=", probes)  # no event attribute on any element
+    assert "&lt;img src=x onerror=alert(1)&gt;" in probes  # the payload shows as text

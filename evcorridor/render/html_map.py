@@ -26,6 +26,7 @@ from jinja2 import Template
 from evcorridor.plan_model import Plan, Site
 from evcorridor.render import style
 from evcorridor.render.geodata import MapData, road_label
+from evcorridor.render.templating import render
 
 ASSETS = Path(__file__).resolve().parent / "assets" / "leaflet"
 LEAFLET_VERSION = "1.9.4"
@@ -96,42 +97,31 @@ def _tip(text: str) -> str:
 
 
 def popup_html(site: Site, plan: Plan) -> str:
-    """The popup table of one site: connectors, ports, power, compliance, source."""
-    e = html.escape
-    conns = (
-        "<br>".join(f"{e(c.type)} × {c.count} @ {c.max_kw:g} kW" for c in site.connectors) or "—"
-    )
+    """The popup table of one site (template `popup.html.j2`): where it is, what it offers, who
+    uses it, where its data comes from."""
     kind = {
         "new": "new site (planned)",
         "upgrade": "existing station, upgraded",
         "existing": "existing station (qualifies as is)",
     }.get(site.kind, site.kind)
-    positions = []
-    for route in plan.routes:
-        if site.id in route.site_positions:
-            positions.append(f"{e(route.id)}: km {route.site_positions[site.id] / 1000:.1f}")
+    positions = [
+        (route.id, route.site_positions[site.id] / 1000)
+        for route in plan.routes
+        if site.id in route.site_positions
+    ]
     used_by = sorted(
         {run.vehicle for r in plan.routes for run in r.vehicles if site.id in run.stops}
     )
-    rows = [
-        ("Kind", e(kind)),
-        ("Id", e(site.id)),
-        ("Country", e(site.country)),
-        ("Connectors", conns),
-        ("Ports", str(site.ports)),
-        ("Power", f"{site.power_kw:g} kW per port"),
-        ("Complies with", e(", ".join(site.complies_with)) or "none"),
-        (
-            "Source",
-            e(site.source) + (f" ({e(', '.join(site.station_ids))})" if site.station_ids else ""),
-        ),
-        ("Detour", f"{site.offset_m / 1000:.2f} km each way"),
-        ("Used by", e(", ".join(used_by)) or "—"),
-        ("Position", "<br>".join(positions) or "—"),
-        ("Cost", f"{site.cost:g}"),
-    ]
-    body = "".join(f"<tr><td><b>{k}</b></td><td>{v}</td></tr>" for k, v in rows)
-    return f'<div class="evc-popup"><b>{e(site.name)}</b><table>{body}</table></div>'
+    return render(
+        "popup.html.j2",
+        site=site,
+        kind=kind,
+        connectors=site.connector_labels(),
+        positions=positions,
+        used_by=used_by,
+        source=style.source_name(site.source),
+        cost_unit=style.COST_UNIT,
+    ).strip()
 
 
 def build_map(data: MapData) -> folium.Map:
@@ -180,7 +170,7 @@ def build_map(data: MapData) -> folium.Map:
             ).add_to(border)
         border.add_to(m)
     for code, lines in sorted(data.roads.items()):
-        fg = folium.FeatureGroup(name=road_label(code))
+        fg = folium.FeatureGroup(name=html.escape(road_label(code)))
         for line in lines:
             folium.PolyLine(
                 _latlon(line),
@@ -270,7 +260,9 @@ def build_map(data: MapData) -> folium.Map:
                 if sid in by_id
             }
         )
-        fg = folium.FeatureGroup(name=f"Stops of vehicle {vehicle} ({len(stops)})", show=False)
+        fg = folium.FeatureGroup(
+            name=html.escape(f"Stops of vehicle {vehicle} ({len(stops)})"), show=False
+        )
         for sid in stops:
             s = by_id[sid]
             folium.CircleMarker(

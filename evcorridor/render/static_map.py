@@ -115,7 +115,7 @@ def data_dates(plan: Plan, data: MapData | None = None) -> str:
 
 # station data sources whose rows are AFDC data (already credited) or OpenStreetMap (credited)
 _CREDITED = {"afdc", "afdc-api", "geojson", "osm", "plan"}
-_SOURCE_NAMES = {
+_SOURCE_NAMES = {  # the credit line of a source that ATTRIBUTION does not name already
     "ocm": "Open Charge Map contributors (CC BY 4.0)",
     "supercharge": "supercharge.info (Tesla Superchargers)",
     "tesla": "supercharge.info (Tesla Superchargers)",

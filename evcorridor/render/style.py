@@ -62,6 +62,26 @@ ATTRIBUTION = (
     "U.S. DOE){extra}. Boundaries: Natural Earth."
 )
 
+#: the unit of site costs (configs/costs: relative prices, one new site = 1)
+COST_UNIT = "new-site units"
+
+#: a site's or station's `source` code -> the source's name for people (reports, popups, tables)
+STATION_SOURCES = {
+    "afdc": "AFDC",
+    "afdc-api": "AFDC API",
+    "geojson": "AFDC (ev-map GeoJSON)",
+    "ocm": "Open Charge Map",
+    "osm": "OpenStreetMap",
+    "supercharge": "supercharge.info",
+    "tesla": "supercharge.info",
+    "plan": "planned (new site)",
+}
+
+
+def source_name(code: str) -> str:
+    """The name of a station source for people (`afdc` -> `AFDC (…)`); unknown codes as given."""
+    return STATION_SOURCES.get(code, code)
+
 
 def new_figure(width_in: float, height_in: float) -> Figure:
     fig = Figure(figsize=(round(width_in, 2), round(height_in, 2)), dpi=DPI)
