@@ -40,3 +40,16 @@ def shipped_configs(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 # the local Overpass server fixtures (tests/overpass_server.py), shared by the OSM tests
 from overpass_server import osm_env, overpass_server  # noqa: E402, F401
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory,
+                   monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every test gets its own empty cache folder: a network pulled by one test (or by the
+    developer, in ~/.cache/evcorridor) is never what another test's `plan` picks up."""
+    from evcorridor import settings
+
+    monkeypatch.setenv("EVCORRIDOR_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    settings.get_settings.cache_clear()
+    yield
+    settings.get_settings.cache_clear()

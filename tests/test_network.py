@@ -286,9 +286,15 @@ def test_missing_embedded_file_and_missing_osm_module(tmp_path: Path,
     get_settings.cache_clear()
     try:
         with pytest.raises(InputError) as exc:
-            load_network("i29-red-river")
+            load_network("i29-red-river", source="embedded")
         assert str(exc.value) == (f"{tmp_path}/networks/i29-red-river.graphml.gz: no embedded "
                                   "network for corridor 'i29-red-river' (run `make data`)")
+        # auto: no pulled, no embedded network, no continental graph either
+        with pytest.raises(InputError) as exc:
+            load_network("i29-red-river")
+        assert str(exc.value) == (f"{tmp_path}/networks/continental.npz: no continental "
+                                  "road graph for corridor 'i29-red-river' (run `make data`, or "
+                                  "pull a network with `evcorridor network pull`)")
     finally:
         monkeypatch.delenv("EVCORRIDOR_DATA_DIR")
         get_settings.cache_clear()

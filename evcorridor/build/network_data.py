@@ -446,10 +446,51 @@ def build(shared: Path, data: Path, log: Log) -> None:
     used = {part.split("=")[0] for g in graphs.values()
             for part in str(g.graph["length_factors"]).split(";") if part}
     accuracy["length_factors"] = {k: v for k, v in sorted(factors.items()) if k in used}
+    accuracy["continental"] = _build_continental(tm, countries, points, factors, corridors,
+                                                 out, log)
     write_text(out / "accuracy.json", json.dumps(accuracy, indent=2, sort_keys=True) + "\n")
     _update_readme(data / "README.md", accuracy)
     _update_networks_table(data / "README.md", corridors, graphs)
     log("wrote data/networks/accuracy.json")
+
+
+def _build_continental(tm: TMData, countries: dict[str, BaseGeometry],
+                       points: dict[str, tuple[float, float]], factors: dict[str, float],
+                       corridors: list[Corridor], out: Path, log: Log) -> dict[str, Any]:
+    """Write networks/continental.npz; measure the accuracy of corridor graphs cut out of
+    it against exit numbers (the same routes as the corridor graphs)."""
+    from evcorridor.network.accuracy import measure_exit_errors
+    from evcorridor.network.continental import (
+        FILE_NAME,
+        build_continental,
+        corridor_graph,
+        load_continental,
+    )
+
+    blob = build_continental(tm, polygons=countries, crossing_points=points,
+                             length_factors=factors)
+    write_bytes(out / FILE_NAME, blob)
+    cont = load_continental(out / FILE_NAME)
+    log(f"wrote data/networks/{FILE_NAME}: {cont.meta['nodes']} nodes, {cont.meta['edges']} "
+        f"edges, {len(cont.meta['systems'])} systems, {len(blob) / 1e6:.1f} MB")
+    by_id = {c.id: c for c in corridors}
+    rows: list[dict[str, Any]] = []
+    cut: dict[str, Any] = {}
+    for cid, root, unit in ACCURACY_ROUTES:
+        if cid not in by_id:
+            continue
+        if cid not in cut:
+            cut[cid] = corridor_graph(cont, by_id[cid], {c: points[c]
+                                                        for c in by_id[cid].crossings})
+        try:
+            got = measure_exit_errors(cut[cid], root, unit)
+        except EvCorridorError as exc:
+            log(f"accuracy (continental): {cid} {root}: {exc}")
+            continue
+        rows.append({"corridor": cid, "route": root,
+                     "exit_unit": "km" if unit == KM else "mile", **got})
+    return {"file": FILE_NAME, "nodes": cont.meta["nodes"], "edges": cont.meta["edges"],
+            "systems": cont.meta["systems"], "routes": rows}
 
 
 def _replace_block(path: Path, name: str, lines: list[str]) -> None:
@@ -498,6 +539,18 @@ def _update_readme(path: Path, accuracy: dict[str, Any]) -> None:
                      f"{r['straight_error_pct']:+.2f} % | "
                      + ("– |" if r["worst_window_pct"] is None else
                         f"{r['worst_window_pct']:+.2f} % |"))
+    cont = accuracy.get("continental")
+    if cont:
+        lines.append("")
+        lines.append(f"The continental graph (`networks/{cont['file']}`, {cont['nodes']} nodes, "
+                     f"{cont['edges']} edges) uses the same factors; corridor graphs cut out of "
+                     "it for the same corridors measure (graph km against exit-number km):")
+        lines.append("")
+        lines.append("| corridor | route | exit-number km | graph km | error (corrected) |")
+        lines.append("|---|---|---|---|---|")
+        for r in cont["routes"]:
+            lines.append(f"| {r['corridor']} | {r['route']} | {r['marked_km']:.1f} | "
+                         f"{r['graph_km']:.1f} | {r['error_pct']:+.2f} % |")
     lines.append("")
     lines.append("Length factors applied (region = factor): " + ", ".join(
         f"{k} = {v}" for k, v in accuracy["length_factors"].items()) + ".")

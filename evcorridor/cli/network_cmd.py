@@ -13,6 +13,7 @@ from evcorridor.cli.options import check_choice, progress_bar
 from evcorridor.corridors import get_corridor
 from evcorridor.network import SOURCES, load_network
 from evcorridor.network.graph import gzip_bytes, to_graphml_bytes
+from evcorridor.network.pulled import record_pull
 from evcorridor.network.summary import network_summary
 from evcorridor.render.console import out, print_json
 from evcorridor.settings import get_settings
@@ -67,7 +68,9 @@ def pull_cmd(
     Sources: embedded (the default, as for `network info`), osm (live Overpass pull),
     travelmapping (build from a HighwayData tarball or folder), file (--path). An osm pull is
     cached under the cache folder, keyed by a hash of the query; a corrupt or truncated cache
-    file is pulled again.
+    file is pulled again. A pulled network (any source but embedded) is what `plan` uses for the
+    corridor from then on (`plan --network-source` chooses). Exit 1 when the main route does not
+    reach both sides.
     """
     check_choice("--format", fmt, ("table", "json"))
     check_choice("--source", source, SOURCES)
@@ -82,13 +85,17 @@ def pull_cmd(
     else:
         target = get_settings().cache_dir / "networks" / f"{c.id}.{source}.graphml.gz"
         write_bytes(target, gzip_bytes(to_graphml_bytes(G)))
+    if source != "embedded":  # `plan` uses this network for the corridor from now on
+        record_pull(c.id, source, target, G)
     summary = network_summary(G, c)
     summary["saved_to"] = str(target)
     if fmt == "json":
         print_json(summary)
-        return
-    _render(summary)
-    out.print(f"saved to {target}")
+    else:
+        _render(summary)
+        out.print(f"saved to {target}")
+    if summary["route_error"]:  # e.g. no road on one side: the network cannot carry a plan
+        raise typer.Exit(1)
 
 
 @app.command("info")

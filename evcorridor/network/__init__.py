@@ -27,7 +27,11 @@ Edge attributes
     country      country the edge lies in
     synthetic    bool: True only for documented links that TM lacks (see travelmapping.py)
 
-Sources: `embedded` (default; data/networks/<id>.net.npz, the compact binary form of
+Sources: `auto` (default of `load_network`: the network `network pull` saved last for the corridor,
+else the embedded one, else the continental cut; see `evcorridor.network.pulled`),
+`continental` (the corridor cut out of data/networks/continental.npz, for any corridor, see
+`evcorridor.network.continental`),
+`embedded` (data/networks/<id>.net.npz, the compact binary form of
 <id>.graphml.gz, both built by `make data`; see `evcorridor.network.compact`),
 `travelmapping` (build now from a TM HighwayData tarball/tree, `path` or ../shared/data),
 `osm` (live osmnx pull, evcorridor.network.osm), `file` (a user's GraphML or .osm XML).
@@ -49,10 +53,12 @@ from evcorridor.network.compact import SUFFIX
 from evcorridor.network.graph import read_graphml
 from evcorridor.settings import get_settings
 
-SOURCES = ("embedded", "travelmapping", "osm", "file")
+SOURCES = ("embedded", "travelmapping", "osm", "file")  # what `network pull` can pull
+LOAD_SOURCES = (*SOURCES, "continental", "auto")
 Progress = Callable[[str, float], None]
 
-__all__ = ["SOURCES", "embedded_path", "load_border_lines", "load_boundaries", "load_network"]
+__all__ = ["LOAD_SOURCES", "SOURCES", "embedded_path", "load_border_lines", "load_boundaries",
+           "load_network"]
 
 
 def embedded_path(corridor_id: str) -> Path:
@@ -64,7 +70,7 @@ def embedded_path(corridor_id: str) -> Path:
     return folder / f"{corridor_id}.graphml.gz"
 
 
-def load_network(corridor_id: str, *, source: str = "embedded", path: Path | None = None,
+def load_network(corridor_id: str, *, source: str = "auto", path: Path | None = None,
                  progress: Progress | None = None, highway_filter: str | None = None,
                  refresh: bool = False) -> nx.MultiDiGraph:
     """The corridor graph from `source` (see the module docstring for the contract).
@@ -73,11 +79,25 @@ def load_network(corridor_id: str, *, source: str = "embedded", path: Path | Non
     `evcorridor.network.osm.pull_osm_network`)."""
     from evcorridor.corridors import get_corridor
 
-    if source not in SOURCES:
-        raise unknown_id("network source", source, SOURCES)
+    if source not in LOAD_SOURCES:
+        raise unknown_id("network source", source, LOAD_SOURCES)
     if source != "osm" and (highway_filter is not None or refresh):
         raise UsageError("--highways and --refresh apply to --source osm only")
     corridor = get_corridor(corridor_id)
+    if source == "auto":
+        from evcorridor.network.pulled import resolve_source
+
+        resolved, found, _what = resolve_source(corridor.id, "auto")
+        return load_network(corridor.id, source=resolved, path=found, progress=progress)
+    if source == "continental":
+        from evcorridor.network.continental import corridor_graph, load_continental
+
+        if progress:
+            progress("continental road graph", 0.0)
+        G = corridor_graph(load_continental(path), corridor)
+        if progress:
+            progress("continental road graph", 1.0)
+        return G
     if source == "embedded":
         if path is not None:
             raise UsageError("--path is not used with --source embedded (use --source file)")

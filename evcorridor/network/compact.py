@@ -26,6 +26,10 @@ timestamp 1980-01-01 so the bytes depend only on the graph)
                          of any other type (JSON text, decoded on load)
     n:<name>:has, ...    uint8 mask, present only when some nodes/edges lack the attribute
 
+`arrays_to_bytes` / `arrays_from_bytes` / `read_arrays` use the same container for plain named
+arrays (members `a:<name>.npy`) and a `meta.json` of the caller's own format: the continental
+road graph, too large to become a networkx graph on every load.
+
 Floats are rounded to 7 decimals, as the GraphML writer does (`graph._fmt`), so both files hold
 the same values (1e-7 degree is about 1 cm; 1e-7 m for lengths).
 """
@@ -51,7 +55,8 @@ SUFFIX = ".net.npz"
 _DATE = (1980, 1, 1, 0, 0, 0)
 _KINDS = ("float", "int", "bool", "str", "json")
 
-__all__ = ["FORMAT", "SUFFIX", "from_bytes", "load", "save", "to_bytes"]
+__all__ = ["FORMAT", "SUFFIX", "arrays_from_bytes", "arrays_to_bytes", "from_bytes", "load",
+           "pack_strings", "read_arrays", "read_meta", "save", "to_bytes", "unpack_strings"]
 
 
 def _norm(value: Any) -> Any:
@@ -139,6 +144,11 @@ def to_bytes(G: nx.MultiDiGraph) -> bytes:
     meta = {"format": FORMAT,
             "graph": {str(k): _graph_value(v) for k, v in sorted(G.graph.items())},
             "nodes": node_cols, "edges": edge_cols, "strings": strings}
+    return _zip(arrays, meta)
+
+
+def _zip(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> bytes:
+    """meta.json + one .npy member per array, fixed timestamps, name order."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         members = {"meta.json": np.frombuffer(
@@ -207,16 +217,82 @@ def _rows(prefix: str, cols: list[list[str]], count: int, data: Any,
     return rows
 
 
+def _unzip(blob: bytes) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    with zipfile.ZipFile(io.BytesIO(blob)) as zf:
+        data = {name: np.lib.format.read_array(io.BytesIO(zf.read(name)), allow_pickle=False)
+                for name in zf.namelist()}
+    meta = json.loads(data["meta.json.npy"].tobytes().decode("utf-8"))
+    return data, meta
+
+
+# ------------------------------------------------------------------ plain arrays
+# Graphs too large to build as networkx objects on every load (the continental road graph) are
+# stored as named arrays plus a JSON `meta` in the same container; their reader works on the
+# arrays (see evcorridor.network.continental).
+
+SEP = "\x1f"
+
+
+def arrays_to_bytes(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> bytes:
+    """Named arrays and a JSON-able `meta` as a compact file (deterministic bytes); `meta` must
+    carry its own "format"."""
+    if "format" not in meta:
+        raise ValueError("meta needs a 'format'")
+    return _zip({f"a:{k}": v for k, v in arrays.items()}, meta)
+
+
+def arrays_from_bytes(blob: bytes, label: str = "network"
+                      ) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    """(arrays, meta) of `arrays_to_bytes`; InputError naming `label` when unreadable."""
+    try:
+        data, meta = _unzip(blob)
+        if not isinstance(meta, dict) or "format" not in meta:
+            raise ValueError("no format in meta.json")
+    except (zipfile.BadZipFile, EOFError, OSError, KeyError, ValueError, TypeError,
+            UnicodeDecodeError) as exc:
+        raise _corrupt(label, exc) from exc
+    return {k[2:-4]: v for k, v in data.items() if k.startswith("a:")}, meta
+
+
+def read_meta(path: Path) -> dict[str, Any] | None:
+    """The meta.json of a compact file, None when `path` is not one."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            raw = np.lib.format.read_array(io.BytesIO(zf.read("meta.json.npy")),
+                                           allow_pickle=False)
+        meta = json.loads(raw.tobytes().decode("utf-8"))
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError, UnicodeDecodeError):
+        return None
+    return meta if isinstance(meta, dict) else None
+
+
+def read_arrays(path: Path) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    return arrays_from_bytes(_read(Path(path)), str(path))
+
+
+def pack_strings(values: list[str]) -> np.ndarray:
+    """Strings (without U+001F) as one uint8 array."""
+    for v in values:
+        if SEP in v:
+            raise ValueError(f"string {v!r} holds the separator U+001F")
+    return np.frombuffer(SEP.join(values).encode("utf-8"), dtype=np.uint8).copy()
+
+
+def unpack_strings(arr: np.ndarray, count: int) -> list[str]:
+    if count == 0:
+        return []
+    out = arr.tobytes().decode("utf-8").split(SEP)
+    if len(out) != count:
+        raise ValueError(f"expected {count} strings, found {len(out)}")
+    return out
+
+
 def from_bytes(blob: bytes, label: str = "network") -> nx.MultiDiGraph:
     """The graph in a compact file's bytes; InputError (naming `label`) if they are not one."""
     from evcorridor.network.graph import contract_problems
 
     try:
-        with zipfile.ZipFile(io.BytesIO(blob)) as zf:
-            data = {name: np.lib.format.read_array(io.BytesIO(zf.read(name)),
-                                                   allow_pickle=False)
-                    for name in zf.namelist()}
-        meta = json.loads(data["meta.json.npy"].tobytes().decode("utf-8"))
+        data, meta = _unzip(blob)
         if meta.get("format") != FORMAT:
             raise ValueError(f"format {meta.get('format')!r}, expected {FORMAT}")
         ids = [int(n) for n in data["node_id.npy"].tolist()]
@@ -249,10 +325,13 @@ def from_bytes(blob: bytes, label: str = "network") -> nx.MultiDiGraph:
 def load(path: Path) -> nx.MultiDiGraph:
     """Read a compact network file (see the module docstring); InputError if unreadable."""
     path = Path(path)
+    return from_bytes(_read(path), str(path))
+
+
+def _read(path: Path) -> bytes:
     try:
-        blob = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError as exc:
         raise InputError(f"{path}: network file not found") from exc
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from exc
-    return from_bytes(blob, str(path))

@@ -1,4 +1,5 @@
-"""The `file` source: a user's GraphML (.graphml / .graphml.gz) or OpenStreetMap XML (.osm/.xml).
+"""The `file` source: a user's GraphML (.graphml / .graphml.gz) or OpenStreetMap XML (.osm/.xml),
+or a compact file (.npz: the continental graph, cut to the corridor, or a corridor graph).
 
 GraphML files are loaded as they are (osmnx format) and completed to the contract; OSM XML goes
 through `osmnx.graph_from_xml` (simplified). Missing attributes are filled: `country` from the
@@ -76,6 +77,19 @@ def load_file(corridor: Corridor, path: Path, *, progress: Progress | None = Non
     if progress:
         progress(f"reading {path.name}", 0.0)
     name = path.name.lower()
+    if name.endswith(".npz"):
+        from evcorridor.network import compact
+        from evcorridor.network.continental import (
+            corridor_graph,
+            is_continental_file,
+            load_continental,
+        )
+
+        if is_continental_file(path):  # the continental graph: cut the corridor out of it
+            return corridor_graph(load_continental(path), corridor)
+        G = compact.load(path)
+        return complete_graph(G, corridor, source="file",
+                              provenance=str(G.graph.get("provenance", "")) or path.name)
     if name.endswith((".graphml", ".graphml.gz")):
         G = read_graphml(path)
         prov = str(G.graph.get("provenance", "")) or f"user file {path.name}"

@@ -39,6 +39,15 @@ def haversine_many(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -
     return 2 * EARTH_RADIUS_M * np.arcsin(np.minimum(1.0, np.sqrt(a)))
 
 
+def haversine_pairs(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray
+                    ) -> np.ndarray:
+    """Great-circle distances in metres between matching elements of four arrays."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dp, dl = p2 - p1, np.radians(lon2 - lon1)
+    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+
+
 def _bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value

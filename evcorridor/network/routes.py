@@ -78,6 +78,19 @@ def corridor_routes(G: nx.MultiDiGraph, corridor: Corridor) -> list[CorridorRout
     """One route per crossing, in `corridor.crossings` order."""
     start, _ = nearest_node(G, corridor.start.lat, corridor.start.lon)
     end, _ = nearest_node(G, corridor.end.lat, corridor.end.lon)
+    for node, place, want, side in ((start, corridor.start, "USA", "US"),
+                                    (end, corridor.end, corridor.other_country,
+                                     corridor.other_country)):
+        got = str(G.nodes[node].get("country", ""))
+        if got != want:
+            has = any(c == want for _, c in G.nodes(data="country"))
+            raise EvCorridorError(
+                f"corridor {corridor.id}: the route does not reach the {side} side: "
+                f"{place.name!r} snaps to node {node} in {got or 'no country'}; "
+                + (f"the {G.graph.get('source', '')} network has no {want} road connected to "
+                   "the crossing" if not has else
+                   f"the network's {want} roads do not come near {place.name!r}")
+                + " (widen the corridor's buffer_km or use another network source)")
     out: list[CorridorRoute] = []
     for cid in corridor.crossings:
         border = crossing_node(G, cid)

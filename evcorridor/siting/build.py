@@ -74,7 +74,9 @@ class BuildOptions:
     resilience: Resilience = "none"
     min_spacing_m: float = DEFAULT_MIN_SPACING_M
     max_offset_m: float = DEFAULT_MAX_OFFSET_M
-    network_source: str = "embedded"
+    #: auto | pulled | embedded | continental (evcorridor.network.pulled), or a `load_network`
+    #: source with `network_path`; `build` records what it resolved to
+    network_source: str = "auto"
     network_path: Path | None = None
 
 
@@ -368,10 +370,28 @@ def _generic_reason(why: str) -> str:
     return why.split(";")[0].strip()
 
 
+def load_plan_network(corridor_id: str, options: BuildOptions
+                      ) -> tuple[nx.MultiDiGraph, BuildOptions]:
+    """The corridor graph a plan uses, and the options saying which one it was (the source and
+    the file, so that the plan's inputs name it and `check` reloads the same graph)."""
+    import dataclasses
+
+    from evcorridor.network import load_network
+    from evcorridor.network.pulled import CHOICES, resolve_source
+
+    if options.network_path is not None or options.network_source not in CHOICES:
+        G = load_network(corridor_id, source=options.network_source, path=options.network_path)
+        return G, options
+    source, path, what = resolve_source(corridor_id, options.network_source)
+    G = load_network(corridor_id, source=source, path=path)
+    if source == "continental":
+        path = Path(str(G.graph["path"]))
+    return G, dataclasses.replace(options, network_source=what, network_path=path)
+
+
 def build(corridor_id: str, options: BuildOptions) -> Built:
     """Load everything a corridor plan needs and build its siting problem."""
     from evcorridor.corridors import get_corridor
-    from evcorridor.network import load_network
     from evcorridor.network.routes import corridor_routes
     from evcorridor.profiles import get_profile_set, get_standard, get_vehicle, list_vehicles
     from evcorridor.scenarios import get_cost_model, get_scenario
@@ -397,10 +417,7 @@ def build(corridor_id: str, options: BuildOptions) -> Built:
             continue
         standards[pid] = get_standard(pid)
         todo.extend(standards[pid].recognizes)
-    if options.network_source == "embedded" or options.network_path is None:
-        G = load_network(corridor.id, source=options.network_source)
-    else:
-        G = load_network(corridor.id, source=options.network_source, path=options.network_path)
+    G, options = load_plan_network(corridor.id, options)
     routes = corridor_routes(G, corridor)
     stations = corridor_stations(corridor.id, options.stations)
     return build_from_graph(corridor, G, routes, stations, profile_set=pset, vehicles=vehicles,
