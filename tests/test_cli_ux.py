@@ -88,3 +88,83 @@ def test_did_you_mean_prefix_on_the_command_line(capsys: pytest.CaptureFixture[s
     code, _out, err = run(["crossings", "show", "blaine"], capsys)
     assert (code, err.strip()) == (2, "error: unknown crossing 'blaine'; did you mean "
                                       "'blaine-pacific-highway' or 'blaine-peace-arch'?")
+
+
+# ----------------------------------------------------------------------------- tables
+def test_table_layout_never_cuts_whole_cells_or_words() -> None:
+    from rich.console import Console
+
+    from evcorridor.render.table import Column, layout, print_table
+
+    cols = [Column("id", "whole"), Column("crossings", "words"), Column("place"),
+            Column("km", "whole", "right")]
+    rows = [["i10-el-paso", "el-paso-bridge-of-the-americas, santa-teresa", "Las Cruces, NM",
+             "229.5/240.6"],
+            ["i5-cascadia", "blaine-peace-arch", "Portland, OR", "280.7/282.4"]]
+    # narrowest table: id 11 + longest crossing id 31 + place 8 + figure 11 + 3 gaps of 2
+    assert layout(cols, rows, 67) == [11, 31, 8, 11]
+    assert layout(cols, rows, 66) is None
+    for width in (120, 67, 66, 30):
+        console = Console(width=width, record=True, force_terminal=False)
+        print_table(console, cols, rows, title="synthetic rows", width=width)
+        text = console.export_text()
+        assert "…" not in text and max(map(len, text.splitlines())) <= max(width, 50)
+        for cell in ("i10-el-paso", "el-paso-bridge-of-the-americas,", "santa-teresa",
+                     "229.5/240.6", "280.7/282.4", "blaine-peace-arch"):
+            assert cell in text, (width, cell)
+        if width < 67:  # stacked: the id on its own line, then `header  value`
+            assert "i5-cascadia\n  crossings  blaine-peace-arch\n" in text
+
+
+def test_corridors_list_at_80_columns_keeps_every_id(monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from evcorridor.corridors import list_corridors
+    from evcorridor.render import console
+
+    monkeypatch.setattr(console.out, "width", 80)
+    code, out, _err = run(["corridors", "list"], capsys)
+    assert code == 0 and "…" not in out
+    assert max(len(x) for x in out.splitlines()) <= 80
+    for c in list_corridors():
+        assert c.id in out.splitlines()
+        for crossing in c.crossings:
+            assert crossing in out
+
+
+def test_plan_table_at_110_columns_keeps_ids_and_figures(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        tmp_path: Path) -> None:
+    from evcorridor.render import console
+
+    monkeypatch.setattr(console.out, "width", 110)
+    ids = ["i81-thousand-islands", "i91-stanstead"]  # the longest corridor id, a quick one
+    code, out, err = run(["plan", *ids, "--out", str(tmp_path)], capsys)
+    assert code == 0, err
+    # stderr is not a terminal: one progress line per corridor (what CI logs show)
+    assert [x for x in err.splitlines() if x.startswith("planning")] == [
+        "planning i81-thousand-islands (1/2)", "planning i91-stanstead (2/2)"]
+    table = out.split("\n2 corridor(s)")[0]
+    assert "…" not in table and max(len(x) for x in table.splitlines()) <= 110
+    assert "cost (new sites)" in table.replace("\n", " ") or "cost (new" in table
+    code, js, _ = run(["plan", *ids, "--out", str(tmp_path), "--format", "json", "-q"], capsys)
+    for row in json.loads(js)["plans"]:
+        line = next(x for x in table.splitlines() if x.startswith(row["corridor"] + " "))
+        assert f" {row['status']} " in line
+        for g in row["max_gaps"]:
+            assert f"{g['length_m'] / 1000:.1f}/{g['limit_m'] / 1000:.1f}" in table
+        assert row["cost_unit"] == "new sites"
+    assert "; cost " in out and " new sites\n" in out
+
+
+# ----------------------------------------------------------------------------- units
+def test_profiles_list_and_plan_say_km_first(capsys: pytest.CaptureFixture[str]) -> None:
+    from evcorridor.profiles import get_vehicle
+
+    code, out, _ = run(["profiles", "list", "--format", "json"], capsys)
+    assert code == 0
+    summary = {r["id"]: r["summary"] for r in json.loads(out)}
+    # the US spacing rule: km as everywhere, miles after it for the US reader
+    assert summary["us-nevi-2022"].endswith("spacing 80.5 km (50 mi)")
+    pickup = get_vehicle("pickup").usable_range_m("mild")
+    # the same figure `plan` shows as the pickup's gap limit (km, one decimal)
+    assert f"usable mild {pickup / 1000:.1f} km (175.5 mi)" in summary["pickup"]

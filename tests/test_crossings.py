@@ -130,18 +130,31 @@ def test_state_province_pair_labels_locate_ports() -> None:
     assert "AK2" in alcan.highways_us and alcan.highways_other == ["YT1"]
 
 
-@pytest.mark.parametrize("width", [160, 80])
+@pytest.mark.parametrize("width", [160, 100, 80])
 def test_cli_table_keeps_ids_and_figures_whole(width: int, monkeypatch: pytest.MonkeyPatch
                                                ) -> None:
-    # 160 = piped output (render.console.PIPE_WIDTH), 80 = a narrow terminal: rich used to cut
-    # every column to "h…" when stdout was not a terminal
+    # 160 = piped output (render.console.PIPE_WIDTH), 100 = a table whose highway lists wrap,
+    # 80 = too narrow for a table: one block per crossing. Never "…", never a cut id.
     from evcorridor.render import console
 
     monkeypatch.setattr(console.out, "width", width)
     res = CliRunner().invoke(app, ["crossings", "list", "--border", "us-mx", "--sort", "trucks"])
     assert res.exit_code == 0, res.output
     assert "…" not in res.stdout
-    line = next(x for x in res.stdout.splitlines() if "laredo-world-trade-bridge" in x)
+    assert max(len(x) for x in res.stdout.splitlines()) <= width
+    ids = [c.id for c in list_crossings("us-mx")]
+    lines = res.stdout.splitlines()
+    if width == 80:  # stacked: the id alone on a line, then its fields
+        assert [x for x in lines if x in ids] == [
+            c.id for c in sorted(list_crossings("us-mx"),
+                                 key=lambda c: (-(c.trucks_per_year or -1), c.id))]
+        i = lines.index("laredo-world-trade-bridge")
+        assert lines[i + 1:i + 5] == ["  state                TX",
+                                      "  highways US / other  I-69W TXLp20 US59 / MEX2",
+                                      "  cars/yr              4,809,228*",
+                                      "  trucks/yr            2,568,471*"]
+        return
+    line = next(x for x in lines if "laredo-world-trade-bridge" in x)
     assert "4,809,228*" in line and "2,568,471*" in line
     if width == 160:  # wide: every highway on one line, in its own column
         assert "I-69W TXLp20 US59" in line and "MEX2" in line and "2304" in line

@@ -119,7 +119,10 @@ def test_pull_builds_the_contract_graph(osm_env: OverpassServer) -> None:
 def test_query_carries_the_highway_filter_and_polygon(osm_env: OverpassServer) -> None:
     steps: list[tuple[str, float]] = []
     pull(progress=lambda msg, frac: steps.append((msg, frac)))
-    assert ("Overpass answer 1 of about 1", 0.6) in steps
+    # what it is waiting for, before and after each answer
+    assert steps[1] == (f"waiting for Overpass at {osm_env.url}: answer 1 of about 1 (timeout "
+                        "10 s per answer)", 0.1)
+    assert ("Overpass answer 1 of about 1; osmnx is building the graph", 0.6) in steps
     assert steps[0] == ("checking the cache", 0.0) and steps[-1] == ("done", 1.0)
     assert [f for _, f in steps] == sorted(f for _, f in steps)
     assert len(osm_env.queries) == 1

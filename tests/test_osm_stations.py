@@ -144,6 +144,9 @@ def test_cli_stations_list_source_osm(osm_env: OverpassServer,
     osm_env.fail(500)
     code, out, err = run(["stations", "stats", "i5-cascadia", "--source", "osm"], capsys)
     assert (code, out) == (4, "")
-    assert err.strip() == (
+    # stderr is not a terminal here: the progress is one line per step, then the one-line error
+    first, last = err.strip().splitlines()
+    assert first == "i5-cascadia: OpenStreetMap stations: querying Overpass for charging stations"
+    assert last == (
         f"error: OpenStreetMap charging-station query failed: Overpass at {osm_env.url} answered "
         "HTTP 500 Internal Server Error; use --source embedded, or a cached pull")

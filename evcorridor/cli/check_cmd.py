@@ -45,25 +45,21 @@ def register(app: typer.Typer) -> None:
                                         help="table: one line per finding and a summary; json."),
     ) -> None:
         """`evcorridor check PLAN.json... [--format table|json]` (help text above)."""
-        from rich.progress import Progress
-
         from evcorridor.check import CheckReport, check_file
+        from evcorridor.cli.options import step_progress
         from evcorridor.errors import InputError
         from evcorridor.render.console import err, out, print_json
 
         plans = expand(plans)
         reports: list[CheckReport] = []
         unreadable: list[tuple[str, str]] = []
-        show_progress = fmt is CheckFormat.table and len(plans) > 1 and err.is_terminal
-        with Progress(console=err, transient=True, disable=not show_progress) as progress:
-            task = progress.add_task("checking plans", total=len(plans))
+        with step_progress("checking", len(plans), show=len(plans) > 1) as step:
             for path in plans:
-                progress.update(task, description=f"checking {path}")
+                step(str(path))
                 try:
                     reports.append(check_file(path))
                 except InputError as exc:
                     unreadable.append((str(path), str(exc)))
-                progress.advance(task)
 
         n_findings = sum(len(r.findings) for r in reports)
         failed = sum(1 for r in reports if not r.ok)

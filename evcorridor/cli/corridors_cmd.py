@@ -8,6 +8,7 @@ from rich.table import Table
 from evcorridor.cli.options import check_choice
 from evcorridor.corridors import Corridor, get_corridor, list_corridors
 from evcorridor.render.console import out, print_json
+from evcorridor.render.table import Column, print_table
 
 app = typer.Typer(help="Corridor definitions (configs/corridors/<id>.yaml).", no_args_is_help=True)
 
@@ -24,13 +25,13 @@ def list_cmd(fmt: str = typer.Option("table", "--format", "-f", help="table or j
     if fmt == "json":
         print_json([_dump(c) for c in corridors])
         return
-    table = Table(title=f"{len(corridors)} corridors")
-    for col in ("id", "border", "crossings", "from", "to", "highways"):
-        table.add_column(col, no_wrap=col in ("id", "border"))
-    for c in corridors:
-        table.add_row(c.id, c.border, ", ".join(c.crossings), c.start.name, c.end.name,
-                      "; ".join(f"{k}: {' '.join(v)}" for k, v in c.highways.items()))
-    out.print(table)
+    # ids (the corridor's and its crossings') are never cut: the places and highways wrap
+    cols = [Column("id", "whole"), Column("border", "whole"), Column("crossings", "words"),
+            Column("from"), Column("to"), Column("highways", "words")]
+    print_table(out, cols, [
+        [c.id, c.border, ", ".join(c.crossings), c.start.name, c.end.name,
+         "; ".join(f"{k}: {' '.join(v)}" for k, v in c.highways.items())] for c in corridors],
+        title=f"{len(corridors)} corridors")
 
 
 @app.command("show")

@@ -10,6 +10,7 @@ from rich.table import Table
 from evcorridor.cli.options import check_choice
 from evcorridor.crossings import COLUMNS, Crossing, get_crossing, list_crossings
 from evcorridor.render.console import out, print_json, to_csv
+from evcorridor.render.table import Column, layout, print_table
 
 app = typer.Typer(help="US–Canada and US–Mexico road border crossings (BTS ports + Travel "
                        "Mapping border points).", no_args_is_help=True)
@@ -22,6 +23,15 @@ def _row(c: Crossing) -> list[object]:
 
 def _num(v: int | None) -> str:
     return "–" if v is None else f"{v:,}"
+
+
+def _cells(c: Crossing) -> dict[str, str]:
+    star = "*" if c.volumes_scope == "port" else ""
+    return {"id": c.id, "port": c.port_code, "border": c.border, "state": c.state,
+            "highways US": " ".join(c.highways_us), "highways other": " ".join(c.highways_other),
+            "highways US / other": f"{' '.join(c.highways_us) or '–'} / "
+                                   f"{' '.join(c.highways_other) or '–'}",
+            "cars/yr": _num(c.cars_per_year) + star, "trucks/yr": _num(c.trucks_per_year) + star}
 
 
 @app.command("list")
@@ -44,32 +54,24 @@ def list_cmd(
     if fmt == "csv":
         sys.stdout.write(to_csv(COLUMNS, (_row(c) for c in rows)))
         return
-    table = Table(title=f"{len(rows)} crossings" + (f" ({border})" if border else ""))
-    # ids and figures never wrap or get cut; the highway lists wrap (fold) into what is left, and
-    # the border column is left out when --border already says it. A narrow terminal gets one
-    # highways column and no port (both are in `crossings show ID` and --format csv).
-    narrow = out.width < 120
-    if narrow:
-        cols = ["id", "state", "highways US / other", "cars/yr", "trucks/yr"]
-    else:
-        cols = ["id", "port", "state", "highways US", "highways other", "cars/yr", "trucks/yr"]
-        if not border:
-            cols.insert(2, "border")
-    for col in cols:
-        wraps = col.startswith("highways")
-        table.add_column(col, justify="right" if col.endswith("/yr") else "left",
-                         no_wrap=not wraps, overflow="fold" if wraps else "ellipsis",
-                         min_width=6 if wraps and not narrow else None)
-    for c in rows:
-        cells = {"id": c.id, "port": c.port_code, "border": c.border, "state": c.state,
-                 "highways US": " ".join(c.highways_us),
-                 "highways other": " ".join(c.highways_other),
-                 "highways US / other": f"{' '.join(c.highways_us) or '–'} / "
-                                        f"{' '.join(c.highways_other) or '–'}",
-                 "cars/yr": _num(c.cars_per_year) + ("*" if c.volumes_scope == "port" else ""),
-                 "trucks/yr": _num(c.trucks_per_year) + ("*" if c.volumes_scope == "port" else "")}
-        table.add_row(*(cells[col] for col in cols))
-    out.print(table)
+    # ids and figures are never cut; the highway lists wrap between highways. The border column
+    # is left out when --border already says it; when the wide layout does not fit, one
+    # highways column and no port (both are in `crossings show ID` and --format csv); when that
+    # does not fit either, one block per crossing.
+    wide = [Column("id", "whole"), Column("port", "whole"), Column("border", "whole"),
+            Column("state", "whole"), Column("highways US", "words"),
+            Column("highways other", "words"), Column("cars/yr", "whole", "right"),
+            Column("trucks/yr", "whole", "right")]
+    if border:
+        wide = [c for c in wide if c.header != "border"]
+    cells = [_cells(c) for c in rows]
+    cols = wide
+    if layout(wide, [[x[c.header] for c in wide] for x in cells], out.width) is None:
+        cols = [Column("id", "whole"), Column("state", "whole"),
+                Column("highways US / other", "words"), Column("cars/yr", "whole", "right"),
+                Column("trucks/yr", "whole", "right")]
+    print_table(out, cols, [[x[c.header] for c in cols] for x in cells],
+                title=f"{len(rows)} crossings" + (f" ({border})" if border else ""))
     out.print("* whole BTS port (shared by its bridges). Annualised: see `crossings show ID`.")
 
 

@@ -19,26 +19,15 @@ def _load(plans: list[Path]) -> list[tuple[Path, object]]:
 
 
 def _render(items: list[tuple[Path, object]], request: object) -> list:
-    from rich.progress import BarColumn, Progress, TextColumn
-
-    from evcorridor.render.console import err
+    from evcorridor.cli.options import step_progress
     from evcorridor.render.maps import MapRequest, render_plan
 
     assert isinstance(request, MapRequest)
     results = []
-    with Progress(
-        TextColumn("rendering {task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        console=err,
-        transient=True,
-        disable=not err.is_terminal or len(items) < 2,
-    ) as bar:
-        task = bar.add_task("", total=len(items))
+    with step_progress("rendering", len(items), show=len(items) > 1) as step:
         for path, plan in items:
-            bar.update(task, description=plan.corridor)  # type: ignore[attr-defined]
+            step(plan.corridor)  # type: ignore[attr-defined]
             results.append(render_plan(plan, request, plan_path=path))  # type: ignore[arg-type]
-            bar.advance(task)
     return results
 
 

@@ -77,7 +77,7 @@ def summarize(plan: Any, wall_s: float | None = None, out_dir: Path | None = Non
         "corridor": plan.corridor, "status": plan.solver.status, "feasible": plan.feasible,
         "objective": plan.solver.objective, "best_bound": plan.solver.best_bound,
         "gap": plan.solver.gap, "sites": kinds,
-        "cost": round(sum(s.cost for s in plan.sites), 6),
+        "cost": round(sum(s.cost for s in plan.sites), 6), "cost_unit": cost_unit(plan),
         "max_gaps": [worst[k] for k in sorted(worst)],
         "max_spacing": [spacing[k] for k in sorted(spacing)],
         "infeasibilities": len(plan.infeasibilities),
@@ -98,6 +98,29 @@ def summarize(plan: Any, wall_s: float | None = None, out_dir: Path | None = Non
     if out_dir is not None:
         rec["out"] = str(out_dir)
     return rec
+
+
+def cost_unit(plan: Any) -> str:
+    """What a plan's costs count: the cost model's currency where it has one, else its unit
+    ("new sites" for the relative default); "sites" for a plan without a cost model."""
+    from evcorridor.errors import EvCorridorError
+    from evcorridor.scenarios import get_cost_model
+
+    cid = plan.parameters.get("cost_model")
+    if not isinstance(cid, str):
+        return "sites"
+    try:
+        model = get_cost_model(cid)
+    except EvCorridorError:
+        return "sites"
+    return str(getattr(model, "currency", None) or getattr(model, "unit", None) or "sites")
+
+
+def cost_text(value: float, unit: str) -> str:
+    """`0.75 new sites`, `1,234,000 USD`: a cost always says what it counts."""
+    if unit.isupper() and len(unit) == 3:  # a currency code
+        return f"{value:,.0f} {unit}"
+    return f"{value:g} {unit}"
 
 
 def _existing_line(row: dict[str, Any]) -> str:
@@ -123,45 +146,55 @@ def _country_at(plan: Any, route: Any, pos: float) -> str:
 
 
 def _print_table(rows: list[dict[str, Any]], plans: list[Any]) -> None:
-    from rich.table import Table
-
     from evcorridor.render.console import err, out
+    from evcorridor.render.table import Column, print_table
 
-    t = Table(title="evcorridor plan: worst gap / limit (km) per direction and country")
-    for col in ("corridor", "dir", "status", "new", "upg", "exist", "cost", "USA", "border",
-                "CAN/MEX", "spacing"):
-        t.add_column(col, justify="right" if col in ("new", "upg", "exist", "cost") else "left",
-                     no_wrap=col in ("corridor", "status"))
+    unit = rows[0]["cost_unit"] if rows else "sites"
+    mixed = any(r["cost_unit"] != unit for r in rows)
+    # one row per corridor, one line per direction; the ids and every figure stay whole (the
+    # table turns into one block per corridor on a terminal too narrow for it)
+    cols = [Column("corridor", "whole"), Column("dir", "whole"), Column("status", "whole"),
+            Column("new", "whole", "right"), Column("upg", "whole", "right"),
+            Column("exist", "whole", "right"),
+            Column("cost" if mixed else f"cost ({unit})", "whole", "right"),
+            Column("USA km", "whole"), Column("border km", "whole"),
+            Column("CAN/MEX km", "whole"), Column("spacing km", "whole")]
+    if not any(r["max_spacing"] for r in rows):  # no profile in force has a spacing rule
+        cols.pop()
+    table: list[list[str]] = []
     for r in rows:
         status = r["status"] if r["feasible"] else f"{r['status']}!"
         if "covered_flow" in r:
             status += f" {r['covered_flow']:g}/{r['total_flow']:g}"
-        for i, d in enumerate(("forward", "reverse")):
-            cells = {"USA": "", "border": "", "other": ""}
+        lines: dict[str, list[str]] = {"USA": [], "border": [], "other": [], "spacing": []}
+        for d in ("forward", "reverse"):
+            cells = {"USA": "-", "border": "-", "other": "-"}
             for g in r["max_gaps"]:
                 if g["direction"] != d:
                     continue
                 key = g["where"] if g["where"] in ("USA", "border") else "other"
                 cells[key] = f"{_km(g['length_m'])}/{_km(g['limit_m'])}"
-            sp = " ".join(f"{x['country']} {_km(x['length_m'])}/{_km(x['limit_m'])}"
-                          for x in r["max_spacing"] if x["direction"] == d) or "-"
-            first = i == 0
-            t.add_row(r["corridor"] if first else "", d[:3], status if first else "",
-                      str(r["sites"]["new"]) if first else "",
-                      str(r["sites"]["upgrade"]) if first else "",
-                      str(r["sites"]["existing"]) if first else "",
-                      f"{r['cost']:g}" if first else "", cells["USA"], cells["border"],
-                      cells["other"], sp)
-    if out.is_terminal:
-        out.print(t)
-    else:  # pipes and CI logs: wide enough for the numbers, never ellipsised
-        from rich.console import Console
-
-        Console(width=132, soft_wrap=False).print(t)
+            for k, v in cells.items():
+                lines[k].append(v)
+            lines["spacing"].append(" ".join(
+                f"{x['country']} {_km(x['length_m'])}/{_km(x['limit_m'])}"
+                for x in r["max_spacing"] if x["direction"] == d) or "-")
+        cost = cost_text(r["cost"], r["cost_unit"])
+        if not mixed:
+            cost = cost.removesuffix(f" {unit}")
+        table.append([r["corridor"], "fwd\nrev", status, str(r["sites"]["new"]),
+                      str(r["sites"]["upgrade"]), str(r["sites"]["existing"]), cost,
+                      *("\n".join(lines[k]) for k in ("USA", "border", "other", "spacing"))
+                      ][:len(cols)])
+    print_table(out, cols, table,
+                title="evcorridor plan: worst gap / limit (km) per direction and country")
     tot = _totals(rows)
     out.print(f"{tot['corridors']} corridor(s): {tot['feasible']} feasible, {tot['optimal']} "
               f"optimal; sites new {tot['sites']['new']}, upgrade {tot['sites']['upgrade']}, "
-              f"existing {tot['sites']['existing']}; cost {tot['cost']:g}",
+              f"existing {tot['sites']['existing']}; "
+              + (f"cost {cost_text(tot['cost'], rows[0]['cost_unit'])}" if rows and not any(
+                  r["cost_unit"] != rows[0]["cost_unit"] for r in rows) else
+                 "costs in different units: see each corridor"),
               markup=False, highlight=False, soft_wrap=True)
     for r in rows:
         out.print(_existing_line(r), markup=False, highlight=False, soft_wrap=True)
@@ -234,9 +267,8 @@ def register(app: typer.Typer) -> None:
         (its files are still written), 2 on usage errors and unknown ids, 3 on bad input files,
         5 when the output folder cannot be written.
         """
-        from rich.progress import Progress
-
-        from evcorridor.render.console import err, print_json
+        from evcorridor.cli.options import step_progress
+        from evcorridor.render.console import print_json
         from evcorridor.siting.build import BuildOptions
         from evcorridor.siting.plan import SolveOptions, write_outputs
 
@@ -266,16 +298,13 @@ def register(app: typer.Typer) -> None:
         solve = SolveOptions(time_limit_s=time_limit, num_workers=workers)
         rows: list[dict[str, Any]] = []
         plans: list[Any] = []
-        show = not quiet and err.is_terminal
-        with Progress(console=err, transient=True, disable=not show) as progress:
-            task = progress.add_task("planning", total=len(ids))
+        with step_progress("planning", len(ids), show=not quiet and len(ids) > 1) as step:
             for cid in ids:
-                progress.update(task, description=f"planning {cid}")
+                step(cid)
                 outcome = _plan_one(cid, opts, solve, objective, vehicle, budget, trip)
                 folder = write_outputs(outcome, out_dir)
                 plans.append(outcome.plan)
                 rows.append(summarize(outcome.plan, outcome.log.get("wall_time_s"), folder))
-                progress.advance(task)
         if fmt is Fmt.json:
             print_json({"plans": rows, "summary": _totals(rows)})
         elif not quiet:

@@ -32,6 +32,7 @@ from evcorridor.profiles.loader import check_files, collect_files, get_registry
 from evcorridor.profiles.models import CLIMATES_REQUIRED, MILE_M, SourcedRule
 from evcorridor.profiles.schema import schemas, write_schemas
 from evcorridor.render.console import out, print_json
+from evcorridor.render.table import Column, print_table
 from evcorridor.yamlio import iter_yaml_files
 
 app = typer.Typer(
@@ -174,10 +175,16 @@ def _record(kind: str, model: Any) -> dict[str, Any]:
             "derived": _derived(model)}
 
 
+def km_mi(m: float) -> str:
+    """A distance for people: km first, as in every table and plan, miles after it for the US
+    reader (`80.5 km (50 mi)`)."""
+    return f"{round(m / 1000, 1):g} km ({round(m / MILE_M, 1):g} mi)"
+
+
 def _fmt_value(name: str, value: Any) -> str:
     """Human form of a model attribute: quantities with units, lists joined."""
     if isinstance(value, float) and name.endswith("_m"):
-        return f"{value / MILE_M:g} mi ({value / 1000:g} km)"
+        return km_mi(value)
     if isinstance(value, float) and name.endswith("_kw"):
         return f"{value:g} kW"
     if isinstance(value, float) and name.endswith("_kwh"):
@@ -274,7 +281,7 @@ def list_cmd(
     rows: list[dict[str, Any]] = []
     if kind in (Kind.all, Kind.standard):
         for s in list_standards():
-            spacing = f"{s.max_spacing_m / MILE_M:g} mi" if s.max_spacing_m else "no rule"
+            spacing = km_mi(s.max_spacing_m) if s.max_spacing_m else "no rule"
             rows.append({"kind": "standard", "id": s.id, "title": s.title, "status": s.status,
                          "where": ",".join(s.jurisdiction.applies_to),
                          "summary": (f"{s.min_ports} x {s.min_power_kw:g} kW" if s.min_ports
@@ -283,7 +290,7 @@ def list_cmd(
                                     + f"; spacing {spacing}"})
     if kind in (Kind.all, Kind.vehicle):
         for v in list_vehicles():
-            rng = ", ".join(f"{c} {v.usable_range_m(c) / MILE_M:.0f} mi"
+            rng = ", ".join(f"{c} {km_mi(v.usable_range_m(c))}"
                             for c in CLIMATES_REQUIRED if c in v.climate)
             rows.append({"kind": "vehicle", "id": v.id, "title": v.title,
                          "status": v.vehicle_class, "where": "",
@@ -303,12 +310,10 @@ def list_cmd(
         typer.echo(f"nothing to list: no {kind.value if kind is not Kind.all else 'profile'} "
                    f"files under {cdir}/profiles, vehicles or profile-sets", err=True)
         return
-    t = Table(title="profiles")
-    for col in ("kind", "id", "status", "where", "summary"):
-        t.add_column(col, overflow="fold")
-    for r in rows:
-        t.add_row(r["kind"], r["id"], r["status"], r["where"], r["summary"])
-    out.print(t)
+    cols = [Column("kind", "whole"), Column("id", "whole"), Column("status", "words"),
+            Column("where", "words"), Column("summary")]
+    print_table(out, cols, [[r["kind"], r["id"], r["status"], r["where"].replace(",", ", "),
+                             r["summary"]] for r in rows], title="profiles")
 
 
 def _resolve_standard(name: str, set_id: str) -> StandardProfile:

@@ -193,10 +193,12 @@ class _PullLog:
 
     _TS = re.compile(rb'"timestamp_osm_base"\s*:\s*"([^"]+)"')
 
-    def __init__(self, on_answer: Callable[[int], None] | None = None) -> None:
+    def __init__(self, on_answer: Callable[[int], None] | None = None,
+                 on_status: Callable[[], None] | None = None) -> None:
         self.timestamps: list[str] = []
         self.answers = 0
         self.on_answer = on_answer
+        self.on_status = on_status  # osmnx asked /status: it may now wait for a query slot
 
     def hook(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
         if response.status_code >= 400:
@@ -209,6 +211,8 @@ class _PullLog:
             self.answers += 1
             if self.on_answer is not None:
                 self.on_answer(self.answers)
+        elif "/status" in (response.url or "") and self.on_status is not None:
+            self.on_status()
 
 
 def _is_loopback(url: str) -> bool:
@@ -734,11 +738,20 @@ def pull_osm_network(
     expected = _expected_requests(polygon)
 
     def answered(n: int) -> None:
-        step(f"Overpass answer {n} of about {max(n, expected)}", 0.1 + 0.5 * min(1.0, n / expected))
+        # say what comes next: the next answer, or osmnx building the graph from the answers
+        after = (f"waiting for answer {n + 1}" if n < expected
+                 else "osmnx is building the graph")
+        step(f"Overpass answer {n} of about {max(n, expected)}; {after}",
+             0.1 + 0.5 * min(1.0, n / expected))
 
-    log = _PullLog(answered)
+    def slot() -> None:
+        step(f"waiting for a free query slot at {s.overpass_url} (public Overpass servers "
+             "ration queries per client)", 0.1)
+
+    log = _PullLog(answered, on_status=slot)
     configure_osmnx(log)
-    step(f"querying Overpass at {s.overpass_url}", 0.1)
+    step(f"waiting for Overpass at {s.overpass_url}: answer 1 of about {expected} (timeout "
+         f"{s.timeout_s:g} s per answer)", 0.1)
     what = f"OpenStreetMap pull for corridor {corridor.id} failed"
 
     def download() -> nx.MultiDiGraph:
