@@ -130,11 +130,12 @@ def test_state_province_pair_labels_locate_ports() -> None:
     assert "AK2" in alcan.highways_us and alcan.highways_other == ["YT1"]
 
 
-@pytest.mark.parametrize("width", [160, 100, 80])
+@pytest.mark.parametrize("width", [160, 100, 80, 60])
 def test_cli_table_keeps_ids_and_figures_whole(width: int, monkeypatch: pytest.MonkeyPatch
                                                ) -> None:
     # 160 = piped output (render.console.PIPE_WIDTH), 100 = a table whose highway lists wrap,
-    # 80 = too narrow for a table: one block per crossing. Never "…", never a cut id.
+    # 80 = one highways column and no port, 60 = too narrow for a table: one block per crossing.
+    # Never "…", never a cut id.
     from evcorridor.render import console
 
     monkeypatch.setattr(console.out, "width", width)
@@ -144,7 +145,7 @@ def test_cli_table_keeps_ids_and_figures_whole(width: int, monkeypatch: pytest.M
     assert max(len(x) for x in res.stdout.splitlines()) <= width
     ids = [c.id for c in list_crossings("us-mx")]
     lines = res.stdout.splitlines()
-    if width == 80:  # stacked: the id alone on a line, then its fields
+    if width == 60:  # stacked: the id alone on a line, then its fields
         assert [x for x in lines if x in ids] == [
             c.id for c in sorted(list_crossings("us-mx"),
                                  key=lambda c: (-(c.trucks_per_year or -1), c.id))]
@@ -158,6 +159,8 @@ def test_cli_table_keeps_ids_and_figures_whole(width: int, monkeypatch: pytest.M
     assert "4,809,228*" in line and "2,568,471*" in line
     if width == 160:  # wide: every highway on one line, in its own column
         assert "I-69W TXLp20 US59" in line and "MEX2" in line and "2304" in line
+    if width == 80:  # narrow: no port column
+        assert "2304" not in line and "I-69W" in line
 
 
 def test_piped_console_is_wide_unless_columns_is_set(monkeypatch: pytest.MonkeyPatch) -> None:
