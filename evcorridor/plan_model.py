@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Final, Literal
+from typing import Annotated, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from evcorridor.connectors import notation
 from evcorridor.errors import InputError
+from evcorridor.inputs import loads_json, read_text
+from evcorridor.outpaths import safe_slug
 
 SCHEMA_VERSION: Final = "evcorridor.plan/1"
 
@@ -30,7 +32,12 @@ SolverStatus = Literal[
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=False)
+    # NaN and infinities are no distances: a plan holding one is a bad input file (exit 3)
+    model_config = ConfigDict(extra="forbid", frozen=False, allow_inf_nan=False)
+
+
+#: an id that names files and folders (the corridor, its crossings): see evcorridor.outpaths
+SafeId = Annotated[str, AfterValidator(safe_slug)]
 
 
 class InputRef(_Model):
@@ -203,11 +210,11 @@ class CoverageResult(_Model):
 
 class Plan(_Model):
     schema_version: Literal["evcorridor.plan/1"] = SCHEMA_VERSION
-    corridor: str
+    corridor: SafeId  # the output folder's name: OUT/<corridor>/
     corridor_name: str
     border: str
     countries: list[str]
-    crossings: list[str]
+    crossings: list[SafeId]
     inputs: list[InputRef]
     parameters: dict[str, str | int | float | bool | list[str] | None]
     solver: SolverResult
@@ -219,6 +226,9 @@ class Plan(_Model):
     station_data: list[StationData] = Field(default_factory=list)
     data_date: str | None = None
     coverage: CoverageResult | None = None  # present for `--objective coverage`
+    # SHA-256 of the files written beside plan.json (sites.csv, sites.geojson): `check` tells
+    # a plan from siblings left by another run
+    files: dict[str, str] = Field(default_factory=dict)
 
     def dump(self) -> str:
         """Deterministic JSON text (sorted keys, 2-space indent, trailing newline)."""
@@ -229,16 +239,10 @@ class Plan(_Model):
 
 
 def load_plan(path: Path | str) -> Plan:
-    """Read a plan.json; one-line InputError for unreadable, unknown-version or malformed files."""
+    """Read a plan.json; one-line InputError for unreadable, oversized, unknown-version or malformed
+    files, non-finite numbers (NaN, 1e400) and ids that are not safe names."""
     path = Path(path)
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: file not found") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read: {exc}") from exc
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from exc
+    raw = loads_json(read_text(path, "plan"), path, allow_nan=False)
     if not isinstance(raw, dict):
         raise InputError(f"{path}: not a plan file (expected a JSON object)")
     version = raw.get("schema_version")

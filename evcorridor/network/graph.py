@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gzip
 import math
+import re
 import zlib
 from collections.abc import Iterable
 from pathlib import Path
@@ -55,7 +56,11 @@ def _bool(value: Any) -> bool:
 
 
 NODE_DTYPES: dict[str, Any] = {"interchange": _bool, "label": str, "crossing": str, "country": str}
-EDGE_DTYPES: dict[str, Any] = {"synthetic": _bool, "length": float, "length_straight": float}
+EDGE_DTYPES: dict[str, Any] = {"synthetic": _bool, "length": float, "length_straight": float,
+                               "oneway": _bool, "reversed": _bool}
+#: attr.type of a GraphML <key>: networkx.write_graphml types its attributes (double, boolean,
+#: long); osmnx reads strings, so every key is read as a string and converted by the dtypes above
+_KEY_TYPE = re.compile(r"""(<key\b[^>]*?\battr\.type\s*=\s*)(["'])[A-Za-z]+\2""")
 GRAPH_DTYPES: dict[str, Any] = {"buffer_km": float, "dropped_nodes": int,
                                 "country_polygon_disagreements": int}
 
@@ -91,23 +96,30 @@ def read_graphml(path: Path) -> nx.MultiDiGraph:
     """
     import osmnx as ox
 
+    from evcorridor.inputs import limit_of, read_bytes
+
+    raw = read_bytes(path, "network")
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: network file not found") from exc
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from exc
-    try:
-        if raw[:2] == b"\x1f\x8b":
-            raw = gzip.decompress(raw)
+        if raw[:2] == b"\x1f\x8b":  # bounded: a small .gz must not expand without limit
+            inflate = zlib.decompressobj(wbits=31)
+            raw = inflate.decompress(raw, limit_of("network") + 1)
+            if len(raw) > limit_of("network"):
+                raise InputError(f"{path}: expands to over {limit_of('network')} bytes, the "
+                                 "limit for a network file; refused (see README, Input limits)")
+            if not inflate.eof:
+                raise EOFError("compressed file ended before the end-of-stream marker")
         text = raw.decode("utf-8")
     except (OSError, EOFError, zlib.error, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: corrupt or truncated network file ({exc}); rebuild it "
                          "(`make data`, or `evcorridor network pull`)") from exc
+    text = _KEY_TYPE.sub(r'\1"string"', text)
     try:
         G = ox.load_graphml(graphml_str=text, node_dtypes=NODE_DTYPES, edge_dtypes=EDGE_DTYPES,
                             graph_dtypes=GRAPH_DTYPES)
-    except (ParseError, nx.NetworkXError, ValueError, KeyError, TypeError) as exc:
+    except ParseError as exc:
+        line, col = exc.position
+        raise InputError(f"{path}:{line}:{col}: not valid GraphML XML: {exc}") from exc
+    except (nx.NetworkXError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise InputError(f"{path}: corrupt or truncated network file ({type(exc).__name__}: "
                          f"{exc}); rebuild it (`make data`, or `evcorridor network pull`)") from exc
     if not isinstance(G, nx.MultiDiGraph) or G.number_of_nodes() == 0:

@@ -19,8 +19,9 @@ from pathlib import Path
 import networkx as nx
 from shapely.geometry.base import BaseGeometry
 
-from evcorridor.atomic import staged_dir
+from evcorridor.atomic import write_tree
 from evcorridor.errors import OutputError
+from evcorridor.outpaths import inside
 from evcorridor.plan_model import Plan
 from evcorridor.render.geodata import (
     gather,
@@ -119,7 +120,7 @@ def render_plan(
 def target_dir(rendered: Rendered, out: Path | None) -> Path:
     """Where a plan's files go: `<out>/<corridor>/`, or beside the plan file without `out`."""
     if out is not None:
-        return Path(out) / rendered.plan.corridor
+        return inside(out, rendered.plan.corridor)
     if rendered.plan_path is None:
         raise OutputError(f"{rendered.plan.corridor}: no output folder given")
     return rendered.plan_path.parent
@@ -141,19 +142,6 @@ def _layout(results: Iterable[Rendered], out: Path | None) -> dict[Path, dict[st
                 )
             bucket[rel] = data
     return grouped
-
-
-def write_tree(root: Path, files: Mapping[str, bytes]) -> list[Path]:
-    """Write {relative path: bytes} under `root`, all or nothing (staged, then moved into place)."""
-    with staged_dir(root) as tmp:
-        for rel, data in sorted(files.items()):
-            dest = tmp / rel
-            try:
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                dest.write_bytes(data)
-            except OSError as exc:
-                raise OutputError(f"{root / rel}: cannot write: {exc.strerror or exc}") from exc
-    return [root / rel for rel in sorted(files)]
 
 
 def write_plan_maps(

@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from evcorridor import __version__
+from evcorridor.atomic import write_tree
 from evcorridor.plan_model import Gap, Plan, Site
 from evcorridor.render import style
 from evcorridor.render.geodata import LongestGap, longest_gaps
-from evcorridor.render.maps import Rendered, write_tree
+from evcorridor.render.maps import Rendered
 from evcorridor.render.static_map import attribution, counts
 from evcorridor.render.templating import render
 

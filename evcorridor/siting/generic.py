@@ -29,18 +29,18 @@ no connectors: "a charging site here") and each costs 1 (the budget counts sites
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import math
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import networkx as nx
 
 from evcorridor.errors import InputError, UsageError, closest
+from evcorridor.inputs import Problems, csv_rows, open_binary, read_bytes
 from evcorridor.plan_model import (
     CoverageResult,
     ExistingSummary,
@@ -59,12 +59,25 @@ _FALSE = {"false", "no", "0", "n", "f", ""}
 MAX_LISTED = 20
 
 
-class InputProblems(InputError):
-    """Several bad rows: the message names the first, `problems` has them all."""
+#: the longest edge a network may have (m): longer than the Earth's circumference is an error
+MAX_EDGE_M = 40_075_000.0
+#: the largest flow, and the largest total of a flows file: the coverage model weighs flows
+#: exactly as 64-bit integers (with up to six decimals), so larger volumes need a larger unit
+MAX_FLOW = Decimal("1e12")
 
-    def __init__(self, problems: Sequence[str]) -> None:
-        self.problems = list(problems)
-        more = len(self.problems) - 1
+
+class InputProblems(InputError):
+    """Several bad rows: the message names the first, `problems` has the first MAX_KEPT and
+    `count` how many there are in all."""
+
+    def __init__(self, problems: Problems | Sequence[str]) -> None:
+        if not isinstance(problems, Problems):
+            collected = Problems()
+            collected.extend(list(problems))
+            problems = collected
+        self.problems = list(problems.kept)
+        self.count = problems.count
+        more = self.count - 1
         msg = self.problems[0] + (f" (and {more} more problem{'s' if more > 1 else ''})"
                                   if more else "")
         super().__init__(msg)
@@ -77,46 +90,34 @@ class InputProblems(InputError):
 _BAD = "\x00bad"  # key of a row that cannot be parsed; its value is the problem
 
 
-def _read_rows(path: Path, required: Sequence[str]) -> list[tuple[int, dict[str, str]]]:
-    """(row number, row) pairs of a CSV with the `required` columns; a missing column is fatal.
-    A row with the wrong number of values comes back as {_BAD: problem}, in its place."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: file not found") from exc
-    except IsADirectoryError as exc:
-        raise InputError(f"{path}: is a folder, expected a CSV file") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read: {exc}") from exc
-    lines = text.splitlines()
-    # '#' lines are comments (provenance notes, "SYNTHETIC" marks); blank them so that the row
-    # numbers in messages stay the file's line numbers
-    reader = csv.reader("" if ln.lstrip().startswith("#") else ln for ln in lines)
-    header: list[str] = []
-    try:
-        while not any(h.strip() for h in header):
-            header = next(reader)
-    except StopIteration as exc:
-        raise InputError(f"{path}: empty file (expected a header: {','.join(required)})") from exc
-    header = [h.strip().lower() for h in header]
-    missing = [c for c in required if c not in header]
-    if missing:
-        plural = "s" if len(missing) > 1 else ""
-        raise InputError(f"{path}:row {reader.line_num}: missing column{plural} "
-                         f"{', '.join(missing)} (header has: {', '.join(h for h in header if h)})")
-    rows: list[tuple[int, dict[str, str]]] = []
-    for values in reader:
-        line = reader.line_num
-        if not any(v.strip() for v in values):
-            continue  # blank line
+def _read_rows(path: Path, required: Sequence[str], kind: str
+               ) -> Iterator[tuple[int, dict[str, str]]]:
+    """(row number, row) pairs of a CSV with the `required` columns, streamed (the file is
+    never held in memory); a missing column is fatal. A row with the wrong number of values
+    comes back as {_BAD: problem}, in its place. '#' lines are comments; row numbers are the
+    file's line numbers."""
+    header, rows = csv_rows(path, kind, required, comments=True, lower=True)
+    empty = True
+    for line, values in rows:
+        empty = False
         if len(values) != len(header):
-            rows.append((line, {_BAD: f"{path}:row {line}: {len(values)} values, header has "
-                                      f"{len(header)} columns"}))
+            yield line, {_BAD: f"{path}:row {line}: {len(values)} values, header has "
+                               f"{len(header)} columns"}
             continue
-        rows.append((line, {h: v.strip() for h, v in zip(header, values, strict=True)}))
-    if not rows:
+        yield line, {h: v.strip() for h, v in zip(header, values, strict=True)}
+    if empty:
         raise InputError(f"{path}: no data rows after the header")
-    return rows
+
+
+def _length(raw: object) -> float | str:
+    """A non-negative edge length in metres (at most MAX_EDGE_M), or what is wrong with it."""
+    value = _number(str(raw))
+    if value is None or value < 0:
+        return f"{_short(raw)} is not a non-negative number of metres"
+    if value > MAX_EDGE_M:
+        return (f"{_short(raw)} metres is longer than the Earth's circumference "
+                f"({MAX_EDGE_M:.0f} m)")
+    return value
 
 
 def _number(raw: str) -> float | None:
@@ -127,8 +128,15 @@ def _number(raw: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
+def _short(value: object, limit: int = 40) -> str:
+    """repr(value), cut to `limit` characters for a message."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
 def _int_id(raw: str) -> int | None:
-    return int(raw) if re.fullmatch(r"[+-]?\d+", raw) else None
+    """An integer node id (at most 19 digits: a 64-bit id such as an OSM node id), or None."""
+    return int(raw) if re.fullmatch(r"[+-]?\d{1,19}", raw) else None
 
 
 def _unknown_node(raw: str, known: Iterable[object]) -> str:
@@ -146,7 +154,9 @@ def _unknown_node(raw: str, known: Iterable[object]) -> str:
 def sha256_of(*paths: Path) -> str:
     h = hashlib.sha256()
     for p in paths:
-        h.update(p.read_bytes())
+        with open_binary(p, "network") as fh:
+            for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                h.update(block)
     return h.hexdigest()
 
 
@@ -202,13 +212,13 @@ def read_network(spec: str | Path) -> nx.MultiDiGraph:
 
 
 def _read_csv_network(nodes_path: Path, edges_path: Path) -> nx.MultiDiGraph:
-    rows = _read_rows(nodes_path, NODE_COLUMNS)
-    problems: list[str] = []
+    rows = _read_rows(nodes_path, NODE_COLUMNS, "network")
+    problems = Problems()
     graph = nx.MultiDiGraph()
     first_row: dict[int, int] = {}
     for line, row in rows:
         if _BAD in row:
-            problems.append(row[_BAD])
+            problems.add(row[_BAD])
             continue
         where = f"{nodes_path}:row {line}"
         bad: list[str] = []
@@ -234,11 +244,11 @@ def _read_csv_network(nodes_path: Path, edges_path: Path) -> nx.MultiDiGraph:
         first_row[node] = line
         graph.add_node(node, x=x, y=y, country=country, label=row.get("label", ""),
                        interchange=True, crossing="")
-    erows = _read_rows(edges_path, EDGE_COLUMNS)
+    erows = _read_rows(edges_path, EDGE_COLUMNS, "network")
     known = list(first_row)
     for line, row in erows:
         if _BAD in row:
-            problems.append(row[_BAD])
+            problems.add(row[_BAD])
             continue
         where = f"{edges_path}:row {line}"
         bad = []
@@ -249,10 +259,9 @@ def _read_csv_network(nodes_path: Path, edges_path: Path) -> nx.MultiDiGraph:
                 bad.append(f"{where}: {col}: {_unknown_node(row[col], known)}")
             else:
                 ends.append(node)
-        length = _number(row["length_m"])
-        if length is None or length < 0:
-            bad.append(f"{where}: length_m: {row['length_m']!r} is not a non-negative number "
-                       "of metres")
+        length = _length(row["length_m"])
+        if isinstance(length, str):
+            bad.append(f"{where}: length_m: {length}")
         oneway_raw = row.get("oneway", "").lower()
         if oneway_raw not in _TRUE | _FALSE:
             bad.append(f"{where}: oneway: {row['oneway']!r} is not true/false")
@@ -262,7 +271,7 @@ def _read_csv_network(nodes_path: Path, edges_path: Path) -> nx.MultiDiGraph:
             problems.extend(bad)
             continue
         u, v = ends
-        assert length is not None
+        assert isinstance(length, float)
         _add_road(graph, u, v, length, both=oneway_raw in _FALSE)
     if problems:
         raise InputProblems(problems)
@@ -279,21 +288,20 @@ def _add_road(graph: nx.MultiDiGraph, u: int, v: int, length: float, *, both: bo
 
 
 def _read_graphml(path: Path) -> nx.MultiDiGraph:
+    text = read_bytes(path, "network")
     try:
-        raw = nx.read_graphml(path)
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: file not found") from exc
+        raw = nx.parse_graphml(text)
     except ET.ParseError as exc:
         line, col = exc.position
         raise InputError(f"{path}:{line}:{col}: not valid GraphML XML: {exc}") from exc
-    except (nx.NetworkXError, OSError, ValueError, KeyError) as exc:
+    except (nx.NetworkXError, ValueError, KeyError, TypeError) as exc:
         raise InputError(f"{path}: cannot read GraphML: {exc}") from exc
-    problems: list[str] = []
+    problems = Problems()
     ids: dict[object, int] = {}
     for n in raw.nodes:
         node = n if isinstance(n, int) else _int_id(str(n))
         if node is None:
-            problems.append(f"{path}: node {n!r}: node ids must be integers")
+            problems.add(f"{path}: node {_short(n)}: node ids must be integers")
         else:
             ids[n] = node
     graph = nx.MultiDiGraph()
@@ -302,8 +310,8 @@ def _read_graphml(path: Path) -> nx.MultiDiGraph:
             continue
         x, y = _number(str(data.get("x", "nan"))), _number(str(data.get("y", "nan")))
         if x is None or y is None or not (-180 <= x <= 180 and -90 <= y <= 90):
-            problems.append(f"{path}: node {n}: x/y must be WGS84 lon/lat degrees, got "
-                            f"x={data.get('x')!r} y={data.get('y')!r}")
+            problems.add(f"{path}: node {n}: x/y must be WGS84 lon/lat degrees, got "
+                         f"x={_short(data.get('x'))} y={_short(data.get('y'))}")
             continue
         graph.add_node(ids[n], x=x, y=y, country=str(data.get("country", "") or ""),
                        label=str(data.get("label", data.get("ref", "")) or ""), interchange=True,
@@ -312,11 +320,9 @@ def _read_graphml(path: Path) -> nx.MultiDiGraph:
     for u, v, data in raw.edges(data=True):
         if u not in ids or v not in ids or ids[u] not in graph or ids[v] not in graph:
             continue  # the node is already reported
-        length = _number(str(data.get("length", data.get("length_m", "nan"))))
-        if length is None or length < 0:
-            problems.append(f"{path}: edge {u} -> {v}: length: "
-                            f"{data.get('length', data.get('length_m'))!r} is not a non-negative "
-                            "number of metres")
+        length = _length(data.get("length", data.get("length_m")))
+        if isinstance(length, str):
+            problems.add(f"{path}: edge {u} -> {v}: length: {length}")
             continue
         if ids[u] == ids[v]:
             continue  # a self-loop never helps a trip; kept out of the graph
@@ -335,14 +341,15 @@ def _read_graphml(path: Path) -> nx.MultiDiGraph:
 def read_flows(path: str | Path, graph: nx.MultiDiGraph | None = None) -> list[Flow]:
     """Read an O-D flow CSV (`origin,destination,flow`). With `graph`, node ids are checked."""
     path = Path(path)
-    rows = _read_rows(path, FLOW_COLUMNS)
-    problems: list[str] = []
+    rows = _read_rows(path, FLOW_COLUMNS, "flows")
+    problems = Problems()
+    total = Decimal(0)
     known = sorted(graph.nodes, key=node_key) if graph is not None else []
     seen: dict[tuple[int, int], int] = {}
     flows: list[Flow] = []
     for line, row in rows:
         if _BAD in row:
-            problems.append(row[_BAD])
+            problems.add(row[_BAD])
             continue
         where = f"{path}:row {line}"
         bad: list[str] = []
@@ -359,9 +366,12 @@ def read_flows(path: str | Path, graph: nx.MultiDiGraph | None = None) -> list[F
         except InvalidOperation:
             amount = Decimal("NaN")
         if not amount.is_finite():
-            bad.append(f"{where}: flow: {row['flow']!r} is not a number")
+            bad.append(f"{where}: flow: {_short(row['flow'])} is not a number")
         elif amount < 0:
-            bad.append(f"{where}: flow: {row['flow']} is negative")
+            bad.append(f"{where}: flow: {row['flow'][:40]} is negative")
+        elif amount > MAX_FLOW:
+            bad.append(f"{where}: flow: {row['flow'][:40]} is over {MAX_FLOW:f}, the largest "
+                       "flow the coverage model weighs exactly; use a larger unit")
         if len(ends) == 2:
             if ends[0] == ends[1]:
                 bad.append(f"{where}: origin and destination are the same node ({ends[0]})")
@@ -372,10 +382,14 @@ def read_flows(path: str | Path, graph: nx.MultiDiGraph | None = None) -> list[F
             problems.extend(bad)
             continue
         seen[(ends[0], ends[1])] = line
+        total += amount
         flows.append(Flow(origin=ends[0], destination=ends[1], flow=float(amount),
                           where=where, exact_flow=amount))
     if problems:
         raise InputProblems(problems)
+    if total > MAX_FLOW:
+        raise InputError(f"{path}: the flows add up to {total:.6g}, over {MAX_FLOW:f}, the largest "
+                         "total the coverage model weighs exactly; use a larger unit")
     return flows
 
 

@@ -22,12 +22,14 @@ times go to `solve-log.json` beside them.
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from evcorridor.atomic import staged_dir
+from evcorridor.atomic import publish_dir
+from evcorridor.outpaths import inside
 from evcorridor.plan_model import (
     Connector,
     ExistingSummary,
@@ -465,14 +467,20 @@ def sites_csv(plan: Plan) -> str:
 
 
 def write_outputs(outcome: PlanOutcome, out_dir: Path) -> Path:
-    """Write plan.json, sites.geojson, sites.csv and solve-log.json into out_dir/<corridor>/."""
-    plan = outcome.plan
-    final = Path(out_dir) / plan.corridor
-    with staged_dir(final) as tmp:
-        (tmp / "plan.json").write_text(plan.dump(), encoding="utf-8")
-        (tmp / "sites.geojson").write_text(sites_geojson(plan), encoding="utf-8")
-        (tmp / "sites.csv").write_text(sites_csv(plan), encoding="utf-8")
-        (tmp / "solve-log.json").write_text(
-            json.dumps(outcome.log, indent=2, sort_keys=True, default=str) + "\n",
-            encoding="utf-8")
+    """Write plan.json, sites.geojson, sites.csv and solve-log.json into out_dir/<corridor>/.
+
+    The folder is published as one unit (evcorridor.atomic.publish_dir): a previous run's files
+    are replaced together or not at all. plan.json records the SHA-256 of sites.csv and
+    sites.geojson (`files`), so `check` notices siblings that do not belong to the plan."""
+    final = inside(out_dir, outcome.plan.corridor)
+    sites = {"sites.geojson": sites_geojson(outcome.plan).encode("utf-8"),
+             "sites.csv": sites_csv(outcome.plan).encode("utf-8")}
+    plan = outcome.plan.model_copy(
+        update={"files": {name: hashlib.sha256(data).hexdigest() for name, data in sites.items()}})
+    files = {"plan.json": plan.dump().encode("utf-8"), **sites,
+             "solve-log.json": (json.dumps(outcome.log, indent=2, sort_keys=True, default=str)
+                                + "\n").encode("utf-8")}
+    with publish_dir(final) as stage:
+        for name, data in files.items():
+            (stage / name).write_bytes(data)
     return final
