@@ -24,6 +24,8 @@ from evcorridor.outpaths import inside
 
 
 def ensure_dir(path: Path) -> Path:
+    if path.exists() and not path.is_dir():
+        raise OutputError(f"{path}: cannot create output folder: a file of that name exists")
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -278,7 +278,8 @@ def test_cli_generic_plan_is_checked_and_byte_identical(tmp_path: Path,
     code, _, _ = run_cli([*args, "--out", str(tmp_path / "b")], capsys)
     first = (tmp_path / "a" / "line" / "plan.json").read_bytes()
     assert first == (tmp_path / "b" / "line" / "plan.json").read_bytes()
-    code, out, _ = run_cli(["check", str(tmp_path / "a" / "line" / "plan.json")], capsys)
+    code, out, _ = run_cli(["check", str(tmp_path / "a" / "line" / "plan.json"),
+                            "--input", str(LINE)], capsys)
     assert code == 0 and "3 flows checked" in out
 
 

@@ -140,8 +140,8 @@ def test_unwritable_out_is_a_one_line_error_exit_5(capsys: pytest.CaptureFixture
     code, out, err = run(["plan", "i91-stanstead", "--vehicle", "nacs-car", "--out",
                           str(blocker)], capsys)
     assert (code, out) == (5, "")
-    assert err == (f"error: {blocker}/i91-stanstead: cannot create output folder: "
-                   "Not a directory\n")
+    assert err == (f"error: {blocker}: cannot create output folder: a file of that name "
+                   "exists\n")
     assert blocker.read_text() == "not a folder\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
 

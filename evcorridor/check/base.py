@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -28,9 +29,13 @@ HASHED_KINDS = ("network", "corridor", "vehicle", "profile", "profile_set", "sce
 class _Base:
     """State shared by every rule family; each family is a layer on top of this one."""
 
-    def __init__(self, plan: Plan, label: str, graph: nx.MultiDiGraph | None) -> None:
+    def __init__(self, plan: Plan, label: str, graph: nx.MultiDiGraph | None,
+                 inputs: Sequence[Path] = (), folder: Path | None = None) -> None:
         self.plan = plan
         self.label = label
+        self.allowed_inputs = [Path(p) for p in inputs]  # check --input: files it may read
+        self.outside: list[Path] = []  # input files named by the plan that it did not read
+        self.folder = folder  # the plan file's folder (its sibling files), when read from a file
         self.report = CheckReport(plan=label, corridor=plan.corridor)
         self.G: nx.MultiDiGraph = graph if graph is not None else nx.MultiDiGraph()
         self.graph_given = graph is not None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import networkx as nx
@@ -89,20 +89,24 @@ class _Checker(_Routes):
 
 
 
-def check_file(path: Path | str) -> CheckReport:
-    """Load and check one plan file. Raises `InputError` when the plan file is unreadable or of
-    an unknown schema, or when an input it names (graph, profile, vehicle...) cannot be reloaded."""
+def check_file(path: Path | str, *, inputs: Sequence[Path] = ()) -> CheckReport:
+    """Load and check one plan file, and that its sibling files are the ones it wrote. Raises
+    `InputError` when the plan file is unreadable, of an unknown schema, with unsafe ids or
+    non-finite numbers, or when an input it names (graph, profile, vehicle...) cannot be
+    reloaded. `inputs`: files and folders outside data/ and configs/ it may read."""
     plan = load_plan(path)
-    return check_plan(plan, label=str(path))
+    return _Checker(plan, str(path), None, inputs=inputs, folder=Path(path).parent).run()
 
 
-def check_paths(paths: Iterable[Path | str]) -> list[CheckReport]:
+def check_paths(paths: Iterable[Path | str], *, inputs: Sequence[Path] = ()
+                ) -> list[CheckReport]:
     """Check several plan files (each raises InputError as `check_file` does)."""
-    return [check_file(p) for p in paths]
+    return [check_file(p, inputs=inputs) for p in paths]
 
 
-def check_plan(plan: Plan, *, label: str = "plan",
-               graph: nx.MultiDiGraph | None = None) -> CheckReport:
-    """Check every rule of `plan`; `graph` replaces reloading the corridor graph."""
-    return _Checker(plan, label, graph).run()
+def check_plan(plan: Plan, *, label: str = "plan", graph: nx.MultiDiGraph | None = None,
+               inputs: Sequence[Path] = ()) -> CheckReport:
+    """Check every rule of `plan`; `graph` replaces reloading the corridor graph; `inputs`
+    are the files and folders outside data/ and configs/ that the checker may read."""
+    return _Checker(plan, label, graph, inputs=inputs).run()
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-RULES = ("inputs", "route", "site", "vehicle", "standard", "resilience", "coverage", "status")
+RULES = ("inputs", "files", "route", "site", "vehicle", "standard", "resilience", "coverage",
+         "status")
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,13 @@ from evcorridor.check.arith import (
 )
 from evcorridor.check.base import HASHED_KINDS, _Base
 from evcorridor.errors import EvCorridorError, InputError
+from evcorridor.inputs import read_bytes, read_text
+from evcorridor.outpaths import is_safe_slug
 from evcorridor.settings import REPO_ROOT, get_settings
 
 
 def _csv_rows(path: Path) -> list[dict[str, str]]:
-    lines = [ln for ln in path.read_text(encoding="utf-8-sig").splitlines()
+    lines = [ln for ln in read_text(path, "network").splitlines()
              if ln.strip() and not ln.lstrip().startswith("#")]
     return list(csv.DictReader(lines))
 
@@ -31,7 +33,7 @@ def read_generic_network(files: Sequence[Path]) -> nx.MultiDiGraph:
     both directions. Read here again so the checker does not lean on the planner's reader."""
     G = nx.MultiDiGraph()
     if len(files) == 1:
-        raw = nx.read_graphml(files[0])
+        raw = nx.parse_graphml(read_bytes(files[0], "network"))
         for n, d in raw.nodes(data=True):
             G.add_node(int(n), x=float(d.get("x", 0.0)), y=float(d.get("y", 0.0)),
                        country=str(d.get("country", "") or ""))
@@ -59,14 +61,30 @@ class _Inputs(_Base):
     def _input(self, kind: str) -> list[Any]:
         return [ref for ref in self.plan.inputs if ref.kind == kind]
 
+    def _roots(self) -> list[Path]:
+        """Where the inputs a plan may name live: the data and configs folders (the shipped
+        ones and the configured ones), and the files and folders given with `check --input`."""
+        settings = get_settings()
+        roots = [REPO_ROOT / "data", REPO_ROOT / "configs", Path(settings.data_dir),
+                 Path(settings.configs_dir), *self.allowed_inputs]
+        return [r.resolve() for r in roots]
+
     def _resolve(self, path: str) -> Path | None:
+        """The file an input path names (relative paths against the repository, the data and
+        the configs folders, never the working folder), if it lies inside `_roots()`; a file
+        elsewhere is not read (a plan cannot make check hash /etc/shadow): `outside` lists it."""
         p = Path(path)
         settings = get_settings()
         candidates = [p] if p.is_absolute() else [
-            REPO_ROOT / p, Path(settings.data_dir) / p, Path(settings.configs_dir) / p,
-            Path.cwd() / p]
+            REPO_ROOT / p, Path(settings.data_dir) / p, Path(settings.configs_dir) / p]
+        roots = self._roots()
         for c in candidates:
-            if c.is_file():
+            full = c.resolve()
+            if not any(full == r or full.is_relative_to(r) for r in roots):
+                if c.is_file() and full not in self.outside:
+                    self.outside.append(full)
+                continue
+            if full.is_file():
                 return c
         return None
 
@@ -80,16 +98,23 @@ class _Inputs(_Base):
             if ref.kind not in HASHED_KINDS:
                 continue
             where = f"{ref.kind} {ref.id}"
+            before = len(self.outside)
             parts = [self._resolve(part.strip()) for part in ref.path.split(",")]
             if any(f is None for f in parts):
-                self.fail("inputs", where,
-                          f"input file {ref.path} not found; cannot verify its hash")
+                if len(self.outside) > before:
+                    self.fail("inputs", where,
+                              f"input file {ref.path} is outside the data and configs folders; "
+                              "check reads it only when given with --input PATH")
+                else:
+                    self.fail("inputs", where,
+                              f"input file {ref.path} not found; cannot verify its hash")
                 continue
             digest = sha256_files([f for f in parts if f is not None])
             if digest != ref.sha256:
                 self.fail("inputs", where,
                           f"{ref.path} has changed since the plan was made (sha256 {digest[:12]}, "
                           f"the plan has {ref.sha256[:12]}); re-run `evcorridor plan`")
+        self.check_files()
         if not self.graph_given:
             self.G = self._load_generic_graph() if self.generic else self._load_graph()
         if not self.generic:
@@ -122,6 +147,29 @@ class _Inputs(_Base):
         if set_id:
             self.profile_set = self._reload("profile set", set_id, get_profile_set)
 
+    def check_files(self) -> None:
+        """The files written beside plan.json (sites.csv, sites.geojson) are the ones this plan
+        wrote: their SHA-256 is the one plan.json records (a crash or another run can leave
+        siblings that belong to another plan)."""
+        if self.folder is None:
+            return
+        for name, digest in sorted(self.plan.files.items()):
+            if not is_safe_slug(name):
+                self.fail("files", "", f"{name!r} is not a file name a plan writes")
+                continue
+            path = self.folder / name
+            if not path.is_file():
+                self.fail("files", name, f"missing beside the plan ({path})")
+                continue
+            try:
+                found = sha256_files([path])
+            except OSError as exc:
+                raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+            if found != digest:
+                self.fail("files", name, f"{path} does not belong to this plan (sha256 "
+                                         f"{found[:12]}, the plan wrote {digest[:12]}); re-run "
+                                         "`evcorridor plan`")
+
     def _reload(self, kind: str, ident: str, getter: Any) -> Any:
         try:
             return getter(ident)
@@ -133,12 +181,15 @@ class _Inputs(_Base):
         refs = self._input("network")
         if not refs:
             raise InputError(f"{self.label}: the coverage plan names no network input")
+        before = len(self.outside)
         files = [self._resolve(part.strip()) for part in refs[0].path.split(",")]
         missing = [part for part, f in zip(refs[0].path.split(","), files, strict=True)
                    if f is None]
         if missing:
+            why = ("outside the data and configs folders (give it with --input PATH)"
+                   if len(self.outside) > before else "file not found")
             raise InputError(f"{self.label}: cannot reload the network {refs[0].id!r}: "
-                             f"{missing[0].strip()}: file not found")
+                             f"{missing[0].strip()}: {why}")
         found = [f for f in files if f is not None]
         try:
             return read_generic_network(found)

@@ -43,6 +43,10 @@ def register(app: typer.Typer) -> None:
                  "<folder>/*/plan.json in it (e.g. `out/`)."),
         fmt: CheckFormat = typer.Option(CheckFormat.table, "--format", "-f",
                                         help="table: one line per finding and a summary; json."),
+        inputs: list[Path] = typer.Option(
+            None, "--input", metavar="PATH",
+            help="An input file or folder outside data/ and configs/ that the plans name (a "
+                 "generic network, flows, a station file); repeat. check reads no other file."),
     ) -> None:
         """`evcorridor check PLAN.json... [--format table|json]` (help text above)."""
         from evcorridor.check import CheckReport, check_file
@@ -57,7 +61,7 @@ def register(app: typer.Typer) -> None:
             for path in plans:
                 step(str(path))
                 try:
-                    reports.append(check_file(path))
+                    reports.append(check_file(path, inputs=list(inputs or [])))
                 except InputError as exc:
                     unreadable.append((str(path), str(exc)))
 

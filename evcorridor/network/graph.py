@@ -89,6 +89,12 @@ def gzip_bytes(data: bytes) -> bytes:
     return gzip.compress(data, compresslevel=9, mtime=0)
 
 
+def xml_reason(exc: ParseError) -> str:
+    """An XML parse error's reason without its ': line N, column M' (the message leads with
+    `file:line:column`)."""
+    return re.sub(r":? *line \d+, column \d+$", "", str(exc)) or "malformed XML"
+
+
 def read_graphml(path: Path) -> nx.MultiDiGraph:
     """Load a GraphML file (optionally .gz) with osmnx and the contract's attribute types.
 
@@ -118,7 +124,9 @@ def read_graphml(path: Path) -> nx.MultiDiGraph:
                             graph_dtypes=GRAPH_DTYPES)
     except ParseError as exc:
         line, col = exc.position
-        raise InputError(f"{path}:{line}:{col}: not valid GraphML XML: {exc}") from exc
+        raise InputError(f"{path}:{line}:{col}: corrupt or truncated network file (not valid "
+                         f"GraphML XML: {xml_reason(exc)}); rebuild it (`make data`, or "
+                         "`evcorridor network pull`)") from exc
     except (nx.NetworkXError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise InputError(f"{path}: corrupt or truncated network file ({type(exc).__name__}: "
                          f"{exc}); rebuild it (`make data`, or `evcorridor network pull`)") from exc

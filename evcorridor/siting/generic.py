@@ -41,6 +41,8 @@ import networkx as nx
 
 from evcorridor.errors import InputError, UsageError, closest
 from evcorridor.inputs import Problems, csv_rows, open_binary, read_bytes
+from evcorridor.network.graph import xml_reason
+from evcorridor.outpaths import SLUG_RULE, is_safe_slug
 from evcorridor.plan_model import (
     CoverageResult,
     ExistingSummary,
@@ -155,7 +157,7 @@ def sha256_of(*paths: Path) -> str:
     h = hashlib.sha256()
     for p in paths:
         with open_binary(p, "network") as fh:
-            for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
+            while block := fh.read(1 << 20):
                 h.update(block)
     return h.hexdigest()
 
@@ -192,13 +194,20 @@ def network_files(spec: str | Path) -> tuple[Path, ...]:
 
 
 def network_name(spec: str | Path) -> str:
+    """The plan's name for a network (its output folder OUT/<name>/): the file's stem (a nodes
+    CSV without "nodes"), or the folder's name. It must be a safe slug (evcorridor.outpaths):
+    anything else (`..`, spaces) is a usage error, never a path outside --out."""
     files = network_files(spec)
     if Path(str(spec)).is_dir():
-        return Path(str(spec)).resolve().name
-    stem = files[0].stem
-    if len(files) == 2:
-        stem = re.sub(r"[-_. ]*nodes[-_. ]*", "-", stem, flags=re.IGNORECASE).strip("-") or \
-            files[0].resolve().parent.name
+        stem = Path(str(spec)).resolve().name
+    else:
+        stem = files[0].stem
+        if len(files) == 2:
+            stem = re.sub(r"[-_. ]*nodes[-_. ]*", "-", stem, flags=re.IGNORECASE).strip("-") or \
+                files[0].resolve().parent.name
+    if not is_safe_slug(stem):
+        raise UsageError(f"--network {spec}: the plan is named after the file, and {stem!r} is not "
+                         f"a safe name ({SLUG_RULE}); rename the file")
     return stem
 
 
@@ -293,7 +302,8 @@ def _read_graphml(path: Path) -> nx.MultiDiGraph:
         raw = nx.parse_graphml(text)
     except ET.ParseError as exc:
         line, col = exc.position
-        raise InputError(f"{path}:{line}:{col}: not valid GraphML XML: {exc}") from exc
+        raise InputError(f"{path}:{line}:{col}: not valid GraphML XML: {xml_reason(exc)}"
+                         ) from exc
     except (nx.NetworkXError, ValueError, KeyError, TypeError) as exc:
         raise InputError(f"{path}: cannot read GraphML: {exc}") from exc
     problems = Problems()
@@ -490,10 +500,12 @@ def plan_generic(
         time_limit_s=time_limit_s, seed=seed)
     name = network_name(network)
     files = network_files(network)
+    # resolved paths: `check` run from another folder finds them, and the same inputs give the
+    # same plan bytes whatever the working directory
     inputs = [
-        InputRef(kind="network", id=name, path=",".join(str(f) for f in files),
+        InputRef(kind="network", id=name, path=",".join(str(f.resolve()) for f in files),
                  sha256=sha256_of(*files)),
-        InputRef(kind="flows", id=Path(flows_path).stem, path=str(flows_path),
+        InputRef(kind="flows", id=Path(flows_path).stem, path=str(Path(flows_path).resolve()),
                  sha256=sha256_of(Path(flows_path))),
         *refs,
     ]
