@@ -16,7 +16,7 @@ from evcorridor.check.arith import (
 )
 from evcorridor.check.base import HASHED_KINDS, _Base
 from evcorridor.errors import EvCorridorError, InputError
-from evcorridor.inputs import read_bytes, read_text
+from evcorridor.inputs import read_text
 from evcorridor.outpaths import is_safe_slug
 from evcorridor.settings import REPO_ROOT, get_settings
 
@@ -33,7 +33,7 @@ def read_generic_network(files: Sequence[Path]) -> nx.MultiDiGraph:
     both directions. Read here again so the checker does not lean on the planner's reader."""
     G = nx.MultiDiGraph()
     if len(files) == 1:
-        raw = nx.parse_graphml(read_bytes(files[0], "network"))
+        raw = nx.parse_graphml(read_text(files[0], "network"))
         for n, d in raw.nodes(data=True):
             G.add_node(int(n), x=float(d.get("x", 0.0)), y=float(d.get("y", 0.0)),
                        country=str(d.get("country", "") or ""))

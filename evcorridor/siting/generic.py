@@ -40,7 +40,7 @@ from pathlib import Path
 import networkx as nx
 
 from evcorridor.errors import InputError, UsageError, closest
-from evcorridor.inputs import Problems, csv_rows, open_binary, read_bytes
+from evcorridor.inputs import Problems, csv_rows, open_binary, read_text
 from evcorridor.network.graph import xml_reason
 from evcorridor.outpaths import SLUG_RULE, is_safe_slug
 from evcorridor.plan_model import (
@@ -214,8 +214,9 @@ def network_name(spec: str | Path) -> str:
 def read_network(spec: str | Path) -> nx.MultiDiGraph:
     """Load a generic network (GraphML or nodes/edges CSV; see the module doc)."""
     files = network_files(spec)
+    name = network_name(spec)  # a usage error before any reading
     graph = _read_graphml(files[0]) if len(files) == 1 else _read_csv_network(files[0], files[1])
-    graph.graph.update({"crs": "EPSG:4326", "corridor": network_name(spec), "source": "file",
+    graph.graph.update({"crs": "EPSG:4326", "corridor": name, "source": "file",
                         "data_date": None, "provenance": ", ".join(str(f) for f in files)})
     return graph
 
@@ -297,7 +298,7 @@ def _add_road(graph: nx.MultiDiGraph, u: int, v: int, length: float, *, both: bo
 
 
 def _read_graphml(path: Path) -> nx.MultiDiGraph:
-    text = read_bytes(path, "network")
+    text = read_text(path, "network")
     try:
         raw = nx.parse_graphml(text)
     except ET.ParseError as exc:
