@@ -97,7 +97,7 @@ def test_map_and_report_refuse_a_corridor_that_is_a_path(corridor: str, tmp_path
                  ["map", str(path)],
                  ["report", str(path), "--out", str(work / "rep")],
                  ["check", str(path)]):
-        code, out, err = run(argv, capsys)
+        code, _, err = run(argv, capsys)
         assert code == 3, (argv, err)
         assert err.count("\n") == 1 and "corridor" in err and "not a safe name" in err, err
     assert tree(tmp_path) == before  # nothing written anywhere
@@ -124,7 +124,7 @@ def test_network_stem_dotdot_is_a_usage_error_and_nothing_lands_in_the_parent(
     assert not (tmp_path / "sub").exists() and not (tmp_path / "plan.json").exists()
 
 
-# --- plan: full disk, one unit, sibling files -------------------------------------------------------
+# --- plan: full disk, one unit, sibling files --------------------------------------------------
 
 def _generic(out: Path) -> list[str]:
     return ["plan", "--network", str(LINE), "--flows", str(LINE / "flows.csv"), "--objective",

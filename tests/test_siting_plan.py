@@ -79,7 +79,7 @@ def test_usable_existing_station_is_reused_and_checked(tmp_path: Path) -> None:
     fwd = next(r for r in p.routes if r.direction == "forward").vehicles[0]
     assert fwd.stops == ["synth:nacs200"]
     assert [g.length_m for g in fwd.gaps] == [200000.0, 200000.0]
-    assert check_plan(p, graph=built.graph).findings == []
+    assert check_plan(p, graph=built.graph, inputs=[tmp_path]).findings == []
 
 
 def test_connector_incompatible_station_does_not_count(tmp_path: Path) -> None:
@@ -94,7 +94,7 @@ def test_connector_incompatible_station_does_not_count(tmp_path: Path) -> None:
     assert "CCS1" in [c.type for c in p.sites[0].connectors]
     assert p.existing.reasons["nacs-car: no connector nacs-car can use (NACS, CCS1)"] == 1
     assert (p.existing.qualified, p.existing.upgraded) == (0, 1)
-    assert check_plan(p, graph=built.graph).findings == []
+    assert check_plan(p, graph=built.graph, inputs=[tmp_path]).findings == []
 
 
 def test_infeasible_stretch_named_with_fix() -> None:
