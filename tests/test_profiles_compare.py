@@ -267,6 +267,10 @@ def test_uptime_is_above_97_percent_in_profile_and_compare(
     cmp = compare(us, get_standard("us-nevi-2022"), [], on=ON, stations={})
     up = _rule(cmp, "uptime")
     assert (up.a, up.b, up.match, up.level) == ("above 97 %", "above 97 %", "same", "same")
+    code, out, _ = run(capsys, "profiles", "show", "us-23cfr680")
+    assert code == 0
+    row = next(line for line in out.splitlines() if line.startswith("│ uptime_above "))
+    assert "│ above 97 %  — cfr680 680.116 (uptime per port above 97 %)" in row
     code, out, _ = run(capsys, "profiles", "show", "us-23cfr680", "-f", "json")
     assert code == 0 and json.loads(out)["data"]["uptime_above"] == "97.0 %"
     text = (Path(us.source_file)).read_text(encoding="utf-8")

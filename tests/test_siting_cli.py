@@ -130,7 +130,22 @@ def test_plan_reports_existing_stations_and_greenfield_sides(
     summary = json.loads(out)["plans"][0]["existing_stations"]
     assert summary == {"stations": len(rows), "qualified": ex["qualified"],
                        "upgraded": ex["upgraded"], "could_not_serve": ex["unused"],
-                       "reasons": ex["reasons"], "greenfield": ["MEX"]}
+                       "reasons": ex["reasons"], "greenfield": ["MEX"], "tesla_only": []}
+
+
+def test_plan_summary_says_the_mexican_side_has_only_tesla_station_data(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # i19-nogales: the only Mexican station on file is a Tesla Supercharger (supercharge.info)
+    code, out, _err = run(["plan", "i19-nogales", "--out", str(tmp_path)], capsys)
+    assert code == 0
+    plan = json.loads((tmp_path / "i19-nogales" / "plan.json").read_text(encoding="utf-8"))
+    mex = next(d for d in plan["station_data"] if d["country"] == "MEX")
+    assert (mex["stations"], mex["sources"]) == (1, {"supercharge": 1})
+    line = next(x for x in out.splitlines() if x.startswith("i19-nogales: existing stations"))
+    assert line.endswith("; MEX: the project has no non-Tesla station data there (only Tesla "
+                         "Superchargers), so the plan may build where other stations already "
+                         "exist")
+    assert "USA: the project has no non-Tesla" not in line
 
 
 def test_unwritable_out_is_a_one_line_error_exit_5(capsys: pytest.CaptureFixture[str],

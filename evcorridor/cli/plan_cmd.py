@@ -82,6 +82,8 @@ def summarize(plan: Any, wall_s: float | None = None, out_dir: Path | None = Non
         "max_spacing": [spacing[k] for k in sorted(spacing)],
         "infeasibilities": len(plan.infeasibilities),
     }
+    from evcorridor.profiles.station_data import TESLA_SOURCES
+
     ex = plan.existing
     rec["existing_stations"] = {
         "stations": sum(d.stations for d in plan.station_data) if plan.station_data
@@ -89,6 +91,8 @@ def summarize(plan: Any, wall_s: float | None = None, out_dir: Path | None = Non
         "qualified": ex.qualified, "upgraded": ex.upgraded, "could_not_serve": ex.unused,
         "reasons": dict(ex.reasons),
         "greenfield": sorted(d.country for d in plan.station_data if d.greenfield),
+        "tesla_only": sorted(d.country for d in plan.station_data
+                             if d.stations and set(d.sources) <= TESLA_SOURCES),
     }
     if plan.coverage is not None:
         rec["covered_flow"] = plan.coverage.covered_flow
@@ -134,6 +138,9 @@ def _existing_line(row: dict[str, Any]) -> str:
         text += "; why: " + "; ".join(f"{reason} ({n})" for reason, n in why)
     for country in ex["greenfield"]:
         text += f"; {country}: no station data, plans there are greenfield"
+    for country in ex.get("tesla_only", []):
+        text += (f"; {country}: the project has no non-Tesla station data there (only Tesla "
+                 "Superchargers), so the plan may build where other stations already exist")
     return text
 
 

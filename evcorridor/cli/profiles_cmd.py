@@ -189,6 +189,8 @@ def _fmt_value(name: str, value: Any) -> str:
         return f"{value:g} kW"
     if isinstance(value, float) and name.endswith("_kwh"):
         return f"{value:g} kWh"
+    if isinstance(value, float) and name == "uptime_above_pct":
+        return f"above {value:g} %"
     if isinstance(value, float) and name.endswith("_pct"):
         return f"{value:g} %"
     if isinstance(value, float) and name.endswith("_kwh_per_km"):

@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 COUNTRY_NAMES = {"USA": "the United States", "CAN": "Canada", "MEX": "Mexico"}
+TESLA_SOURCES = frozenset({"supercharge", "tesla"})  # station sources listing Tesla sites only
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class CountryStations:
 
 
 def _is_tesla(operator: str | None, source: str) -> bool:
-    return source in ("supercharge", "tesla") or "tesla" in (operator or "").lower()
+    return source in TESLA_SOURCES or "tesla" in (operator or "").lower()
 
 
 @lru_cache(maxsize=8)
