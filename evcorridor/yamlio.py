@@ -10,6 +10,8 @@ aliases followed) exceeds MAX_NODES (an "alias bomb"). Duplicate keys are errors
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import types
 import typing
 from collections.abc import Iterator
@@ -157,8 +159,17 @@ class _Walker:
         return node
 
 
+#: parsed documents by (display name, sha256 of the bytes): each config file is parsed once per
+#: process however often it is loaded (`plan --all` loads the same profiles for every corridor)
+_PARSED: dict[tuple[str, str], Located] = {}
+_PARSED_MAX = 1024
+
+
 def load_yaml(path: Path | str, *, display: str | None = None) -> Located:
-    """Load one YAML document safely. Raises YamlProblems (an InputError) with file:line:col."""
+    """Load one YAML document safely. Raises YamlProblems (an InputError) with file:line:col.
+
+    The bytes are read every time; a file whose bytes were parsed before in this process is not
+    parsed again (a copy of the earlier result is returned, so callers may change it)."""
     path = Path(path)
     name = display or str(path)
     try:
@@ -167,7 +178,14 @@ def load_yaml(path: Path | str, *, display: str | None = None) -> Located:
         raise InputError(f"{name}: file not found") from exc
     except OSError as exc:
         raise InputError(f"{name}: cannot read: {exc.strerror}") from exc
-    return loads_yaml(raw, name)
+    key = (name, hashlib.sha256(raw).hexdigest())
+    found = _PARSED.get(key)
+    if found is None:
+        found = loads_yaml(raw, name)
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.clear()
+        _PARSED[key] = found
+    return Located(found.file, copy.deepcopy(found.data), dict(found.positions))
 
 
 def loads_yaml(raw: bytes | str, name: str) -> Located:

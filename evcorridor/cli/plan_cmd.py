@@ -8,13 +8,17 @@ file; 5 output folder not writable.
 
 from __future__ import annotations
 
+import dataclasses
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 import typer
 
-from evcorridor.errors import UsageError
+from evcorridor.errors import EvCorridorError, UsageError
 
 
 class Fmt(StrEnum):
@@ -260,8 +264,11 @@ def register(app: typer.Typer) -> None:
                                              help="Thin interchange candidates to this spacing."),
         time_limit: float | None = typer.Option(None, "--time-limit", min=0.01,
                                                 help="CP-SAT time limit per corridor (s)."),
-        workers: int = typer.Option(1, "--workers", min=1,
-                                    help="CP-SAT workers (1 is deterministic)."),
+        workers: int | None = typer.Option(
+            None, "--workers", min=1,
+            help="Parallel work. Several corridors: N processes, one corridor each, each with a "
+                 "single-worker CP-SAT (deterministic); default one per CPU core. One corridor: "
+                 "N CP-SAT workers (default 1; more may give another plan of equal cost)."),
         out_dir: Path = typer.Option(Path("out"), "--out", "-o", help="Output folder."),
         fmt: Fmt = typer.Option(Fmt.table, "--format", "-f", help="table or json summary."),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No table, no progress bar."),
@@ -302,13 +309,16 @@ def register(app: typer.Typer) -> None:
                             cost_model=cost_model, resilience=resilience.value,
                             min_spacing_m=min_spacing_km * 1000.0,
                             max_offset_m=max_offset_km * 1000.0)
-        solve = SolveOptions(time_limit_s=time_limit, num_workers=workers)
+        processes = processes_for(len(ids), workers)
+        solve = SolveOptions(time_limit_s=time_limit,
+                             num_workers=1 if len(ids) > 1 else (workers or 1))
         rows: list[dict[str, Any]] = []
         plans: list[Any] = []
         with step_progress("planning", len(ids), show=not quiet and len(ids) > 1) as step:
-            for cid in ids:
+            job = _Job(opts, solve, objective, list(vehicle or []), budget, trip)
+            for cid, outcome in zip(ids, _outcomes(job, ids, processes), strict=True):
                 step(cid)
-                outcome = _plan_one(cid, opts, solve, objective, vehicle, budget, trip)
+                outcome.log["processes"] = processes
                 folder = write_outputs(outcome, out_dir)
                 plans.append(outcome.plan)
                 rows.append(summarize(outcome.plan, outcome.log.get("wall_time_s"), folder))
@@ -320,17 +330,82 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(1)
 
 
-def _plan_one(cid: str, opts: Any, solve: Any, objective: Objective, vehicle: list[str] | None,
-              budget: int | None, trip: Trip) -> Any:
-    from evcorridor.siting.build import build
-    from evcorridor.siting.plan import plan_built, plan_built_coverage
+def processes_for(corridors: int, workers: int | None) -> int:
+    """How many processes plan `corridors` corridors: --workers, else one per CPU core (never
+    more than there are corridors; one corridor is planned in this process)."""
+    if corridors <= 1:
+        return 1
+    return max(1, min(corridors, workers or os.cpu_count() or 1))
 
-    built = build(cid, opts)
-    if objective is Objective.coverage:
-        assert vehicle and budget is not None
-        return plan_built_coverage(built, vehicle=vehicle[0], budget=budget, trip=trip.value,
-                                   solve=solve)
-    return plan_built(built, solve)
+
+@dataclass(frozen=True)
+class _Job:
+    """What every corridor of one `plan` command is planned with (sent to worker processes)."""
+
+    opts: Any
+    solve: Any
+    objective: Objective
+    vehicle: list[str]
+    budget: int | None
+    trip: Trip
+    in_worker: bool = False
+
+    def __call__(self, cid: str) -> Any:
+        """The PlanOutcome of corridor `cid`, or, in a worker process, ("error", exit code,
+        message) for an EvCorridorError (re-raised in the parent with the same code and text)."""
+        try:
+            return self.run(cid)
+        except EvCorridorError as exc:
+            if not self.in_worker:
+                raise
+            return ("error", exc.exit_code, str(exc))
+
+    def run(self, cid: str) -> Any:
+        from evcorridor.siting.build import build
+        from evcorridor.siting.plan import plan_built, plan_built_coverage
+
+        built = build(cid, self.opts)
+        if self.objective is Objective.coverage:
+            assert self.vehicle and self.budget is not None
+            return plan_built_coverage(built, vehicle=self.vehicle[0], budget=self.budget,
+                                       trip=self.trip.value, solve=self.solve)
+        return plan_built(built, self.solve)
+
+
+def _outcomes(job: _Job, ids: list[str], processes: int) -> Iterator[Any]:
+    """Each corridor's PlanOutcome, in the order of `ids`; with several processes the corridors
+    are planned in parallel (the configs are read here first, so every worker starts with them
+    parsed; on Linux workers are forked and share this process's imports)."""
+    if processes <= 1:
+        for cid in ids:
+            yield job(cid)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from evcorridor.profiles.loader import get_registry
+    from evcorridor.scenarios import get_cost_model, get_scenario
+    from evcorridor.siting import plan as _plan  # noqa: F401  (imported once, before forking)
+
+    get_registry()
+    get_scenario(job.opts.scenario)
+    get_cost_model(job.opts.cost_model)
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+    worker = dataclasses.replace(job, in_worker=True)
+    with ProcessPoolExecutor(max_workers=processes, mp_context=ctx) as pool:
+        for got in pool.map(worker, ids):
+            if isinstance(got, tuple) and got and got[0] == "error":
+                raise _error_for(got[1], got[2])
+            yield got
+
+
+def _error_for(code: int, message: str) -> EvCorridorError:
+    from evcorridor.errors import InputError, NetworkError, OutputError
+
+    kinds: dict[int, type[EvCorridorError]] = {2: UsageError, 3: InputError, 4: NetworkError,
+                                               5: OutputError}
+    return kinds.get(code, EvCorridorError)(message)
 
 
 def _totals(rows: list[dict[str, Any]]) -> dict[str, Any]:

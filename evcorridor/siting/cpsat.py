@@ -18,9 +18,16 @@ two internally site-disjoint paths from the start to the end. By Menger's theore
 no single site is a cut, i.e. iff the vehicle still gets through with any one site out. The
 independent checker verifies n-1 by removing each site in turn.
 
+Implied vehicles (exact): on a route, a vehicle that can use every option another one can, with
+no less range, adds no constraint once the other is modelled; it is left out of the model
+(`modelled_vehicles`; the plan still gives its stop sequence, the checker still verifies it).
+
 Standard rule (exact): every chosen chain element has a later chain element within S (see
 `problem.Chain`); the last chosen recognized foreign site before the border is the entry, which
 the "or any later foreign site" alternative expresses exactly.
+
+Solution hint: the greedy plan of `warmstart` (exact path DP per route and vehicle, then per
+spacing chain); the LP bound usually meets it at once, so the proof is quick.
 
 Objective: least total cost (costs scaled to integers, 1e-3 units). Tie-break, so the same inputs
 always give the same plan: a second phase fixes the cost at the optimum (or, after a time limit,
@@ -170,6 +177,9 @@ class _Builder:
         end = end_point(route)
         pts: list[Point] = [start_point(route), *stops]
         index = {pt.key: k for k, pt in enumerate(stops)}
+        pos = [b.pos_m for b in stops]
+        off = [b.offset_m for b in stops]
+        border = route.border_pos_m
         for i, a in enumerate(pts):
             lit = None if i == 0 else r[i - 1]
             if i > 0 and lit is None:
@@ -178,12 +188,19 @@ class _Builder:
             if leg_m(route, wait, a, end)[0] <= lim + EPS_M or (a.key, "end") in bridged:
                 continue
             succ = []
+            # leg a -> stops[k] by the convention of `problem.leg_m`, inlined (hot loop)
+            top = lim + EPS_M
+            a_pos, a_off = a.pos_m, a.offset_m
+            a_before = a_pos < border
             for k in range(i, len(stops)):  # stops[k] is pts[k + 1]
-                b = stops[k]
-                if b.pos_m - a.pos_m > lim + EPS_M:
+                if pos[k] - a_pos > top:
                     break
-                if r[k] is not None and leg_m(route, wait, a, b)[0] <= lim + EPS_M:
-                    succ.append(r[k])
+                rk = r[k]
+                if rk is None:
+                    continue
+                w = wait if a_before and border <= pos[k] else 0.0
+                if (pos[k] - a_pos) + a_off + off[k] + w <= top:
+                    succ.append(rk)
             for ak, bk in sorted(bridged):
                 k = index.get(bk, -1)
                 if ak == a.key and k >= 0 and r[k] is not None and r[k] not in succ:
@@ -316,10 +333,19 @@ STATUS: dict[cp_model.CpSolverStatus, SolverStatus] = {
 }
 
 
+#: presolve effort of the cost model: one presolve round without probing. Its presolve (probing
+#: the long reach clauses, repeated rounds) took most of the solve time on the large corridors;
+#: with the warm start and the window cuts the search needs no more
+LIGHT_PRESOLVE: dict[str, int] = {"max_presolve_iterations": 1, "cp_model_probing_level": 0}
+
+
 def new_solver(limit_s: float, *, num_workers: int, random_seed: int,
-               linearization_level: int = 2, dtime: float | None = None) -> cp_model.CpSolver:
+               linearization_level: int = 2, dtime: float | None = None,
+               extra: dict[str, int] | None = None) -> cp_model.CpSolver:
     """A CP-SAT solver with the parameters every siting model uses (shared with `frlm`)."""
     sv = cp_model.CpSolver()
+    for name, value in (extra or {}).items():
+        setattr(sv.parameters, name, value)
     sv.parameters.num_workers = int(num_workers)
     sv.parameters.random_seed = int(random_seed)
     sv.parameters.max_time_in_seconds = max(0.01, float(limit_s))
@@ -330,40 +356,94 @@ def new_solver(limit_s: float, *, num_workers: int, random_seed: int,
     return sv
 
 
+def implies(problem: Problem, route: RouteSpec, a: VehicleRule, b: VehicleRule) -> bool:
+    """True when every plan that gets vehicle `a` through `route` also gets `b` through: `b` can
+    use every option `a` can, and every leg within a's limits is within b's (range and start
+    range, with and without the border wait)."""
+    wa, wb = a.wait_m(route.id), b.wait_m(route.id)
+    if not (b.range_m >= a.range_m and b.start_range_m >= a.start_range_m
+            and b.range_m - wb >= a.range_m - wa
+            and b.start_range_m - wb >= a.start_range_m - wa):
+        return False
+    return all(b.id in o.usable_by for c in problem.candidates if route.id in c.at
+               for o in c.options if a.id in o.usable_by)
+
+
+def modelled_vehicles(problem: Problem, route: RouteSpec, skip: set[tuple[str, str]],
+                      bridges: dict[tuple[str, str], set[tuple[str, str]]]) -> list[VehicleRule]:
+    """The vehicles whose reach constraints go into the model on `route`: a vehicle implied by
+    another modelled one (see `implies`; neither with skipped or bridged legs) adds nothing, so
+    it is left out (exact: the plan still lists and the checker still verifies its stops)."""
+    def plain(v: VehicleRule) -> bool:
+        key = (route.id, f"vehicle:{v.id}")
+        return key not in skip and not bridges.get(key)
+
+    usable = {v.id: sum(1 for c in problem.candidates if route.id in c.at
+                        for o in c.options if v.id in o.usable_by) for v in problem.vehicles}
+    order = sorted(problem.vehicles, key=lambda v: (v.range_m, v.start_range_m, usable[v.id],
+                                                    v.id))
+    kept: list[VehicleRule] = []
+    for v in order:
+        if (route.id, f"vehicle:{v.id}") in skip:
+            continue
+        if plain(v) and any(plain(k) and implies(problem, route, k, v) for k in kept):
+            continue
+        kept.append(v)
+    return [v for v in problem.vehicles if v in kept]
+
+
 def solve(problem: Problem, *, time_limit_s: float = 60.0, num_workers: int = 1,
           random_seed: int = 0, skip: set[tuple[str, str]] | None = None,
           bridges: dict[tuple[str, str], set[tuple[str, str]]] | None = None,
           tie_break: bool = True, linearization_level: int = 2,
-          tie_break_dtime: float = TIE_BREAK_DTIME) -> Solution:
+          tie_break_dtime: float = TIE_BREAK_DTIME, hint: bool = True,
+          drop_implied: bool = True) -> Solution:
     """Least-cost plan for `problem` with CP-SAT. `skip`: (route id, rule) pairs left out (the
     pre-check found them uncoverable; rule = "vehicle:<id>" or "standard:<profile>").
     `bridges`: for (route id, rule), the (from key, to key) legs allowed although over range
-    (the pre-check's uncoverable stretches), so the rest of such a route is still covered."""
+    (the pre-check's uncoverable stretches), so the rest of such a route is still covered.
+    `hint`: start the search from the greedy path-DP plan of `warmstart` (only a hint: the
+    status and the proof are CP-SAT's). `drop_implied`: leave implied vehicles out of the model
+    (`modelled_vehicles`; exact)."""
     skip = skip or set()
     t0 = time.perf_counter()
     b = _Builder(problem, skip, bridges or {})
     b.options()
+    implied = 0
     for route in problem.routes:
-        for veh in problem.vehicles:
-            if (route.id, f"vehicle:{veh.id}") not in skip:
-                b.vehicle(route, veh)
+        modelled = (modelled_vehicles(problem, route, skip, bridges or {}) if drop_implied
+                    else [v for v in problem.vehicles
+                          if (route.id, f"vehicle:{v.id}") not in skip])
+        implied += sum(1 for v in problem.vehicles if (route.id, f"vehicle:{v.id}") not in skip
+                       and v not in modelled)
+        for veh in modelled:
+            b.vehicle(route, veh)
         for rule in problem.standards:
             if (route.id, f"standard:{rule.profile}") not in skip:
                 b.standard(route, rule)
     cost = b.cost_expr()
     b.m.minimize(cost)
+    if hint:
+        from evcorridor.siting.warmstart import greedy_choice
+
+        picked = greedy_choice(problem, skip)
+        for (ci, oi), v in b.x.items():
+            b.m.add_hint(v, picked.get(ci) == oi)
     proto = b.m.proto
     size = {"variables": len(proto.variables), "constraints": len(proto.constraints),
-            "candidates": len(problem.candidates), "options": len(b.x)}
+            "candidates": len(problem.candidates), "options": len(b.x),
+            "implied_vehicle_runs": implied}
     params: dict[str, str | int | float | bool] = {
         "num_workers": num_workers, "random_seed": random_seed,
         "max_time_in_seconds": float(time_limit_s), "tie_break": "min-rank-sum" if tie_break
         else "none", "cost_scale": COST_SCALE, "resilience": problem.resilience,
-        "linearization_level": linearization_level}
+        "linearization_level": linearization_level,
+        "hint": "path-dp-greedy" if hint else "none", **LIGHT_PRESOLVE}
 
     def make_solver(limit: float, dtime: float | None = None) -> cp_model.CpSolver:
         return new_solver(limit, num_workers=num_workers, random_seed=random_seed,
-                          linearization_level=linearization_level, dtime=dtime)
+                          linearization_level=linearization_level, dtime=dtime,
+                          extra=LIGHT_PRESOLVE)
 
     sv = make_solver(time_limit_s)
     st = sv.solve(b.m)
@@ -379,6 +459,7 @@ def solve(problem: Problem, *, time_limit_s: float = 60.0, num_workers: int = 1,
     phase1_s = time.perf_counter() - t0
     if tie_break:
         remaining = time_limit_s - (time.perf_counter() - t0)
+        b.m.clear_hints()
         for k, v in b.x.items():
             b.m.add_hint(v, values[k])
         b.m.add(cost == obj_int)

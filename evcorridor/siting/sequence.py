@@ -2,7 +2,8 @@
 
 Vehicle: among the plan's sites the vehicle can use on the route, the sequence with the least
 total excess over the limits (0 for a feasible plan), then the fewest stops, then (ties) the
-farthest next stop — a deterministic DP over the chosen stops, O(m^2) for m chosen stops.
+farthest next stop — a deterministic DP over the chosen stops, O(m^2) for m chosen stops in the
+worst case (an infeasible plan), O(m x stops within range) for a feasible one.
 Standard: the chain of chosen compliant sites in driving order (entry, own sites, exit); every
 consecutive spacing is listed (the rule is about consecutive compliant sites, none is skipped).
 """
@@ -66,20 +67,33 @@ def vehicle_legs(problem: Problem, sol: Solution, route: RouteSpec, veh: Vehicle
     def limit(i: int) -> float:
         return veh.start_range_m if i == 0 else veh.range_m
 
-    best: list[tuple[float, int, int]] = [(0.0, 0, 0)] * n  # (excess, stops, -next)
+    # best[i] = (total excess, stops, -next) of the best sequence from point i to the end; the
+    # leg length is `problem.leg_m`'s, inlined in this hot loop (same arithmetic, same order)
+    pos = [pt.pos_m for pt in pts]
+    off = [pt.offset_m for pt in pts]
+    border = route.border_pos_m
+    bex = [0.0] * n
+    bns = [0] * n
     nxt = [-1] * n
     for i in range(n - 2, -1, -1):
-        cand: tuple[float, int, int] | None = None
+        a_pos, a_off, lim = pos[i], off[i], limit(i)
+        a_before = a_pos < border
+        c_ex, c_ns, c_k = 0.0, 0, -1
         for k in range(i + 1, n):
-            length = leg_m(route, wait, pts[i], pts[k])[0]
-            excess = max(0.0, length - limit(i) - EPS_M)
-            ex, ns, _ = best[k]
-            val = (round(excess + ex, 3), ns + (1 if k < n - 1 else 0), -k)
-            if cand is None or val < cand:
-                cand = val
-        assert cand is not None
-        best[i] = cand
-        nxt[i] = -cand[2]
+            d = pos[k] - a_pos
+            # the excess of this leg is at least `low` (no offset at k, no wait), and `low` grows
+            # with k: once it alone is worse than the best so far, no later k can win
+            low = d + a_off - lim - EPS_M
+            if c_k >= 0 and low > 0 and round(low, 3) > c_ex:
+                break
+            length = d + a_off + off[k] + (wait if a_before and border <= pos[k] else 0.0)
+            excess = length - lim - EPS_M
+            v_ex = round((excess if excess > 0.0 else 0.0) + bex[k], 3)
+            v_ns = bns[k] + (1 if k < n - 1 else 0)
+            if c_k < 0 or v_ex < c_ex or (v_ex == c_ex and (v_ns < c_ns or (
+                    v_ns == c_ns and k > c_k))):
+                c_ex, c_ns, c_k = v_ex, v_ns, k
+        bex[i], bns[i], nxt[i] = c_ex, c_ns, c_k
     legs = []
     i = 0
     while i != n - 1:
