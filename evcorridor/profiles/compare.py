@@ -210,12 +210,16 @@ def connector_access(p: StandardProfile, v: VehicleProfile) -> Access:
     widespread = p.observed("dominant", "common")
     serving = tuple(c for c in v.connectors_usable
                     if c in p.required_connectors or c in widespread)
-    for basis, pool in (("rule", p.required_connectors), ("market", widespread),
-                        ("present", p.observed("present"))):
-        for via, mine in (("native", v.connectors_native), ("adapter", v.connectors_adapter)):
+    pools: list[tuple[Basis, list[str]]] = [("rule", p.required_connectors),
+                                            ("market", widespread),
+                                            ("present", p.observed("present"))]
+    ways: list[tuple[Via, list[str]]] = [("native", v.connectors_native),
+                                         ("adapter", v.connectors_adapter)]
+    for basis, pool in pools:
+        for via, mine in ways:
             found = tuple(c for c in mine if c in pool)
             if found:
-                return Access(basis, via, found, serving)  # type: ignore[arg-type]
+                return Access(basis, via, found, serving)
     return Access("none", "none", (), serving)
 
 
@@ -322,6 +326,11 @@ def _spacing(p: StandardProfile) -> str | None:
     return f"{p.max_spacing_m / MILE_M:g} mi ({p.max_spacing_m / 1000:.1f} km)"
 
 
+def _yes_no(flag: bool | None) -> str | None:
+    """'required' / 'not required' for a yes-no rule; None when the profile makes no rule."""
+    return None if flag is None else "required" if flag else "not required"
+
+
 def _uptime(p: StandardProfile) -> str | None:
     return None if p.uptime_above_pct is None else f"above {p.uptime_above_pct:g} %"
 
@@ -365,10 +374,9 @@ def _general_rules(a: StandardProfile, b: StandardProfile, on: dt.date) -> list[
                          _list(b.pricing_units) if b.pricing_units else None,
                          "same pricing unit", "prices are not comparable one to one",
                          lacking_why="prices are not comparable one to one"))
-    shown = {True: "required", False: "not required"}
     rules.append(_simple("price shown before the session", a, b, "price_shown_before_session",
-                         shown.get(a.price_shown_before_session),  # type: ignore[arg-type]
-                         shown.get(b.price_shown_before_session),  # type: ignore[arg-type]
+                         _yes_no(a.price_shown_before_session),
+                         _yes_no(b.price_shown_before_session),
                          "same rule", "the driver may not see the price before charging on one "
                          "side", lacking_why="the driver may not see the price before charging"))
     # uptime
@@ -387,10 +395,8 @@ def _general_rules(a: StandardProfile, b: StandardProfile, on: dt.date) -> list[
     ac_b = f"{b.min_ac_power_kw:g} kW" if b.min_ac_power_kw is not None else None
     rules.append(_simple("AC Level 2 power per port", a, b, "min_ac_power", ac_a, ac_b,
                          "same AC minimum", "AC minimums differ"))
-    sw = {True: "required", False: "not required"}
     rules.append(_simple("network switchable without new hardware", a, b, "protocols",
-                         sw.get(pa.network_switchable),  # type: ignore[arg-type]
-                         sw.get(pb.network_switchable),  # type: ignore[arg-type]
+                         _yes_no(pa.network_switchable), _yes_no(pb.network_switchable),
                          "same rule", "operator-side rule differs; no effect on the driver"))
     # spacing, exit offset and recognition
     sp = _simple("spacing", a, b, "max_spacing", _spacing(a), _spacing(b),
