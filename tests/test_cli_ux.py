@@ -3,6 +3,8 @@ one thing, suggestions for typos, tables that keep ids and figures whole, units,
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,7 +37,8 @@ def test_root_option_names_match_the_root_command() -> None:
     root = typer.main.get_command(app)
     valued = {o for p in root.params if not getattr(p, "is_flag", False) for o in p.opts}
     flags = {o for p in root.params if getattr(p, "is_flag", False)
-             for o in (*p.opts, *p.secondary_opts)} - {"--version"}
+             for o in (*p.opts, *p.secondary_opts)} - {"--version", "--install-completion",
+                                                       "--show-completion"}
     assert set(ROOT_VALUE_OPTIONS) == valued and set(ROOT_FLAGS) == flags
     # no command shares a root option's name, so moving them in front never steals an option
     def walk(cmd: object, path: str) -> Iterator[tuple[str, str]]:
@@ -141,8 +144,8 @@ def test_plan_table_at_110_columns_keeps_ids_and_figures(
     code, out, err = run(["plan", *ids, "--out", str(tmp_path)], capsys)
     assert code == 0, err
     # stderr is not a terminal: one progress line per corridor (what CI logs show)
-    assert [x for x in err.splitlines() if x.startswith("planning")] == [
-        "planning i81-thousand-islands (1/2)", "planning i91-stanstead (2/2)"]
+    assert [x for x in err.splitlines() if x.startswith("planned")] == [
+        "planned i81-thousand-islands (1/2)", "planned i91-stanstead (2/2)"]
     table = out.split("\n2 corridor(s)")[0]
     assert "…" not in table and max(len(x) for x in table.splitlines()) <= 110
     assert "cost (new sites)" in table.replace("\n", " ") or "cost (new" in table
@@ -168,3 +171,132 @@ def test_profiles_list_and_plan_say_km_first(capsys: pytest.CaptureFixture[str])
     pickup = get_vehicle("pickup").usable_range_m("mild")
     # the same figure `plan` shows as the pickup's gap limit (km, one decimal)
     assert f"usable mild {pickup / 1000:.1f} km (175.5 mi)" in summary["pickup"]
+
+
+# ----------------------------------------------------------------------------- configs
+def test_scenarios_costs_vehicles_list_and_show(capsys: pytest.CaptureFixture[str]) -> None:
+    from evcorridor.profiles import list_vehicles
+    from evcorridor.scenarios import get_scenario, list_cost_models, list_scenarios
+
+    code, out, _ = run(["scenarios", "list", "--format", "json"], capsys)
+    assert code == 0
+    assert [r["id"] for r in json.loads(out)] == [s.id for s in list_scenarios()] == [
+        "default", "no-wait", "summer-peak", "winter"]
+    code, out, _ = run(["scenarios", "list"], capsys)
+    line = next(x for x in out.splitlines() if x.startswith("winter "))
+    assert "deep-winter" in line and "60 min into the USA, 30 min out" in line
+    code, out, _ = run(["scenarios", "show", "winter", "--format", "json"], capsys)
+    doc = json.loads(out)
+    assert (doc["climate"], doc["border_wait_min"]["default"]) == (
+        get_scenario("winter").climate, {"into_usa": 60.0, "out_of_usa": 30.0})
+    code, _, err = run(["scenarios", "show", "wintr"], capsys)
+    assert (code, err.strip()) == (2, "error: unknown scenario 'wintr'; did you mean 'winter'?")
+    code, out, _ = run(["costs", "list", "--format", "csv"], capsys)
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["id"], float(r["new_site"]), float(r["upgrade"])) for r in rows] == [
+        (m.id, m.new_site, m.upgrade) for m in list_cost_models()]
+    code, out, _ = run(["costs", "show", "default"], capsys)
+    assert code == 0 and "upgrade" in out and "0.5" in out
+    code, out, _ = run(["vehicles", "list", "--format", "json"], capsys)
+    assert [r["id"] for r in json.loads(out)] == [v.id for v in list_vehicles()]
+    assert {r["kind"] for r in json.loads(out)} == {"vehicle"}
+    code, out, _ = run(["vehicles", "show", "pickup", "--format", "json"], capsys)
+    assert json.loads(out)["derived"]["usable_range_km"]["mild"] == 282.4
+    code, _, err = run(["vehicles", "show", "us-nevi-2022"], capsys)
+    assert code == 2 and "unknown vehicle 'us-nevi-2022'" in err
+
+
+def test_plan_help_names_the_shipped_choices(capsys: pytest.CaptureFixture[str],
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "300")
+    code, out, _ = run(["plan", "--help"], capsys)
+    assert code == 0
+    text = " ".join(out.split())
+    assert "Shipped: default, no-wait, summer-peak, winter (`evcorridor scenarios list`)" in text
+    assert ("Shipped: ccs1-long-range-car, heavy-truck-mcs, nacs-car, pickup (`evcorridor "
+            "vehicles list`)") in text
+    assert "Shipped: na-2022-nevi, na-2023, na-harmonised" in text
+    assert "Shipped: default (`evcorridor costs list`)" in text
+    assert "table|json|csv" in text and "CORRIDOR..." in text
+
+
+@pytest.mark.parametrize("argv", [["corridors", "list"], ["crossings", "list"],
+                                  ["stations", "list", "i5-cascadia"], ["profiles", "list"],
+                                  ["scenarios", "list"]])
+def test_choices_show_in_help_not_str(argv: list[str], capsys: pytest.CaptureFixture[str],
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    code, out, _ = run([*argv[:2], "--help"], capsys)
+    assert code == 0
+    line = next(x for x in out.splitlines() if "--format" in x)
+    assert "table|json|csv" in line and "<str>" not in line
+
+
+@pytest.mark.parametrize("command", [["map"], ["report"], ["check"]])
+def test_plan_file_arguments_share_one_name(command: list[str], capsys: pytest.CaptureFixture[str],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    code, out, _ = run([*command, "--help"], capsys)
+    assert code == 0 and "PLAN.json..." in out.split("\n\n")[0] + out
+
+
+def test_shell_completion_of_ids(monkeypatch: pytest.MonkeyPatch,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    def complete(words: str) -> list[str]:
+        monkeypatch.setenv("_EVCORRIDOR_COMPLETE", "complete_bash")
+        monkeypatch.setenv("COMP_WORDS", words)
+        monkeypatch.setenv("COMP_CWORD", str(len(words.split()) - 1))
+        code, out, _ = run([], capsys)
+        assert code == 0
+        return out.split()
+
+    assert complete("evcorridor crossings show blaine") == [
+        "blaine-pacific-highway", "blaine-peace-arch"]
+    assert complete("evcorridor plan i5") == ["i5-cascadia", "i5-tijuana"]
+    assert complete("evcorridor plan i5-cascadia --scenario w") == ["winter"]
+    assert complete("evcorridor scenarios show no") == ["no-wait"]
+    assert complete("evcorridor corridors list --format c") == ["csv"]
+
+
+# ----------------------------------------------------------------------------- --format csv
+CSV_COMMANDS = [
+    ["corridors", "list"], ["corridors", "show", "i5-cascadia"], ["crossings", "list"],
+    ["crossings", "show", "blaine-peace-arch"], ["network", "info", "i29-red-river"],
+    ["stations", "list", "i29-red-river"], ["stations", "stats", "i29-red-river"],
+    ["profiles", "list"], ["profiles", "show", "pickup"], ["profiles", "compare", "USA", "CAN"],
+    ["profiles", "validate", "configs/vehicles"], ["scenarios", "list"],
+    ["scenarios", "show", "default"], ["costs", "list"], ["costs", "show", "default"],
+    ["vehicles", "list"], ["vehicles", "show", "pickup"],
+]
+
+
+@pytest.mark.parametrize("argv", CSV_COMMANDS, ids=" ".join)
+def test_every_json_format_has_csv(argv: list[str], capsys: pytest.CaptureFixture[str],
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(Path(__file__).resolve().parents[1])
+    code, out, err = run([*argv, "--format", "csv"], capsys)
+    assert code == 0, err
+    rows = list(csv.reader(io.StringIO(out)))
+    assert len(rows) >= 2 or argv[:2] == ["profiles", "validate"]
+    assert len({len(r) for r in rows}) == 1  # a rectangle: every row has the header's columns
+    code, js, _ = run([*argv, "--format", "json"], capsys)
+    doc = json.loads(js)
+    if isinstance(doc, list):  # one row per record
+        assert len(rows) == len(doc) + 1
+
+
+def test_plan_and_check_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["plan", "i91-stanstead", "--out", str(tmp_path), "--format", "csv"],
+                         capsys)
+    assert code == 0, err
+    (row,) = list(csv.DictReader(io.StringIO(out)))
+    plan = json.loads((tmp_path / "i91-stanstead" / "plan.json").read_text(encoding="utf-8"))
+    assert (row["corridor"], row["status"], row["cost_unit"]) == (
+        "i91-stanstead", plan["solver"]["status"], "new sites")
+    assert int(row["sites.new"]) == sum(s["kind"] == "new" for s in plan["sites"])
+    code, out, err = run(["check", str(tmp_path / "i91-stanstead" / "plan.json"), "--format",
+                          "csv"], capsys)
+    assert code == 0, err
+    assert list(csv.DictReader(io.StringIO(out))) == [
+        {"plan": str(tmp_path / "i91-stanstead" / "plan.json"), "corridor": "i91-stanstead",
+         "ok": "true", "rule": "", "where": "", "message": ""}]

@@ -23,7 +23,8 @@ from evcorridor import __version__
 from evcorridor.errors import EvCorridorError
 
 #: command name -> (module in evcorridor.cli, how it registers: "group" = a Typer `app` added as a
-#: sub-group, "command" = a `register(app)` function, summary shown by `evcorridor --help`)
+#: sub-group ("group:<name>": the Typer app `<name>` of the module), "command" = a `register(app)`
+#: function, summary shown by `evcorridor --help`)
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "plan": ("plan_cmd", "command", "Place chargers along corridors (least cost, or most flow "
                                     "for a budget) and write plan files."),
@@ -44,6 +45,12 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
                  "Schema."),
     "stations": ("stations_cmd", "group", "Existing charging stations: list a corridor's "
                  "snapshot, import exports, statistics."),
+    "scenarios": ("configs_cmd", "group:scenarios_app", "Scenarios "
+                  "(configs/scenarios/<id>.yaml): climate, start charge, border waits."),
+    "costs": ("configs_cmd", "group:costs_app", "Cost models (configs/costs/<id>.yaml): what a "
+              "new site, an upgrade and a port cost."),
+    "vehicles": ("configs_cmd", "group:vehicles_app", "Vehicle profiles "
+                 "(configs/vehicles/<id>.yaml): connectors and usable range per climate."),
 }
 
 
@@ -54,8 +61,8 @@ def load_command(name: str) -> _click.Command:
     holder = typer.Typer(rich_markup_mode="rich", add_completion=False,
                          pretty_exceptions_enable=False)
     holder.callback()(lambda: None)  # always a group, even with one command
-    if how == "group":
-        holder.add_typer(module.app, name=name)
+    if how.startswith("group"):  # "group" (the module's `app`) or "group:<attribute>"
+        holder.add_typer(getattr(module, how.partition(":")[2] or "app"), name=name)
     else:
         module.register(holder)
     group = typer.main.get_command(holder)
@@ -102,7 +109,7 @@ app = typer.Typer(
         "(`evcorridor plan i5-cascadia --offline`)."
     ),
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
 )

@@ -11,6 +11,7 @@ import typer
 class CheckFormat(StrEnum):
     table = "table"
     json = "json"
+    csv = "csv"
 
 
 def expand(paths: list[Path]) -> list[Path]:
@@ -38,11 +39,13 @@ def register(app: typer.Typer) -> None:
         "(corridor graph, profile, vehicle, scenario) cannot be reloaded."))
     def check(
         plans: list[Path] = typer.Argument(
-            ..., metavar="PLAN.json...",
+            ..., metavar="PLAN.json...", show_default=False,
             help="Plan file(s) written by `evcorridor plan`; a folder stands for every "
                  "<folder>/*/plan.json in it (e.g. `out/`)."),
         fmt: CheckFormat = typer.Option(CheckFormat.table, "--format", "-f",
-                                        help="table: one line per finding and a summary; json."),
+                                        help="table: one line per finding and a summary; "
+                                             "json; csv: one row per finding (a plan without "
+                                             "one: one row, ok true)."),
         inputs: list[Path] = typer.Option(
             None, "--input", metavar="PATH",
             help="An input file or folder outside data/ and configs/ that the plans name (a "
@@ -52,7 +55,7 @@ def register(app: typer.Typer) -> None:
         from evcorridor.check import CheckReport, check_file
         from evcorridor.cli.options import step_progress
         from evcorridor.errors import InputError
-        from evcorridor.render.console import err, out, print_json
+        from evcorridor.render.console import err, out, print_csv, print_json
 
         plans = expand(plans)
         reports: list[CheckReport] = []
@@ -75,6 +78,16 @@ def register(app: typer.Typer) -> None:
                             "failed": failed, "unreadable": len(unreadable),
                             "findings": n_findings},
             })
+        elif fmt is CheckFormat.csv:
+            rows: list[dict[str, object]] = [
+                {"plan": p, "corridor": "", "ok": False, "rule": "unreadable", "where": "",
+                 "message": m} for p, m in unreadable]
+            for r in reports:
+                rows += [{"plan": r.plan, "corridor": r.corridor, "ok": False, **f.to_dict()}
+                         for f in r.findings] or [
+                    {"plan": r.plan, "corridor": r.corridor, "ok": True, "rule": "", "where": "",
+                     "message": ""}]
+            print_csv(rows)
         else:
             for _p, m in unreadable:
                 err.print(f"error: {m}", markup=False, highlight=False, soft_wrap=True)

@@ -7,10 +7,12 @@ import sys
 import typer
 from rich.table import Table
 
-from evcorridor.cli.options import check_choice
+from evcorridor.cli.options import check_choice, format_option, id_argument
 from evcorridor.crossings import COLUMNS, Crossing, get_crossing, list_crossings
 from evcorridor.render.console import out, print_json, to_csv
 from evcorridor.render.table import Column, layout, print_table
+
+FORMATS = ("table", "json", "csv")
 
 app = typer.Typer(help="US–Canada and US–Mexico road border crossings (BTS ports + Travel "
                        "Mapping border points).", no_args_is_help=True)
@@ -36,12 +38,14 @@ def _cells(c: Crossing) -> dict[str, str]:
 
 @app.command("list")
 def list_cmd(
-    border: str | None = typer.Option(None, "--border", "-b", help="us-ca or us-mx."),
-    sort: str | None = typer.Option(None, "--sort", help="trucks or cars (busiest first)."),
-    fmt: str = typer.Option("table", "--format", "-f", help="table, json or csv."),
+    border: str | None = typer.Option(None, "--border", "-b", metavar="us-ca|us-mx",
+                                      help="Only this border."),
+    sort: str | None = typer.Option(None, "--sort", metavar="trucks|cars",
+                                    help="Busiest first, by annual trucks or cars."),
+    fmt: str = format_option(*FORMATS),
 ) -> None:
     """Every road crossing, optionally one border, optionally sorted by annual volume."""
-    check_choice("--format", fmt, ("table", "json", "csv"))
+    check_choice("--format", fmt, FORMATS)
     if sort is not None:
         check_choice("--sort", sort, ("trucks", "cars"))
     rows = list_crossings(border)
@@ -77,14 +81,17 @@ def list_cmd(
 
 @app.command("show")
 def show_cmd(
-    crossing: str = typer.Argument(..., help="Crossing id, e.g. blaine-peace-arch."),
-    fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+    crossing: str = id_argument("crossings", "Crossing id, e.g. blaine-peace-arch."),
+    fmt: str = format_option(*FORMATS),
 ) -> None:
     """One crossing with its location source, highways and how its volumes were annualised."""
-    check_choice("--format", fmt, ("table", "json"))
+    check_choice("--format", fmt, FORMATS)
     c = get_crossing(crossing)
     if fmt == "json":
         print_json(c.model_dump(mode="json"))
+        return
+    if fmt == "csv":  # the row of `crossings list --format csv`
+        sys.stdout.write(to_csv(COLUMNS, [_row(c)]))
         return
     table = Table(title=c.name, show_header=False)
     table.add_column("field", style="bold")

@@ -9,7 +9,7 @@ import typer
 
 from evcorridor.errors import EvCorridorError, UsageError
 
-_FORMATS = ("table", "json")
+_FORMATS = ("table", "json", "csv")
 
 
 def _load(plans: list[Path]) -> list[tuple[Path, object]]:
@@ -32,7 +32,8 @@ def _render(items: list[tuple[Path, object]], request: object) -> list:
 
 
 def map_cmd(
-    plans: list[Path] = typer.Argument(..., help="plan.json file(s) written by `evcorridor plan`."),
+    plans: list[Path] = typer.Argument(..., metavar="PLAN.json...", show_default=False,
+                                       help="plan.json file(s) written by `evcorridor plan`."),
     png: bool = typer.Option(False, "--png", help="Static map as PNG (map.png)."),
     svg: bool = typer.Option(False, "--svg", help="Static map as SVG (map.svg)."),
     html: bool = typer.Option(
@@ -53,17 +54,18 @@ def map_cmd(
         metavar="DIR",
         help="Write nothing; exit 1 and list the files under DIR/<corridor>/ that would change.",
     ),
-    fmt: str = typer.Option("table", "--format", help="Output: table or json."),
+    fmt: str = typer.Option("table", "--format", "-f", metavar="table|json|csv",
+                            help="Output: table, json or csv (one file per row)."),
 ) -> None:
     """Draw the maps of plan files: static PNG/SVG map, interactive HTML map, strip chart.
 
     Without a format flag every picture is drawn. Same plan, same bytes: CI runs --check.
     """
-    from evcorridor.render.console import print_json
+    from evcorridor.render.console import print_json, to_csv
     from evcorridor.render.maps import MapRequest, stale_files, write_rendered
 
     if fmt not in _FORMATS:
-        raise UsageError(f"unknown --format {fmt!r}; use table or json")
+        raise UsageError(f"unknown --format {fmt!r}; use table, json or csv")
     if out is not None and check is not None:
         raise UsageError("--out and --check do not go together: --check writes nothing")
     request = MapRequest(png=png, svg=svg, html=html, strip=strip)
@@ -75,6 +77,8 @@ def map_cmd(
             print_json(
                 {"checked": total, "stale": [str(p) for p in stale], "up_to_date": not stale}
             )
+        elif fmt == "csv":
+            sys.stdout.write(to_csv(["would_change"], ([str(p)] for p in stale)))
         else:
             for p in stale:
                 sys.stdout.write(f"would change: {p}\n")
@@ -89,29 +93,33 @@ def map_cmd(
     written = write_rendered(results, out)
     if fmt == "json":
         print_json({"written": [str(p) for p in written]})
+    elif fmt == "csv":
+        sys.stdout.write(to_csv(["written"], ([str(p)] for p in written)))
     else:
         for p in written:
             sys.stdout.write(f"wrote {p}\n")
 
 
 def report_cmd(
-    plans: list[Path] = typer.Argument(..., help="plan.json file(s) written by `evcorridor plan`."),
+    plans: list[Path] = typer.Argument(..., metavar="PLAN.json...", show_default=False,
+                                       help="plan.json file(s) written by `evcorridor plan`."),
     out: Path = typer.Option(
         ..., "--out", help="Folder for index.md and <corridor>/report.md with its pictures."
     ),
-    fmt: str = typer.Option("table", "--format", help="Output: table or json."),
+    fmt: str = typer.Option("table", "--format", "-f", metavar="table|json|csv",
+                            help="Output: table, json or csv (one file per row)."),
 ) -> None:
     """Write a Markdown report per corridor and an index of all corridors.
 
     Each report (OUT/<corridor>/report.md) has the summary, the map, strip chart and interactive
     map, the solver status and the data sources and dates; OUT/index.md links them all.
     """
-    from evcorridor.render.console import print_json
+    from evcorridor.render.console import print_json, to_csv
     from evcorridor.render.maps import MapRequest
     from evcorridor.render.report import write_reports
 
     if fmt not in _FORMATS:
-        raise UsageError(f"unknown --format {fmt!r}; use table or json")
+        raise UsageError(f"unknown --format {fmt!r}; use table, json or csv")
     items = _load(plans)
     seen: dict[str, Path] = {}
     for path, plan in items:
@@ -126,6 +134,8 @@ def report_cmd(
     written = write_reports(results, out)
     if fmt == "json":
         print_json({"written": [str(p) for p in written]})
+    elif fmt == "csv":
+        sys.stdout.write(to_csv(["written"], ([str(p)] for p in written)))
     else:
         sys.stdout.write(f"wrote {len(written)} files; index: {Path(out) / 'index.md'}\n")
 

@@ -9,14 +9,16 @@ import typer
 from rich.table import Table
 
 from evcorridor.atomic import write_bytes
-from evcorridor.cli.options import check_choice, progress_bar
+from evcorridor.cli.options import check_choice, format_option, id_argument, progress_bar
 from evcorridor.corridors import get_corridor
-from evcorridor.network import SOURCES, load_network
+from evcorridor.network import LOAD_SOURCES, SOURCES, load_network
 from evcorridor.network.graph import gzip_bytes, to_graphml_bytes
 from evcorridor.network.pulled import record_pull
 from evcorridor.network.summary import network_summary
-from evcorridor.render.console import out, print_json
+from evcorridor.render.console import out, print_csv, print_json
 from evcorridor.settings import get_settings
+
+FORMATS = ("table", "json", "csv")
 
 app = typer.Typer(help="Corridor road networks: pull (build/download) and inspect.",
                   no_args_is_help=True)
@@ -53,10 +55,11 @@ def _render(summary: dict[str, Any]) -> None:
 
 @app.command("pull")
 def pull_cmd(
-    corridor: str = typer.Argument(..., help="Corridor id, e.g. i5-cascadia."),
-    source: str = typer.Option("embedded", "--source", "-s", help=SOURCE_HELP),
+    corridor: str = id_argument("corridors", "Corridor id, e.g. i5-cascadia."),
+    source: str = typer.Option("embedded", "--source", "-s", metavar="|".join(SOURCES),
+                               help=SOURCE_HELP),
     path: Path | None = typer.Option(None, "--path", help="Input for travelmapping / file."),
-    fmt: str = typer.Option("table", "--format", "-f", help="table or json (the summary)."),
+    fmt: str = format_option(*FORMATS, help="The summary: table, json or csv."),
     highways: str | None = typer.Option(
         None, "--highways",
         help="osm: highway values to pull, comma-separated (default motorway,trunk,primary and "
@@ -72,7 +75,7 @@ def pull_cmd(
     corridor from then on (`plan --network-source` chooses). Exit 1 when the main route does not
     reach both sides.
     """
-    check_choice("--format", fmt, ("table", "json"))
+    check_choice("--format", fmt, FORMATS)
     check_choice("--source", source, SOURCES)
     c = get_corridor(corridor)
     with progress_bar(f"{c.id}: {source}") as progress:
@@ -91,6 +94,8 @@ def pull_cmd(
     summary["saved_to"] = str(target)
     if fmt == "json":
         print_json(summary)
+    elif fmt == "csv":
+        print_csv(summary)
     else:
         _render(summary)
         out.print(f"saved to {target}")
@@ -100,20 +105,23 @@ def pull_cmd(
 
 @app.command("info")
 def info_cmd(
-    corridor: str = typer.Argument(..., help="Corridor id, e.g. i5-cascadia."),
-    source: str = typer.Option("embedded", "--source", "-s", help=SOURCE_HELP),
+    corridor: str = id_argument("corridors", "Corridor id, e.g. i5-cascadia."),
+    source: str = typer.Option("embedded", "--source", "-s", metavar="|".join(LOAD_SOURCES),
+                               help=SOURCE_HELP),
     path: Path | None = typer.Option(None, "--path", help="Input for travelmapping / file."),
-    fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+    fmt: str = format_option(*FORMATS),
 ) -> None:
     """Nodes, edges, km per country, components, crossings, data date, main-route lengths.
 
     The main route through each crossing runs from the US endpoint to the foreign endpoint.
     """
-    check_choice("--format", fmt, ("table", "json"))
+    check_choice("--format", fmt, FORMATS)
     c = get_corridor(corridor)
     G = load_network(c.id, source=source, path=path)
     summary = network_summary(G, c)
     if fmt == "json":
         print_json(summary)
+    elif fmt == "csv":
+        print_csv(summary)
     else:
         _render(summary)

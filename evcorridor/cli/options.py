@@ -1,14 +1,83 @@
-"""Helpers shared by the command groups: option checks, a progress bar for core callbacks."""
+"""Helpers shared by the command groups: id arguments and options that name the shipped choices
+and complete in the shell, format options that show their choices, option checks, progress."""
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
+import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from evcorridor.errors import UsageError
 from evcorridor.render.console import err
+
+#: the config folders whose file names are ids, and the command that lists them
+CONFIG_KINDS = {"corridors": "corridors list", "scenarios": "scenarios list",
+                "costs": "costs list", "vehicles": "vehicles list",
+                "profile-sets": "profiles list --kind set", "profiles": "profiles list"}
+
+
+def shipped(kind: str) -> list[str]:
+    """The ids of one kind: the `*.yaml` file names in configs/<kind>/ (corridors, scenarios,
+    costs, vehicles, profile-sets, profiles) of the configs folder in force, or the crossing ids
+    of data/crossings.csv (`crossings`). Nothing is parsed beyond the file names and one column,
+    so help texts and shell completion stay quick."""
+    from evcorridor.settings import get_settings
+
+    settings = get_settings()
+    if kind == "crossings":
+        path = Path(settings.data_dir) / "crossings.csv"
+        try:
+            with path.open(encoding="utf-8", newline="") as fh:
+                return sorted({row["id"] for row in csv.DictReader(fh) if row.get("id")})
+        except (OSError, KeyError, csv.Error):
+            return []
+    folder = Path(settings.configs_dir) / kind
+    return sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+
+
+def completer(*kinds: str) -> Callable[[str], list[str]]:
+    """Shell completion of the ids of `kinds` that start with what was typed."""
+    def complete(incomplete: str) -> list[str]:
+        return sorted({i for k in kinds for i in shipped(k) if i.startswith(incomplete)})
+    return complete
+
+
+def shipped_help(text: str, kind: str) -> str:
+    """`text` followed by the shipped ids of `kind` and the command that lists them."""
+    ids = shipped(kind)
+    where = f"`evcorridor {CONFIG_KINDS[kind]}`" if kind in CONFIG_KINDS else ""
+    if not ids:
+        return text
+    return f"{text} Shipped: {', '.join(ids)}" + (f" ({where})." if where else ".")
+
+
+def id_argument(kind: str, help: str, *, many: bool = False, required: bool = True) -> Any:
+    """A positional id argument: metavar CORRIDOR / CROSSING / ID (`...` when `many`), completes
+    the ids of `kind` in the shell."""
+    name = {"corridors": "CORRIDOR", "crossings": "CROSSING"}.get(kind, "ID")
+    return typer.Argument(... if required else None, metavar=name + ("..." if many else ""),
+                          help=help, autocompletion=completer(kind), show_default=False)
+
+
+def id_option(default: Any, *names: str, kind: str, help: str) -> Any:
+    """An option that takes an id of `kind`: its help names the shipped ids; shell completion."""
+    return typer.Option(default, *names, metavar="ID", help=shipped_help(help, kind),
+                        autocompletion=completer(kind))
+
+
+def format_option(*choices: str, default: str = "table", help: str = "", flag: str = "--format",
+                  short: str | None = "-f") -> Any:
+    """`--format`/`-f`: an output format; the help shows the choices (`table|json|csv`)."""
+    names = (flag, short) if short else (flag,)
+    return typer.Option(default, *names, metavar="|".join(choices),
+                        help=help or "Output: " + ", ".join(choices) + ".",
+                        autocompletion=lambda incomplete: [c for c in choices
+                                                           if c.startswith(incomplete)])
 
 
 def check_choice(option: str, value: str, allowed: Sequence[str]) -> None:
@@ -49,11 +118,12 @@ def progress_bar(description: str) -> Iterator[Callable[[str, float], None]]:
 
 
 @contextmanager
-def step_progress(verb: str, total: int, *, show: bool = True
+def step_progress(verb: str, total: int, *, show: bool = True, after: bool = False
                   ) -> Iterator[Callable[[str], None]]:
-    """Yields `step(label)`, called before each of `total` items of a long loop (plan, check,
-    map): a transient bar on a terminal, one line `verb label (i/total)` on stderr otherwise (one
-    line per corridor in CI logs). Nothing when `show` is false."""
+    """Yields `step(label)`, called before each of `total` items of a long loop (check, map) or,
+    with `after`, when each is done (plan: corridors finish in parallel): a transient bar on a
+    terminal, one line `verb label (i/total)` on stderr otherwise (one line per corridor in CI
+    logs). Nothing when `show` is false."""
     if not show:
         yield lambda label: None
         return
@@ -73,7 +143,7 @@ def step_progress(verb: str, total: int, *, show: bool = True
         started = [False]
 
         def step(label: str) -> None:
-            if started[0]:
+            if started[0] or after:
                 bar.advance(task)
             started[0] = True
             bar.update(task, description=f"{verb} {label}")

@@ -18,12 +18,14 @@ from typing import Any
 
 import typer
 
+from evcorridor.cli.options import id_argument, id_option
 from evcorridor.errors import EvCorridorError, UsageError
 
 
 class Fmt(StrEnum):
     table = "table"
     json = "json"
+    csv = "csv"
 
 
 class Objective(StrEnum):
@@ -228,18 +230,20 @@ def register(app: typer.Typer) -> None:
     @app.command("plan", short_help="Place chargers along corridors (least cost, or most flow "
                                       "for a budget) and write plan files.")
     def plan(
-        corridors: list[str] = typer.Argument(
-            None, metavar="CORRIDOR...", help="Corridor id(s); see `evcorridor corridors list`."),
+        corridors: list[str] = id_argument(
+            "corridors", "Corridor id(s); see `evcorridor corridors list`.", many=True,
+            required=False),
         all_: bool = typer.Option(False, "--all", help="Plan every embedded corridor."),
-        profile_set: str = typer.Option("na-2023", "--profile-set",
-                                        help="Standard profiles per country."),
-        vehicle: list[str] = typer.Option(None, "--vehicle",
-                                          help="Vehicle profile id (repeat); default: all."),
-        scenario: str = typer.Option("default", "--scenario",
-                                     help="Scenario id (climate, start charge, border waits)."),
-        stations: str = typer.Option("embedded", "--stations",
+        profile_set: str = id_option("na-2023", "--profile-set", kind="profile-sets",
+                                     help="Standard profiles per country."),
+        vehicle: list[str] = id_option(None, "--vehicle", kind="vehicles",
+                                       help="Vehicle profile id (repeat); default: all."),
+        scenario: str = id_option("default", "--scenario", kind="scenarios",
+                                  help="Scenario id (climate, start charge, border waits)."),
+        stations: str = typer.Option("embedded", "--stations", metavar="embedded|FILE",
                                      help="'embedded' or a station file (AFDC, OCM, ...)."),
-        cost_model: str = typer.Option("default", "--cost-model", help="Cost model id."),
+        cost_model: str = id_option("default", "--cost-model", kind="costs",
+                                    help="Cost model id."),
         objective: Objective = typer.Option(Objective.cost, "--objective",
                                             help="cost: least cost meeting every rule; "
                                                  "coverage: most flow with --budget sites."),
@@ -270,7 +274,8 @@ def register(app: typer.Typer) -> None:
                  "single-worker CP-SAT (deterministic); default one per CPU core. One corridor: "
                  "N CP-SAT workers (default 1; more may give another plan of equal cost)."),
         out_dir: Path = typer.Option(Path("out"), "--out", "-o", help="Output folder."),
-        fmt: Fmt = typer.Option(Fmt.table, "--format", "-f", help="table or json summary."),
+        fmt: Fmt = typer.Option(Fmt.table, "--format", "-f",
+                                help="The summary: table, json, or csv (one row per corridor)."),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No table, no progress bar."),
     ) -> None:
         """Place chargers so no vehicle faces a gap over its range, in both directions, through
@@ -282,7 +287,7 @@ def register(app: typer.Typer) -> None:
         5 when the output folder cannot be written.
         """
         from evcorridor.cli.options import step_progress
-        from evcorridor.render.console import print_json
+        from evcorridor.render.console import print_csv, print_json
         from evcorridor.siting.build import BuildOptions
         from evcorridor.siting.plan import SolveOptions, write_outputs
 
@@ -314,16 +319,19 @@ def register(app: typer.Typer) -> None:
                              num_workers=1 if len(ids) > 1 else (workers or 1))
         rows: list[dict[str, Any]] = []
         plans: list[Any] = []
-        with step_progress("planning", len(ids), show=not quiet and len(ids) > 1) as step:
+        with step_progress("planned", len(ids), show=not quiet and len(ids) > 1,
+                           after=True) as step:
             job = _Job(opts, solve, objective, list(vehicle or []), budget, trip)
             for cid, outcome in zip(ids, _outcomes(job, ids, processes), strict=True):
-                step(cid)
                 outcome.log["processes"] = processes
                 folder = write_outputs(outcome, out_dir)
                 plans.append(outcome.plan)
                 rows.append(summarize(outcome.plan, outcome.log.get("wall_time_s"), folder))
+                step(cid)
         if fmt is Fmt.json:
             print_json({"plans": rows, "summary": _totals(rows)})
+        elif fmt is Fmt.csv:
+            print_csv(rows)
         elif not quiet:
             _print_table(rows, plans)
         if not all(r["feasible"] and r["status"] == "optimal" for r in rows):
@@ -445,7 +453,7 @@ def _generic(network: Path | None, flows: Path | None, objective: Objective,
              budget: int | None, trip: Trip, vehicle: list[str] | None, scenario: str,
              time_limit: float | None, out_dir: Path, fmt: Fmt, quiet: bool,
              range_km: float | None = None) -> None:
-    from evcorridor.render.console import print_json
+    from evcorridor.render.console import print_csv, print_json
     from evcorridor.settings import get_settings
     from evcorridor.siting.generic import plan_generic
     from evcorridor.siting.plan import PlanOutcome, write_outputs
@@ -469,6 +477,8 @@ def _generic(network: Path | None, flows: Path | None, objective: Objective,
     row = summarize(plan, wall, folder)
     if fmt is Fmt.json:
         print_json({"plans": [row], "summary": _totals([row])})
+    elif fmt is Fmt.csv:
+        print_csv([row])
     elif not quiet:
         _print_table([row], [plan])
     if plan.solver.status != "optimal":

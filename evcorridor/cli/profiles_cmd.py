@@ -3,6 +3,7 @@ operating-standard profiles, vehicle profiles and profile sets."""
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -31,7 +32,7 @@ from evcorridor.profiles.compare import rule_cite as compare_rule_cite
 from evcorridor.profiles.loader import check_files, collect_files, get_registry
 from evcorridor.profiles.models import CLIMATES_REQUIRED, MILE_M, SourcedRule
 from evcorridor.profiles.schema import schemas, write_schemas
-from evcorridor.render.console import out, print_json
+from evcorridor.render.console import out, print_csv, print_json, to_csv
 from evcorridor.render.table import Column, print_table
 from evcorridor.yamlio import iter_yaml_files
 
@@ -45,12 +46,14 @@ app = typer.Typer(
 class ValidateFormat(StrEnum):
     text = "text"
     json = "json"
+    csv = "csv"
     github = "github"
 
 
 class TableFormat(StrEnum):
     table = "table"
     json = "json"
+    csv = "csv"
 
 
 class Kind(StrEnum):
@@ -80,7 +83,8 @@ def validate_cmd(
                                        "folders (searched recursively for *.yaml / *.yml)."),
     fmt: ValidateFormat = typer.Option(ValidateFormat.text, "--format", "-f",
                                        help="text: one `file:line:col: field: message` per "
-                                       "problem; json; github: workflow annotations."),
+                                       "problem; json; csv (one row per problem); github: "
+                                       "workflow annotations."),
 ) -> None:
     """Validate files; every file's problems are reported. Exit 0 if all valid, 1 otherwise.
 
@@ -115,6 +119,10 @@ def validate_cmd(
             "files_checked": len(results), "files_invalid": len(bad), "problems": n_problems,
             "files_skipped": [str(p) for p in skipped],
         })
+    elif fmt is ValidateFormat.csv:
+        sys.stdout.write(to_csv(["file", "line", "column", "field", "message"],
+                                ([p.file, p.line, p.column, p.field, p.message]
+                                 for r in results for p in r.problems)))
     else:
         for r in results:
             for p in r.problems:
@@ -269,6 +277,10 @@ def show_cmd(
         recs = [_record(k, m) for k, m in found]
         print_json(recs[0] if len(recs) == 1 else recs)
         return
+    if fmt is TableFormat.csv:  # field,value rows of the json record (kind, id, data.*)
+        recs = [_record(k, m) for k, m in found]
+        print_csv(recs[0] if len(recs) == 1 else recs)
+        return
     for k, m in found:
         _show_table(k, m)
 
@@ -304,6 +316,9 @@ def list_cmd(
                          "summary": ", ".join(f"{c}->{p}" for c, p in ps.profiles.items())})
     if fmt is TableFormat.json:
         print_json(rows)
+        return
+    if fmt is TableFormat.csv:
+        print_csv(rows)
         return
     if not rows:
         from evcorridor.settings import get_settings
@@ -392,6 +407,10 @@ def compare_cmd(
     cmp = compare(pa, pb, vehicles, on=on.date() if on else None)
     if fmt is TableFormat.json:
         print_json(cmp.to_dict())
+    elif fmt is TableFormat.csv:  # one row per rule: vehicle ("" = the profiles), rule, a, b
+        doc: dict[str, Any] = cmp.to_dict()
+        print_csv([{"vehicle": "", **r} for r in doc["rules"]]
+                  + [{"vehicle": v["vehicle"], **r} for v in doc["vehicles"] for r in v["rules"]])
     else:
         _compare_table(cmp)
 

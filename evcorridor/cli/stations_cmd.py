@@ -11,15 +11,18 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from evcorridor.cli.options import check_choice, progress_bar
+from evcorridor.cli.options import check_choice, format_option, id_argument, progress_bar
 from evcorridor.errors import EvCorridorError, InputError, UsageError
-from evcorridor.render.console import err, out, print_json, to_csv
+from evcorridor.render.console import err, out, print_csv, print_json, to_csv
 from evcorridor.stations import corridor_stations
 from evcorridor.stations.merge import DEFAULT_DISTANCE_M, dedupe
 from evcorridor.stations.model import ReadReport, Station
 from evcorridor.stations.normalized import COLUMNS, station_row, write_stations
-from evcorridor.stations.readers import FORMATS, ReaderOptions, read_stations
+from evcorridor.stations.readers import FORMATS as INPUT_FORMATS
+from evcorridor.stations.readers import ReaderOptions, read_stations
 from evcorridor.stations.stats import station_stats
+
+FORMATS = ("table", "json", "csv")
 
 app = typer.Typer(
     help="Existing charging stations: list a corridor's snapshot, import exports, statistics.",
@@ -70,13 +73,13 @@ def _connectors_text(s: Station) -> str:
 
 @app.command("list")
 def list_cmd(
-    corridor: str = typer.Argument(..., help="Corridor id, e.g. i5-cascadia."),
-    fmt: str = typer.Option("table", "--format", "-f", help="table, json or csv."),
-    source: str = typer.Option("embedded", help=SOURCE_HELP),
-    country: str | None = typer.Option(None, help="Only this country (USA, CAN, MEX)."),
+    corridor: str = id_argument("corridors", "Corridor id, e.g. i5-cascadia."),
+    fmt: str = format_option(*FORMATS),
+    source: str = typer.Option("embedded", metavar="embedded|osm|FILE", help=SOURCE_HELP),
+    country: str | None = typer.Option(None, metavar="USA|CAN|MEX", help="Only this country."),
 ) -> None:
     """List the existing stations of a corridor."""
-    check_choice("--format", fmt, ("table", "json", "csv"))
+    check_choice("--format", fmt, FORMATS)
     stations = _stations(corridor, source)
     if country:
         stations = [s for s in stations if s.country == country.upper()]
@@ -144,7 +147,8 @@ def import_cmd(
     files: list[Path] = typer.Argument(..., help="Station exports (files or OCM POI folders)."),
     output: Path = typer.Option(..., "--out", "-o", help="Output file: .csv or .geojson."),
     fmt: str = typer.Option("auto", "--input-format", "-i",
-                            help=f"Format of the input files: auto, {', '.join(FORMATS)}."),
+                            metavar="|".join(("auto", *INPUT_FORMATS)),
+                            help="Format of the input files (auto: from the columns)."),
     old_format: str | None = typer.Option(None, "--format", "-f", hidden=True),
     keep_good: bool = typer.Option(False, "--keep-good",
                                    help="Write the good rows even when some rows are rejected."),
@@ -172,7 +176,7 @@ def import_cmd(
     if old_format is not None:
         raise UsageError("stations import: the input format is --input-format (-i) "
                          f"{old_format}; --format always names an output format")
-    check_choice("--input-format", fmt, ("auto", *FORMATS))
+    check_choice("--input-format", fmt, ("auto", *INPUT_FORMATS))
     try:
         ddate = date.fromisoformat(data_date) if data_date else None
     except ValueError:
@@ -211,13 +215,13 @@ def import_cmd(
 
 @app.command("stats")
 def stats_cmd(
-    corridor: str = typer.Argument(..., help="Corridor id, e.g. i5-cascadia."),
-    fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
-    source: str = typer.Option("embedded", help=SOURCE_HELP),
+    corridor: str = id_argument("corridors", "Corridor id, e.g. i5-cascadia."),
+    fmt: str = format_option(*FORMATS),
+    source: str = typer.Option("embedded", metavar="embedded|osm|FILE", help=SOURCE_HELP),
     as_of: str | None = typer.Option(None, help="Date to measure data age from (default today)."),
 ) -> None:
     """Counts per country, connector and power class, and how old the data is."""
-    check_choice("--format", fmt, ("table", "json"))
+    check_choice("--format", fmt, FORMATS)
     try:
         when = date.fromisoformat(as_of) if as_of else date.today()
     except ValueError:
@@ -227,6 +231,12 @@ def stats_cmd(
     stats["corridor"] = corridor
     if fmt == "json":
         print_json(stats)
+        return
+    if fmt == "csv":  # one row per table cell: table, name, country, count
+        rows = [{"table": key.removeprefix("by_"), "name": name, "country": c, "stations": n}
+                for key in ("by_country", "by_connector", "by_power_class")
+                for name, row in stats[key].items() for c, n in sorted(row.items())]
+        print_csv(rows)
         return
     _print_stats(stats)
 

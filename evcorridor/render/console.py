@@ -48,3 +48,40 @@ def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     for r in rows:
         w.writerow(["" if v is None else v for v in r])
     return buf.getvalue()
+
+
+def flatten(record: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """One CSV row from a JSON record: nested objects become `a.b` columns, lists of plain values
+    are joined with `;`, lists of objects stay JSON (compact, sorted keys)."""
+    row: dict[str, Any] = {}
+    for key, value in record.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            row.update(flatten(value, f"{name}."))
+        elif isinstance(value, list):
+            if all(not isinstance(v, dict | list) for v in value):
+                row[name] = ";".join("" if v is None else str(v) for v in value)
+            else:
+                row[name] = json.dumps(value, sort_keys=True, ensure_ascii=False,
+                                       separators=(",", ":"), default=str)
+        elif isinstance(value, bool):
+            row[name] = "true" if value else "false"
+        else:
+            row[name] = value
+    return row
+
+
+def records_csv(records: dict[str, Any] | Sequence[dict[str, Any]]) -> str:
+    """`--format csv` of what `--format json` prints: a list of records is one row each (columns
+    in first-seen order, see `flatten`); one record is `field,value` rows."""
+    if isinstance(records, dict):
+        return to_csv(["field", "value"], flatten(records).items())
+    rows = [flatten(r) for r in records]
+    header: dict[str, None] = {}
+    for r in rows:
+        header.update(dict.fromkeys(r))
+    return to_csv(list(header), ([r.get(k) for k in header] for r in rows))
+
+
+def print_csv(records: dict[str, Any] | Sequence[dict[str, Any]]) -> None:
+    sys.stdout.write(records_csv(records))
