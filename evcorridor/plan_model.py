@@ -66,10 +66,38 @@ class Connector(_Model):
     max_kw: float
 
 
+class SiteExit(_Model):
+    """The highway exit a site hangs off, from the Travel Mapping waypoint of its node."""
+
+    highway: str  # the corridor highway at the node ("I-35", "MEX85")
+    label: str  # the waypoint label on that highway: an exit number ("4A") or a junction ("US83")
+
+    def text(self) -> str:
+        """`I-35 exit 4A` for an exit number, `MEX85 at MEX2` for a junction label."""
+        word = "exit" if self.label[:1].isdigit() else "at"
+        return f"{self.highway} {word} {self.label}"
+
+
+Heading = Literal["northbound", "eastbound", "southbound", "westbound"]
+
+
+class SiteDirection(_Model):
+    """A direction of travel a site serves: it lies on this route, driven this way."""
+
+    route: str  # route id "<crossing>:<direction>"
+    heading: Heading  # compass direction of travel on the route at the site
+    toward: str  # the route's end place
+
+    def text(self) -> str:
+        return f"{self.heading} to {self.toward}"
+
+
 class Site(_Model):
     """A charging site in the plan: built new, an existing station upgraded, or existing as is."""
 
-    id: str  # stable: "new:<node>" or the station id ("afdc:12345")
+    # stable and readable: a new site's id comes from its exit ("new-i35-tx-exit-4a"), an existing
+    # station's is its station id ("afdc:12345")
+    id: str
     kind: SiteKind
     name: str
     node: int  # corridor graph node the site hangs off
@@ -84,6 +112,10 @@ class Site(_Model):
     source: str = "plan"  # data source of an existing station, or "plan" for new builds
     complies_with: list[str] = Field(default_factory=list)  # standard profile ids it meets
     cost: float = 0.0
+    exit: SiteExit | None = None  # None where the node has no highway label
+    place: str | None = None  # nearest named place of the corridor (configs/corridors)
+    place_distance_m: float | None = None  # straight-line distance to `place`
+    directions: list[SiteDirection] = Field(default_factory=list)
 
     def connector_labels(self) -> list[str]:
         """One `CCS1 ×4 @150 kW` per connector type (the notation for people)."""

@@ -331,7 +331,8 @@ def test_new_site_moved_keeps_its_old_name(env: Path) -> None:
     s = site_of(plan, "new:5")
     s.node, s.lat = 6, lat_at(POS[6])
     found = messages(check_plan(plan))
-    assert "site: site new:5: a new site at node 6 must be named 'new:6'" in found
+    assert ("site: site new:5: a new site's id must be 'new-' and a slug (lower-case letters, "
+            "digits, single dashes) or 'new:6'") in found
     assert f"route: route {FWD}: site new:5: position 300000.0 m in the plan, 400000.0 m " \
            "recomputed at node 6" in found
 

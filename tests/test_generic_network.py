@@ -193,7 +193,7 @@ def test_every_bad_flow_row_is_reported(tmp_path: Path) -> None:
 
 def test_plan_generic_round_trip_line(tmp_path: Path) -> None:
     plan, _ = plan_generic(LINE, LINE / "flows.csv", budget=2, trip="round", range_m=250000.0)
-    assert [s.id for s in plan.sites] == ["new:2", "new:4"]
+    assert [s.id for s in plan.sites] == ["new-b", "new-d"]  # from the node labels
     assert [(s.name, s.country, s.lat, s.lon, s.cost) for s in plan.sites] == [
         ("B", "USA", 45.0, -99.0, 1.0), ("D", "CAN", 45.0, -97.0, 1.0)]
     assert plan.coverage is not None

@@ -127,7 +127,7 @@ def test_border_wait_needs_one_more_station() -> None:
     no_wait = _plan(_built(marks, 250.0, [], ["heavy-truck-mcs"], scenario="no-wait")).plan
     waits = _plan(_built(marks, 250.0, [], ["heavy-truck-mcs"], scenario="default")).plan
     fwd = next(r for r in no_wait.routes if r.direction == "forward").vehicles[0]
-    assert fwd.stops == ["new:1006"]  # km 240
+    assert fwd.stops == ["new-i0-at-x240"]  # km 240 (SYNTHETIC waypoint label X240 on I0)
     assert no_wait.solver.objective == 1.25  # one new site with the MCS design
     fwd_w = next(r for r in waits.routes if r.direction == "forward")
     assert fwd_w.border_wait_min == 15.0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,9 @@ from evcorridor.check.inputs import _Inputs
 from evcorridor.connectors import UnknownConnector, normalize
 from evcorridor.errors import EvCorridorError, InputError
 from evcorridor.plan_model import Site
+
+#: a new site's readable id (siting/locate.py makes it from the exit: new-i35-tx-exit-4a)
+_NEW_ID = re.compile(r"^new-[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 class _Sites(_Inputs):
@@ -98,9 +102,10 @@ class _Sites(_Inputs):
                 self.fail("site", where, "listed twice in the plan")
                 continue
             self.sites[site.id] = site
-            if site.kind == "new" and site.id != f"new:{site.node}":
-                self.fail("site", where, f"a new site at node {site.node} must be named "
-                                         f"'new:{site.node}'")
+            if site.kind == "new" and not (_NEW_ID.match(site.id)
+                                           or site.id == f"new:{site.node}"):
+                self.fail("site", where, "a new site's id must be 'new-' and a slug (lower-case "
+                                         f"letters, digits, single dashes) or 'new:{site.node}'")
             bad = [name for name, v in (("lat", site.lat), ("lon", site.lon),
                                         ("offset_m", site.offset_m), ("power_kw", site.power_kw),
                                         ("cost", site.cost)) if not math.isfinite(v)]

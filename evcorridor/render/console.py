@@ -1,16 +1,19 @@
-"""Shared console helpers: rich consoles, deterministic JSON, CSV to stdout."""
+"""Shared console helpers: rich consoles; deterministic JSON/CSV (evcorridor.outputs) to stdout."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Console
+
+from evcorridor.outputs import to_csv, to_json
+
+__all__ = ["PIPE_WIDTH", "err", "flatten", "out", "print_csv", "print_json", "records_csv", "to_csv",
+           "to_json"]
 
 #: width of `out` when stdout is not a terminal and COLUMNS is unset (pipes, CI logs, `| less`):
 #: rich would otherwise assume 80 columns and squeeze table cells to "h…"
@@ -32,22 +35,8 @@ out = Console(soft_wrap=False, width=_pipe_width())
 err = Console(stderr=True)
 
 
-def to_json(obj: Any) -> str:
-    """Deterministic JSON: sorted keys, 2-space indent, trailing newline."""
-    return json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
-
-
 def print_json(obj: Any) -> None:
     sys.stdout.write(to_json(obj))
-
-
-def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(header)
-    for r in rows:
-        w.writerow(["" if v is None else v for v in r])
-    return buf.getvalue()
 
 
 def flatten(record: dict[str, Any], prefix: str = "") -> dict[str, Any]:

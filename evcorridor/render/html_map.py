@@ -23,6 +23,7 @@ import folium
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
+from evcorridor.outputs import directions_text
 from evcorridor.plan_model import Plan, Site
 from evcorridor.render import style
 from evcorridor.render.geodata import MapData, road_label
@@ -117,6 +118,7 @@ def popup_html(site: Site, plan: Plan) -> str:
         site=site,
         kind=kind,
         connectors=site.connector_labels(),
+        directions=directions_text(site),
         positions=positions,
         used_by=used_by,
         source=style.source_name(site.source),

@@ -19,6 +19,7 @@ from typing import Any
 
 from evcorridor import __version__
 from evcorridor.atomic import write_tree
+from evcorridor.outputs import directions_text
 from evcorridor.plan_model import Gap, Plan, Site
 from evcorridor.render import style
 from evcorridor.render.geodata import LongestGap, longest_gaps
@@ -83,7 +84,8 @@ def _rule_rows(plan: Plan) -> list[RuleRow]:
 
 def _common() -> dict[str, Any]:
     return {"version": __version__, "run_date": run_date(), "cost_unit": style.COST_UNIT,
-            "source_name": style.source_name, "connectors": connectors}
+            "source_name": style.source_name, "connectors": connectors,
+            "directions": directions_text}
 
 
 def corridor_report(plan: Plan, files: Iterable[str], plan_link: str | None) -> str:
@@ -100,6 +102,8 @@ def corridor_report(plan: Plan, files: Iterable[str], plan_link: str | None) -> 
         plan_link=plan_link,
         rule_rows=_rule_rows(plan),
         sites=sorted(plan.sites, key=lambda s: (_KIND_ORDER.get(s.kind, 9), s.country, s.id)),
+        build=sorted((s for s in plan.sites if s.kind != "existing"),
+                     key=lambda s: (_KIND_ORDER.get(s.kind, 9), s.country, s.id)),
         inputs=sorted(plan.inputs, key=lambda i: (i.kind, i.id)),
         attribution=attribution(plan),
         **_common(),

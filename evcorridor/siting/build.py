@@ -38,6 +38,7 @@ import networkx as nx
 
 from evcorridor.errors import UsageError
 from evcorridor.settings import REPO_ROOT
+from evcorridor.siting.locate import highway_exit, new_site_id, unique_ids
 from evcorridor.siting.problem import (
     Candidate,
     Option,
@@ -244,15 +245,22 @@ def build_from_graph(corridor: Any, G: nx.MultiDiGraph, routes: Sequence[RouteLi
                 kept.append(int(n))
                 kept_set.add(int(n))
                 last = float(c)
+    # readable, stable ids from the exit of each candidate node (over all candidates, so a
+    # site's id does not depend on which others the solver picks)
+    seqs = [list(r.nodes) for r in routes]
+    exits = {n: highway_exit(G, n, seqs) for n in kept}
+    ids = unique_ids({n: new_site_id(ex, region, n) for n, (ex, region) in exits.items()})
     for n in kept:
         d = nodes[n]
         country = str(d.get("country", ""))
         prof = profile_of(country)
         opts = tuple(judge.option("new", name, cost, spec) for name, cost, spec in _designs(
             prof, vehicles, cost_model, cost_model.new_site, 0.0))
+        ex = exits[n][0]
         candidates.append(Candidate(
-            f"new:{n}", country, placements(n, 0.0), opts, existing=False,
-            label=str(d.get("label", "") or ""), name=_site_name(d), node=n,
+            ids[n], country, placements(n, 0.0), opts, existing=False,
+            label=str(d.get("label", "") or ""),
+            name=f"New site, {ex.text()}" if ex else "New site", node=n,
             lat=float(d["y"]), lon=float(d["x"])))
 
     # --- existing stations
@@ -353,11 +361,6 @@ def _truthy(v: Any) -> bool:
     if isinstance(v, str):
         return v.strip().lower() in ("true", "1", "yes")
     return bool(v)
-
-
-def _site_name(d: dict[str, Any]) -> str:
-    label = str(d.get("label", "") or "")
-    return f"New site at exit {label}" if label else "New site"
 
 
 def _generic_reason(why: str) -> str:

@@ -52,6 +52,7 @@ from evcorridor.plan_model import (
     SolverResult,
 )
 from evcorridor.siting.frlm import Flow, node_key, solve_coverage
+from evcorridor.siting.locate import slug, unique_ids
 
 NODE_COLUMNS = ("id", "x", "y")
 EDGE_COLUMNS = ("u", "v", "length_m")
@@ -458,11 +459,17 @@ def coverage_plan(
 ) -> Plan:
     """A `Plan` for a coverage solve: new sites at the chosen nodes, coverage section, no routes."""
     sites = []
+    # readable ids from the node labels ("new-<label>", else "new-node-<node>"), made over all
+    # nodes in file order so that an id does not depend on which others were chosen
+    index = {node: i for i, node in enumerate(graph.nodes)}
+    ids = unique_ids({i: "new-" + (slug(str(graph.nodes[node].get("label") or ""))
+                                   or f"node-{slug(str(node)) or i}")
+                      for node, i in index.items()})
     for node in sorted(chosen, key=node_key):
         data = graph.nodes[node]
         label = str(data.get("label", "") or "")
         sites.append(Site(
-            id=f"new:{node}", kind="new", name=label or f"node {node}", node=int(node),
+            id=ids[index[node]], kind="new", name=label or f"node {node}", node=int(node),
             lat=round(float(data.get("y", 0.0)), 6), lon=round(float(data.get("x", 0.0)), 6),
             country=str(data.get("country", "") or ""), offset_m=0.0, ports=0, power_kw=0.0,
             connectors=[], cost=1.0))

@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from evcorridor.atomic import publish_dir
 from evcorridor.outpaths import inside
+from evcorridor.outputs import sites_csv, sites_geojson, to_json
 from evcorridor.plan_model import (
     Connector,
     ExistingSummary,
@@ -47,6 +47,7 @@ from evcorridor.plan_model import (
 from evcorridor.settings import get_settings
 from evcorridor.siting import cpsat
 from evcorridor.siting.build import BuildOptions, Built, build, rel_path, sha256_file
+from evcorridor.siting.locate import direction_at, highway_exit, nearest_place
 from evcorridor.siting.precheck import (
     Stretch,
     km,
@@ -87,16 +88,23 @@ def _gap(leg: Leg) -> Gap:
                crosses_border=leg.crosses_border)
 
 
-def _site(c: Candidate, oi: int) -> Site:
+def _site(built: Built, c: Candidate, oi: int) -> Site:
     o = c.options[oi]
     spec = o.spec
     conns = [Connector(type=t, count=int(n), max_kw=_r(kw, 3))
              for t, n, kw in sorted(spec.connectors) if n > 0]
+    G = built.graph
+    seqs = [built.route_nodes[rid] for rid in built.routes if rid in c.at]
+    exit_, _region = highway_exit(G, c.node, seqs) if c.node in G else (None, "")
+    place, place_m = nearest_place(getattr(built.corridor, "places", []), c.lat, c.lon)
+    directions = [d for rid, rs in built.routes.items() if rid in c.at
+                  if (d := direction_at(G, rid, built.route_nodes[rid], c.node, rs.end_label))]
     return Site(id=c.id, kind=o.kind, name=c.name, node=c.node, lat=round(c.lat, 7),
                 lon=round(c.lon, 7), country=c.country, offset_m=_r(spec.offset_m),
                 ports=int(spec.ports), power_kw=_r(spec.power_kw, 3), connectors=conns,
                 station_ids=list(c.station_ids), source=c.source,
-                complies_with=sorted(o.complies_with), cost=round(o.cost, 6))
+                complies_with=sorted(o.complies_with), cost=round(o.cost, 6), exit=exit_,
+                place=place, place_distance_m=place_m, directions=directions)
 
 
 def _listed(built: Built, c: Candidate, oi: int) -> bool:
@@ -248,7 +256,7 @@ def assemble_plan(built: Built, sol: cpsat.Solution, stretches: list[Stretch],
         oi = sol.option_of(p, ci)
         if oi is None or not _listed(built, c, oi):
             continue
-        sites.append(_site(c, oi))
+        sites.append(_site(built, c, oi))
         listed.add(c.id)
     sites.sort(key=lambda s: s.id)
     routes: list[RoutePlan] = []
@@ -427,45 +435,6 @@ def plan_corridor(corridor_id: str, options: BuildOptions | None = None,
     return plan_built(built, solve)
 
 
-def sites_geojson(plan: Plan) -> str:
-    feats = []
-    for s in plan.sites:
-        feats.append({
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [round(s.lon, 7), round(s.lat, 7)]},
-            "properties": {
-                "id": s.id, "kind": s.kind, "name": s.name, "country": s.country, "node": s.node,
-                "offset_m": s.offset_m, "ports": s.ports, "power_kw": s.power_kw,
-                "connectors": connectors_text(s), "cost": s.cost,
-                "complies_with": ",".join(s.complies_with), "source": s.source,
-                "station_ids": ",".join(s.station_ids), "corridor": plan.corridor,
-            },
-        })
-    fc = {"type": "FeatureCollection", "name": f"{plan.corridor} sites", "features": feats}
-    return json.dumps(fc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-def connectors_text(s: Site) -> str:
-    return " ".join(f"{c.type}x{c.count}@{c.max_kw:g}kW" for c in s.connectors)
-
-
-def sites_csv(plan: Plan) -> str:
-    from evcorridor.render.console import to_csv
-
-    header = ["id", "kind", "name", "country", "lat", "lon", "node", "offset_m", "ports",
-              "power_kw", "connectors", "cost", "complies_with", "source", "station_ids"]
-    positions: dict[str, list[str]] = {}
-    for r in plan.routes:
-        for sid, pos in r.site_positions.items():
-            positions.setdefault(sid, []).append(f"{r.id}={pos / 1000:.1f}km")
-    header.append("positions")
-    rows = [[s.id, s.kind, s.name, s.country, f"{s.lat:.7f}", f"{s.lon:.7f}", s.node,
-             f"{s.offset_m:.1f}", s.ports, f"{s.power_kw:g}", connectors_text(s), f"{s.cost:g}",
-             " ".join(s.complies_with), s.source, " ".join(s.station_ids),
-             " ".join(positions.get(s.id, []))] for s in plan.sites]
-    return to_csv(header, rows)
-
-
 def write_outputs(outcome: PlanOutcome, out_dir: Path) -> Path:
     """Write plan.json, sites.geojson, sites.csv and solve-log.json into out_dir/<corridor>/.
 
@@ -478,8 +447,7 @@ def write_outputs(outcome: PlanOutcome, out_dir: Path) -> Path:
     plan = outcome.plan.model_copy(
         update={"files": {name: hashlib.sha256(data).hexdigest() for name, data in sites.items()}})
     files = {"plan.json": plan.dump().encode("utf-8"), **sites,
-             "solve-log.json": (json.dumps(outcome.log, indent=2, sort_keys=True, default=str)
-                                + "\n").encode("utf-8")}
+             "solve-log.json": to_json(outcome.log).encode("utf-8")}
     with publish_dir(final) as stage:
         for name, data in files.items():
             (stage / name).write_bytes(data)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from evcorridor.atomic import write_text
 from evcorridor.errors import OutputError
-from evcorridor.render.console import to_csv
+from evcorridor.outputs import to_csv
 from evcorridor.stations.common import (
     connector,
     parse_coord_pair,

@@ -1,0 +1,155 @@
+"""Sites a planner can find (issue 14): exit, nearest place, directions, readable ids, one
+connector notation, sites.csv and sites.geojson with the same columns; the file writers live in
+evcorridor/outputs.py (solving never imports the rendering layer).
+
+The i35-laredo plan uses the embedded (REAL) Travel Mapping graph and station snapshot.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from cli_run import run
+
+from evcorridor.outputs import LIST_SEP, SITE_COLUMNS, sites_csv, sites_geojson
+from evcorridor.plan_model import Plan, SiteExit
+from evcorridor.siting.locate import (
+    _ref_key,
+    direction_at,
+    highway_exit,
+    nearest_place,
+    new_site_id,
+    unique_ids,
+)
+
+
+@pytest.fixture(scope="module")
+def laredo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Plan, Path]:
+    from evcorridor.siting.plan import plan_corridor, write_outputs
+
+    out = tmp_path_factory.mktemp("laredo")
+    outcome = plan_corridor("i35-laredo")
+    folder = write_outputs(outcome, out)
+    return outcome.plan, folder
+
+
+def test_new_site_is_findable(laredo: tuple[Plan, Path]) -> None:
+    plan, _ = laredo
+    new = [s for s in plan.sites if s.kind == "new"]
+    assert [s.id for s in new] == ["new-mex85-tam-at-mex2"]
+    s = new[0]
+    # Travel Mapping: the waypoint of route mextam.mex085lar (MEX85) at this node is "MEX2"
+    assert s.exit == SiteExit(highway="MEX85", label="MEX2")
+    assert s.name == "New site, MEX85 at MEX2"
+    assert (s.lat, s.lon) == (27.303071, -99.597373)
+    # nearest of the corridor's named places (configs/corridors/i35-laredo.yaml)
+    assert s.place == "Nuevo Laredo, TAM" and s.place_distance_m == 20000.0
+    texts = sorted({d.text() for d in s.directions})
+    assert texts == ["northbound to San Antonio, TX", "southbound to Monterrey, NL"]
+    assert {d.route for d in s.directions} == {f"{c}:{d}" for c in plan.crossings
+                                              for d in ("forward", "reverse")}
+    upgrade = next(s for s in plan.sites if s.id == "afdc:316163")
+    assert upgrade.exit == SiteExit(highway="I-35", label="127")
+    assert upgrade.exit.text() == "I-35 exit 127" and upgrade.place == "Devine, TX"
+
+
+def test_sites_csv_and_geojson_have_the_same_columns(laredo: tuple[Plan, Path]) -> None:
+    plan, folder = laredo
+    text = (folder / "sites.csv").read_text(encoding="utf-8")
+    assert text == sites_csv(plan)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert list(rows[0]) == list(SITE_COLUMNS)
+    fc = json.loads((folder / "sites.geojson").read_text(encoding="utf-8"))
+    assert fc == json.loads(sites_geojson(plan))
+    assert len(fc["features"]) == len(rows) == len(plan.sites)
+    for row, feat in zip(rows, fc["features"], strict=True):
+        props = feat["properties"]
+        assert sorted(props) == sorted(SITE_COLUMNS)
+        assert props["corridor"] == row["corridor"] == "i35-laredo"
+        for k in SITE_COLUMNS:  # the same value, written as CSV text
+            v = props[k]
+            assert row[k] == ("" if v is None else str(v) if not isinstance(v, float)
+                              else f"{v:.7f}".rstrip("0").rstrip(".")), k
+        assert feat["geometry"]["coordinates"] == [props["lon"], props["lat"]]
+    new = next(r for r in rows if r["kind"] == "new")
+    assert new["exit"] == "MEX85 at MEX2" and new["place"] == "Nuevo Laredo, TAM"
+    assert new["place_km"] == "20"
+    assert new["directions"] == LIST_SEP.join(["southbound to Monterrey, NL",
+                                               "northbound to San Antonio, TX"])
+    # one notation for people, the structured list for machines
+    assert new["connectors"] == "CCS1 ×4 @150 kW; MCS ×4 @350 kW"
+    assert json.loads(new["connectors_json"]) == [
+        {"count": 4, "max_kw": 150.0, "type": "CCS1"}, {"count": 4, "max_kw": 350.0, "type": "MCS"}]
+    assert new["complies_with"] == "ca-federal; mx-cre-a108-2024; us-23cfr680"
+
+
+def test_report_names_where_to_build(laredo: tuple[Plan, Path],
+                                     capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    _, folder = laredo
+    code, _o, err = run(["report", str(folder / "plan.json"), "--out", str(tmp_path)], capsys)
+    assert code == 0, err
+    text = (tmp_path / "i35-laredo" / "report.md").read_text(encoding="utf-8")
+    assert ("| new-mex85-tam-at-mex2 | new | MEX85 at MEX2 | Nuevo Laredo, TAM (20.0 km) | "
+            "27.30307 | -99.59737 | southbound to Monterrey, NL; northbound to San Antonio, TX |"
+            ) in text
+    assert "| I-35 exit 127 | Devine, TX (7.6 km) |" in text
+    assert "CCS1 ×4 @150 kW, MCS ×4 @350 kW" in text  # the sites table, same notation
+    assert "| AFDC (ev-map GeoJSON) |" in text  # the source by name, not "geojson"
+    page = (tmp_path / "i35-laredo" / "map.html").read_text(encoding="utf-8")
+    assert "MEX85 at MEX2" in page and "Nuevo Laredo, TAM (20.0 km)" in page
+
+
+def test_locate_helpers() -> None:
+    assert _ref_key("I-35") == _ref_key("tx.i035") == ("i", 35, "")
+    assert _ref_key("mextam.mex085lar") == ("mex", 85, "lar") and _ref_key("HidSt") is None
+    assert new_site_id(SiteExit(highway="I-5", label="254"), "WA", 1) == "new-i5-wa-exit-254"
+    assert new_site_id(SiteExit(highway="BC99", label="20"), "BC", 2) == "new-bc99-bc-exit-20"
+    assert new_site_id(None, "", 7) == "new-node-7"
+    assert unique_ids({9: "new-a", 3: "new-a", 5: "new-b"}) == {3: "new-a", 5: "new-b",
+                                                                 9: "new-a-2"}
+    place = type("P", (), {})
+
+    def p(name: str, lat: float, lon: float) -> object:
+        o = place()
+        o.name, o.lat, o.lon = name, lat, lon  # type: ignore[attr-defined]
+        return o
+
+    assert nearest_place([p("A", 45.0, -100.0), p("B", 46.0, -100.0)], 45.9, -100.0) == (
+        "B", 11100.0)
+    assert nearest_place([], 45.0, -100.0) == (None, None)
+    # SYNTHETIC 3-node line heading east, the middle node labelled on route "xx.i010"
+    G = nx.MultiDiGraph()
+    for n, x in ((1, -100.0), (2, -99.9), (3, -99.8)):
+        G.add_node(n, x=x, y=45.0, label="12" if n == 2 else "", route_labels=(
+            "xx.i010=12;xx.us002=I-10" if n == 2 else ""))
+    for a, b in ((1, 2), (2, 3)):
+        G.add_edge(a, b, ref="I-10;US2", region="XX", length=7.9)
+        G.add_edge(b, a, ref="I-10;US2", region="XX", length=7.9)
+    assert highway_exit(G, 2, [[1, 2, 3]]) == (SiteExit(highway="I-10", label="12"), "XX")
+    d = direction_at(G, "r:forward", [1, 2, 3], 2, "East end")
+    assert d is not None and d.text() == "eastbound to East end"
+    d = direction_at(G, "r:reverse", [3, 2, 1], 2, "West end")
+    assert d is not None and d.heading == "westbound"
+
+
+def test_solving_does_not_import_the_rendering_layer(tmp_path: Path) -> None:
+    """Writing a plan folder (plan.json, sites.csv, sites.geojson) loads nothing of render/."""
+    fixture = Path(__file__).resolve().parent / "fixtures" / "render" / "plan.json"
+    code = ("import sys; from pathlib import Path; "
+            "from evcorridor.plan_model import load_plan; "
+            "from evcorridor.siting.plan import PlanOutcome, write_outputs; "
+            "import evcorridor.siting.generic, evcorridor.stations.normalized; "
+            f"write_outputs(PlanOutcome(load_plan({str(fixture)!r})), Path({str(tmp_path)!r})); "
+            "bad = sorted(m for m in sys.modules if m.startswith('evcorridor.render')); "
+            "print(bad); sys.exit(1 if bad else 0)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (tmp_path / "synthetic-blaine" / "sites.csv").is_file()
