@@ -12,8 +12,8 @@ from rich.console import Console
 
 from evcorridor.outputs import to_csv, to_json
 
-__all__ = ["PIPE_WIDTH", "err", "flatten", "out", "print_csv", "print_json", "records_csv", "to_csv",
-           "to_json"]
+__all__ = ["PIPE_WIDTH", "err", "flatten", "out", "print_csv", "print_json", "records_csv",
+           "to_csv", "to_json"]
 
 #: width of `out` when stdout is not a terminal and COLUMNS is unset (pipes, CI logs, `| less`):
 #: rich would otherwise assume 80 columns and squeeze table cells to "h…"
