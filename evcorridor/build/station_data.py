@@ -42,6 +42,7 @@ Log = Callable[[str], None]
 MERGE_DISTANCE_M = 150.0  # same site: within 150 m and compatible names or operators
 SAME_OPERATOR_DISTANCE_M = 300.0  # ... or within 300 m with the same known operator
 BEGIN, END = "<!-- stations:begin -->", "<!-- stations:end -->"
+AREA_FILE = "stations/all/stations.csv"  # every station of every source (evcorridor.stations)
 
 
 @dataclass(frozen=True)
@@ -365,6 +366,9 @@ def build(shared: Path, data: Path, log: Log) -> None:
         f"{len(mreport.merged)} groups")
     current, dropped = supersede(merged, by_file)
     log(f"stations: {len(dropped)} superseded records dropped")
+    write_text(data / AREA_FILE, stations_csv(current))
+    log(f"stations: {len(current)} stations of every source -> {data / AREA_FILE} (stations of "
+        "corridors made with `corridors create`, by area)")
     lat = np.array([s.lat for s in current])
     lon = np.array([s.lon for s in current])
     summary: list[dict[str, Any]] = []

@@ -43,6 +43,9 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "profiles": ("profiles_cmd", "group", "Operating-standard profiles, vehicle profiles and "
                  "profile sets: validate, show, list, compare across borders, export JSON "
                  "Schema."),
+    "sweep": ("sweep_cmd", "command", "Run the product of the lists in a sweep file (corridors "
+              "or border, profile sets, scenarios, vehicles, resilience) as Dask tasks; results "
+              "in one Parquet table."),
     "stations": ("stations_cmd", "group", "Existing charging stations: list a corridor's "
                  "snapshot, import exports, statistics."),
     "scenarios": ("configs_cmd", "group:scenarios_app", "Scenarios "

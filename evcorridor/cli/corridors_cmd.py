@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 from rich.table import Table
 
@@ -72,3 +74,55 @@ def show_cmd(
     out.print(table)
     for country, refs in c.highways.items():
         out.print(f"highways {country}: {', '.join(refs)}")
+
+
+@app.command("create")
+def create_cmd(
+    crossing: str = typer.Option(..., "--crossing", "-c",
+                                 help="Crossing id (see `evcorridor crossings list`)."),
+    reach_km: float = typer.Option(300.0, "--reach-km", min=0,
+                                   help="Road km from the border to each endpoint."),
+    to: list[str] = typer.Option(None, "--to",
+                                 help="Endpoint place instead of the reach (repeat, one per "
+                                      "side): a shipped corridor's place name ('Winnipeg, MB') "
+                                      "or NAME=LAT,LON."),
+    corridor_id: str | None = typer.Option(None, "--id", help="Corridor id (default: the "
+                                                               "crossing id)."),
+    out_file: Path | None = typer.Option(None, "--out", "-o",
+                                         help="YAML file to write (default: "
+                                              "configs/corridors/<id>.yaml)."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing corridor file."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+) -> None:
+    """Write a corridor YAML for any crossing from the continental road graph.
+
+    Endpoints are reached along the main highways on both sides (or at the --to places); a
+    crossing with no road on one side is refused with the reason (exit 1). The corridor is
+    then planned like any other: `evcorridor plan ID` (network: the continental graph, stations:
+    the shipped station data inside the corridor).
+    """
+    from evcorridor.atomic import write_text
+    from evcorridor.corridor_create import create_corridor
+    from evcorridor.corridors import corridors_dir
+    from evcorridor.errors import UsageError
+
+    check_choice("--format", fmt, ("table", "json"))
+    made = create_corridor(crossing, reach_km=reach_km, to=list(to or []),
+                           corridor_id=corridor_id)
+    c = made.corridor
+    target = out_file or corridors_dir() / f"{c.id}.yaml"
+    if out_file is not None and target.stem != c.id:
+        raise UsageError(f"--out {target}: a corridor file is named after its id ({c.id}.yaml); "
+                         f"use --id {target.stem}")
+    if target.exists() and not force:
+        raise UsageError(f"{target} exists: choose another --id, or --force to replace it")
+    write_text(target, made.yaml_text)
+    if fmt == "json":
+        print_json({"corridor": _dump(c), "side_km": made.side_km, "file": str(target)})
+        return
+    out.print(f"[bold]{c.id}[/bold]: {c.name}", markup=True, highlight=False)
+    for country, km in made.side_km.items():
+        out.print(f"  {country}: {km:.1f} road km from the border; highways "
+                  f"{', '.join(c.highways[country])}", markup=False, highlight=False)
+    out.print(f"wrote {target}; plan it with `evcorridor plan {c.id}`", markup=False,
+              highlight=False)

@@ -260,6 +260,21 @@ def register(app: typer.Typer) -> None:
         range_km: float | None = typer.Option(None, "--range-km", min=0.001,
                                               help="Generic network: usable range (km) when "
                                                    "no --vehicle is given."),
+        network_source: str = typer.Option(
+            "auto", "--network-source",
+            help="auto (the network `network pull` saved for the corridor, else the embedded "
+                 "one, else the continental graph), pulled, embedded or continental."),
+        border: str | None = typer.Option(
+            None, "--border", help="Plan every road port with traffic on us-ca, us-mx or all "
+                                   "(corridors made from the continental graph); see "
+                                   "`evcorridor.border`."),
+        reach_km: float = typer.Option(300.0, "--reach-km", min=1,
+                                       help="--border: road km from the border to each "
+                                            "corridor endpoint."),
+        dask_workers: int = typer.Option(0, "--dask-workers", min=0,
+                                         help="--border: plan the ports as Dask tasks on a "
+                                              "local cluster of N worker processes (0: one "
+                                              "after the other, in this process)."),
         max_offset_km: float = typer.Option(
             5.0, "--max-offset-km", min=0,
             help="Existing stations farther than this from the corridor (road distance, or "
@@ -295,6 +310,21 @@ def register(app: typer.Typer) -> None:
             _generic(network, flows, objective, budget, trip, vehicle, scenario, time_limit,
                      out_dir, fmt, quiet, range_km)
             return
+        from evcorridor.network.pulled import CHOICES
+
+        if network_source not in CHOICES:
+            raise UsageError(f"unknown --network-source {network_source!r} (choose from "
+                             f"{', '.join(CHOICES)})")
+        if border is not None:
+            from evcorridor.cli.border_cmd import plan_border
+
+            if corridors or all_:
+                raise UsageError("give corridor ids, --all or --border, not several")
+            plan_border(border, out_dir=out_dir, reach_km=reach_km, profile_set=profile_set,
+                        vehicles=list(vehicle or []), scenario=scenario,
+                        cost_model=cost_model, time_limit=time_limit, fmt=fmt.value,
+                        quiet=quiet, dask_workers=dask_workers)
+            return
         ids = _corridor_ids(corridors or [], all_)
         if objective is Objective.coverage:
             if budget is None:
@@ -313,7 +343,8 @@ def register(app: typer.Typer) -> None:
                             scenario=scenario, stations=_stations(stations),
                             cost_model=cost_model, resilience=resilience.value,
                             min_spacing_m=min_spacing_km * 1000.0,
-                            max_offset_m=max_offset_km * 1000.0)
+                            max_offset_m=max_offset_km * 1000.0,
+                            network_source=network_source)
         processes = processes_for(len(ids), workers)
         solve = SolveOptions(time_limit_s=time_limit,
                              num_workers=1 if len(ids) > 1 else (workers or 1))

@@ -395,12 +395,20 @@ def load_plan_network(corridor_id: str, options: BuildOptions
 def build(corridor_id: str, options: BuildOptions) -> Built:
     """Load everything a corridor plan needs and build its siting problem."""
     from evcorridor.corridors import get_corridor
+
+    return build_for(get_corridor(corridor_id), options)
+
+
+def build_for(corridor: Any, options: BuildOptions, *, graph: nx.MultiDiGraph | None = None,
+              stations: list[Any] | None = None) -> Built:
+    """`build` for a corridor object (from the registry, or one made by `corridors create` and
+    not in it: then pass its `graph`, with `options.network_source`/`network_path` saying where
+    it came from, and its `stations`)."""
     from evcorridor.network.routes import corridor_routes
     from evcorridor.profiles import get_profile_set, get_standard, get_vehicle, list_vehicles
     from evcorridor.scenarios import get_cost_model, get_scenario
     from evcorridor.stations import corridor_stations
 
-    corridor = get_corridor(corridor_id)
     pset = get_profile_set(options.profile_set)
     if options.vehicles:
         vehicles = [get_vehicle(v) for v in dict.fromkeys(options.vehicles)]
@@ -420,9 +428,13 @@ def build(corridor_id: str, options: BuildOptions) -> Built:
             continue
         standards[pid] = get_standard(pid)
         todo.extend(standards[pid].recognizes)
-    G, options = load_plan_network(corridor.id, options)
+    if graph is None:
+        G, options = load_plan_network(corridor.id, options)
+    else:
+        G = graph
     routes = corridor_routes(G, corridor)
-    stations = corridor_stations(corridor.id, options.stations)
+    if stations is None:
+        stations = corridor_stations(corridor.id, options.stations)
     return build_from_graph(corridor, G, routes, stations, profile_set=pset, vehicles=vehicles,
                             scenario=scenario, cost_model=cost, standards=standards,
                             options=options)

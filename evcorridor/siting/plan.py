@@ -132,9 +132,11 @@ def _inputs(built: Built) -> list[InputRef]:
     add("network", c.id, _network_file(built), str(G.graph.get("data_date") or "") or None)
     st = built.options.stations
     if str(st) == "embedded":
-        from evcorridor.stations import embedded_path
+        from evcorridor.stations import area_path, embedded_path
 
         spath: Path | None = embedded_path(c.id)
+        if spath is not None and not spath.is_file():  # a created corridor: the area file
+            spath = area_path()
     else:
         spath = Path(st)
     add("stations", c.id if str(st) == "embedded" else Path(str(st)).name, spath,
