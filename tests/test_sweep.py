@@ -49,10 +49,10 @@ def test_sweep_spec_defaults_product_and_errors(tmp_path: Path) -> None:
     from evcorridor.errors import EvCorridorError
 
     bad = _sweep_file(tmp_path, "corridors: [i29-red-river]\nborder: us-ca\n")
-    with pytest.raises(EvCorridorError, match="sweep.yaml:1"):
+    with pytest.raises(EvCorridorError, match=r"sweep\.yaml:1"):
         load_sweep(bad)
     bad.write_text("corridors: [i29-red-river]\nresilience: [n-2]\n", encoding="utf-8")
-    with pytest.raises(EvCorridorError, match=r"sweep.yaml:2:\d+: resilience"):
+    with pytest.raises(EvCorridorError, match=r"sweep\.yaml:2:\d+: resilience"):
         load_sweep(bad)
 
 
