@@ -44,7 +44,7 @@ import shapely
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
-from evcorridor.errors import InputError, NetworkError
+from evcorridor.errors import InputError
 from evcorridor.network import compact
 from evcorridor.network.boundaries import CountryLocator
 from evcorridor.network.graph import haversine_pairs
@@ -59,7 +59,7 @@ from evcorridor.network.travelmapping import (
     _highway_class,
     border_point,
     corridor_polygon,
-    node_id,
+    keep_crossing_components,
 )
 from evcorridor.settings import get_settings
 
@@ -409,24 +409,8 @@ def corridor_graph(cont: ContinentalGraph, corridor: Any,
                      "synthetic": True, "system": "synthetic", "region": ""}
         G.add_edge(u, v, **attrs)
         G.add_edge(v, u, **attrs)
-    for cid in corridor.crossings:
-        if cid not in crossing_points:
-            raise InputError(f"corridor {corridor.id}: crossing {cid!r} has no border point")
-        lat, lon = crossing_points[cid]
-        n = node_id(lat, lon)
-        if n not in G:
-            raise NetworkError(f"corridor {corridor.id}: crossing {cid!r} border point "
-                               f"({lat}, {lon}) is not on the corridor's highways in the "
-                               "continental road graph")
-        G.nodes[n]["crossing"] = cid
-        G.nodes[n]["interchange"] = False
-    und = G.to_undirected(as_view=True)
-    keep: set[int] = set()
-    for n, cid in G.nodes(data="crossing"):
-        if cid:
-            keep |= nx.node_connected_component(und, n)
-    dropped = G.number_of_nodes() - len(keep)
-    G = G.subgraph(sorted(keep)).copy()
+    G, dropped = keep_crossing_components(
+        G, corridor, crossing_points, "the corridor's highways in the continental road graph")
     factors = cont.meta.get("length_factors", {})
     G.graph.update({
         "crs": "EPSG:4326", "corridor": corridor.id, "source": "continental",

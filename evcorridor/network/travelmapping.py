@@ -486,24 +486,8 @@ def build_corridor_graph(
         G.add_edge(u, v, **attrs)
         G.add_edge(v, u, **attrs)
 
-    for cid in corridor.crossings:
-        if cid not in crossing_points:
-            raise InputError(f"corridor {corridor.id}: crossing {cid!r} has no border point")
-        lat, lon = crossing_points[cid]
-        n = node_id(lat, lon)
-        if n not in G:
-            raise NetworkError(f"corridor {corridor.id}: crossing {cid!r} border point "
-                               f"({lat}, {lon}) is not in the Travel Mapping graph")
-        G.nodes[n]["crossing"] = cid
-        G.nodes[n]["interchange"] = False
-
-    und = G.to_undirected(as_view=True)
-    keep: set[int] = set()
-    for n, cid in G.nodes(data="crossing"):
-        if cid:
-            keep |= nx.node_connected_component(und, n)
-    dropped = G.number_of_nodes() - len(keep)
-    G = G.subgraph(sorted(keep)).copy()
+    G, dropped = keep_crossing_components(G, corridor, crossing_points,
+                                          "the Travel Mapping graph")
     used_regions = {str(r) for _, _, r in G.edges(data="region") if r}
     if progress:
         progress(f"{corridor.id}: graph built", 1.0)
@@ -522,6 +506,29 @@ def build_corridor_graph(
         "synthetic_links": ";".join(sorted({c for _, _, c in extra_edges})),
     })
     return G
+
+
+def keep_crossing_components(G: nx.MultiDiGraph, corridor: Corridor,
+                             crossing_points: dict[str, tuple[float, float]], where: str
+                             ) -> tuple[nx.MultiDiGraph, int]:
+    """Tag each of the corridor's crossing border nodes (`crossing`, not an interchange) and keep
+    only the components holding them: (the graph, how many nodes were dropped)."""
+    for cid in corridor.crossings:
+        if cid not in crossing_points:
+            raise InputError(f"corridor {corridor.id}: crossing {cid!r} has no border point")
+        lat, lon = crossing_points[cid]
+        n = node_id(lat, lon)
+        if n not in G:
+            raise NetworkError(f"corridor {corridor.id}: crossing {cid!r} border point "
+                               f"({lat}, {lon}) is not in {where}")
+        G.nodes[n]["crossing"] = cid
+        G.nodes[n]["interchange"] = False
+    und = G.to_undirected(as_view=True)
+    keep: set[int] = set()
+    for n, cid in G.nodes(data="crossing"):
+        if cid:
+            keep |= nx.node_connected_component(und, n)
+    return G.subgraph(sorted(keep)).copy(), G.number_of_nodes() - len(keep)
 
 
 def crossing_side_routes(tm: TMData, lat: float, lon: float) -> tuple[list[str], list[str]]:
