@@ -4,7 +4,10 @@ the wall time of the whole `evcorridor plan --all` command in a subprocess.
 
 A benchmark figure, not a test: the goals (issue 12) are `plan --all` under 5 s wall with peak
 memory under 500 MB, `--help` and `corridors list` under 0.3 s, on an idle 2-core machine.
-Usage: python scripts/bench.py [--no-cli] [corridor ...]
+Issue 11: loading the continental graph, creating and planning one new corridor offline (goal
+< 15 s), and `plan --border all` with 1 and with 2 Dask workers (goal < 10 min on 2 cores, wall
+time near-halved by the second worker; long: skip with --no-border).
+Usage: python scripts/bench.py [--no-cli] [--no-border] [corridor ...]
 """
 
 from __future__ import annotations
@@ -82,7 +85,50 @@ def main(argv: list[str]) -> int:
             con.print(f"evcorridor {label}: {wall:.2f} s wall, {cpu:.2f} s CPU, peak memory "
                       f"{rss:.0f} MB (exit {code}); goal < {goal:g} s wall: {wall / goal:.2f} x "
                       "the goal")
+    new_corridor(con)
+    if "--no-border" not in argv:
+        border_all(con)
     return 0
+
+
+def new_corridor(con: Console, crossing: str = "sweetgrass-coutts") -> None:
+    """Continental graph load + `corridors create` + `plan` of the new corridor, in a fresh
+    interpreter (offline; a private configs copy so configs/ stays untouched)."""
+    import shutil
+
+    from evcorridor.network.continental import continental_path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        shutil.copytree(REPO / "configs", Path(tmp) / "configs")
+        base = ["--offline", "--configs-dir", str(Path(tmp) / "configs")]
+        t0 = time.perf_counter()
+        load = subprocess.run([sys.executable, "-c", "import time; "
+                               "from evcorridor.network.continental import load_continental; "
+                               "t=time.perf_counter(); "
+                               f"load_continental({str(continental_path())!r}); "
+                               "print(time.perf_counter()-t)"], cwd=REPO, check=True,
+                              capture_output=True, text=True)
+        w1, _, c1, _ = timed([*base, "corridors", "create", "--crossing", crossing, "--id",
+                              "bench-new"])
+        w2, _, c2, _ = timed([*base, "plan", "bench-new", "--out", str(Path(tmp) / "out"),
+                              "--quiet"])
+        total = time.perf_counter() - t0
+    con.print(f"continental graph load: {float(load.stdout):.2f} s (in-process); corridors "
+              f"create --crossing {crossing}: {w1:.2f} s (exit {c1}); plan of the new corridor: "
+              f"{w2:.2f} s (exit {c2}); together {total:.1f} s wall; goal < 15 s")
+
+
+def border_all(con: Console) -> None:
+    """`plan --border all` with 1 and with 2 Dask worker processes."""
+    times = {}
+    for n in (1, 2):
+        with tempfile.TemporaryDirectory() as tmp:
+            wall, rss, code, cpu = timed(["--offline", "plan", "--border", "all", "--out", tmp,
+                                          "--quiet", "--dask-workers", str(n)])
+        times[n] = wall
+        con.print(f"plan --border all, {n} Dask worker(s): {wall:.1f} s wall, {cpu:.1f} s CPU, "
+                  f"peak memory {rss:.0f} MB (exit {code}); goal < 600 s")
+    con.print(f"speed-up with 2 workers: {times[1] / times[2]:.2f} x")
 
 
 if __name__ == "__main__":

@@ -156,12 +156,14 @@ def test_plan_border_subset_writes_summary_maps_and_lists_ports_without_roads(
     csv_rows = (out_dir / "border-summary.csv").read_text().splitlines()
     assert csv_rows[0].startswith("crossing,border,corridor,status,vehicle,passable_today")
     assert len(csv_rows) == 4
-    # same inputs, same bytes (the wall times go to border-log.json only)
+    # same inputs, same bytes (the wall times go to border-log.json only), also when the ports
+    # run as Dask tasks on a local cluster of 2 worker processes
     first = {n: (out_dir / n).read_bytes() for n in ("border-summary.json", "border-map.html",
-                                                    "border-map.png")}
+                                                    "border-map.png",
+                                                    "pembina-emerson/plan.json")}
     plan_border("us-ca", out_dir=out_dir, reach_km=120, profile_set="na-2023",
                 vehicles=["ccs1-long-range-car"], scenario="default", cost_model="default",
                 time_limit=None, fmt="json", quiet=True,
-                crossings=["pembina-emerson", "antler", "hannah"])
+                crossings=["pembina-emerson", "antler", "hannah"], dask_workers=2)
     capsys.readouterr()
     assert {n: (out_dir / n).read_bytes() for n in first} == first

@@ -1,7 +1,8 @@
 """Run independent calls as Dask tasks: an in-process `LocalCluster` (worker processes, one
 thread each) or an existing scheduler (`tcp://HOST:PORT`). The functions called know nothing of
-Dask; a task that raises becomes the `on_error` value of its call (the sweep never crashes on one
-run)."""
+Dask; each task first takes the driver's settings (data, configs and cache folders, offline), so
+workers read the same inputs; a task that raises becomes the `on_error` value of its call (the
+sweep never crashes on one run)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,28 @@ from evcorridor.errors import NetworkError, UsageError
 
 Call = tuple[tuple[Any, ...], dict[str, Any]]
 CONNECT_TIMEOUT_S = 30
+SETTINGS_KEYS = ("data_dir", "configs_dir", "cache_dir", "shared_data_dir", "offline",
+                 "solver_time_limit_s")
+
+
+def driver_settings() -> dict[str, Any]:
+    """This process's settings (CLI options included) as plain values for the workers."""
+    from pathlib import Path
+
+    from evcorridor.settings import get_settings
+
+    s = get_settings()
+    return {k: (str(getattr(s, k)) if isinstance(getattr(s, k), Path) else getattr(s, k))
+            for k in SETTINGS_KEYS}
+
+
+def _call(settings: dict[str, Any], fn: Callable[..., Any], args: tuple[Any, ...],
+          kwargs: dict[str, Any]) -> Any:
+    """On a worker: the driver's settings (folders, offline), then the call."""
+    from evcorridor import settings as settings_mod
+
+    settings_mod.configure(**settings)
+    return fn(*args, **kwargs)
 
 
 def map_tasks(fn: Callable[..., Any], calls: Sequence[Call], *, scheduler: str = "local",
@@ -41,7 +64,9 @@ def map_tasks(fn: Callable[..., Any], calls: Sequence[Call], *, scheduler: str =
     else:
         raise UsageError(f"unknown --scheduler {scheduler!r} (local or tcp://HOST:PORT)")
     try:
-        futures = [client.submit(fn, *args, pure=False, **kwargs) for args, kwargs in calls]
+        settings = driver_settings()
+        futures = [client.submit(_call, settings, fn, args, kwargs, pure=False)
+                   for args, kwargs in calls]
         index = {f.key: i for i, f in enumerate(futures)}
         results: list[Any] = [None] * len(futures)
         for fut in as_completed(futures):

@@ -16,8 +16,6 @@ from evcorridor.sweep.run import COUNTRIES, RunSpec, input_hashes, run_one
 from evcorridor.sweep.spec import SweepSpec, expand
 
 RESULTS_FILE = "results.parquet"
-SETTINGS_KEYS = ("data_dir", "configs_dir", "cache_dir", "shared_data_dir", "offline",
-                 "solver_time_limit_s")
 
 
 def schema() -> Any:
@@ -78,7 +76,6 @@ def run_sweep(spec: SweepSpec, out_dir: Path, *, scheduler: str = "local",
               progress: Callable[[str, float], None] | None = None
               ) -> tuple[list[dict[str, Any]], int]:
     """(one row per run in run order, how many runs were skipped as already done)."""
-    from evcorridor.settings import get_settings
     from evcorridor.sweep.runner import map_tasks
 
     out_dir = Path(out_dir)
@@ -96,9 +93,6 @@ def run_sweep(spec: SweepSpec, out_dir: Path, *, scheduler: str = "local",
         else:
             todo.append(r)
     skipped = len(keep)
-    s = get_settings()
-    settings = {k: (str(getattr(s, k)) if isinstance(getattr(s, k), Path) else getattr(s, k))
-                for k in SETTINGS_KEYS}
     order = [r.run_id for r in runs]
 
     def save(i: int, row: dict[str, Any]) -> None:
@@ -108,7 +102,7 @@ def run_sweep(spec: SweepSpec, out_dir: Path, *, scheduler: str = "local",
             progress(f"{len(keep) - skipped}/{len(todo)} runs done", (len(keep) - skipped)
                      / max(1, len(todo)))
 
-    map_tasks(run_one, [((r, str(out_dir), settings, hashes[r.run_id]), {}) for r in todo],
+    map_tasks(run_one, [((r, str(out_dir), None, hashes[r.run_id]), {}) for r in todo],
               scheduler=scheduler, n_workers=n_workers,
               on_error=lambda i, exc: _error_row(todo[i], hashes[todo[i].run_id], exc),
               on_result=save)
