@@ -12,7 +12,11 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+_SHIPPED = Path(__file__).resolve().parent / "_shipped"
+#: the folder that holds data/ and configs/: the copy an installed wheel ships inside the package
+#: (setup.py: evcorridor/_shipped/), else the repository (a clone, or an editable install).
+#: Plans name their inputs relative to it (`data/networks/...`), the same in both.
+REPO_ROOT = _SHIPPED if _SHIPPED.is_dir() else Path(__file__).resolve().parents[1]
 
 
 class Settings(BaseSettings):
