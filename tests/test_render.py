@@ -348,7 +348,8 @@ def test_generic_network_plan_draws_its_own_network() -> None:
 
 
 def test_example_ci_workflow_commands_parse() -> None:
-    """Every evcorridor command line in docs/ci/evcorridor-profiles.yml names real options."""
+    """Every evcorridor command line in docs/ci/evcorridor-profiles.yml and in the action it uses
+    (action.yml) names real options."""
     import shlex
 
     import typer.main
@@ -356,11 +357,14 @@ def test_example_ci_workflow_commands_parse() -> None:
 
     from evcorridor.cli import app
 
-    wf = Path(__file__).resolve().parents[1] / "docs" / "ci" / "evcorridor-profiles.yml"
-    doc = YAML(typ="safe").load(wf.read_text())
+    repo = Path(__file__).resolve().parents[1]
+    doc = YAML(typ="safe").load((repo / "docs" / "ci" / "evcorridor-profiles.yml").read_text())
+    action = YAML(typ="safe").load((repo / "action.yml").read_text())
     runs = [str(step.get("run", "")) for job in doc["jobs"].values() for step in job["steps"]]
-    lines = [" ".join(r.split()) for r in runs if r.startswith(".venv/bin/evcorridor")]
-    assert len(lines) >= 3
+    runs += [str(step.get("run", "")) for step in action["runs"]["steps"]]
+    lines = [" ".join(x.split()) for r in runs for x in r.splitlines()
+             if x.startswith("evcorridor ")]
+    assert len(lines) >= 5
     root = typer.main.get_command(app)
     seen = set()
     for line in lines:
@@ -376,7 +380,7 @@ def test_example_ci_workflow_commands_parse() -> None:
             leaf = not hasattr(sub, "resolve_command")
             ctx = sub.make_context(name, rest, parent=ctx, resilient_parsing=not leaf)
             cmd = sub
-    assert {"profiles", "validate", "plan", "map"} <= seen
+    assert {"profiles", "validate", "plan", "map", "report"} <= seen
 
 
 def test_plan_older_than_network_is_one_line_error(plan: Plan, graph: Any) -> None:
