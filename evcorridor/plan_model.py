@@ -270,6 +270,22 @@ class Plan(_Model):
         )
 
 
+#: the shipped JSON Schema of plan.json (`evcorridor schema plan`; tests keep it equal to
+#: `plan_schema()` and validate every plan the tool writes against it)
+PLAN_SCHEMA_FILE = Path(__file__).resolve().parent / "schemas" / "plan.schema.json"
+
+
+def plan_schema() -> dict[str, object]:
+    """The JSON Schema (draft 2020-12) of plan.json, from the `Plan` model."""
+    schema = Plan.model_json_schema(mode="validation")
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": "plan.schema.json", **schema}
+
+
+def plan_schema_text() -> str:
+    return json.dumps(plan_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
 def load_plan(path: Path | str) -> Plan:
     """Read a plan.json; one-line InputError for unreadable, oversized, unknown-version or malformed
     files, non-finite numbers (NaN, 1e400) and ids that are not safe names."""

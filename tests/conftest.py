@@ -53,3 +53,29 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory,
     settings.get_settings.cache_clear()
     yield
     settings.get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def written_plans_validate(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """At the end of the session, every plan folder the tool wrote (plan.json with its
+    solve-log.json beside it; tests that edit plans by hand write no solve log) validates against
+    the shipped JSON Schema of plan.json (evcorridor schema plan)."""
+    yield
+    import json
+
+    import jsonschema
+
+    from evcorridor.plan_model import PLAN_SCHEMA_FILE
+
+    v = jsonschema.Draft202012Validator(json.loads(PLAN_SCHEMA_FILE.read_text(encoding="utf-8")))
+    bad = []
+    for path in sorted(tmp_path_factory.getbasetemp().rglob("plan.json")):
+        if not (path.parent / "solve-log.json").is_file():
+            continue
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        bad += [f"{path}: {'/'.join(map(str, e.path))}: {e.message}"
+                for e in v.iter_errors(data)][:3]
+    assert not bad, "\n".join(bad[:20])

@@ -412,3 +412,21 @@ def test_existing_stations_no_vehicle_needs_are_told_apart(plan: Plan, graph: An
     text = render_html(data).decode()
     assert "Existing stations, qualify, not needed (1)" in text
     assert "Existing stations, qualify, stops (1)" in text
+
+
+def test_basemap_osm_is_opt_in(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                               offline_data: None) -> None:
+    plan = str(FIXDIR / "plan.json")
+    code, _, err = _cli(["map", plan, "--html", "--basemap", "osm", "--out", str(tmp_path / "a")],
+                        capsys)
+    assert code == 0, err
+    osm = (tmp_path / "a" / "synthetic-blaine" / "map.html").read_text(encoding="utf-8")
+    assert "L.tileLayer(" in osm and "https://tile.openstreetmap.org/{z}/{x}/{y}.png" in osm
+    assert "openstreetmap.org/copyright" in osm
+    code, _, err = _cli(["map", plan, "--html", "--out", str(tmp_path / "b")], capsys)
+    assert code == 0, err
+    offline = (tmp_path / "b" / "synthetic-blaine" / "map.html").read_text(encoding="utf-8")
+    assert "L.tileLayer(" not in offline and "tile.openstreetmap" not in offline
+    code, _, err = _cli(["map", plan, "--html", "--basemap", "google", "--out", str(tmp_path)],
+                        capsys)
+    assert (code, err.strip()) == (2, "error: unknown --basemap 'google'; use none or osm")

@@ -166,3 +166,36 @@ def test_hostile_names_run_no_script_in_chromium(tmp_path: Path) -> None:
     assert not re.search(r"<(img|script|iframe|a)\b", probes)
     assert not re.search(r"<[^>]*\son\w+=", probes)  # no event attribute on any element
     assert "&lt;img src=x onerror=alert(1)&gt;" in probes  # the payload shows as text
+
+
+def test_osm_basemap_offline_still_draws_every_layer(tmp_path: Path) -> None:
+    """`map --basemap osm` opened with no network: the tiles fail, the page is still the usable
+    offline map (country fills, roads, every site marker, layer control) with the OSM credit."""
+    from PIL import Image
+
+    build = _build()
+    plan = load_plan(FIXDIR / "plan.json")
+    page = tmp_path / "map.html"
+    page.write_bytes(render_html(gather(plan, build.build_graph(),
+                                        country_shapes(build.BOUNDARIES)), basemap="osm"))
+    text = page.read_text(encoding="utf-8")
+    assert "https://tile.openstreetmap.org/{z}/{x}/{y}.png" in text
+    proc = _run(["--virtual-time-budget=5000", "--dump-dom", page.as_uri()], tmp_path / "p5")
+    dom = proc.stdout.decode("utf-8", errors="replace")
+    assert "leaflet-container" in dom, proc.stderr.decode(errors="replace")[-2000:]
+    tiles = re.findall(r'<img[^>]*class="[^"]*leaflet-tile[^"]*"[^>]*>', dom)
+    assert tiles, "Leaflet asked for tiles"
+    assert not any("leaflet-tile-loaded" in t for t in tiles)  # none could load offline
+    sites = [p for p in re.findall(r"<path[^>]*>", dom) if "evc-site" in p]
+    assert len(sites) == len(plan.sites) == 4
+    assert sum("evc-static" in p for p in re.findall(r"<path[^>]*>", dom)) == 24
+    assert "OpenStreetMap</a> contributors" in dom  # the tile credit in the attribution control
+    assert "Stops of vehicle synthetic-truck (3)" in dom
+    shot = tmp_path / "shot.png"
+    _run(["--window-size=1200,800", "--virtual-time-budget=5000", f"--screenshot={shot}",
+          page.as_uri()], tmp_path / "p6")
+    img = Image.open(shot).convert("RGB")
+    present = {c for _, c in img.getcolors(maxcolors=1_000_000) or []}
+    for hex_colour in ("#f07d00", "#8e44ad", "#2e9e44"):  # new, upgrade, existing markers
+        assert tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)) in present, hex_colour
+    assert len(present) > 50

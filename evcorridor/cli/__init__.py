@@ -35,6 +35,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
             "HTML map (opens offline), strip chart of the gaps."),
     "report": ("maps_cmd", "command", "Write a Markdown report per corridor and an index of all "
                "corridors."),
+    "schema": ("schema_cmd", "command", "Print the JSON Schema (draft 2020-12) of plan.json or "
+               "of a profile file kind."),
     "crossings": ("crossings_cmd", "group", "US–Canada and US–Mexico road border crossings (BTS "
                   "ports + Travel Mapping border points)."),
     "corridors": ("corridors_cmd", "group", "Corridor definitions (configs/corridors/<id>.yaml)."),

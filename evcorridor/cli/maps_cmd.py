@@ -54,6 +54,9 @@ def map_cmd(
         metavar="DIR",
         help="Write nothing; exit 1 and list the files under DIR/<corridor>/ that would change.",
     ),
+    basemap: str = typer.Option("none", "--basemap", metavar="none|osm",
+                                 help="map.html background: none (offline, the default) or osm "
+                                 "(OpenStreetMap tiles with attribution; needs a network)."),
     fmt: str = typer.Option("table", "--format", "-f", metavar="table|json|csv",
                             help="Output: table, json or csv (one file per row)."),
 ) -> None:
@@ -68,7 +71,9 @@ def map_cmd(
         raise UsageError(f"unknown --format {fmt!r}; use table, json or csv")
     if out is not None and check is not None:
         raise UsageError("--out and --check do not go together: --check writes nothing")
-    request = MapRequest(png=png, svg=svg, html=html, strip=strip)
+    if basemap not in ("none", "osm"):
+        raise UsageError(f"unknown --basemap {basemap!r}; use none or osm")
+    request = MapRequest(png=png, svg=svg, html=html, strip=strip, basemap=basemap)
     results = _render(_load(plans), request)
     if check is not None:
         stale = stale_files(results, check)

@@ -3,8 +3,10 @@
 - No CDN: Leaflet 1.9.4 (vendored in `assets/leaflet/`, BSD-2-Clause, see its LICENSE) is inlined,
   with its images as data: URIs; folium's other CDN assets (jQuery, Bootstrap, Font Awesome,
   awesome-markers) are not used and not referenced.
-- No basemap tiles (no network): the country polygons, the border and the road network are drawn
-  as layers; sites are CircleMarkers (no icon images).
+- No basemap tiles by default (no network): the country polygons, the border and the road network
+  are drawn as layers; sites are CircleMarkers (no icon images). `basemap="osm"` adds the
+  OpenStreetMap standard tiles (with their attribution) under those layers and makes the country
+  fills translucent; without a network the tiles fail and the page is the offline map.
 - Deterministic: folium names elements with uuid4; every `_id` is replaced by a counter before
   rendering, coordinates are rounded, layers are added in a fixed order.
 """
@@ -126,7 +128,17 @@ def popup_html(site: Site, plan: Plan) -> str:
     ).strip()
 
 
-def build_map(data: MapData) -> folium.Map:
+#: OpenStreetMap's standard tile layer (tile usage policy: attribution, no heavy use)
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = (
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+)
+BASEMAPS = ("none", "osm")
+
+
+def build_map(data: MapData, basemap: str = "none") -> folium.Map:
+    if basemap not in BASEMAPS:
+        raise ValueError(f"unknown basemap {basemap!r} (choose from {', '.join(BASEMAPS)})")
     plan = data.plan
     x0, y0, x1, y1 = data.bbox
     m = folium.Map(
@@ -144,6 +156,9 @@ def build_map(data: MapData) -> folium.Map:
         Element(f"<title>{html.escape(plan.corridor_name)}</title>"), name="page_title"
     )
 
+    if basemap == "osm":
+        folium.TileLayer(OSM_TILES, attr=OSM_ATTRIBUTION, name="OpenStreetMap", max_zoom=19,
+                         control=True).add_to(m)
     countries = folium.FeatureGroup(name="Countries (Natural Earth)", control=True)
     for code, geom in sorted((data.countries_wide or data.countries).items()):
         polys = list(geom.geoms) if hasattr(geom, "geoms") else [geom]
@@ -156,7 +171,7 @@ def build_map(data: MapData) -> folium.Map:
                 weight=0.6,
                 fill=True,
                 fill_color=style.COUNTRY_FILL.get(code, "#f2f2f2"),
-                fill_opacity=1.0,
+                fill_opacity=1.0 if basemap == "none" else 0.25,
                 class_name="evc-static",
             ).add_to(countries)
     countries.add_to(m)
@@ -366,9 +381,10 @@ def _attribution(plan: Plan) -> str:
     return attribution(plan) + (f" Data date {plan.data_date}." if plan.data_date else "")
 
 
-def render_html(data: MapData) -> bytes:
-    """The interactive map as one self-contained HTML document (deterministic bytes)."""
-    m = build_map(data)
+def render_html(data: MapData, basemap: str = "none") -> bytes:
+    """The interactive map as one self-contained HTML document (deterministic bytes); `basemap`
+    "osm" adds OpenStreetMap tiles (online only)."""
+    m = build_map(data, basemap)
     root = m.get_root()
     _reset_ids(root)
     text = root.render()

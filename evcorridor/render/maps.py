@@ -41,6 +41,7 @@ class MapRequest:
     svg: bool = False
     html: bool = False
     strip: bool = False
+    basemap: str = "none"  # map.html background: "none" (offline) or "osm" (OpenStreetMap tiles)
 
     @property
     def everything(self) -> bool:
@@ -106,7 +107,7 @@ def render_plan(
         if "map.html" in names:
             from evcorridor.render.html_map import render_html
 
-            result.files["map.html"] = render_html(data)
+            result.files["map.html"] = render_html(data, basemap=request.basemap)
     if any(n.startswith("strip.") for n in names):
         from evcorridor.render.strip import draw_strip
 
