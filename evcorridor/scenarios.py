@@ -7,9 +7,11 @@ wait in minutes per direction (into / out of the USA) with optional per-crossing
 wait costs energy at the vehicle's idle auxiliary power; the siting adds that distance to the gap
 spanning the crossing.
 
-A cost model prices plan options in relative units (defaults in units of one new site): a new
-site, an upgrade of an existing station, an extra per port beyond the standard design, and an
-extra for a design variant (e.g. adding MCS for heavy-duty trucks).
+A cost model prices plan options in its `currency` (USD, CAD or MXN): a new site, an upgrade of
+an existing station, an extra per port beyond the standard design, and an extra for a design
+variant (e.g. adding MCS for heavy-duty trucks). Its `sizing` block holds the component costs that
+`evcorridor size` uses (per port by power class, MCS dispenser, grid-connection bands, annual O&M,
+each a currency amount) and `exchange_rates` the dated rates between the currencies.
 
 Both are read with `evcorridor.yamlio` so a bad file is reported as `file:line:column: field:
 message`; unknown ids raise NotFoundError with "did you mean". The checker imports this module
@@ -24,6 +26,7 @@ from typing import Annotated, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from evcorridor.errors import unknown_id
+from evcorridor.money import Currency, ExchangeRates, Money
 from evcorridor.settings import get_settings
 from evcorridor.yamlio import YamlProblems, load_yaml, validation_problems
 
@@ -71,15 +74,55 @@ class Scenario(_Model):
         return float(w.into_usa if into_usa else w.out_of_usa)
 
 
+class PortCost(_Model):
+    """Cost of one charging port of a power class (up to `max_kw` per port)."""
+
+    max_kw: float = Field(gt=0)
+    capex: Money  # hardware and installation of one port, without the grid connection
+    om_year: Money  # operation and maintenance per port and year (not the energy)
+
+
+class GridBand(_Model):
+    """Make-ready and utility connection for a site whose coincident peak is up to `max_kw`."""
+
+    max_kw: float | None = Field(default=None, gt=0)  # None: any larger connection
+    capex: Money
+
+
+class SizingCosts(_Model):
+    ports: list[PortCost] = Field(min_length=1)  # by increasing max_kw
+    mcs_dispenser: PortCost
+    grid: list[GridBand] = Field(min_length=1)  # by increasing max_kw, the last open-ended
+
+    def port(self, kw: float, mcs: bool = False) -> PortCost:
+        """The cost class of a port of `kw` (the MCS dispenser for a truck lane)."""
+        if mcs:
+            return self.mcs_dispenser
+        for p in sorted(self.ports, key=lambda p: p.max_kw):
+            if kw <= p.max_kw + 1e-9:
+                return p
+        return max(self.ports, key=lambda p: p.max_kw)
+
+    def band(self, kw: float) -> tuple[int, GridBand]:
+        """(index, band) of the grid-connection band that covers a coincident peak of `kw`."""
+        for i, b in enumerate(self.grid):
+            if b.max_kw is None or kw <= b.max_kw + 1e-9:
+                return i, b
+        return len(self.grid) - 1, self.grid[-1]
+
+
 class CostModel(_Model):
     kind: str = Field(default="cost-model", pattern="^cost-model$")
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     title: str = Field(min_length=1)
-    unit: str = Field(default="new sites", min_length=1)
+    currency: Currency = "USD"  # of new_site, upgrade, per_port and extra_design
     new_site: float = Field(gt=0)
     upgrade: float = Field(ge=0)
     per_port: float = Field(default=0.0, ge=0)
     extra_design: float = Field(default=0.0, ge=0)
+    exchange_rates: ExchangeRates | None = None
+    sizing: SizingCosts | None = None
+    sources: list[Source] = Field(default_factory=list)
     notes: dict[str, str] = Field(default_factory=dict)
     unverified: dict[str, str] = Field(default_factory=dict)
     source_file: str = Field(default="", exclude=True)
@@ -103,7 +146,7 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-_M = TypeVar("_M", bound=_Model)
+_M = TypeVar("_M", bound=BaseModel)
 
 
 def _load(path: Path, model: type[_M]) -> _M:
@@ -134,6 +177,16 @@ def list_cost_models() -> list[CostModel]:
 
 def get_cost_model(cost_id: str) -> CostModel:
     return _get("costs", "cost model", cost_id, CostModel)
+
+
+def config_ids(folder: str) -> list[str]:
+    """The ids (file stems) of configs/<folder>/*.yaml."""
+    return list(_files(folder))
+
+
+def get_config(folder: str, kind: str, item_id: str, model: type[_M]) -> _M:
+    """Any id-named config of configs/<folder> (e.g. configs/adoption) loaded as `model`."""
+    return _get(folder, kind, item_id, model)
 
 
 def _get(folder: str, kind: str, item_id: str, model: type[_M]) -> _M:

@@ -82,6 +82,11 @@ def test_usable_existing_station_is_reused_and_checked(tmp_path: Path) -> None:
     assert check_plan(p, graph=built.graph, inputs=[tmp_path]).findings == []
 
 
+def _sites(n: float) -> float:
+    """`n` new standard sites in the default cost model's currency (upgrade 1/2, MCS 1/4)."""
+    return n * get_cost_model("default").new_site
+
+
 def test_connector_incompatible_station_does_not_count(tmp_path: Path) -> None:
     # the same station offering only CHAdeMO: nacs-car (NACS, CCS1 adapter) cannot use it, so
     # the plan upgrades it (0.5) rather than building new (1.0)
@@ -89,7 +94,7 @@ def test_connector_incompatible_station_does_not_count(tmp_path: Path) -> None:
                    [station("chademo200", 200, [("CHAdeMO", 2, 50.0)])], ["nacs-car"],
                    tmp=tmp_path)
     p = _plan(built).plan
-    assert (p.solver.status, p.solver.objective) == ("optimal", 0.5)
+    assert (p.solver.status, p.solver.objective) == ("optimal", _sites(0.5))
     assert [(s.id, s.kind) for s in p.sites] == [("synth:chademo200", "upgrade")]
     assert "CCS1" in [c.type for c in p.sites[0].connectors]
     assert p.existing.reasons["nacs-car: no connector nacs-car can use (NACS, CCS1)"] == 1
@@ -128,7 +133,7 @@ def test_border_wait_needs_one_more_station() -> None:
     waits = _plan(_built(marks, 250.0, [], ["heavy-truck-mcs"], scenario="default")).plan
     fwd = next(r for r in no_wait.routes if r.direction == "forward").vehicles[0]
     assert fwd.stops == ["new-i0-at-x240"]  # km 240 (SYNTHETIC waypoint label X240 on I0)
-    assert no_wait.solver.objective == 1.25  # one new site with the MCS design
+    assert no_wait.solver.objective == _sites(1.25)  # one new site with the MCS design
     fwd_w = next(r for r in waits.routes if r.direction == "forward")
     assert fwd_w.border_wait_min == 15.0
     assert len(fwd_w.vehicles[0].stops) == 2
@@ -272,7 +277,7 @@ def test_scenario_start_soc_and_per_crossing_direction_waits_reach_the_rules() -
     full = plan_built(_built_with(scen.model_copy(update={"start_soc": None}), marks, 250.0,
                                   "nacs-car")).plan
     assert (half.solver.status, full.solver.status) == ("optimal", "optimal")
-    assert full.solver.objective == 1.0  # km 200: 200 km from the south end, 200 from the north
-    assert half.solver.objective == 2.0
+    assert full.solver.objective == _sites(1)  # km 200: 200 km from the south end, 200 north
+    assert half.solver.objective == _sites(2)
     for r in half.routes:
         assert r.vehicles[0].gaps[0].length_m <= 152_785.8

@@ -21,7 +21,14 @@ def test_shipped_scenarios_and_costs() -> None:
         30.0, 15.0)
     assert get_scenario("winter").climate == "deep-winter"
     c = get_cost_model("default")
-    assert (c.new_site, c.upgrade, c.per_port, c.extra_design) == (1.0, 0.5, 0.0, 0.25)
+    assert (c.currency, c.new_site, c.upgrade, c.per_port, c.extra_design) == (
+        "USD", 567772.0, 283886.0, 0.0, 141943.0)
+    # the siting figures are the sizing costs: a new site = first grid band + 4 x 150 kW ports,
+    # and the earlier ratios (upgrade 1/2, design variant 1/4) so plans choose the same sites
+    assert c.sizing is not None
+    assert c.new_site == c.sizing.grid[0].capex.value + 4 * c.sizing.port(150).capex.value
+    assert (c.upgrade / c.new_site, c.extra_design / c.new_site) == (0.5, 0.25)
+    assert c.sizing.band(4 * 150.0)[0] == 0
     assert [m.id for m in list_cost_models()] == ["default"]
     with pytest.raises(NotFoundError, match="did you mean 'no-wait'"):
         get_scenario("nowait")

@@ -3,6 +3,7 @@
 Reads ../shared/data (raw, never committed) and writes into data/:
 - boundaries.geojson   Natural Earth country polygons (clipped, simplified) + the two border lines
 - crossings.csv        BTS road ports joined with Travel Mapping border points
+- crossing-volumes.csv the BTS monthly road counts behind it (port, measure, month), for sizing
 - networks/<id>.graphml.gz   one corridor graph per configs/corridors/<id>.yaml
 - networks/<id>.net.npz      the same graph in the compact binary form the embedded source reads
 - networks/accuracy.json     measured distance errors (exit numbers vs graph), also in README.md
@@ -371,6 +372,22 @@ def crossings_csv(rows: list[dict[str, Any]]) -> str:
     return buf.getvalue()
 
 
+VOLUME_COLUMNS = ["port_code", "measure", "month", "value"]
+
+
+def volumes_csv(ports: dict[str, Port]) -> str:
+    """Every monthly BTS road count (personal vehicles, trucks, buses) of every port, sorted:
+    what `evcorridor size` chooses its demand base year from (see data/README.md)."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(VOLUME_COLUMNS)
+    for code in sorted(ports):
+        for measure in ROAD_MEASURES:
+            for month, value in sorted(ports[code].monthly.get(measure, {}).items()):
+                w.writerow([code, measure, month, value])
+    return buf.getvalue()
+
+
 # ---------------------------------------------------------------- accuracy
 
 
@@ -408,6 +425,8 @@ def build(shared: Path, data: Path, log: Log) -> None:
     rows, points = build_crossings(tm, ports, countries["USA"], log)
     write_text(data / "crossings.csv", crossings_csv(rows))
     log("wrote data/crossings.csv")
+    write_text(data / "crossing-volumes.csv", volumes_csv(ports))
+    log("wrote data/crossing-volumes.csv")
 
     corridors: list[Corridor] = [
         load_corridor_file(p, check_crossings=False)

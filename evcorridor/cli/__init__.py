@@ -28,6 +28,8 @@ from evcorridor.errors import EvCorridorError
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "plan": ("plan_cmd", "command", "Place chargers along corridors (least cost, or most flow "
                                     "for a budget) and write plan files."),
+    "size": ("size_cmd", "command", "Size planned sites: ports (M/M/c waiting target), power, "
+             "grid connection, costs in USD/CAD/MXN and the year-by-year build-out."),
     "check": ("check_cmd", "command", "Verify plan files independently: reload the corridor "
               "graph, profiles, vehicles and scenario, and recompute every route, gap, spacing, "
               "resilience and coverage rule from the plan alone."),
