@@ -137,7 +137,7 @@ def test_border_wait_needs_one_more_station() -> None:
     fwd_w = next(r for r in waits.routes if r.direction == "forward")
     assert fwd_w.border_wait_min == 15.0
     assert len(fwd_w.vehicles[0].stops) == 2
-    assert waits.solver.objective == 2.5
+    assert waits.solver.objective == _sites(2.5)
 
 
 def test_outputs_deterministic_and_written(tmp_path: Path) -> None:

@@ -110,7 +110,8 @@ def _min_ld_ports(plan: Plan, site: Site) -> int:
     pset = plan.parameters.get("profile_set")
     std_min = 1
     if isinstance(pset, str):
-        profile = get_profile_set(pset).profiles.get(site.country)
+        profiles: dict[str, str] = {str(k): v for k, v in get_profile_set(pset).profiles.items()}
+        profile = profiles.get(site.country)
         if profile:
             std_min = max(get_standard(profile).min_ports, 1)
     return max(std_min, 1)
@@ -151,7 +152,7 @@ def _pools(plan: Plan, adoption: Adoption, demand_year: int | None
         for run in route.vehicles:
             veh = profiles[run.vehicle]
             vclass = veh.vehicle_class
-            cs = adoption.demand.charging_share.get(vclass)  # type: ignore[call-overload]
+            cs = adoption.demand.charging_share.get(vclass)
             if cs is None:
                 raise adoption.problem(("demand", "charging_share"),
                                        f"no charging share for vehicle class {vclass!r}")

@@ -83,7 +83,7 @@ class Adoption(_Model):
         loc: tuple[str | int, ...] = ("shares",)
         if by_border is None:
             raise self.problem(loc, f"no shares for vehicle class {vclass!r}")
-        years = by_border.get(border)  # type: ignore[call-overload]
+        years = by_border.get(border)
         loc = ("shares", vclass)
         if years is None:
             raise self.problem(loc, f"no shares for border {border!r}")
