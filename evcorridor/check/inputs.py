@@ -56,37 +56,47 @@ def read_generic_network(files: Sequence[Path]) -> nx.MultiDiGraph:
 
 
 
+def input_roots(allowed: Sequence[Path] = ()) -> list[Path]:
+    """Where the inputs a plan (or sizing) may name live: the data and configs folders (the
+    shipped ones and the configured ones), and the files and folders given with `check --input`
+    (or `allowed`)."""
+    settings = get_settings()
+    roots = [REPO_ROOT / "data", REPO_ROOT / "configs", Path(settings.data_dir),
+             Path(settings.configs_dir), *allowed]
+    return [r.resolve() for r in roots]
+
+
+def resolve_input(path: str, roots: Sequence[Path], outside: list[Path]) -> Path | None:
+    """The file an input path names (relative paths against the repository, the data and the
+    configs folders, never the working folder), if it lies inside `roots`; a file elsewhere is not
+    read (a plan cannot make check hash /etc/shadow): it is appended to `outside`."""
+    p = Path(path)
+    settings = get_settings()
+    candidates = [p] if p.is_absolute() else [
+        REPO_ROOT / p, Path(settings.data_dir) / p, Path(settings.configs_dir) / p]
+    for c in candidates:
+        full = c.resolve()
+        if not any(full == r or full.is_relative_to(r) for r in roots):
+            if c.is_file() and full not in outside:
+                outside.append(full)
+            continue
+        if full.is_file():
+            return c
+    return None
+
+
 class _Inputs(_Base):
     # ------------------------------------------------------------------ inputs
     def _input(self, kind: str) -> list[Any]:
         return [ref for ref in self.plan.inputs if ref.kind == kind]
 
     def _roots(self) -> list[Path]:
-        """Where the inputs a plan may name live: the data and configs folders (the shipped
-        ones and the configured ones), and the files and folders given with `check --input`."""
-        settings = get_settings()
-        roots = [REPO_ROOT / "data", REPO_ROOT / "configs", Path(settings.data_dir),
-                 Path(settings.configs_dir), *self.allowed_inputs]
-        return [r.resolve() for r in roots]
+        """Where the inputs a plan may name live (see `input_roots`)."""
+        return input_roots(self.allowed_inputs)
 
     def _resolve(self, path: str) -> Path | None:
-        """The file an input path names (relative paths against the repository, the data and
-        the configs folders, never the working folder), if it lies inside `_roots()`; a file
-        elsewhere is not read (a plan cannot make check hash /etc/shadow): `outside` lists it."""
-        p = Path(path)
-        settings = get_settings()
-        candidates = [p] if p.is_absolute() else [
-            REPO_ROOT / p, Path(settings.data_dir) / p, Path(settings.configs_dir) / p]
-        roots = self._roots()
-        for c in candidates:
-            full = c.resolve()
-            if not any(full == r or full.is_relative_to(r) for r in roots):
-                if c.is_file() and full not in self.outside:
-                    self.outside.append(full)
-                continue
-            if full.is_file():
-                return c
-        return None
+        """The file an input path names if check may read it (see `resolve_input`)."""
+        return resolve_input(path, self._roots(), self.outside)
 
     def check_inputs(self) -> None:
         """Hash the inputs the checker relies on; reload graph, scenario, vehicles and profiles

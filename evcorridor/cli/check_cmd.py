@@ -15,13 +15,17 @@ class CheckFormat(StrEnum):
 
 
 def expand(paths: list[Path]) -> list[Path]:
-    """Folders stand for the plan files in them (`DIR/plan.json`, `DIR/*/plan.json`)."""
+    """Folders stand for the plan and sizing files in them (`DIR/plan.json`, `DIR/*/plan.json`,
+    and `sizing.json` beside each)."""
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
             found = ([p / "plan.json"] if (p / "plan.json").is_file() else []) + sorted(
                 p.glob("*/plan.json"))
+            sizings = [f.parent / "sizing.json" for f in found
+                       if (f.parent / "sizing.json").is_file()]
             out.extend(found or [p / "plan.json"])  # none: reported as a missing plan file
+            out.extend(sizings)
         else:
             out.append(p)
     return out
@@ -33,7 +37,9 @@ def register(app: typer.Typer) -> None:
     @app.command("check", help=(
         "Verify plan files independently: reload the corridor graph, profiles, vehicles and "
         "scenario, and recompute every route, gap, spacing, resilience and coverage rule from "
-        "the plan alone.\n\n"
+        "the plan alone.\n\nA sizing.json (from `evcorridor size`; a folder includes those beside its "
+        "plans) is verified too: every queue figure recomputed from the recorded arrival rates, "
+        "service times and ports, power sums, totals and budget.\n\n"
         "Exit 0 when every rule holds, 1 when a finding is reported (one line each), 3 when a "
         "plan file is unreadable or of an unknown schema version, or an input it names "
         "(corridor graph, profile, vehicle, scenario) cannot be reloaded."))
@@ -53,6 +59,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """`evcorridor check PLAN.json... [--format table|json]` (help text above)."""
         from evcorridor.check import CheckReport, check_file
+        from evcorridor.check.sizing import check_sizing_file, is_sizing
         from evcorridor.cli.options import step_progress
         from evcorridor.errors import InputError
         from evcorridor.render.console import err, out, print_csv, print_json
@@ -64,7 +71,9 @@ def register(app: typer.Typer) -> None:
             for path in plans:
                 step(str(path))
                 try:
-                    reports.append(check_file(path, inputs=list(inputs or [])))
+                    reports.append(check_sizing_file(path, inputs=list(inputs or []))
+                                   if is_sizing(path)
+                                   else check_file(path, inputs=list(inputs or [])))
                 except InputError as exc:
                     unreadable.append((str(path), str(exc)))
 
@@ -96,6 +105,12 @@ def register(app: typer.Typer) -> None:
                     out.print(line, markup=False, highlight=False, soft_wrap=True)
             for r in reports:
                 c = r.checked
+                if "site_years" in c:  # a sizing file
+                    out.print(f"{r.plan}: {'ok' if r.ok else 'FAILED'}: {c['sites']} sites, "
+                              f"{c['site_years']} site-years, {c['pools']} queues, "
+                              f"{c['totals']} totals checked", markup=False, highlight=False,
+                              soft_wrap=True)
+                    continue
                 status = "ok" if r.ok else f"FAILED ({len(r.findings)} finding"\
                     f"{'s' if len(r.findings) != 1 else ''})"
                 out.print(f"{r.plan}: {status}: {c.get('routes', 0)} routes, "

@@ -10,7 +10,9 @@ import typer
 def register(app: typer.Typer) -> None:
     """Add this module's command to the root app."""
 
-    @app.command("size", help=(
+    @app.command("size", short_help=(
+        "Size planned sites: ports (M/M/c waiting target), power, grid connection, costs in "
+        "USD/CAD/MXN and the year-by-year build-out."), help=(
         "Size the sites of plan files: from BTS cross-border volumes and an adoption scenario, "
         "the peak-hour charging sessions per site; the fewest ports so that the probability of "
         "waiting longer than the target stays under the target probability (M/M/c, never fewer "
