@@ -15,9 +15,10 @@ $(STAMP): pyproject.toml requirements.lock
 
 setup: $(STAMP)
 
-## make run: plan every embedded corridor, write plans, maps and reports into out/
+## make run: plan and size every embedded corridor, verify both, write plans, sizings and reports
 run: setup
 	$(BIN)/evcorridor plan --all --out $(OUT)
+	$(BIN)/evcorridor size $(OUT)/*/plan.json --out $(OUT)
 	$(BIN)/evcorridor check $(OUT)
 	$(BIN)/evcorridor report $(OUT)/*/plan.json --out $(OUT)
 

@@ -37,8 +37,9 @@ def register(app: typer.Typer) -> None:
     @app.command("check", help=(
         "Verify plan files independently: reload the corridor graph, profiles, vehicles and "
         "scenario, and recompute every route, gap, spacing, resilience and coverage rule from "
-        "the plan alone.\n\nA sizing.json (from `evcorridor size`; a folder includes those beside its "
-        "plans) is verified too: every queue figure recomputed from the recorded arrival rates, "
+        "the plan alone.\n\n"
+        "A sizing.json (from `evcorridor size`; a folder includes those beside its plans) is "
+        "verified too: every queue figure recomputed from the recorded arrival rates, "
         "service times and ports, power sums, totals and budget.\n\n"
         "Exit 0 when every rule holds, 1 when a finding is reported (one line each), 3 when a "
         "plan file is unreadable or of an unknown schema version, or an input it names "

@@ -21,7 +21,8 @@ Steps (docs/sizing.md states each assumption and its source):
    (MCS dispenser for truck lanes) and a step up in grid band the difference between bands; O&M
    per installed port and year. Under a budget a year funds first the openings of the sites that
    close coverage gaps (by demand), then port additions by how far the site misses the wait
-   target (queue relief); what does not fit waits for the next year.
+   target (queue relief), in that strict order: the first item that does not fit and all after
+   it wait for the next year, and the unspent budget carries over.
 """
 
 from __future__ import annotations
@@ -257,8 +258,10 @@ def size_plan(plan: Plan, plan_path: Path, adoption: Adoption, cost_model: CostM
         is_open[s.id] = s.kind == "existing"
         band_paid[s.id] = 0
         installed[s.id] = ({"light-duty": s.ports} if s.kind == "existing" else {})
+    budget = 0.0 if o.budget_per_year is not None else None
     for year in years:
-        budget = o.budget_per_year
+        if budget is not None and o.budget_per_year is not None:
+            budget += o.budget_per_year  # what was not spent last year carries over
         plans: dict[str, dict[str, _PoolYear]] = {}
         for sid in sorted(pools):
             plans[sid] = {}
@@ -287,8 +290,12 @@ def size_plan(plan: Plan, plan_path: Path, adoption: Adoption, cost_model: CostM
         waiting: dict[str, float] = defaultdict(float)
         built: dict[str, list[str]] = defaultdict(list)
         deferred: dict[str, list[str]] = defaultdict(list)
+        blocked = False
         for _, sid, want, cost in sorted(items, key=lambda it: it[0]):
-            if budget is not None and cost > budget + 1e-6:
+            # strict priority: once an item does not fit, it and everything after it wait
+            # (the unspent budget carries over to the next year)
+            if blocked or (budget is not None and cost > budget + 1e-6):
+                blocked = True
                 deferred[sid].append("opening" if not is_open[sid] else
                                      _describe(installed[sid], want))
                 waiting[sid] += cost
@@ -340,7 +347,7 @@ def size_plan(plan: Plan, plan_path: Path, adoption: Adoption, cost_model: CostM
         "adoption": adoption.id, "cost_model": cost_model.id, "years": list(years),
         "wait_target_min": o.wait_target_min, "wait_prob": o.wait_prob,
         "demand_year": o.demand_year, "currency": o.currency,
-        "budget_per_year": o.budget_per_year, "busy_quantile": q,
+        "budget_per_year": o.budget_per_year, "budget_carries_over": True, "busy_quantile": q,
         "exchange_rate_date": rates.date if rates else None,
         "climate": str(plan.parameters.get("climate") or "mild"),
         "queue": "M/M/c (Erlang C)",
