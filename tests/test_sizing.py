@@ -218,3 +218,22 @@ def test_currency_conversion(planned: Path, tmp_path: Path,
     assert cap_usd > 0
     assert cap_mxn == pytest.approx(cap_usd * 17.76, rel=1e-6)
     assert mxn.sites[0].years[0].currency == "MXN"
+
+
+def test_report_has_the_sizing_section(planned: Path, tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    plan = tmp_path / "p" / "i15-alberta" / "plan.json"
+    plan.parent.mkdir(parents=True)
+    shutil.copy(planned / "i15-alberta" / "plan.json", plan)
+    code, _, err = run(["size", str(plan), "--out", str(tmp_path / "p")], capsys)
+    assert code == 0, err
+    code, _, err = run(["report", str(plan), "--out", str(tmp_path / "r")], capsys)
+    assert code == 0, err
+    text = (tmp_path / "r" / "i15-alberta" / "report.md").read_text()
+    assert "## Sizing: ports, power, costs and phasing" in text
+    assert "Demand follows the traffic" in text and "0.15 M cars a year" in text
+    assert "![Ports by year](ports-by-year.png)" in text and "USD" in text
+    png = (tmp_path / "r" / "i15-alberta" / "ports-by-year.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    run(["report", str(plan), "--out", str(tmp_path / "r2")], capsys)
+    assert (tmp_path / "r2" / "i15-alberta" / "ports-by-year.png").read_bytes() == png

@@ -24,6 +24,7 @@ from evcorridor.plan_model import Gap, Plan, Site
 from evcorridor.render import style
 from evcorridor.render.geodata import LongestGap, longest_gaps
 from evcorridor.render.maps import Rendered
+from evcorridor.render.sizing_report import sizing_files
 from evcorridor.render.static_map import attribution, counts
 from evcorridor.render.templating import render
 
@@ -153,6 +154,9 @@ def report_files(results: list[Rendered], out: Path) -> dict[str, bytes]:
                 os.sep, "/"
             )
         text = corridor_report(r.plan, r.files, link)
+        section, extra = sizing_files(r.plan_path, r.plan.corridor)  # sizing.json beside the plan
+        text = text.rstrip("\n") + "\n" + section if section else text
+        files.update({f"{r.plan.corridor}/{name}": data for name, data in extra.items()})
         files[f"{r.plan.corridor}/report.md"] = text.encode("utf-8")
         items.append((r, f"{r.plan.corridor}/report.md"))
     files["index.md"] = index_report(items).encode("utf-8")
