@@ -262,6 +262,15 @@ class Plan(_Model):
     # a plan from siblings left by another run
     files: dict[str, str] = Field(default_factory=dict)
 
+    def cost_unit(self) -> str:
+        """What the site costs count: the currency of the cost model (`cost_currency`, recorded
+        by the siting); "new sites" for a plan made before costs were currency amounts; "sites"
+        for a plan without a cost model (a generic network's coverage plan counts sites)."""
+        cur = self.parameters.get("cost_currency")
+        if isinstance(cur, str) and cur:
+            return cur
+        return "new sites" if isinstance(self.parameters.get("cost_model"), str) else "sites"
+
     def dump(self) -> str:
         """Deterministic JSON text (sorted keys, 2-space indent, trailing newline)."""
         return (

@@ -148,15 +148,15 @@ def test_plan_table_at_110_columns_keeps_ids_and_figures(
         "planned i81-thousand-islands (1/2)", "planned i91-stanstead (2/2)"]
     table = out.split("\n2 corridor(s)")[0]
     assert "…" not in table and max(len(x) for x in table.splitlines()) <= 110
-    assert "cost (new sites)" in table.replace("\n", " ") or "cost (new" in table
+    assert "cost (USD)" in table.replace("\n", " ")
     code, js, _ = run(["plan", *ids, "--out", str(tmp_path), "--format", "json", "-q"], capsys)
     for row in json.loads(js)["plans"]:
         line = next(x for x in table.splitlines() if x.startswith(row["corridor"] + " "))
         assert f" {row['status']} " in line
         for g in row["max_gaps"]:
             assert f"{g['length_m'] / 1000:.1f}/{g['limit_m'] / 1000:.1f}" in table
-        assert row["cost_unit"] == "new sites"
-    assert "; cost " in out and " new sites\n" in out
+        assert row["cost_unit"] == "USD"
+    assert "; cost " in out and " USD\n" in out
 
 
 # ----------------------------------------------------------------------------- units

@@ -232,6 +232,7 @@ def test_report_has_the_sizing_section(planned: Path, tmp_path: Path,
     text = (tmp_path / "r" / "i15-alberta" / "report.md").read_text()
     assert "## Sizing: ports, power, costs and phasing" in text
     assert "Demand follows the traffic" in text and "0.15 M cars a year" in text
+    assert text.index("## Sizing") < text.index("Made with evcorridor")
     assert "![Ports by year](ports-by-year.png)" in text and "USD" in text
     png = (tmp_path / "r" / "i15-alberta" / "ports-by-year.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n"

@@ -120,7 +120,10 @@ def register(app: typer.Typer) -> None:
                           f"{c.get('resilience_cases', 0)} resilience cases"
                           + (f", {c['flows']} flows" if c.get("flows") else "") + " checked",
                           markup=False, highlight=False, soft_wrap=True)
-            out.print(f"{len(plans)} plan(s): {len(reports) - failed} passed, {failed} failed, "
+            n_sizing = sum(1 for p in plans if is_sizing(p))
+            what = (f"{len(plans) - n_sizing} plan(s), {n_sizing} sizing file(s)" if n_sizing
+                    else f"{len(plans)} plan(s)")
+            out.print(f"{what}: {len(reports) - failed} passed, {failed} failed, "
                       f"{len(unreadable)} unreadable; {n_findings} finding(s)",
                       markup=False, highlight=False, soft_wrap=True)
         if unreadable:

@@ -83,7 +83,7 @@ def summarize(plan: Any, wall_s: float | None = None, out_dir: Path | None = Non
         "corridor": plan.corridor, "status": plan.solver.status, "feasible": plan.feasible,
         "objective": plan.solver.objective, "best_bound": plan.solver.best_bound,
         "gap": plan.solver.gap, "sites": kinds,
-        "cost": round(sum(s.cost for s in plan.sites), 6), "cost_unit": cost_unit(plan),
+        "cost": round(sum(s.cost for s in plan.sites), 6), "cost_unit": plan.cost_unit(),
         "max_gaps": [worst[k] for k in sorted(worst)],
         "max_spacing": [spacing[k] for k in sorted(spacing)],
         "infeasibilities": len(plan.infeasibilities),
@@ -108,22 +108,6 @@ def summarize(plan: Any, wall_s: float | None = None, out_dir: Path | None = Non
     if out_dir is not None:
         rec["out"] = str(out_dir)
     return rec
-
-
-def cost_unit(plan: Any) -> str:
-    """What a plan's costs count: the cost model's currency where it has one, else its unit
-    ("new sites" for the relative default); "sites" for a plan without a cost model."""
-    from evcorridor.errors import EvCorridorError
-    from evcorridor.scenarios import get_cost_model
-
-    cid = plan.parameters.get("cost_model")
-    if not isinstance(cid, str):
-        return "sites"
-    try:
-        model = get_cost_model(cid)
-    except EvCorridorError:
-        return "sites"
-    return str(getattr(model, "currency", None) or getattr(model, "unit", None) or "sites")
 
 
 def cost_text(value: float, unit: str) -> str:
@@ -452,6 +436,7 @@ def _totals(rows: list[dict[str, Any]]) -> dict[str, Any]:
             "optimal": sum(1 for r in rows if r["status"] == "optimal"),
             "sites": {k: sum(r["sites"][k] for r in rows) for k in ("new", "upgrade", "existing")},
             "cost": round(sum(r["cost"] for r in rows), 6)}
+
 
 
 def _stations(value: str) -> str | Path:

@@ -124,7 +124,7 @@ def popup_html(site: Site, plan: Plan) -> str:
         positions=positions,
         used_by=used_by,
         source=style.source_name(site.source),
-        cost_unit=style.COST_UNIT,
+        cost_unit=plan.cost_unit(),
     ).strip()
 
 

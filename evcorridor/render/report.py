@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
+
 from evcorridor import __version__
 from evcorridor.atomic import write_tree
 from evcorridor.outputs import directions_text
@@ -83,14 +85,17 @@ def _rule_rows(plan: Plan) -> list[RuleRow]:
     return rows
 
 
-def _common() -> dict[str, Any]:
-    return {"version": __version__, "run_date": run_date(), "cost_unit": style.COST_UNIT,
+def _common(plans: Iterable[Plan] = ()) -> dict[str, Any]:
+    units = sorted({p.cost_unit() for p in plans}) or ["sites"]
+    return {"version": __version__, "run_date": run_date(), "cost_unit": ", ".join(units),
             "source_name": style.source_name, "connectors": connectors,
             "directions": directions_text}
 
 
-def corridor_report(plan: Plan, files: Iterable[str], plan_link: str | None) -> str:
-    """The Markdown report of one plan; `files` are the picture names beside it."""
+def corridor_report(plan: Plan, files: Iterable[str], plan_link: str | None,
+                    sizing: str = "") -> str:
+    """The Markdown report of one plan; `files` are the picture names beside it; `sizing` the
+    rendered sizing section (render/sizing_report.py), placed before the footer."""
     have = set(files)
     return render(
         "report.md.j2",
@@ -107,7 +112,8 @@ def corridor_report(plan: Plan, files: Iterable[str], plan_link: str | None) -> 
                      key=lambda s: (_KIND_ORDER.get(s.kind, 9), s.country, s.id)),
         inputs=sorted(plan.inputs, key=lambda i: (i.kind, i.id)),
         attribution=attribution(plan),
-        **_common(),
+        sizing=Markup(sizing),
+        **_common([plan]),
     )
 
 
@@ -138,7 +144,7 @@ def index_report(items: list[tuple[Rendered, str]]) -> str:
         feasible=sum(1 for r in rows if r.plan.feasible),
         dates=[(k, d, len(v)) for (k, d), v in sorted(dates.items())],
         attribution=attribution(items[0][0].plan) if items else None,
-        **_common(),
+        **_common(r.plan for r, _ in items),
     )
 
 
@@ -153,9 +159,8 @@ def report_files(results: list[Rendered], out: Path) -> dict[str, bytes]:
             link = os.path.relpath(Path(r.plan_path).resolve(), folder.resolve()).replace(
                 os.sep, "/"
             )
-        text = corridor_report(r.plan, r.files, link)
         section, extra = sizing_files(r.plan_path, r.plan.corridor)  # sizing.json beside the plan
-        text = text.rstrip("\n") + "\n" + section if section else text
+        text = corridor_report(r.plan, r.files, link, section)
         files.update({f"{r.plan.corridor}/{name}": data for name, data in extra.items()})
         files[f"{r.plan.corridor}/report.md"] = text.encode("utf-8")
         items.append((r, f"{r.plan.corridor}/report.md"))

@@ -62,8 +62,6 @@ ATTRIBUTION = (
     "U.S. DOE){extra}. Boundaries: Natural Earth."
 )
 
-#: the unit of site costs (configs/costs: relative prices, one new site = 1)
-COST_UNIT = "new-site units"
 
 #: a site's or station's `source` code -> the source's name for people (reports, popups, tables)
 STATION_SOURCES = {

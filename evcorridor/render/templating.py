@@ -85,6 +85,14 @@ def num(value: float | None) -> str:
 
 
 
+def money(value: float | None) -> str:
+    """An amount with thousands separators and no cents ("—" for unknown); small relative
+    figures (under 100, e.g. new-site units) keep their `%g` form."""
+    if value is None:
+        return "—"
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:g}"
+
+
 def pct(share: float) -> str:
     """A share (0..1) as a percentage with one decimal."""
     return f"{share:.1%}"
@@ -103,7 +111,8 @@ def _env(markdown: bool, custom: Path | None) -> Environment:
         keep_trailing_newline=True,
         auto_reload=False,
     )
-    env.filters.update({"km": km, "num": num, "pct": pct, "code": md_code, "url": md_url})
+    env.filters.update({"km": km, "num": num, "pct": pct, "money": money, "code": md_code,
+                        "url": md_url})
     return env
 
 

@@ -354,7 +354,8 @@ def parameters_of(built: Built, solve: SolveOptions, time_limit: float) -> dict[
         "vehicles": sorted(v.id for v in built.vehicles), "scenario": built.scenario.id,
         "climate": built.scenario.climate, "stations": str(o.stations)
         if str(o.stations) == "embedded" else Path(str(o.stations)).name,
-        "cost_model": built.cost_model.id, "resilience": o.resilience,
+        "cost_model": built.cost_model.id, "cost_currency": built.cost_model.currency,
+        "resilience": o.resilience,
         "min_spacing_m": o.min_spacing_m, "max_offset_m": o.max_offset_m, "anchor_ends": True,
         "network_source": o.network_source, "time_limit_s": float(time_limit),
         "num_workers": solve.num_workers, "random_seed": solve.random_seed,
