@@ -60,7 +60,12 @@ def test_size_writes_a_verified_deterministic_sizing(planned: Path, tmp_path: Pa
     assert all(yr.meets_target for st in s.sites for yr in st.years if yr.open)
     assert all(yr.open for st in s.sites for yr in st.years)
     # the checker recomputes every queue figure and agrees
-    code, out, err = run(["check", str(tmp_path / "a" / "i35-laredo" / "sizing.json")], capsys)
+    sizing = str(tmp_path / "a" / "i35-laredo" / "sizing.json")
+    code, out, err = run(["check", sizing], capsys)  # its plan is elsewhere: not read
+    assert code == 1 and "is outside the data and configs folders" not in out
+    assert "outside the data and configs folders; check reads it only when given with --input" \
+        in out
+    code, out, err = run(["check", sizing, "--input", str(planned)], capsys)
     assert code == 0, out + err
     assert "queues" in out
     # same inputs, same bytes
@@ -103,7 +108,8 @@ def test_budget_defers_work_and_stays_within_it(planned: Path, tmp_path: Path,
         spent += t.capex
         assert spent <= 600000 * n + 0.01
     assert any(t.deferred_capex > 0 for t in years)
-    assert check_sizing(s).ok, check_sizing(s).lines()
+    rep = check_sizing(s, inputs=[planned])
+    assert rep.ok, rep.lines()
     # coverage first: no queue relief at an open site while a coverage site waits to open
     for i in range(len(years)):
         waiting = any("opening" in st.years[i].deferred for st in s.sites)
@@ -224,9 +230,14 @@ def test_report_has_the_sizing_section(planned: Path, tmp_path: Path,
                                        capsys: pytest.CaptureFixture[str]) -> None:
     plan = tmp_path / "p" / "i15-alberta" / "plan.json"
     plan.parent.mkdir(parents=True)
-    shutil.copy(planned / "i15-alberta" / "plan.json", plan)
+    for f in ("plan.json", "sites.csv", "sites.geojson"):  # what check expects beside a plan
+        shutil.copy(planned / "i15-alberta" / f, plan.parent / f)
     code, _, err = run(["size", str(plan), "--out", str(tmp_path / "p")], capsys)
     assert code == 0, err
+    # a folder stands for its plans and the sizings beside them (the plan is read from there)
+    code, out, err = run(["check", str(tmp_path / "p")], capsys)
+    assert code == 0, out + err
+    assert "1 plan(s), 1 sizing file(s): 2 passed" in out
     code, _, err = run(["report", str(plan), "--out", str(tmp_path / "r")], capsys)
     assert code == 0, err
     text = (tmp_path / "r" / "i15-alberta" / "report.md").read_text()
