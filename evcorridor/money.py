@@ -55,7 +55,7 @@ def parse_amount(raw: object) -> object:
 
 #: a config field holding money: validated from "<number> <currency>", written back the same way
 Money = Annotated[Amount, BeforeValidator(parse_amount),
-                  PlainSerializer(lambda a: f"{a.value:g} {a.currency}", return_type=str)]
+                  PlainSerializer(lambda a: f"{a.value:.15g} {a.currency}", return_type=str)]
 Currency = Annotated[str, BeforeValidator(lambda v: check_currency(str(v)))]
 
 

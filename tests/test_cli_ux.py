@@ -196,7 +196,7 @@ def test_scenarios_costs_vehicles_list_and_show(capsys: pytest.CaptureFixture[st
     assert [(r["id"], float(r["new_site"]), float(r["upgrade"])) for r in rows] == [
         (m.id, m.new_site, m.upgrade) for m in list_cost_models()]
     code, out, _ = run(["costs", "show", "default"], capsys)
-    assert code == 0 and "upgrade" in out and "0.5" in out
+    assert code == 0 and "upgrade" in out and "283886" in out and "USD" in out
     code, out, _ = run(["vehicles", "list", "--format", "json"], capsys)
     assert [r["id"] for r in json.loads(out)] == [v.id for v in list_vehicles()]
     assert {r["kind"] for r in json.loads(out)} == {"vehicle"}
@@ -292,7 +292,7 @@ def test_plan_and_check_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     (row,) = list(csv.DictReader(io.StringIO(out)))
     plan = json.loads((tmp_path / "i91-stanstead" / "plan.json").read_text(encoding="utf-8"))
     assert (row["corridor"], row["status"], row["cost_unit"]) == (
-        "i91-stanstead", plan["solver"]["status"], "new sites")
+        "i91-stanstead", plan["solver"]["status"], "USD")
     assert int(row["sites.new"]) == sum(s["kind"] == "new" for s in plan["sites"])
     code, out, err = run(["check", str(tmp_path / "i91-stanstead" / "plan.json"), "--format",
                           "csv"], capsys)
