@@ -33,7 +33,7 @@ import numpy as np
 
 from evcorridor.corridors import COUNTRIES, Corridor, Place
 from evcorridor.errors import EvCorridorError, UsageError
-from evcorridor.network.graph import haversine_many
+from evcorridor.geodesy import haversine_array
 
 COST_FACTOR = {"motorway": 1.0, "trunk": 1.2, "primary": 1.5}
 MIN_SIDE_KM = 10.0
@@ -121,10 +121,10 @@ def create_corridor(crossing_id: str, *, reach_km: float = 300.0, to: list[str] 
             raise UsageError(f"--to names two places in {country}; give one per side")
         targets[country] = place
     radius_m = max([reach_km * 1000.0] + [
-        float(haversine_many(crossing.lat, crossing.lon, np.array([p.lat]), np.array([p.lon]))[0])
+        float(haversine_array(crossing.lat, crossing.lon, np.array([p.lat]), np.array([p.lon]))[0])
         * 1.5 for p in targets.values()]) + MARGIN_KM * 1000.0
     H, local = _region(cont, b, radius_m)
-    straight = haversine_many(crossing.lat, crossing.lon, cont.lat[local], cont.lon[local])
+    straight = haversine_array(crossing.lat, crossing.lon, cont.lat[local], cont.lon[local])
     far = dict(zip(local.tolist(), straight.tolist(), strict=True))
     names = {c: i for i, c in enumerate(CC)}
     sides: dict[str, list[int]] = {}
@@ -147,7 +147,7 @@ def create_corridor(crossing_id: str, *, reach_km: float = 300.0, to: list[str] 
             raise NoRoadError(_no_road(crossing.id, country, cont, b))
         if country in targets:
             place = targets[country]
-            d = haversine_many(place.lat, place.lon, cont.lat[reached], cont.lon[reached])
+            d = haversine_array(place.lat, place.lon, cont.lat[reached], cont.lon[reached])
             end = reached[int(np.argmin(d))]
         else:
             cands = [n for n in reached if real[n] <= reach_km * 1000.0 and _visible(cont, n)]
@@ -195,7 +195,7 @@ def _region(cont: Any, b: int, radius_m: float) -> tuple[nx.Graph, np.ndarray]:
     dlat = radius_m / 111_000.0
     dlon = dlat / max(np.cos(np.radians(min(abs(lat0) + dlat, 89.0))), 0.05)
     box = np.nonzero((np.abs(cont.lat - lat0) <= dlat) & (np.abs(cont.lon - lon0) <= dlon))[0]
-    d = haversine_many(lat0, lon0, cont.lat[box], cont.lon[box])
+    d = haversine_array(lat0, lon0, cont.lat[box], cont.lon[box])
     local = box[d <= radius_m]
     inside = np.zeros(len(cont.ids), dtype=bool)
     inside[local] = True

@@ -12,7 +12,7 @@ from evcorridor.cli import app, main
 from evcorridor.corridors import get_corridor, list_corridors, load_corridor_file
 from evcorridor.crossings import get_crossing
 from evcorridor.errors import InputError, NotFoundError
-from evcorridor.network.graph import haversine_m
+from evcorridor.geodesy import haversine_m
 
 ISSUE_CORRIDORS = {
     "i5-cascadia": ("Portland", "Vancouver"), "i15-alberta": ("Great Falls", "Calgary"),

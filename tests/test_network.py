@@ -15,9 +15,10 @@ from typer.testing import CliRunner
 from evcorridor.cli import app
 from evcorridor.corridors import Corridor, Place, get_corridor
 from evcorridor.errors import EvCorridorError, InputError, NotFoundError
+from evcorridor.geodesy import haversine_m
 from evcorridor.network import load_border_lines, load_boundaries, load_network
 from evcorridor.network.accuracy import measure_exit_errors
-from evcorridor.network.graph import haversine_m, read_graphml, to_graphml_bytes
+from evcorridor.network.graph import read_graphml, to_graphml_bytes
 from evcorridor.network.routes import corridor_routes, nearest_node
 
 REPO = Path(__file__).resolve().parents[1]

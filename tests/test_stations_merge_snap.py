@@ -212,3 +212,53 @@ def test_name_rule_needs_more_than_a_shared_place_name() -> None:
     ikea = _station("a:1", 43.3, -79.8).model_copy(update={"name": "IKEA"})
     ikea2 = _station("b:1", 43.3, -79.8).model_copy(update={"name": "IKEA Burlington"})
     assert compatible(ikea, ikea2) == "similar names 'IKEA' / 'IKEA Burlington'"
+
+
+def _brute_pairs(lat: list[float], lon: list[float], reach: float
+                 ) -> list[tuple[int, int, float]]:
+    """Every pair within `reach` m, by comparing each point with every later one."""
+    import numpy as np
+
+    from evcorridor.geodesy import haversine_array
+
+    out = []
+    for i in range(len(lat) - 1):
+        d = haversine_array(lat[i], lon[i], np.array(lat[i + 1:]), np.array(lon[i + 1:]))
+        out += [(i, i + 1 + int(k), float(d[k])) for k in np.flatnonzero(d <= reach)]
+    return out
+
+
+@pytest.mark.parametrize("reach", [150.0, 300.0, 2000.0])
+def test_near_pairs_strtree_finds_exactly_the_brute_force_pairs(reach: float) -> None:
+    # the shapely STRtree search that replaced the hand-made grid: on every station of the
+    # embedded snapshots (real coordinates, 30°N to 50°N), the same pairs as comparing all
+    import csv
+
+    from evcorridor.stations.merge import near_pairs
+
+    rows = []
+    data = Path(__file__).resolve().parents[1] / "data" / "stations"
+    for path in sorted(data.glob("*.csv")):
+        with path.open(encoding="utf-8") as fh:
+            rows += [(float(r["lat"]), float(r["lon"])) for r in csv.DictReader(fh)]
+    assert len(rows) > 1500
+    lat, lon = [r[0] for r in rows], [r[1] for r in rows]
+    got = near_pairs(lat, lon, reach)
+    want = _brute_pairs(lat, lon, reach)
+    assert [(i, j) for i, j, _ in got] == [(i, j) for i, j, _ in want]
+    assert [d for *_, d in got] == pytest.approx([d for *_, d in want], abs=1e-6)
+    assert len(got) > 100  # stations in one car park from several sources
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.floats(-75, 75), st.floats(-170, -50)), min_size=2, max_size=40),
+       st.floats(1.0, 500_000.0))
+def test_near_pairs_matches_brute_force_anywhere(points: list[tuple[float, float]],
+                                                 reach: float) -> None:
+    # synthetic points (hypothesis) over North American longitudes, including high latitudes
+    # where a degree of longitude is short
+    from evcorridor.stations.merge import near_pairs
+
+    lat, lon = [p[0] for p in points], [p[1] for p in points]
+    got = [(i, j) for i, j, _ in near_pairs(lat, lon, reach)]
+    assert got == [(i, j) for i, j, _ in _brute_pairs(lat, lon, reach)]

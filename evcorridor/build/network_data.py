@@ -29,9 +29,10 @@ from evcorridor.atomic import write_bytes, write_text
 from evcorridor.corridors import Corridor, load_corridor_file
 from evcorridor.crossings import COLUMNS
 from evcorridor.errors import EvCorridorError, InputError
+from evcorridor.geodesy import haversine_m
 from evcorridor.network import compact
 from evcorridor.network.boundaries import CountryLocator
-from evcorridor.network.graph import gzip_bytes, haversine_m, to_graphml_bytes
+from evcorridor.network.graph import gzip_bytes, to_graphml_bytes
 from evcorridor.network.travelmapping import (
     SYNTHETIC_LINKS,
     TMData,

@@ -31,7 +31,7 @@ import numpy as np
 
 from evcorridor.atomic import write_text
 from evcorridor.errors import EvCorridorError, InputError
-from evcorridor.stations.common import EARTH_RADIUS_M
+from evcorridor.geodesy import haversine_array
 from evcorridor.stations.merge import dedupe
 from evcorridor.stations.model import Station
 from evcorridor.stations.normalized import stations_csv
@@ -153,18 +153,11 @@ def supersede(stations: list[Station], by_file: dict[str, Source]
     return out, dropped
 
 
-def _haversine_min(lat: np.ndarray, lon: np.ndarray, nlat: np.ndarray, nlon: np.ndarray
-                   ) -> np.ndarray:
+def _nearest_m(lat: np.ndarray, lon: np.ndarray, nlat: np.ndarray, nlon: np.ndarray
+               ) -> np.ndarray:
     """For each point, the great-circle distance (m) to the nearest of the nodes."""
-    out = np.empty(len(lat))
-    p2 = np.radians(nlat)
-    c2 = np.cos(p2)
-    for i in range(len(lat)):
-        p1 = math.radians(lat[i])
-        dl = np.radians(nlon - lon[i])
-        a = np.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * c2 * np.sin(dl / 2) ** 2
-        out[i] = float(np.min(2 * EARTH_RADIUS_M * np.arcsin(np.minimum(1.0, np.sqrt(a)))))
-    return out
+    return np.array([float(np.min(haversine_array(lat[i], lon[i], nlat, nlon)))
+                     for i in range(len(lat))], dtype=float)
 
 
 def graph_file(data: Path, corridor_id: str) -> Path | None:
@@ -386,7 +379,7 @@ def build(shared: Path, data: Path, log: Log) -> None:
                & (lon >= nlon.min() - pad / max(math.cos(math.radians(float(nlat.max()))), 0.1))
                & (lon <= nlon.max() + pad / max(math.cos(math.radians(float(nlat.max()))), 0.1)))
         idx = np.nonzero(box)[0]
-        dist = _haversine_min(lat[idx], lon[idx], nlat, nlon) if len(idx) else np.array([])
+        dist = _nearest_m(lat[idx], lon[idx], nlat, nlon) if len(idx) else np.array([])
         near = [current[int(i)] for i, d in zip(idx, dist, strict=True)
                 if d <= corridor.buffer_km * 1000.0 and current[int(i)].country in sides]
         out_path = data / "stations" / f"{corridor.id}.csv"

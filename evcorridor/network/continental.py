@@ -45,9 +45,9 @@ from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from evcorridor.errors import InputError
+from evcorridor.geodesy import haversine_array
 from evcorridor.network import compact
 from evcorridor.network.boundaries import CountryLocator
-from evcorridor.network.graph import haversine_pairs
 from evcorridor.network.travelmapping import (
     ALWAYS_SYSTEMS,
     BOUNDARY_LABEL_RE,
@@ -312,7 +312,7 @@ def _load(path: str, mtime: int) -> ContinentalGraph:
         lu, lv = arrays["link_u"].astype(np.int64), arrays["link_v"].astype(np.int64)
         all_u, all_v = np.concatenate([u, lu]), np.concatenate([v, lv])
         f = np.concatenate([route_factor[best], np.full(len(lu), median)])
-        length = np.round(haversine_pairs(lat[all_u], lon[all_u], lat[all_v], lon[all_v]) * f, 2)
+        length = np.round(haversine_array(lat[all_u], lon[all_u], lat[all_v], lon[all_v]) * f, 2)
         links = np.concatenate([np.full(len(u), -1, dtype=np.int64),
                                 arrays["link_crossing"].astype(np.int64)])
         return ContinentalGraph(

@@ -18,35 +18,10 @@ import networkx as nx
 import numpy as np
 
 from evcorridor.errors import InputError
-
-EARTH_RADIUS_M = 6_371_008.8
+from evcorridor.geodesy import haversine_array
 
 NODE_ATTRS = ("x", "y", "country", "label", "interchange", "crossing")
 EDGE_ATTRS = ("length", "highway", "ref", "country", "synthetic")
-
-
-def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in metres (mean Earth radius)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
-
-
-def haversine_many(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
-    p1, p2 = math.radians(lat), np.radians(lats)
-    dp, dl = p2 - p1, np.radians(lons - lon)
-    a = np.sin(dp / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M * np.arcsin(np.minimum(1.0, np.sqrt(a)))
-
-
-def haversine_pairs(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray
-                    ) -> np.ndarray:
-    """Great-circle distances in metres between matching elements of four arrays."""
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dp, dl = p2 - p1, np.radians(lon2 - lon1)
-    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M * np.arcsin(np.minimum(1.0, np.sqrt(a)))
 
 
 def _bool(value: Any) -> bool:
@@ -167,7 +142,7 @@ def closest_pair(G: nx.MultiDiGraph, a: Iterable[int], b: Iterable[int]) -> tupl
     xa = np.array([G.nodes[n]["x"] for n in la])
     best = (la[0], lb[0], math.inf)
     for n in lb:
-        d = haversine_many(G.nodes[n]["y"], G.nodes[n]["x"], ya, xa)
+        d = haversine_array(G.nodes[n]["y"], G.nodes[n]["x"], ya, xa)
         i = int(np.argmin(d))
         if float(d[i]) < best[2]:
             best = (la[i], n, float(d[i]))

@@ -46,6 +46,7 @@ from shapely.geometry.base import BaseGeometry
 
 from evcorridor.atomic import ensure_dir, write_bytes, write_text
 from evcorridor.errors import EvCorridorError, InputError, NetworkError, UsageError
+from evcorridor.geodesy import haversine_array, haversine_m
 from evcorridor.settings import get_settings
 
 Progress = Callable[[str, float], None]
@@ -55,7 +56,6 @@ DEFAULT_HIGHWAYS = (
     "motorway", "trunk", "primary", "motorway_link", "trunk_link", "primary_link",
 )
 CACHE_FORMAT = 1  # bump when the graph tagging changes: old cache files then miss
-EARTH_RADIUS_M = 6_371_008.8
 
 _HINT = "use --source embedded, or a cached pull"
 
@@ -390,7 +390,7 @@ def border_shifts(
             best = (q.x - lon, q.y - lat)
         if best is None:
             continue
-        d = float(_haversine_m(np.array([lat]), np.array([lon]), lat + best[1], lon + best[0])[0])
+        d = haversine_m(lat, lon, lat + best[1], lon + best[0])
         if d <= MAX_BORDER_SHIFT_M:
             out.append((lon, lat, best[0], best[1]))
     return out
@@ -414,7 +414,7 @@ def countries_of(
         best = np.full(len(lons), np.inf)
         dx, dy = np.zeros(len(lons)), np.zeros(len(lons))
         for lon0, lat0, sx, sy in shifts:
-            dist = _haversine_m(lats, lons, lat0, lon0)
+            dist = haversine_array(lats, lons, lat0, lon0)
             take = (dist < BORDER_ANCHOR_RADIUS_M) & (dist < best)
             best[take], dx[take], dy[take] = dist[take], sx, sy
         lons, lats = lons + dx, lats + dy
@@ -441,13 +441,6 @@ def _flat(value: Any) -> str:
     return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
 
 
-def _haversine_m(lat1: np.ndarray, lon1: np.ndarray, lat2: float, lon2: float) -> np.ndarray:
-    p1, p2 = np.radians(lat1), math.radians(lat2)
-    dl = np.radians(lon2 - lon1)
-    a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * math.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M * np.arcsin(np.minimum(1.0, np.sqrt(a)))
-
-
 def _crossing_points(corridor: CorridorLike) -> dict[str, tuple[float, float]]:
     from evcorridor.crossings import get_crossing
 
@@ -471,10 +464,7 @@ def _line_m(line: LineString) -> float:
     xy = np.asarray(line.coords)
     if len(xy) < 2:
         return 0.0
-    p1, p2 = np.radians(xy[:-1, 1]), np.radians(xy[1:, 1])
-    dl = np.radians(xy[1:, 0] - xy[:-1, 0])
-    a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return float(np.sum(2 * EARTH_RADIUS_M * np.arcsin(np.minimum(1.0, np.sqrt(a)))))
+    return float(np.sum(haversine_array(xy[:-1, 1], xy[:-1, 0], xy[1:, 1], xy[1:, 0])))
 
 
 def _split_edge(G: nx.MultiDiGraph, u: int, v: int, k: int, q: shapely.Point, new: int) -> None:
@@ -512,14 +502,14 @@ def add_border_nodes(G: nx.MultiDiGraph, crossings: Mapping[str, tuple[float, fl
             return
         xs = np.array([float(G.nodes[n]["x"]) for n in nodes])
         ys = np.array([float(G.nodes[n]["y"]) for n in nodes])
-        if float(np.min(_haversine_m(ys, xs, lat, lon))) <= BORDER_NODE_SNAP_M:
+        if float(np.min(haversine_array(ys, xs, lat, lon))) <= BORDER_NODE_SNAP_M:
             continue
         q = shapely.Point(lon, lat)
         near: list[tuple[float, int, int, int]] = []
         for u, v, k, d in G.edges(keys=True, data=True):
             line = _edge_line(G, u, v, d)
             p = line.interpolate(line.project(q))
-            dist = float(_haversine_m(np.array([p.y]), np.array([p.x]), lat, lon)[0])
+            dist = haversine_m(p.y, p.x, lat, lon)
             if dist <= BORDER_EDGE_MAX_M:
                 near.append((dist, u, v, k))
         if not near:
@@ -558,7 +548,7 @@ def choose_crossing_node(
     nodes = list(G.nodes)
     xs = np.array([float(G.nodes[n]["x"]) for n in nodes])
     ys = np.array([float(G.nodes[n]["y"]) for n in nodes])
-    dist = _haversine_m(ys, xs, lat, lon)
+    dist = haversine_array(ys, xs, lat, lon)
     order = np.argsort(dist, kind="stable")
     nearest = nodes[int(order[0])]
     if d_from_start is None or d_to_end is None:
@@ -585,8 +575,8 @@ def _route_distances(
     xs = np.array([float(G.nodes[n]["x"]) for n in nodes])
     ys = np.array([float(G.nodes[n]["y"]) for n in nodes])
     start, end = corridor.us_side[0], corridor.other_side[-1]
-    s = nodes[int(np.argmin(_haversine_m(ys, xs, float(start.lat), float(start.lon))))]
-    e = nodes[int(np.argmin(_haversine_m(ys, xs, float(end.lat), float(end.lon))))]
+    s = nodes[int(np.argmin(haversine_array(ys, xs, float(start.lat), float(start.lon))))]
+    e = nodes[int(np.argmin(haversine_array(ys, xs, float(end.lat), float(end.lon))))]
     d_start = nx.single_source_dijkstra_path_length(G, s, weight="length")
     d_end = nx.single_source_dijkstra_path_length(G.reverse(copy=False), e, weight="length")
     return d_start, d_end

@@ -15,7 +15,8 @@ import numpy as np
 
 from evcorridor.corridors import Corridor
 from evcorridor.errors import EvCorridorError
-from evcorridor.network.graph import closest_pair, haversine_many
+from evcorridor.geodesy import haversine_array
+from evcorridor.network.graph import closest_pair
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ def nearest_node(G: nx.MultiDiGraph, lat: float, lon: float) -> tuple[int, float
     ids = list(G.nodes)
     ys = np.fromiter((G.nodes[n]["y"] for n in ids), dtype=float, count=len(ids))
     xs = np.fromiter((G.nodes[n]["x"] for n in ids), dtype=float, count=len(ids))
-    d = haversine_many(lat, lon, ys, xs)
+    d = haversine_array(lat, lon, ys, xs)
     i = int(np.argmin(d))
     return ids[i], float(d[i])
 

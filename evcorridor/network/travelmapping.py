@@ -48,8 +48,8 @@ from shapely.geometry.base import BaseGeometry
 
 from evcorridor.corridors import Corridor
 from evcorridor.errors import InputError, NetworkError
+from evcorridor.geodesy import haversine_m
 from evcorridor.network.boundaries import CountryLocator
-from evcorridor.network.graph import haversine_m
 
 Progress = Callable[[str, float], None]
 

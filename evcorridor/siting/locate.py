@@ -16,7 +16,7 @@ from typing import Any
 
 import networkx as nx
 
-from evcorridor.network.graph import haversine_m
+from evcorridor.geodesy import haversine_m
 from evcorridor.plan_model import Heading, SiteDirection, SiteExit
 
 _SLUG_JUNK = re.compile(r"[^a-z0-9]+")

@@ -11,8 +11,6 @@ from typing import TypeVar
 
 from evcorridor.connectors import UnknownConnector, normalize
 
-EARTH_RADIUS_M = 6_371_008.8  # mean Earth radius (IUGG), metres
-
 #: Bounding box of North America used to reject misplaced rows (swapped lat/lon, 0/0, other
 #: continents): lat 14..84 N, lon -170..-50 (Hawaii, Alaska, Newfoundland and the Yucatán included).
 NA_LAT = (14.0, 84.0)
@@ -140,15 +138,6 @@ def connector(code: str) -> str:
         return normalize(code)
     except UnknownConnector as exc:
         raise ValueError(str(exc)) from None
-
-
-def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in metres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp = p2 - p1
-    dl = math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
 
 
 def slug(text: str) -> str:

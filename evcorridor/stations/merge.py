@@ -22,7 +22,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from evcorridor.stations.common import EARTH_RADIUS_M, haversine_m
+from evcorridor.geodesy import EARTH_RADIUS_M, haversine_m
 from evcorridor.stations.model import ConnectorInfo, Station
 
 DEFAULT_DISTANCE_M = 150.0
@@ -146,6 +146,33 @@ class _UnionFind:
             self.parent[max(a, b)] = min(a, b)
 
 
+def near_pairs(lats: Sequence[float], lons: Sequence[float], reach_m: float
+               ) -> list[tuple[int, int, float]]:
+    """Every pair of points (i < j, in index order) at most `reach_m` apart (great circle), with
+    the distance. A shapely STRtree finds the candidates in a lat/lon box around each point (wide
+    enough at its latitude); the haversine decides. Longitudes are not wrapped: pairs across the
+    antimeridian (no North American station) are not looked for."""
+    import numpy as np
+    from shapely import STRtree, box, points
+
+    if not len(lats):
+        return []
+    lat, lon = np.asarray(lats, dtype=float), np.asarray(lons, dtype=float)
+    dlat = reach_m / (EARTH_RADIUS_M * math.pi / 180.0) * 1.001  # metres along a meridian
+    # a degree of longitude is shortest on the box's poleward edge
+    poleward = np.minimum(np.abs(lat) + dlat, 89.9)
+    dlon = dlat / np.maximum(np.cos(np.radians(poleward)), 1e-3)
+    tree = STRtree(points(lon, lat))
+    left, right = tree.query(box(lon - dlon, lat - dlat, lon + dlon, lat + dlat))
+    found = sorted((int(i), int(j)) for i, j in zip(left, right, strict=True) if i < j)
+    out: list[tuple[int, int, float]] = []
+    for i, j in found:
+        d = haversine_m(lat[i], lon[i], lat[j], lon[j])
+        if d <= reach_m:
+            out.append((i, j, d))
+    return out
+
+
 def dedupe(stations: Sequence[Station], *, distance_m: float = DEFAULT_DISTANCE_M,
            same_operator_distance_m: float | None = None,
            ) -> tuple[list[Station], MergeReport]:
@@ -172,33 +199,18 @@ def dedupe(stations: Sequence[Station], *, distance_m: float = DEFAULT_DISTANCE_
     uf = _UnionFind(n)
     why: dict[tuple[int, int], str] = {}
     pairs: list[tuple[float, int, int, str]] = []
-    cell_deg = reach / (EARTH_RADIUS_M * math.pi / 180.0)
-    grid: dict[tuple[int, int], list[int]] = {}
-    for i, s in enumerate(step1):
-        grid.setdefault((int(s.lat // cell_deg), int(s.lon // cell_deg)), []).append(i)
-    for i, s in enumerate(step1):
-        gy, gx = int(s.lat // cell_deg), int(s.lon // cell_deg)
-        # longitude cells shrink with latitude: widen the search accordingly
-        span = 1 + int(1 / max(math.cos(math.radians(s.lat)), 0.1))
-        ns_i = {_namespace(x) for x in s.source_ids or [s.id]}
-        for dy in (-1, 0, 1):
-            for dx in range(-span, span + 1):
-                for j in grid.get((gy + dy, gx + dx), ()):
-                    if j <= i:
-                        continue
-                    t = step1[j]
-                    if ns_i & {_namespace(x) for x in t.source_ids or [t.id]}:
-                        continue
-                    d = haversine_m(s.lat, s.lon, t.lat, t.lon)
-                    if d > reach:
-                        continue
-                    if d > distance_m and not (
-                            _norm_operator(s.operator)
-                            and _norm_operator(s.operator) == _norm_operator(t.operator)):
-                        continue
-                    reason = compatible(s, t)
-                    if reason:
-                        pairs.append((d, i, j, reason))
+    for i, j, d in near_pairs([s.lat for s in step1], [s.lon for s in step1], reach):
+        s, t = step1[i], step1[j]
+        if {_namespace(x) for x in s.source_ids or [s.id]} & {
+                _namespace(x) for x in t.source_ids or [t.id]}:
+            continue
+        if d > distance_m and not (
+                _norm_operator(s.operator)
+                and _norm_operator(s.operator) == _norm_operator(t.operator)):
+            continue
+        reason = compatible(s, t)
+        if reason:
+            pairs.append((d, i, j, reason))
     # closest pairs first; a cluster never holds two ids of one namespace (no chaining of two
     # AFDC stations through a Tesla site between them)
     spaces = [{_namespace(x) for x in s.source_ids or [s.id]} for s in step1]

@@ -20,7 +20,6 @@ Stations farther than `max_offset_m` are left out, each with the reason.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,7 +27,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from evcorridor.stations.common import EARTH_RADIUS_M
+from evcorridor.geodesy import haversine_array
 from evcorridor.stations.model import Station
 
 DEFAULT_CIRCUITY = 1.3  # ASSUMPTION, see module docstring
@@ -48,15 +47,6 @@ class SnappedStation:
     straight_m: float = 0.0  # great-circle distance station -> node
     node_country: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
-
-
-def _haversine_many(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
-    p1 = math.radians(lat)
-    p2 = np.radians(lats)
-    dp = p2 - p1
-    dl = np.radians(lons - lon)
-    a = np.sin(dp / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M * np.arcsin(np.minimum(1.0, np.sqrt(a)))
 
 
 def has_local_roads(G: nx.MultiDiGraph) -> bool:
@@ -98,12 +88,12 @@ def snap_stations(
     kept: list[SnappedStation] = []
     left: list[tuple[Station, str]] = []
     for s in stations:
-        d = _haversine_many(s.lat, s.lon, c_lat, c_lon)
+        d = haversine_array(s.lat, s.lon, c_lat, c_lon)
         k = int(np.argmin(d))  # ties: lowest node id (cand is sorted)
         node, straight = cand[k], float(d[k])
         offset, method = straight * circuity, "circuity"
         if network and U is not None:
-            da = _haversine_many(s.lat, s.lon, a_lat, a_lon)
+            da = haversine_array(s.lat, s.lon, a_lat, a_lon)
             ka = int(np.argmin(da))
             entry, stub = nodes_all[ka], float(da[ka])
             if stub <= access_m:
