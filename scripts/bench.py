@@ -7,17 +7,29 @@ memory under 500 MB, `--help` and `corridors list` under 0.3 s, on an idle 2-cor
 Issue 11: loading the continental graph, creating and planning one new corridor offline (goal
 < 15 s), and `plan --border all` with 1 and with 2 Dask workers (goal < 10 min on 2 cores, wall
 time near-halved by the second worker; long: skip with --no-border).
-Usage: python scripts/bench.py [--no-cli] [--no-border] [corridor ...]
+
+Coverage: evcorridor's coverage solver (`frlm.solve_coverage`, round trips) against a plain MIP
+of the same Kuby & Lim / Capar et al. arc-cover model built with PuLP and solved by CBC
+(`frlm_mip.solve_plain_mip`), on benchmark networks made from the project's real corridor graphs
+(Travel Mapping data): the graph contracted to about 25, 50 or 100 nodes (every junction kept,
+chain nodes kept every d km), all pairs of nodes as round-trip flows of 1 trip each (SYNTHETIC
+unit flows: a solver benchmark, not a traffic estimate), over a grid of ranges and budgets.
+Both must reach the same optimum; the figures are wall times measured in the same run.
+
+Usage: python scripts/bench.py [--no-cli] [--no-border] [--no-plan] [--no-coverage]
+       [--nodes 25,50,100] [corridor ...]
 """
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+import networkx as nx
 from rich.console import Console
 from rich.table import Table
 
@@ -51,10 +63,124 @@ def timed(argv: list[str]) -> tuple[float, float, int, float]:
     return float(out[0]), float(out[1]), int(out[2]), float(out[3])
 
 
+#: coverage benchmark networks: (nodes, the corridor graph it is contracted from)
+COVERAGE_NETWORKS: dict[int, str] = {25: "i94-blue-water", 50: "rio-grande-valley",
+                                     100: "i5-tijuana"}
+COVERAGE_RANGES_KM = (100.0, 150.0, 200.0)
+COVERAGE_BUDGETS = (2, 4, 8)
+
+
+def contracted(G: nx.MultiDiGraph, target: int) -> nx.MultiDiGraph:
+    """The corridor graph with its degree-2 chains contracted: every junction (undirected
+    degree != 2) kept, and chain nodes kept every d metres, d chosen (bisection) so that at least
+    `target` nodes remain. Edge lengths are the summed road lengths (both directions)."""
+    U = nx.Graph()
+    for u, v, d in G.edges(data=True):
+        if u != v and (not U.has_edge(u, v) or float(d["length"]) < U[u][v]["length"]):
+            U.add_edge(u, v, length=float(d["length"]))
+    junctions = sorted(n for n in U if U.degree(n) != 2)
+    chains: list[tuple[list[int], list[float]]] = []
+    seen: set[tuple[int, int]] = set()
+    for j in junctions:
+        for nb in sorted(U[j]):
+            if (j, nb) in seen:
+                continue
+            chain, cum, prev, cur = [j, nb], [0.0, U[j][nb]["length"]], j, nb
+            while U.degree(cur) == 2:
+                nxt = next(n for n in U[cur] if n != prev)
+                cum.append(cum[-1] + U[cur][nxt]["length"])
+                chain.append(nxt)
+                prev, cur = cur, nxt
+            seen.update({(j, nb), (cur, prev)})
+            chains.append((chain, cum))
+
+    def build_with(d: float) -> nx.MultiDiGraph:
+        H = nx.MultiDiGraph()
+        H.add_nodes_from((n, {"x": G.nodes[n]["x"], "y": G.nodes[n]["y"]}) for n in junctions)
+        for chain, cum in chains:
+            last = 0
+            for i in range(1, len(chain)):
+                end = i == len(chain) - 1
+                if not end and (cum[i] - cum[last] < d or cum[-1] - cum[i] < d / 2):
+                    continue
+                a, b = chain[last], chain[i]
+                for n in (a, b):
+                    H.add_node(n, x=G.nodes[n]["x"], y=G.nodes[n]["y"])
+                H.add_edge(a, b, length=cum[i] - cum[last])
+                H.add_edge(b, a, length=cum[i] - cum[last])
+                last = i
+        return H
+
+    lo, hi = 1.0, 1e7
+    best = build_with(hi)
+    for _ in range(40):
+        mid = (lo * hi) ** 0.5
+        H = build_with(mid)
+        if H.number_of_nodes() >= target:
+            lo, best = mid, H
+        else:
+            hi = mid
+    return best
+
+
+def coverage_bench(con: Console, sizes: list[int]) -> None:
+    from evcorridor.network import load_network
+    from evcorridor.siting.frlm import Flow, solve_coverage
+    from evcorridor.siting.frlm_mip import solve_plain_mip
+
+    t = Table(title="coverage (round trips, all-pairs unit flows): evcorridor vs plain PuLP/CBC "
+                    "MIP of the same model")
+    for col in ("network", "nodes", "flows", "range km", "budget", "covered", "CBC covered",
+                "evcorridor s", "CBC s (build + solve)", "CBC / evcorridor"):
+        t.add_column(col, justify="left" if col == "network" else "right")
+    total_ours = total_cbc = 0.0
+    ratios: list[float] = []
+    for size in sizes:
+        cid = COVERAGE_NETWORKS[size]
+        H = contracted(load_network(cid), size)
+        flows = [Flow(a, b, 1.0) for a, b in itertools.combinations(sorted(H.nodes), 2)]
+        for rng, budget in itertools.product(COVERAGE_RANGES_KM, COVERAGE_BUDGETS):
+            t0 = time.perf_counter()
+            _, cov, res = solve_coverage(H, flows, range_m=rng * 1000.0, budget=budget,
+                                         trip="round")
+            ours = time.perf_counter() - t0
+            mip = solve_plain_mip(H, flows, range_m=rng * 1000.0, budget=budget, trip="round")
+            cbc = mip.build_s + mip.solve_s
+            same = "" if mip.objective == cov.covered_flow else " DIFFERENT"
+            total_ours += ours
+            total_cbc += cbc
+            ratios.append(cbc / ours)
+            t.add_row(cid, str(H.number_of_nodes()), str(len(flows)), f"{rng:g}", str(budget),
+                      f"{cov.covered_flow:g} ({res.status})", f"{mip.objective:g}{same}",
+                      f"{ours:.2f}", f"{cbc:.2f} ({mip.build_s:.2f} + {mip.solve_s:.2f})",
+                      f"{cbc / ours:.1f}x")
+            con.print(f"  {cid} range {rng:g} km budget {budget}: evcorridor {ours:.2f} s, "
+                      f"CBC {cbc:.2f} s", highlight=False)
+    con.print(t)
+    if ratios:
+        geo = 1.0
+        for r in ratios:
+            geo *= r
+        geo **= 1.0 / len(ratios)
+        con.print(f"coverage: evcorridor {total_ours:.1f} s in all, CBC {total_cbc:.1f} s: "
+                  f"{total_cbc / total_ours:.1f}x in total; per point {min(ratios):.1f}x to "
+                  f"{max(ratios):.1f}x (geometric mean {geo:.1f}x); goal >= 10x; points under "
+                  f"10x: {sum(1 for r in ratios if r < 10)} of {len(ratios)}")
+
+
 def main(argv: list[str]) -> int:
     run_cli = "--no-cli" not in argv
+    sizes = [25, 50]
+    if "--nodes" in argv:
+        i = argv.index("--nodes")
+        sizes = [int(v) for v in argv[i + 1].split(",")]
+        argv = argv[:i] + argv[i + 2:]
     ids = [a for a in argv if not a.startswith("--")] or sorted(c.id for c in list_corridors())
     con = Console(width=132)
+    if "--no-coverage" not in argv:
+        coverage_bench(con, sizes)
+    if "--no-plan" in argv:
+        return 0
     t = Table(title="evcorridor bench: plan (cost objective, default scenario, all vehicles)")
     for col in ("corridor", "status", "build s", "solve s", "cost phase s", "variables",
                 "constraints", "candidates", "options"):

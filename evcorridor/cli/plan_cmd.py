@@ -214,6 +214,7 @@ def register(app: typer.Typer) -> None:
     @app.command("plan", short_help="Place chargers along corridors (least cost, or most flow "
                                       "for a budget) and write plan files.")
     def plan(
+        ctx: typer.Context,
         corridors: list[str] = id_argument(
             "corridors", "Corridor id(s); see `evcorridor corridors list`.", many=True,
             required=False),
@@ -291,6 +292,7 @@ def register(app: typer.Typer) -> None:
         from evcorridor.siting.plan import SolveOptions, write_outputs
 
         if network is not None or flows is not None:
+            _not_for_networks(ctx)
             _generic(network, flows, objective, budget, trip, vehicle, scenario, time_limit,
                      out_dir, fmt, quiet, range_km)
             return
@@ -463,6 +465,28 @@ def _corridor_ids(corridors: list[str], all_: bool) -> list[str]:
     for c in corridors:
         get_corridor(c)  # NotFoundError with "did you mean"
     return list(dict.fromkeys(corridors))
+
+
+#: options that only apply to corridors: with --network they are a usage error, not ignored
+CORRIDOR_ONLY = (("workers", "--workers"), ("stations", "--stations"),
+                 ("resilience", "--resilience"), ("min_spacing_km", "--min-spacing-km"),
+                 ("max_offset_km", "--max-offset-km"), ("profile_set", "--profile-set"),
+                 ("cost_model", "--cost-model"), ("all_", "--all"))
+
+
+def _not_for_networks(ctx: typer.Context) -> None:
+    """UsageError naming the corridor-only options given with --network."""
+    def given_(name: str) -> bool:
+        source = ctx.get_parameter_source(name)
+        return source is not None and source.name != "DEFAULT"
+
+    given = [flag for name, flag in CORRIDOR_ONLY if given_(name)]
+    if ctx.params.get("corridors"):
+        given.insert(0, "corridor ids")
+    if given:
+        verb = "does" if len(given) == 1 else "do"
+        raise UsageError(f"{', '.join(given)} {verb} not apply to a generic --network (the "
+                         "coverage model plans the network's own nodes for its flows)")
 
 
 def _generic(network: Path | None, flows: Path | None, objective: Objective,

@@ -32,12 +32,16 @@ are shifted by it, so a gap spanning the border includes it (a site at the borde
 arrival side of the queue, as in the plan's gap rule).
 Before the model: flows the existing sites already cover are counted as covered, flows that
 even all candidates together cannot cover are left out; only candidates on the remaining
-("contested") flows get a variable.
-Phase 2 (deterministic tie-break): keep the optimal flow, use the fewest new sites, then prefer the
-set with the smallest weight sum(2**rank) over those candidates in their given order (node id for
-networks): a unique set. Up to 50 candidates this is one solve with those weights; beyond (the
-weights would overflow) the count is fixed and the highest rank used is minimised and fixed, one
-small solve per site. CP-SAT runs single-threaded with a fixed seed. Coverage in the result
+("contested") flows get a variable. When every contested trip is in arc-cover form, a candidate
+is left out when an earlier one (in tie-break order) is in every cover set it is in: swapping it
+for that one never covers less, with no more sites and a smaller rank sum, so it is never in the
+tie-broken optimum (exact for the whole lexicographic objective).
+Phase 2 (deterministic tie-break, the cost objective's rule): keep the optimal flow, use the
+fewest new sites, then the least rank sum over the candidates in their given order (node id for
+networks; rank 1 first), in one solve (objective: count x (largest rank sum + 1) + rank sum).
+Sets with equal rank sums are left to CP-SAT, which runs single-threaded with a fixed seed, so
+the same inputs give the same set. (Until issue 12 the rule was the least sum of 2**rank, a
+unique set, found with one extra solve per site: most of the solve time.) Coverage in the result
 is re-derived by simulation.
 
 Embedded corridors (`corridor_flows`, `solve_problem_coverage`): the flows are the end-to-end
@@ -74,7 +78,6 @@ from evcorridor.siting.problem import (
 Trip = Literal["one-way", "round"]
 TRIPS: tuple[str, ...] = ("one-way", "round")
 EPS_M = 1e-6  # metres of float slack when comparing a gap with the range
-MAX_EXACT_TIE = 50  # candidates up to which the tie-break weights 2**rank make the optimum unique
 
 
 @dataclass(frozen=True)
@@ -228,25 +231,38 @@ class _Trip:
     result: FlowResult  # filled in, `covered` decided after the solve
 
 
+#: the largest scaled total flow: CP-SAT's objective is a 64-bit integer sum
+MAX_SCALED_FLOW = 2**62
+
+
 def _flow_scale(weights: Sequence[Decimal]) -> int:
-    """Smallest power of ten (<= 1e6) making every flow an integer objective coefficient."""
-    for digits in range(7):
-        scale = 10**digits
-        if all(w * scale == int(w * scale) for w in weights):
-            return scale
-    return 10**6
+    """The power of ten making every flow an integer objective coefficient exactly (as many
+    decimals as the flows are written with: 0.1234567 needs 10**7). InputError when the scaled
+    total would not fit a 64-bit objective (so the optimum is always exact, never rounded)."""
+    digits = 0
+    for w in weights:
+        exponent = w.normalize().as_tuple().exponent
+        if isinstance(exponent, int):
+            digits = max(digits, -exponent)
+    scale = 10**digits
+    total = sum(weights, Decimal(0)) * scale
+    if total > MAX_SCALED_FLOW:
+        raise InputError(f"the flows are written with {digits} decimals and add up to "
+                         f"{sum(weights, Decimal(0)):f}: counted exactly that is more than a "
+                         "64-bit objective holds; round the flows to fewer decimals or use a "
+                         "larger unit")
+    return scale
 
 
 def _exact(f: Flow) -> Decimal:
     return f.exact_flow if f.exact_flow is not None else Decimal(repr(float(f.flow)))
 
 
-def _add_arc_cover(model: cp_model.CpModel, y: cp_model.IntVar, t: _Trip,
-                   x: Mapping[Hashable, cp_model.IntVar], existing: Collection[Hashable],
-                   range_m: float, start: float) -> int:
+def _arc_cover_sets(t: _Trip, candidates: Collection[Hashable], existing: Collection[Hashable],
+                    range_m: float, start: float) -> list[frozenset[Hashable]]:
     """Capar et al. arc cover (all offsets 0): every arc ending beyond the start range needs a
-    site at an earlier point within the range of its end. Only the inclusion-minimal site sets
-    are kept (a superset's constraint is implied)."""
+    site at an earlier point within the range of its end. The inclusion-minimal candidate sets,
+    in a fixed order (a superset's constraint is implied); an empty set: never coverable."""
     sets: set[frozenset[Hashable]] = set()
     lo = 0  # first point within range of the current arc end (positions are non-decreasing)
     for j in range(1, len(t.keys)):
@@ -257,17 +273,36 @@ def _add_arc_cover(model: cp_model.CpModel, y: cp_model.IntVar, t: _Trip,
         window = {t.keys[i] for i in range(lo, j)} - {None}
         if any(k in existing for k in window):
             continue
-        sets.add(frozenset(k for k in window if k in x))
+        sets.add(frozenset(k for k in window if k in candidates))
     if frozenset() in sets:
-        model.add(y == 0)
-        return 1
+        return [frozenset()]
     ordered = sorted(sets, key=lambda c: (len(c), sorted(map(node_key, c))))
     kept: list[frozenset[Hashable]] = []
     for cover in ordered:
         if not any(k <= cover for k in kept):
             kept.append(cover)
-            model.add(y <= sum(x[k] for k in sorted(cover, key=node_key)))
-    return len(kept)
+    return kept
+
+
+def _dominated(order: Sequence[Hashable], covers: Sequence[Sequence[frozenset[Hashable]]]
+               ) -> set[Hashable]:
+    """Candidates never in the tie-broken optimum of an arc-cover model: k when some candidate
+    j earlier in `order` is in every cover set k is in (swapping k for j, or dropping k when j
+    is built, keeps every flow covered with no more sites and a smaller rank sum)."""
+    index = {k: i for i, k in enumerate(order)}
+    member = [0] * len(order)
+    bit = 0
+    for sets in covers:
+        for cover in sets:
+            for k in cover:
+                member[index[k]] |= 1 << bit
+            bit += 1
+    out: set[Hashable] = set()
+    for i, k in enumerate(order):
+        mk = member[i]
+        if any(mk & ~member[j] == 0 for j in range(i)):
+            out.add(k)
+    return out
 
 
 def _add_reach(model: cp_model.CpModel, y: cp_model.IntVar, t: _Trip,
@@ -326,23 +361,50 @@ def _solve(trips: Sequence[_Trip], choosable: Sequence[Hashable], existing: Coll
             contested.append(t)
     on_contested = {k for t in contested for k in t.keys}
     relevant = [k for k in choosable if k in on_contested]
+    pool = set(relevant)
+    # per trip: its arc-cover sets, or None for a trip with a detour (the exact reach form)
+    covers: list[list[frozenset[Hashable]] | None] = []
+    for t in contested:
+        sites = [i for i, k in enumerate(t.keys) if k is not None and (k in pool or k in existing)]
+        if any(t.offs[i] > 0 for i in sites):
+            covers.append(None)
+        else:
+            covers.append(_arc_cover_sets(t, pool, existing, range_m, start))
+    dominated: set[Hashable] = set()
+    if all(c is not None for c in covers):
+        dominated = _dominated(relevant, [c for c in covers if c is not None])
     model = cp_model.CpModel()
-    x = {k: model.new_bool_var(f"x[{k}]") for k in relevant}
+    x = {k: model.new_bool_var(f"x[{k}]") for k in relevant if k not in dominated}
     ys: list[cp_model.IntVar] = []
     weights: list[int] = []
     n_cover = 0
     for q, t in enumerate(contested):
         y = model.new_bool_var(f"y[{q}]")
-        sites = [i for i, k in enumerate(t.keys) if k is not None and (k in x or k in existing)]
-        if any(t.offs[i] > 0 for i in sites):
+        sets = covers[q]
+        if sets is None:
             n_cover += _add_reach(model, y, t, x, existing, range_m, start)
         else:
-            n_cover += _add_arc_cover(model, y, t, x, existing, range_m, start)
+            for cover in sets:
+                left = sorted((k for k in cover if k in x), key=node_key)
+                if left:
+                    model.add(y <= sum(x[k] for k in left))
+                else:
+                    model.add(y == 0)
+            n_cover += len(sets)
         ys.append(y)
         weights.append(int(t.weight * scale))
+    relevant = [k for k in relevant if k in x]
     model.add(sum(x.values()) <= budget)
     flow_obj = sum(w * y for w, y in zip(weights, ys, strict=True))
-    model.maximize(flow_obj)
+    n = len(relevant)
+    big = n * (n + 1) // 2 + 1  # more than any rank sum
+    tie_expr = sum((big + rank) * x[k] for rank, k in enumerate(relevant, start=1))
+    lex = (n + 1) * big + 1  # more than any count x big + rank sum
+    one_solve = (sum(weights) + 1) * lex < MAX_SCALED_FLOW
+    if one_solve:  # most flow, then the tie-break, in one objective (exact: integers)
+        model.maximize(lex * flow_obj - tie_expr)
+    else:
+        model.maximize(flow_obj)
 
     def make_solver(limit: float) -> cp_model.CpSolver:
         return new_solver(limit, num_workers=workers, random_seed=seed, linearization_level=2)
@@ -356,16 +418,21 @@ def _solve(trips: Sequence[_Trip], choosable: Sequence[Hashable], existing: Coll
     chosen: list[Hashable] = []
     bound: float | None = None
     tie_status = "not run"
-    n = len(relevant)
-    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) and one_solve:
+        values = {k: solver.boolean_value(v) for k, v in x.items()}
+        best = sum(w for w, y in zip(weights, ys, strict=True) if solver.boolean_value(y))
+        # the bound on lex x flow - tie: the flow bound is its ceiling over lex
+        bound = (base + -(-round(solver.best_objective_bound) // lex)) / scale
+        tie_status = status
+        chosen = [k for k in relevant if values[k]]
+    elif code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         best = round(solver.objective_value)
         bound = (base + round(solver.best_objective_bound)) / scale
         values = {k: solver.boolean_value(v) for k, v in x.items()}
-        # phase 2 (tie-break): the same flow, the fewest sites, then the least sum of rank weights
+        # phase 2 (tie-break): the same flow with the fewest sites, then the least rank sum
+        # (rank = position in the candidate order), one solve: count x big + rank sum
         model.add(flow_obj >= best)
-        tie = [2**i for i in range(n)] if n <= MAX_EXACT_TIE else [i + 1 for i in range(n)]
-        big = sum(tie) + 1
-        model.minimize(sum((big + w) * x[k] for k, w in zip(relevant, tie, strict=True)))
+        model.minimize(tie_expr)
         for k, v in x.items():
             model.add_hint(v, values[k])
         solver2 = make_solver(max(1.0, time_limit_s - wall))
@@ -374,12 +441,6 @@ def _solve(trips: Sequence[_Trip], choosable: Sequence[Hashable], existing: Coll
         tie_status = STATUS.get(code2, "time_limit")
         if code2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             values = {k: solver2.boolean_value(v) for k, v in x.items()}
-        if n > MAX_EXACT_TIE and code2 == cp_model.OPTIMAL:
-            # phase 3: the same order as sum 2**rank without the big weights: with the count
-            # fixed, repeatedly minimise the highest rank still used and fix it
-            values, tie_status, spent = _colex_tie_break(
-                model, relevant, x, values, make_solver, time_limit_s - wall)
-            wall += spent
         chosen = [k for k in relevant if values[k]]
 
     built = set(existing) | set(chosen)
@@ -413,49 +474,14 @@ def _solve(trips: Sequence[_Trip], choosable: Sequence[Hashable], existing: Coll
                     "workers": int(workers), "linearization_level": 2, "trip": trip,
                     "range_m": round(range_m, 1),
                     "start_range_m": round(start, 1), "flow_scale": scale,
-                    "tie_break": "fewest sites, then least sum of 2**rank",
+                    "tie_break": "fewest sites, then least rank sum",
                     "tie_break_status": tie_status},
         model_size={"flows": len(trips), "contested_flows": len(contested),
                     "candidates": len(choosable), "candidates_in_model": n,
-                    "existing": len(existing),
+                    "existing": len(existing), "dominated_candidates": len(dominated),
                     "variables": len(model.proto.variables),
                     "constraints": len(model.proto.constraints), "cover_constraints": n_cover})
     return chosen, coverage, result
-
-
-def _colex_tie_break(model: cp_model.CpModel, order: Sequence[Hashable],
-                     x: Mapping[Hashable, cp_model.IntVar], values: dict[Hashable, bool],
-                     make_solver: Any, time_left: float
-                     ) -> tuple[dict[Hashable, bool], str, float]:
-    """Among solutions of `model` with as many sites as `values`, the one with the least sum of
-    2**rank (rank = position in `order`): fix the highest rank used as low as it can go, then
-    the next one, ... One small solve per site; on a time limit the last solution found is
-    kept (valid, tie-break not proven)."""
-    model.add(sum(x.values()) == sum(values.values()))
-    free = list(order)
-    spent = 0.0
-    for _ in range(sum(values.values())):
-        top = model.new_int_var(0, len(free), "")
-        for rank, k in enumerate(free, start=1):
-            model.add(top >= rank).only_enforce_if(x[k])
-        model.minimize(top)
-        model.clear_hints()
-        for k in free:
-            model.add_hint(x[k], values[k])
-        sv = make_solver(max(1.0, time_left - spent))
-        code = sv.solve(model)
-        spent += sv.wall_time
-        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return values, STATUS.get(code, "time_limit"), spent
-        values = {k: sv.boolean_value(v) for k, v in x.items()}
-        if code != cp_model.OPTIMAL:
-            return values, "feasible", spent
-        m = round(sv.objective_value)
-        model.add(x[free[m - 1]] == 1)
-        for k in free[m:]:
-            model.add(x[k] == 0)
-        free = free[:m - 1]
-    return values, "optimal", spent
 
 
 def _check_args(trip: str, budget: int, range_m: float) -> None:
