@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -120,3 +121,33 @@ def test_arc_cover_sets_of_the_reference_model() -> None:
         g.add_edge(v, u, length=100 * KM)
     covers = arc_covers(g, [Flow(1, 3, 1.0)], 150 * KM, "round")
     assert covers == [[frozenset({1}), frozenset({2}), frozenset({3}), frozenset({2})]]
+
+
+def test_check_verifies_flows_against_the_network_and_the_flows_file(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    net = tmp_path / "net"
+    shutil.copytree(EXAMPLE, net)
+    out = tmp_path / "out"
+    code, _, err = run(["plan", "--network", str(net), "--flows", str(net / "flows.csv"),
+                        "--objective", "coverage", "--budget", "2", "--range-km", "300",
+                        "--out", str(out), "--quiet"], capsys)
+    assert code == 0, err
+    plan_file = next(out.iterdir()) / "plan.json"
+    code, text, _ = run(["check", str(plan_file), "--input", str(net)], capsys)
+    assert code == 0, text
+    # a detour through the spur S is not a shortest path (the length in the plan matches it)
+    doc = json.loads(plan_file.read_text())
+    doc["coverage"]["flows"][0]["nodes"] = [1, 3, 2, 1]
+    doc["coverage"]["flows"][0]["length_m"] = 550000.0
+    bad = tmp_path / "detour.json"
+    bad.write_text(json.dumps(doc))
+    code, text, _ = run(["check", str(bad), "--input", str(net)], capsys)
+    assert code == 1
+    assert ("coverage: flow 1 1 -> 2: the path from node 1 to node 2 is 350000.0 m, not a "
+            "shortest path (200000.0 m)") in text
+    # the flows file gains a row and changes a volume: both are findings
+    (net / "flows.csv").write_text("origin,destination,flow\n1,2,0.5\n3,2,1\n", encoding="utf-8")
+    code, text, _ = run(["check", str(plan_file), "--input", str(net)], capsys)
+    assert code == 1
+    assert "coverage: flow 1 -> 2: volume 0.1234567 in the plan, 0.5 in flows.csv" in text
+    assert "coverage: flow 3 -> 2 of flows.csv is missing from the plan" in text

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+from decimal import Decimal, InvalidOperation
+
+import networkx as nx
+
 from evcorridor.check.arith import (
     _m,
     differ,
@@ -9,7 +14,12 @@ from evcorridor.check.arith import (
     drive_route,
 )
 from evcorridor.check.resilience import _Resilience
+from evcorridor.inputs import read_text
 from evcorridor.plan_model import RoutePlan
+
+#: slack per edge when comparing a flow's path with the shortest (the planner compares lengths
+#: rounded to the millimetre per edge)
+SHORTEST_TOL_M = 0.001
 
 
 class _Coverage(_Resilience):
@@ -42,17 +52,76 @@ class _Coverage(_Resilience):
         stations = {s.node for s in self.plan.sites}
         stations |= {int(n) for n in self.plan.parameters.get("existing_nodes") or []  # type: ignore[union-attr]
                      if str(n).lstrip("+-").isdigit()}
+        self.check_flows_file()
+        shortest: dict[int, dict[int, float]] = {}
         for i, f in enumerate(cov.flows):
             self.count["flows"] += 1
             where = f"flow {i + 1} {f.origin} -> {f.destination}"
             cum = self.walk("coverage", where, f.nodes, f.length_m, "recomputed")
             if not cum:
                 continue
+            self.check_shortest(where, f.nodes, cum, f.destination, round_trip, shortest)
             stranded = drive(f.nodes, cum, stations, start, rng)
             if f.covered and stranded is not None:
                 self.fail("coverage", where, f"marked covered but the vehicle runs out {stranded}")
             if not f.covered and stranded is None:
                 self.fail("coverage", where, "marked not covered but the trip can be completed")
+
+    def check_shortest(self, where: str, nodes: list[int], cum: list[float], destination: str,
+                       round_trip: bool, cache: dict[int, dict[int, float]]) -> None:
+        """The flow's path (and on a round trip its way back) is a shortest path of the input
+        network: its length equals the Dijkstra distance (to the millimetre per edge)."""
+        dest = int(destination) if destination.lstrip("+-").isdigit() else None
+        if dest is None or dest not in nodes:
+            self.fail("coverage", where, f"the path never reaches the destination {destination}")
+            return
+        k = nodes.index(dest)
+        legs = [(nodes[0], dest, cum[k], k)]
+        if round_trip:
+            legs.append((dest, nodes[-1], cum[-1] - cum[k], len(nodes) - 1 - k))
+            if nodes[-1] != nodes[0]:
+                self.fail("coverage", where, f"the round trip ends at node {nodes[-1]}, not at "
+                                             f"its origin {nodes[0]}")
+        for a, b, length, steps in legs:
+            if a not in cache:
+                cache[a] = nx.single_source_dijkstra_path_length(self.G, a, weight="length")
+            best = cache[a].get(b)
+            if best is None:
+                self.fail("coverage", where, f"no path from node {a} to node {b} in the network")
+            elif length > best + SHORTEST_TOL_M * max(1, steps):
+                self.fail("coverage", where, f"the path from node {a} to node {b} is "
+                                             f"{_m(length)}, not a shortest path ({_m(best)})")
+
+    def check_flows_file(self) -> None:
+        """The plan's flows are the flows file's: every row there with its volume, nothing
+        missing, nothing added (the file is read here again, not with the planner's reader)."""
+        cov = self.plan.coverage
+        assert cov is not None
+        refs = self._input("flows")
+        path = self._resolve(refs[0].path) if refs else None
+        if path is None:
+            return  # the inputs rule already says the file is missing or outside
+        lines = [ln for ln in read_text(path, "flows").splitlines()
+                 if ln.strip() and not ln.lstrip().startswith("#")]
+        wanted: dict[tuple[str, str], Decimal] = {}
+        for n, row in enumerate(csv.DictReader(lines), start=2):
+            try:
+                o, d = str(int(row["origin"])), str(int(row["destination"]))
+                wanted[(o, d)] = Decimal(str(row["flow"]).strip())
+            except (KeyError, TypeError, ValueError, InvalidOperation):
+                self.fail("coverage", "", f"{path}: data row {n - 1} is not origin,destination,"
+                                          "flow")
+        got = {(f.origin, f.destination): f.flow for f in cov.flows}
+        for (o, d), amount in wanted.items():
+            if (o, d) not in got:
+                self.fail("coverage", "", f"flow {o} -> {d} of {path.name} is missing from the "
+                                          "plan")
+            elif Decimal(repr(got[(o, d)])) != Decimal(repr(float(amount))):
+                self.fail("coverage", f"flow {o} -> {d}", f"volume {got[(o, d)]!r} in the plan, "
+                                                          f"{amount} in {path.name}")
+        for o, d in got:
+            if (o, d) not in wanted:
+                self.fail("coverage", f"flow {o} -> {d}", f"not a flow of {path.name}")
 
     def check_corridor_flows(self) -> None:
         """Coverage on a corridor: each flow drives whole routes (one, or there and back); its

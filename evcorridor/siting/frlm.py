@@ -135,6 +135,7 @@ class PathFinder:
             for v, w in nbrs.items():
                 self.radj[v][u] = w
         self._from: dict[Any, dict[Any, tuple[int, int]]] = {}
+        self._succ: dict[Any, list[tuple[Any, int]]] = {}
         self._to: dict[Any, dict[Any, tuple[int, int]]] = {}
 
     @staticmethod
@@ -167,18 +168,26 @@ class PathFinder:
         path = [origin]
         u = origin
         while u != destination:
+            du = d_from[u]
             best = None
-            for v, w in self.adj[u].items():
-                if v not in d_to:
-                    continue
-                du = d_from[u]
-                via = (du[0] + round(w * 1000) + d_to[v][0], du[1] + 1 + d_to[v][1])
-                if via == total and (best is None or node_key(v) < node_key(best)):
+            for v, w_mm in self._next(u):  # in node order: the first match is the smallest
+                dv = d_to.get(v)
+                if dv is not None and (du[0] + w_mm + dv[0], du[1] + 1 + dv[1]) == total:
                     best = v
+                    break
             assert best is not None  # a shortest path continues from every node on one
             path.append(best)
             u = best
         return path
+
+    def _next(self, u: Any) -> list[tuple[Any, int]]:
+        """u's successors in node order with their lengths in millimetres (cached)."""
+        got = self._succ.get(u)
+        if got is None:
+            got = sorted(((v, round(w * 1000)) for v, w in self.adj[u].items()),
+                         key=lambda vw: node_key(vw[0]))
+            self._succ[u] = got
+        return got
 
     def length(self, path: Sequence[Any]) -> list[float]:
         """Cumulative lengths (m) along `path`, using the shortest parallel edge."""
@@ -265,11 +274,15 @@ def _arc_cover_sets(t: _Trip, candidates: Collection[Hashable], existing: Collec
     in a fixed order (a superset's constraint is implied); an empty set: never coverable."""
     sets: set[frozenset[Hashable]] = set()
     lo = 0  # first point within range of the current arc end (positions are non-decreasing)
+    last_lo = -1
     for j in range(1, len(t.keys)):
         if t.pos[j] <= start + EPS_M:
             continue
         while t.pos[j] - t.pos[lo] > range_m + EPS_M:
             lo += 1
+        if lo == last_lo:
+            continue  # the window lo..j-1 holds the previous one (same lo): never minimal
+        last_lo = lo
         window = {t.keys[i] for i in range(lo, j)} - {None}
         if any(k in existing for k in window):
             continue
