@@ -471,7 +471,9 @@ def _corridor_ids(corridors: list[str], all_: bool) -> list[str]:
 CORRIDOR_ONLY = (("workers", "--workers"), ("stations", "--stations"),
                  ("resilience", "--resilience"), ("min_spacing_km", "--min-spacing-km"),
                  ("max_offset_km", "--max-offset-km"), ("profile_set", "--profile-set"),
-                 ("cost_model", "--cost-model"), ("all_", "--all"))
+                 ("cost_model", "--cost-model"), ("all_", "--all"), ("border", "--border"),
+                 ("reach_km", "--reach-km"), ("dask_workers", "--dask-workers"),
+                 ("network_source", "--network-source"))
 
 
 def _not_for_networks(ctx: typer.Context) -> None:
