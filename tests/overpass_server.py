@@ -13,7 +13,10 @@ returned ways are added (recursion `>`). Elements are output nodes first, by id 
 
 Every interpreter request is recorded (`server.queries`). Failures on demand:
 `server.fail(429)` / `fail(500)` / `fail(504)` answers the next request(s) with that status, and
-`server.truncate()` answers the next one with a 200 whose JSON body is cut in half.
+`server.truncate()` answers the next one with a 200 whose JSON body is cut in half,
+`fail(429, retry_after="1")` adds a Retry-After header, and `server.trickle(delay)` sends the
+next answer one byte every `delay` seconds (at most 1,000 bytes, then the connection is closed:
+a bounded loop, so a test can never hang on it).
 """
 
 from __future__ import annotations
@@ -119,9 +122,13 @@ class OverpassServer:
     url: str = ""
     fixtures: list[tuple[str, str]] = field(default_factory=list)  # (substring, fixture file)
     queries: list[str] = field(default_factory=list)
+    last_retry_after: str | None = None
     requests: list[tuple[str, str]] = field(default_factory=list)  # (method, path)
     _failures: list[int] = field(default_factory=list)
+    _retry_after: list[str | None] = field(default_factory=list)
+    _trickle: list[float] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _stop: threading.Event = field(default_factory=threading.Event)
 
     def route(self, substring: str, fixture: str) -> None:
         """Answer queries containing `substring` from `fixture` (first matching route wins)."""
@@ -129,9 +136,19 @@ class OverpassServer:
             raise FileNotFoundError(FIXTURE_DIR / fixture)
         self.fixtures.append((substring, fixture))
 
-    def fail(self, status: int, times: int = 1) -> None:
-        """Answer the next `times` interpreter requests with HTTP `status`."""
+    def fail(self, status: int, times: int = 1, retry_after: str | None = None) -> None:
+        """Answer the next `times` interpreter requests with HTTP `status` (and a Retry-After
+        header when given)."""
         self._failures.extend([status] * times)
+        self._retry_after.extend([retry_after] * times)
+
+    def trickle(self, delay_s: float, times: int = 1) -> None:
+        """Send the next `times` interpreter answers one byte every `delay_s` seconds."""
+        self._trickle.extend([delay_s] * times)
+
+    def take_trickle(self) -> float | None:
+        with self._lock:
+            return self._trickle.pop(0) if self._trickle else None
 
     def truncate(self, times: int = 1) -> None:
         """Answer the next `times` interpreter requests with a 200 and half a JSON body."""
@@ -141,8 +158,10 @@ class OverpassServer:
         with self._lock:
             self.queries.append(query)
             failure = self._failures.pop(0) if self._failures else 0
+            retry_after = self._retry_after.pop(0) if failure > 0 and self._retry_after else None
         if failure > 0:
             body = _ERROR_BODIES.get(failure, "error").encode()
+            self.last_retry_after = retry_after
             return failure, "text/plain; charset=utf-8", body
         fixture = next((f for sub, f in self.fixtures if sub in query), None)
         if fixture is None:
@@ -165,12 +184,26 @@ def _make_handler(state: OverpassServer) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-        def _send(self, status: int, ctype: str, body: bytes) -> None:
+        def _send(self, status: int, ctype: str, body: bytes, retry_after: str | None = None,
+                  trickle: float | None = None) -> None:
             self.send_response(status)
             self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(body)))
+            if retry_after is not None:
+                self.send_header("Retry-After", retry_after)
             self.end_headers()
-            self.wfile.write(body)
+            if trickle is None:
+                self.wfile.write(body)
+                return
+            for i in range(min(len(body), 1000)):  # bounded: at most 1,000 slow bytes
+                if state._stop.wait(trickle):
+                    return
+                try:
+                    self.wfile.write(body[i:i + 1])
+                    self.wfile.flush()
+                except OSError:  # the client gave up
+                    return
+            self.close_connection = True
 
         def _handle(self, form: dict[str, list[str]]) -> None:
             path = urlsplit(self.path).path
@@ -182,7 +215,10 @@ def _make_handler(state: OverpassServer) -> type[BaseHTTPRequestHandler]:
                 if "data" not in form:
                     self._send(400, "text/plain", b"Error: no form field 'data'")
                     return
-                self._send(*state._response(form["data"][0]))
+                trickle = state.take_trickle()
+                status, ctype, body = state._response(form["data"][0])
+                retry_after = state.last_retry_after if status >= 400 else None
+                self._send(status, ctype, body, retry_after, trickle)
             else:
                 self._send(404, "text/plain", b"Not Found")
 
@@ -213,6 +249,7 @@ def overpass_server() -> Iterator[OverpassServer]:
     try:
         yield state
     finally:
+        state._stop.set()
         httpd.shutdown()
         httpd.server_close()
         thread.join(timeout=5)

@@ -120,8 +120,8 @@ def test_query_carries_the_highway_filter_and_polygon(osm_env: OverpassServer) -
     steps: list[tuple[str, float]] = []
     pull(progress=lambda msg, frac: steps.append((msg, frac)))
     # what it is waiting for, before and after each answer
-    assert steps[1] == (f"waiting for Overpass at {osm_env.url}: answer 1 of about 1 (timeout "
-                        "10 s per answer)", 0.1)
+    assert steps[1] == (f"waiting for Overpass at {osm_env.url}: answer 1 of about 1 (deadline "
+                        "10 s in all)", 0.1)
     assert ("Overpass answer 1 of about 1; osmnx is building the graph", 0.6) in steps
     assert steps[0] == ("checking the cache", 0.0) and steps[-1] == ("done", 1.0)
     assert [f for _, f in steps] == sorted(f for _, f in steps)
@@ -211,17 +211,23 @@ def test_offline_without_cache(osm_env: OverpassServer) -> None:
 
 
 @pytest.mark.parametrize(
-    ("status", "text"),
+    ("status", "text", "tries"),
     [
-        (500, "Overpass at {url} answered HTTP 500 Internal Server Error"),
-        (429, "Overpass at {url} answered HTTP 429 Too Many Requests"
-              " (server busy; try again later)"),
-        (504, "Overpass at {url} answered HTTP 504 Gateway Timeout"
-              " (server busy; try again later)"),
+        (500, "Overpass at {url} answered HTTP 500 Internal Server Error (4 attempts)", 4),
+        (429, "Overpass at {url} answered HTTP 429 Too Many Requests (4 attempts)"
+              " (server busy; try again later)", 4),
+        (504, "Overpass at {url} answered HTTP 504 Gateway Timeout (4 attempts)"
+              " (server busy; try again later)", 4),
+        (400, "Overpass at {url} answered HTTP 400 Bad Request", 1),  # not worth a retry
     ],
 )
-def test_http_errors_are_one_line(osm_env: OverpassServer, status: int, text: str) -> None:
-    osm_env.fail(status)
+def test_http_errors_are_one_line(osm_env: OverpassServer, status: int, text: str, tries: int,
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from evcorridor.network import osm
+
+    waits: list[float] = []
+    monkeypatch.setattr(osm, "_sleep", waits.append)
+    osm_env.fail(status, times=osm.MAX_ATTEMPTS)
     with pytest.raises(NetworkError) as err:
         pull()
     msg = str(err.value)
@@ -230,7 +236,9 @@ def test_http_errors_are_one_line(osm_env: OverpassServer, status: int, text: st
         + text.format(url=osm_env.url)
         + "; use --source embedded, or a cached pull"
     )
-    assert "\n" not in msg and len(osm_env.queries) == 1  # no retry loop
+    # a bounded retry loop: MAX_ATTEMPTS tries with exponential backoff between them
+    assert "\n" not in msg and len(osm_env.queries) == tries
+    assert waits == [1.0, 2.0, 4.0][:tries - 1]
     assert not cache_path(make_corridor(), crossing_points=CROSSINGS).exists()
 
 

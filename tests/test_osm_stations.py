@@ -94,13 +94,17 @@ def test_no_station_in_the_polygon_is_an_empty_answer(osm_env: OverpassServer) -
     assert len(osm_env.queries) == 1
 
 
-def test_http_error_is_one_line(osm_env: OverpassServer) -> None:
-    osm_env.fail(500)
+def test_http_error_is_one_line(osm_env: OverpassServer,
+                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from evcorridor.network import osm
+
+    monkeypatch.setattr(osm, "_sleep", lambda s: None)  # the retries' backoff
+    osm_env.fail(500, times=osm.MAX_ATTEMPTS)
     with pytest.raises(NetworkError) as err:
         read_osm_stations(corridor())
     assert str(err.value) == (
         f"OpenStreetMap charging-station query failed: Overpass at {osm_env.url} answered "
-        "HTTP 500 Internal Server Error; use --source embedded, or a cached pull"
+        "HTTP 500 Internal Server Error (4 attempts); use --source embedded, or a cached pull"
     )
 
 
@@ -129,7 +133,8 @@ def test_parse_bad_values() -> None:
 
 
 def test_cli_stations_list_source_osm(osm_env: OverpassServer,
-                                      capsys: pytest.CaptureFixture[str]) -> None:
+                                      capsys: pytest.CaptureFixture[str],
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
     # `evcorridor stations list i5-cascadia --source osm`: the shipped corridor's polygon holds
     # every fixture station; the rejected element is reported, never dropped silently
     code, out, err = run(["stations", "list", "i5-cascadia", "--source", "osm", "--format",
@@ -141,7 +146,10 @@ def test_cli_stations_list_source_osm(osm_env: OverpassServer,
     src = f"overpass:{osm_env.url} (i5-cascadia)"
     assert f"{src}:row 10: osm:node/300000010: socket:type1: 'two' is not a count" in err
     assert f"{src}: osm: read 10, kept 9, rejected 1" in err
-    osm_env.fail(500)
+    from evcorridor.network import osm
+
+    monkeypatch.setattr(osm, "_sleep", lambda s: None)  # the retries' backoff
+    osm_env.fail(500, times=osm.MAX_ATTEMPTS)
     code, out, err = run(["stations", "stats", "i5-cascadia", "--source", "osm"], capsys)
     assert (code, out) == (4, "")
     # stderr is not a terminal here: the progress is one line per step, then the one-line error
@@ -149,4 +157,4 @@ def test_cli_stations_list_source_osm(osm_env: OverpassServer,
     assert first == "i5-cascadia: OpenStreetMap stations: querying Overpass for charging stations"
     assert last == (
         f"error: OpenStreetMap charging-station query failed: Overpass at {osm_env.url} answered "
-        "HTTP 500 Internal Server Error; use --source embedded, or a cached pull")
+        "HTTP 500 Internal Server Error (4 attempts); use --source embedded, or a cached pull")

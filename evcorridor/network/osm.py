@@ -26,6 +26,7 @@ import math
 import os
 import re
 import tempfile
+import time
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
@@ -39,10 +40,20 @@ import osmnx as ox
 import requests
 import shapely
 import shapely.ops
+import urllib3
 from osmnx._errors import InsufficientResponseError, ResponseStatusCodeError
 from pyproj import Transformer
 from shapely.geometry import LineString, MultiPolygon, Polygon, shape
 from shapely.geometry.base import BaseGeometry
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception,
+    stop_after_attempt,
+    stop_any,
+    wait_exponential,
+)
+from urllib3.util import Retry
 
 from evcorridor.atomic import ensure_dir, write_bytes, write_text
 from evcorridor.errors import EvCorridorError, InputError, NetworkError, UsageError
@@ -182,28 +193,82 @@ def cache_path(
 # osmnx configuration and error handling
 
 
+#: answers worth another try (rate limit, server errors); others fail at once
+RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
+#: tries of one query in all (the first and the retries), all within the --timeout deadline
+MAX_ATTEMPTS = 4
+_READ_CHUNK = 1 << 16
+
+
 class _HTTPStatusError(Exception):
     def __init__(self, response: requests.Response) -> None:
         super().__init__(f"HTTP {response.status_code} {response.reason}".strip())
         self.status = response.status_code
+        # seconds the server asks us to wait (Retry-After: seconds or an HTTP date)
+        self.retry_after: float | None = None
+        header = response.headers.get("Retry-After")
+        if header:
+            with contextlib.suppress(Exception):
+                self.retry_after = max(0.0, float(Retry().parse_retry_after(header)))
+
+
+class _DeadlineError(Exception):
+    """The total --timeout deadline passed while Overpass was still sending."""
 
 
 class _PullLog:
-    """Collects `osm3s.timestamp_osm_base` of the answers osmnx receives (a requests hook)."""
+    """A requests response hook for every answer osmnx receives: reads the body against the
+    total deadline (a server trickling bytes cannot hold the pull), refuses HTTP errors, and
+    collects `osm3s.timestamp_osm_base`."""
 
     _TS = re.compile(rb'"timestamp_osm_base"\s*:\s*"([^"]+)"')
 
     def __init__(self, on_answer: Callable[[int], None] | None = None,
-                 on_status: Callable[[], None] | None = None) -> None:
+                 on_status: Callable[[], None] | None = None,
+                 deadline: float | None = None) -> None:
         self.timestamps: list[str] = []
         self.answers = 0
         self.on_answer = on_answer
         self.on_status = on_status  # osmnx asked /status: it may now wait for a query slot
+        self.deadline = deadline if deadline is not None else \
+            time.monotonic() + get_settings().timeout_s
+
+    def remaining(self) -> float:
+        return self.deadline - time.monotonic()
+
+    def _read_body(self, response: requests.Response) -> bytes:
+        """The whole body, chunk by chunk, each socket read limited to the time left."""
+        raw = response.raw
+        sock = getattr(getattr(raw, "connection", None), "sock", None)
+        parts: list[bytes] = []
+        try:
+            while True:
+                left = self.remaining()
+                if left <= 0:
+                    raise _DeadlineError()
+                if sock is not None:
+                    sock.settimeout(left)
+                chunk = raw.read1(_READ_CHUNK, decode_content=True) \
+                    if hasattr(raw, "read1") else raw.read(_READ_CHUNK, decode_content=True)
+                if not chunk:
+                    break
+                parts.append(chunk)
+        except (TimeoutError, urllib3.exceptions.ReadTimeoutError) as exc:
+            raise _DeadlineError() from exc
+        except urllib3.exceptions.HTTPError as exc:
+            raise requests.exceptions.ConnectionError(str(exc)) from exc
+        return b"".join(parts)
 
     def hook(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
         if response.status_code >= 400:
-            # osmnx would sleep 55 s and retry 429/504 forever, and return a 500's JSON as data
+            # osmnx would sleep 55 s and retry 429/504 forever, and return a 500's JSON as data;
+            # `_with_osmnx` retries what is worth retrying, within the deadline
             raise _HTTPStatusError(response)
+        if response.raw is not None and not getattr(response, "_content_consumed", False):
+            response._content = self._read_body(response)
+            response._content_consumed = True
+        # the next request (osmnx sends several) waits no longer than the time left
+        ox.settings.requests_timeout = max(1, math.ceil(self.remaining()))
         m = self._TS.search(response.content[:4096])
         if m:
             self.timestamps.append(m.group(1).decode())
@@ -237,14 +302,16 @@ def configure_osmnx(log: _PullLog | None = None) -> None:
     ox.settings.useful_tags_node = useful
 
 
-def _network_error(exc: BaseException, what: str) -> NetworkError:
+def _network_error(exc: BaseException, what: str, attempts: int = 1) -> NetworkError:
     url = get_settings().overpass_url
+    tries = f" ({attempts} attempts)" if attempts > 1 else ""
     if isinstance(exc, _HTTPStatusError):
-        why = f"Overpass at {url} answered {exc}"
+        why = f"Overpass at {url} answered {exc}{tries}"
         if exc.status in (429, 504):
             why += " (server busy; try again later)"
-    elif isinstance(exc, requests.exceptions.Timeout):
-        why = f"Overpass at {url} did not answer within {get_settings().timeout_s:g} s"
+    elif isinstance(exc, (_DeadlineError, requests.exceptions.Timeout)):
+        why = (f"Overpass at {url} did not finish within the {get_settings().timeout_s:g} s "
+               f"deadline (--timeout){tries}")
     elif isinstance(exc, requests.exceptions.ConnectionError):
         why = f"cannot reach Overpass at {url}"
     elif isinstance(exc, requests.exceptions.RequestException):
@@ -254,16 +321,51 @@ def _network_error(exc: BaseException, what: str) -> NetworkError:
     return NetworkError(f"{what}: {why}; {_HINT}")
 
 
-def _with_osmnx(call: Callable[[], Any], what: str) -> Any:
-    """Run an osmnx download; turn its failures into one-line NetworkErrors."""
+def _transient(exc: BaseException) -> bool:
+    """Worth another try: a busy or failing server (429, 5xx). A server that cannot be reached
+    or that is too slow is reported at once."""
+    return isinstance(exc, _HTTPStatusError) and exc.status in RETRY_STATUS
+
+
+#: how retries wait (tests replace it to record the waits instead of sleeping)
+_sleep: Callable[[float], None] = time.sleep
+
+
+def _wait(state: RetryCallState) -> float:
+    """The server's Retry-After when it sent one, else exponential backoff (1, 2, 4 ... s)."""
+    exc = state.outcome.exception() if state.outcome is not None else None
+    asked = getattr(exc, "retry_after", None)
+    return float(asked) if asked is not None else float(wait_exponential(1, max=30)(state))
+
+
+def _with_osmnx(call: Callable[[], Any], what: str, log: _PullLog | None = None) -> Any:
+    """Run an osmnx download within the --timeout deadline (a total for every request and
+    retry: `log.deadline`), retrying transient failures (429/5xx, with the server's
+    Retry-After, else backoff; at most MAX_ATTEMPTS tries, and never a wait past the
+    deadline) with tenacity; turn its failures into one-line NetworkErrors."""
     insufficient = (InsufficientResponseError, ResponseStatusCodeError)
-    try:
+    deadline = log.deadline if log is not None else time.monotonic() + get_settings().timeout_s
+    attempts = 0
+
+    def until_deadline(state: RetryCallState) -> bool:
+        return time.monotonic() + (state.upcoming_sleep or 0.0) >= deadline
+
+    def once() -> Any:
+        nonlocal attempts
+        attempts += 1
+        ox.settings.requests_timeout = max(1, math.ceil(deadline - time.monotonic()))
         with warnings.catch_warnings():
             # osmnx warns that a big polygon becomes several queries: the progress bar says so
             warnings.simplefilter("ignore", UserWarning)
             return call()
-    except (_HTTPStatusError, requests.exceptions.RequestException) as exc:
-        raise _network_error(exc, what) from None
+
+    retrying = Retrying(retry=retry_if_exception(_transient), wait=_wait,
+                        stop=stop_any(stop_after_attempt(MAX_ATTEMPTS), until_deadline), reraise=True,
+                        sleep=lambda seconds: _sleep(seconds))
+    try:
+        return retrying(once)
+    except (_HTTPStatusError, _DeadlineError, requests.exceptions.RequestException) as exc:
+        raise _network_error(exc, what, attempts) from None
     except insufficient as exc:
         if "No data elements" in str(exc):
             raise NetworkError(
@@ -308,7 +410,7 @@ def fetch_osm_features(
                 return None
             raise
 
-    gdf = _with_osmnx(call, what)
+    gdf = _with_osmnx(call, what, log)
     return gdf, _osm_date(log.timestamps)
 
 
@@ -740,8 +842,8 @@ def pull_osm_network(
 
     log = _PullLog(answered, on_status=slot)
     configure_osmnx(log)
-    step(f"waiting for Overpass at {s.overpass_url}: answer 1 of about {expected} (timeout "
-         f"{s.timeout_s:g} s per answer)", 0.1)
+    step(f"waiting for Overpass at {s.overpass_url}: answer 1 of about {expected} (deadline "
+         f"{s.timeout_s:g} s in all)", 0.1)
     what = f"OpenStreetMap pull for corridor {corridor.id} failed"
 
     def download() -> nx.MultiDiGraph:
@@ -751,7 +853,7 @@ def pull_osm_network(
         )
 
     try:
-        G = _with_osmnx(download, what)
+        G = _with_osmnx(download, what, log)
     except ValueError as exc:  # osmnx: nothing inside the polygon after truncation
         raise NetworkError(f"{what}: {str(exc).splitlines()[0]}; {_HINT}") from None
     step("simplifying the graph", 0.6)
