@@ -360,8 +360,8 @@ def _with_osmnx(call: Callable[[], Any], what: str, log: _PullLog | None = None)
             return call()
 
     retrying = Retrying(retry=retry_if_exception(_transient), wait=_wait,
-                        stop=stop_any(stop_after_attempt(MAX_ATTEMPTS), until_deadline), reraise=True,
-                        sleep=lambda seconds: _sleep(seconds))
+                        stop=stop_any(stop_after_attempt(MAX_ATTEMPTS), until_deadline),
+                        reraise=True, sleep=lambda seconds: _sleep(seconds))
     try:
         return retrying(once)
     except (_HTTPStatusError, _DeadlineError, requests.exceptions.RequestException) as exc:
