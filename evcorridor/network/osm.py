@@ -53,6 +53,7 @@ from tenacity import (
     stop_any,
     wait_exponential,
 )
+from tenacity.stop import stop_base
 from urllib3.util import Retry
 
 from evcorridor.atomic import ensure_dir, write_bytes, write_text
@@ -327,6 +328,16 @@ def _transient(exc: BaseException) -> bool:
     return isinstance(exc, _HTTPStatusError) and exc.status in RETRY_STATUS
 
 
+class _StopBefore(stop_base):
+    """Stop retrying when the next wait would end past `deadline` (time.monotonic())."""
+
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
+
+    def __call__(self, state: RetryCallState) -> bool:
+        return time.monotonic() + (state.upcoming_sleep or 0.0) >= self.deadline
+
+
 #: how retries wait (tests replace it to record the waits instead of sleeping)
 _sleep: Callable[[float], None] = time.sleep
 
@@ -347,9 +358,6 @@ def _with_osmnx(call: Callable[[], Any], what: str, log: _PullLog | None = None)
     deadline = log.deadline if log is not None else time.monotonic() + get_settings().timeout_s
     attempts = 0
 
-    def until_deadline(state: RetryCallState) -> bool:
-        return time.monotonic() + (state.upcoming_sleep or 0.0) >= deadline
-
     def once() -> Any:
         nonlocal attempts
         attempts += 1
@@ -360,7 +368,7 @@ def _with_osmnx(call: Callable[[], Any], what: str, log: _PullLog | None = None)
             return call()
 
     retrying = Retrying(retry=retry_if_exception(_transient), wait=_wait,
-                        stop=stop_any(stop_after_attempt(MAX_ATTEMPTS), until_deadline),
+                        stop=stop_any(stop_after_attempt(MAX_ATTEMPTS), _StopBefore(deadline)),
                         reraise=True, sleep=lambda seconds: _sleep(seconds))
     try:
         return retrying(once)
