@@ -3,6 +3,7 @@
 Every reader of a user's file goes through this module:
 
     open_binary(path, kind)      a binary file object; refused over the kind's size limit
+    check_readable(path, kind)   the same checks, for a file another library opens by name
     read_bytes(path, kind)       the whole file (at most the limit)
     read_text(path, kind)        the same, decoded as UTF-8 (BOM allowed)
     loads_json(text, name)       JSON with one-line errors (also for nesting too deep, NaN)
@@ -115,6 +116,13 @@ def open_binary(path: Path | str, kind: str) -> IO[bytes]:
             raise _size_error(path, kind, st.st_size)
         return io.BufferedReader(raw)
     return io.BufferedReader(_Capped(raw, path, kind))
+
+
+def check_readable(path: Path | str, kind: str) -> None:
+    """The checks of `open_binary` (readable, within the size limit) for a file that another
+    library reads by name (osmnx's OSM XML reader)."""
+    with open_binary(path, kind):
+        pass
 
 
 def read_bytes(path: Path | str, kind: str) -> bytes:

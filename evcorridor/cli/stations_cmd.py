@@ -14,7 +14,7 @@ from rich.table import Table
 from evcorridor.cli.options import check_choice, format_option, id_argument, progress_bar
 from evcorridor.errors import EvCorridorError, InputError, UsageError
 from evcorridor.render.console import err, out, print_csv, print_json, to_csv
-from evcorridor.stations import corridor_stations
+from evcorridor.stations import corridor_stations, refuse_rejected
 from evcorridor.stations.merge import DEFAULT_DISTANCE_M, dedupe
 from evcorridor.stations.model import ReadReport, Station
 from evcorridor.stations.normalized import COLUMNS, station_row, write_stations
@@ -184,7 +184,7 @@ def import_cmd(
     options = ReaderOptions(data_date=ddate, connector=connector, country=country,
                             id_prefix=id_prefix, properties=_parse_properties(prop))
     stations: list[Station] = []
-    rejected = 0
+    reports: list[ReadReport] = []
     failed: list[str] = []
     for f in files:
         try:
@@ -195,7 +195,7 @@ def import_cmd(
             continue
         _print_report(report)
         stations.extend(got)
-        rejected += report.rows_rejected
+        reports.append(report)
     if merge and stations:
         before = len(stations)
         stations, mreport = dedupe(stations, distance_m=merge_distance,
@@ -205,10 +205,10 @@ def import_cmd(
                       f"({len(mreport.merged)} groups)")
     if not stations:
         raise InputError(f"no usable station read from {len(files)} file(s); nothing written")
-    problems = rejected + len(failed)
-    if problems and not keep_good:
-        raise InputError(f"{rejected} row(s) rejected, {len(failed)} file(s) unreadable; nothing "
-                         f"written (use --keep-good to write the {len(stations)} good stations)")
+    if not keep_good:  # the rule `plan --stations` follows too
+        refuse_rejected(reports, unreadable=len(failed), listed=True,
+                        advice=f"nothing written (use --keep-good to write the {len(stations)} "
+                               "good stations)")
     kind = write_stations(output, stations)
     _say(f"wrote {len(stations)} stations to {output} ({kind})")
 

@@ -96,6 +96,9 @@ def load_file(corridor: Corridor, path: Path, *, progress: Progress | None = Non
     elif name.endswith((".osm", ".xml")):
         import osmnx as ox
 
+        from evcorridor.inputs import check_readable
+
+        check_readable(path, "network")
         try:
             G = ox.graph_from_xml(path, simplify=False, retain_all=True)
             # keep motorway junctions (exits) and ref changes (e.g. at a border) as nodes

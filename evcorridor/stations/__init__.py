@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from evcorridor.stations.snap import SnappedStation, snap_stations
 __all__ = [
     "FORMATS", "ConnectorInfo", "ReadReport", "ReaderOptions", "SiteInfo", "SnappedStation",
     "Station", "area_path", "area_stations", "corridor_stations", "dedupe", "describe_site",
-    "embedded_path", "read_stations", "site_spec", "snap_stations",
+    "embedded_path", "read_stations", "refuse_rejected", "site_spec", "snap_stations",
 ]
 
 
@@ -91,5 +92,23 @@ def corridor_stations(corridor_id: str, source: str | Path = "embedded") -> list
     if not stations:
         why = report.messages()[0] if report.rejected else f"{report.source_file}: no stations"
         raise InputError(f"{why} (no usable station; {report.rows_rejected} row(s) rejected)")
+    refuse_rejected([report])
     stations, _ = dedupe(stations)
     return stations
+
+
+def refuse_rejected(reports: Sequence[ReadReport], unreadable: int | None = None, *,
+                    advice: str = "nothing used: fix the file, or keep its good rows with "
+                                  "`evcorridor stations import --keep-good` and use that",
+                    listed: bool = False) -> None:
+    """The rule every station input follows (`stations import` without --keep-good, `plan
+    --stations`): a file with a rejected row (a duplicate id, a bad value) is refused as a whole,
+    never used with the row dropped. One line: the first rejected row (unless `listed`: the
+    caller printed them all) and the counts."""
+    rejected = sum(r.rows_rejected for r in reports)
+    if not rejected and not unreadable:
+        return
+    what = f"{rejected} row(s) rejected" + (f", {unreadable} file(s) unreadable"
+                                              if unreadable is not None else "")
+    first = "" if listed else next((r.messages()[0] for r in reports if r.rejected), "")
+    raise InputError(f"{first} ({what}); {advice}" if first else f"{what}; {advice}")

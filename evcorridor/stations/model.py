@@ -12,6 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from evcorridor.inputs import MAX_KEPT
+
 Status = Literal["open", "planned", "temporarily_unavailable"]
 Access = Literal["public", "restricted"]
 
@@ -66,31 +68,50 @@ class ReadReport:
     format: str = ""
     rows_read: int = 0
     rows_kept: int = 0
-    rejected: list[tuple[int, str]] = field(default_factory=list)  # (row number, reason)
+    # (row number, reason) of the first MAX_KEPT rejected rows; `rows_rejected` counts them all
+    rejected: list[tuple[int, str]] = field(default_factory=list)
     skipped: list[tuple[int, str]] = field(default_factory=list)  # fine rows that are no station
-    warnings: list[tuple[int, str]] = field(default_factory=list)  # kept rows with a caveat
+    # kept rows with a caveat: the first MAX_KEPT; `warning_count` counts them all
+    warnings: list[tuple[int, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # file-level remarks (not rejections)
+    rejected_count: int = 0
+    warning_count: int = 0
 
     def reject(self, row: int, reason: str) -> None:
-        self.rejected.append((row, reason))
+        self.rejected_count += 1
+        if len(self.rejected) < MAX_KEPT:
+            self.rejected.append((row, reason))
 
     def skip(self, row: int, reason: str) -> None:
         """A valid row that is not a charging station (e.g. LPG in an AFDC all-fuels export)."""
         self.skipped.append((row, reason))
 
     def warn(self, row: int, message: str) -> None:
-        self.warnings.append((row, message))
+        self.warning_count += 1
+        if len(self.warnings) < MAX_KEPT:
+            self.warnings.append((row, message))
 
     @property
     def rows_rejected(self) -> int:
-        return len(self.rejected)
+        return self.rejected_count
 
     def messages(self) -> list[str]:
-        """One line per rejected row: `file:row N: reason`."""
-        return [f"{self.source_file}:row {n}: {why}" for n, why in self.rejected]
+        """One line per rejected row (`file:row N: reason`) for the first MAX_KEPT, then one
+        line with how many more there are."""
+        lines = [f"{self.source_file}:row {n}: {why}" for n, why in self.rejected]
+        more = self.rejected_count - len(self.rejected)
+        if more > 0:
+            lines.append(f"{self.source_file}: and {more} more rejected row(s) (the first "
+                         f"{len(self.rejected)} are listed)")
+        return lines
 
     def warning_messages(self) -> list[str]:
-        return [f"{self.source_file}:row {n}: warning: {why}" for n, why in self.warnings]
+        lines = [f"{self.source_file}:row {n}: warning: {why}" for n, why in self.warnings]
+        more = self.warning_count - len(self.warnings)
+        if more > 0:
+            lines.append(f"{self.source_file}: and {more} more warning(s) (the first "
+                         f"{len(self.warnings)} are listed)")
+        return lines
 
     def summary(self) -> str:
         skipped = f", skipped {len(self.skipped)}" if self.skipped else ""

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Callable
 from pathlib import Path
 
 from evcorridor.errors import InputError, UsageError, closest
+from evcorridor.inputs import loads_json, shown_header
 from evcorridor.stations.model import ReadReport, Station
 from evcorridor.stations.readers import afdc, geojson, ocm, supercharge
 from evcorridor.stations.readers.base import ReaderOptions, open_text
@@ -55,11 +55,7 @@ def detect_format(path: Path) -> str:
     text = open_text(path)
     head = text.lstrip()[:1]
     if head in ("{", "["):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(
-                f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
+        data = loads_json(text, path)
         if geojson.looks_like(data):
             return "geojson"
         if ocm.looks_like(data):
@@ -81,8 +77,7 @@ def detect_format(path: Path) -> str:
         return shape
     if supercharge.looks_like(header):
         return "supercharge"
-    shown = ", ".join(repr(h) for h in header[:6])
-    raise InputError(f"{path}: unrecognised columns ({shown}{' ...' if len(header) > 6 else ''}); "
+    raise InputError(f"{path}: unrecognised columns ({shown_header([repr(h) for h in header])}); "
                      f"give --input-format ({', '.join(FORMATS)})")
 
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -12,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from evcorridor.errors import InputError
+from evcorridor.inputs import csv_rows, loads_json, read_text, shown_header
 from evcorridor.stations.common import country_of_state, date_from_filename
 from evcorridor.stations.model import ReadReport, Station
 
@@ -28,61 +26,41 @@ class ReaderOptions:
 
 
 def open_text(path: Path) -> str:
-    """The text of `path` (UTF-8, BOM allowed); InputError for missing/unreadable/empty files."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: file not found") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a folder, not a file") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    """The text of `path` (UTF-8, BOM allowed); InputError for missing, unreadable, oversized
+    (evcorridor.inputs.LIMITS["stations"]) and empty files."""
+    text = read_text(path, "stations")
     if not text.strip():
         raise InputError(f"{path}: empty file")
     return text
 
 
 def load_csv(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    """Header and (row number, row) pairs; row numbers count the header as row 1."""
-    text = open_text(path)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [h.strip() for h in next(reader)]
-    except csv.Error as exc:
-        raise InputError(f"{path}:row 1: malformed CSV header: {exc}") from None
-    rows: list[tuple[int, dict[str, str]]] = []
-    n = 1
-    try:
-        for values in reader:
-            n += 1
-            if not any(v.strip() for v in values):
-                continue
-            rows.append((n, dict(zip(header, values, strict=False))))
-    except csv.Error as exc:
-        raise InputError(f"{path}:row {n + 1}: malformed CSV: {exc}") from None
-    return header, rows
+    """Header and (row number, row) pairs, read as a stream; row numbers are line numbers (the
+    header is row 1). Malformed CSV (an unterminated quote) is a one-line InputError."""
+    header, rows = csv_rows(path, "stations")
+    out = [(n, dict(zip(header, values, strict=False))) for n, values in rows]
+    return header, out
 
 
 def load_json(path: Path) -> Any:
-    text = open_text(path)
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
+    """A JSON station file: one-line InputErrors for bad syntax, nesting too deep, over-size."""
+    return loads_json(open_text(path), path)
 
 
 def require_columns(path: Path, header: Iterable[str], needed: Iterable[str], what: str) -> None:
     have = set(header)
     missing = [c for c in needed if c not in have]
     if missing:
-        shown = ", ".join(repr(h) for h in list(header)[:6])
+        cols = list(header)
+        hint = ""
+        if len(cols) == 1:
+            for sep, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "'|'")):
+                if sep in cols[0]:
+                    hint = f"; the header seems to use {name}: the file must be comma-separated"
+                    break
         raise InputError(
             f"{path}: not {what}: missing column(s) {', '.join(repr(m) for m in missing)} "
-            f"(found {shown}{' ...' if len(list(header)) > 6 else ''})"
+            f"(found {shown_header([repr(h) for h in cols])}){hint}"
         )
 
 
