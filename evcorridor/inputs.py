@@ -118,11 +118,16 @@ def open_binary(path: Path | str, kind: str) -> IO[bytes]:
     return io.BufferedReader(_Capped(raw, path, kind))
 
 
-def check_readable(path: Path | str, kind: str) -> None:
-    """The checks of `open_binary` (readable, within the size limit) for a file that another
-    library reads by name (osmnx's OSM XML reader)."""
-    with open_binary(path, kind):
-        pass
+def check_readable(path: Path | str, kind: str | None = None) -> None:
+    """The checks of `open_binary` (readable; within the size limit of `kind` when given) for a
+    file that another reader opens by name (osmnx's OSM XML reader, the YAML validator)."""
+    if kind is not None:
+        with open_binary(path, kind):
+            return
+    try:
+        io.FileIO(path, "rb").close()
+    except OSError as exc:
+        raise _open_error(Path(path), exc) from None
 
 
 def read_bytes(path: Path | str, kind: str) -> bytes:

@@ -77,7 +77,20 @@ def load_command(name: str) -> _click.Command:
     cmd = group.get_command(_click.Context(group), name)
     if cmd is None:
         raise LookupError(f"evcorridor.cli.{module_name} does not define the command {name!r}")
+    files_read_by_the_core(cmd)
     return cmd
+
+
+def files_read_by_the_core(cmd: _click.Command) -> None:
+    """Every file or folder option of `cmd` (and its subcommands) leaves readability to the core
+    readers (evcorridor.inputs), so an unreadable file is exit 3 with one line naming it, for
+    every option alike, never Typer's exit-2 box."""
+    for param in cmd.params:
+        info = getattr(getattr(param, "type_descriptor", None), "parameter_info", None)
+        if info is not None and getattr(info, "readable", False):
+            info.readable = False
+    for sub in getattr(cmd, "commands", {}).values():
+        files_read_by_the_core(sub)
 
 
 class LazyGroup(TyperGroup):

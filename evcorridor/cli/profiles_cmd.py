@@ -94,9 +94,13 @@ def validate_cmd(
     shipped configs. Exit 2 when a folder holds no profile files, 3 when a path does not exist.
     Example: `evcorridor profiles validate configs/ --format github`.
     """
+    from evcorridor.inputs import check_readable
+
     for path in paths:
         if not path.exists():
             raise InputError(f"{path}: no such file or folder")
+        if path.is_file():
+            check_readable(path)  # an unreadable file: exit 3 like every other input
         if path.is_dir() and not any(True for _ in iter_yaml_files([path])):
             raise UsageError(f"{path}: no .yaml or .yml files in this folder")
     files, skipped = collect_files(paths)
