@@ -7,6 +7,8 @@ Exit codes (documented in README):
     3  bad input data: malformed file, wrong columns, unparsable values
     4  network / external service failure (Overpass unreachable, HTTP error)
     5  output cannot be written
+   70  internal error (a bug; `evcorridor.cli.main` prints one line and asks for a report)
+  130  interrupted
 """
 
 from __future__ import annotations

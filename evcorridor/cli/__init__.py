@@ -159,7 +159,8 @@ def _root(
         None, help="Overpass API URL (env EVCORRIDOR_OVERPASS_URL)."
     ),
     timeout: float | None = typer.Option(
-        None, help="HTTP timeout in seconds (env EVCORRIDOR_TIMEOUT_S)."
+        None, help="Total deadline in seconds for an Overpass pull, retries included (env "
+        "EVCORRIDOR_TIMEOUT_S)."
     ),
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
