@@ -37,7 +37,9 @@ class Settings(BaseSettings):
     overpass_url: str = Field(
         default="https://overpass-api.de/api", description="Overpass API base URL"
     )
-    timeout_s: float = Field(default=180.0, gt=0, description="total deadline for an Overpass pull (every request and retry)")
+    timeout_s: float = Field(
+        default=180.0, gt=0,
+        description="total deadline for an Overpass pull (every request and retry)")
     templates_dir: Path | None = Field(
         default=None,
         description="folder of report/popup templates that replace the shipped ones by file name",
