@@ -400,8 +400,8 @@ def read_flows(path: str | Path, graph: nx.MultiDiGraph | None = None) -> list[F
     if problems:
         raise InputProblems(problems)
     if total > MAX_FLOW:
-        raise InputError(f"{path}: the flows add up to {float(total):.6g}, over {MAX_FLOW:f}, the largest "
-                         "total the coverage model weighs exactly; use a larger unit")
+        raise InputError(f"{path}: the flows add up to {float(total):.6g}, over {MAX_FLOW:f}, "
+                         "the largest total the coverage model weighs exactly; use a larger unit")
     return flows
 
 
