@@ -120,9 +120,7 @@ def test_non_finite_numbers_in_a_plan_are_refused_by_map_and_report(
 
 
 def test_typed_graphml_from_networkx_works_for_network_pull_file(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("EVCORRIDOR_CACHE_DIR", str(tmp_path / "cache"))
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     G = load_network("i19-nogales", source="embedded")
     typed = nx.MultiDiGraph()
     typed.graph.update(G.graph)
@@ -132,9 +130,9 @@ def test_typed_graphml_from_networkx_works_for_network_pull_file(
     nx.write_graphml(typed, path)  # attr.type double / boolean / string
     assert 'attr.type="double"' in path.read_text(encoding="utf-8")
     assert 'attr.type="boolean"' in path.read_text(encoding="utf-8")
-    code, _, err = run(["--cache-dir", str(tmp_path / "cache"), "network", "pull",
-                        "i19-nogales", "--source", "file", "--path", str(path), "--format",
-                        "json"], capsys)
+    # (the pull is recorded in the test's private cache folder: tests/conftest.py)
+    code, _, err = run(["network", "pull", "i19-nogales", "--source", "file", "--path",
+                        str(path), "--format", "json"], capsys)
     assert code == 0, err
     loaded = load_network("i19-nogales", source="file", path=path)
     assert loaded.number_of_nodes() == G.number_of_nodes()
