@@ -20,7 +20,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from evcorridor.connectors import notation
 from evcorridor.errors import InputError
 from evcorridor.inputs import loads_json, read_text
-from evcorridor.outpaths import safe_slug
+from evcorridor.outpaths import SLUG_RE, safe_slug
 
 SCHEMA_VERSION: Final = "evcorridor.plan/1"
 
@@ -37,7 +37,8 @@ class _Model(BaseModel):
 
 
 #: an id that names files and folders (the corridor, its crossings): see evcorridor.outpaths
-SafeId = Annotated[str, AfterValidator(safe_slug)]
+SafeId = Annotated[str, AfterValidator(safe_slug),
+                   Field(json_schema_extra={"pattern": f"^{SLUG_RE.pattern}$", "maxLength": 100})]
 
 
 class InputRef(_Model):

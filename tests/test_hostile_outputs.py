@@ -193,3 +193,16 @@ def test_check_notices_siblings_that_do_not_belong_to_the_plan(
         in lines[0]
     assert lines[1].endswith(f"files: sites.geojson: missing beside the plan "
                              f"({out / 'line' / 'sites.geojson'})")
+
+
+def test_the_plan_schema_refuses_unsafe_ids_like_the_loader() -> None:
+    import jsonschema
+
+    from evcorridor.plan_model import plan_schema
+
+    v = jsonschema.Draft202012Validator(plan_schema())
+    plan = json.loads(PLAN.read_text(encoding="utf-8"))
+    v.validate(plan)
+    for bad in ("../x", "/tmp/x", ".."):
+        assert not v.is_valid({**plan, "corridor": bad})
+        assert not v.is_valid({**plan, "crossings": [bad]})
