@@ -56,6 +56,7 @@ def plan_port(crossing_id: str, *, out_dir: Path, reach_km: float, options: Any,
     from evcorridor.corridors import load_corridor_file
     from evcorridor.crossings import get_crossing
     from evcorridor.network.continental import continental_path, corridor_graph, load_continental
+    from evcorridor.outpaths import inside
     from evcorridor.siting.build import build_for
     from evcorridor.siting.plan import plan_built, write_outputs
     from evcorridor.stations import area_stations
@@ -74,7 +75,7 @@ def plan_port(crossing_id: str, *, out_dir: Path, reach_km: float, options: Any,
         row["reason"] = str(exc)
         row["wall_time_s"] = round(time.perf_counter() - t0, 3)
         return row
-    path = Path(out_dir) / "corridors" / f"{made.corridor.id}.yaml"
+    path = inside(out_dir, f"corridors/{made.corridor.id}.yaml")
     write_text(path, made.yaml_text)
     corridor = load_corridor_file(path)
     cont = load_continental()

@@ -1,6 +1,7 @@
 """Output paths: every file evcorridor writes is named by a safe slug and resolved inside `--out`.
 
     safe_slug(value, what)        -> value, or ValueError naming what is wrong (for validators)
+    SafeSlug                      the same as a pydantic field type (plan ids, sweep targets)
     is_safe_slug(value)           -> bool
     inside(root, rel, error=...)  -> root / rel, refused unless every part of `rel` is a safe
                                      slug and the result resolves inside `root`
@@ -18,7 +19,9 @@ from __future__ import annotations
 
 import re
 from pathlib import Path, PurePosixPath
-from typing import Final
+from typing import Annotated, Final
+
+from pydantic import AfterValidator, Field
 
 from evcorridor.errors import EvCorridorError, InputError
 
@@ -36,6 +39,13 @@ def safe_slug(value: str, what: str = "id") -> str:
     if not is_safe_slug(value):
         raise ValueError(f"{what} {_shown(value)} is not a safe name ({SLUG_RULE})")
     return value
+
+
+#: a pydantic field type for an id that names files and folders (plan corridors and crossings,
+#: sweep targets): validated by `safe_slug`, with the pattern in the JSON Schema
+SafeSlug = Annotated[str, AfterValidator(safe_slug),
+                     Field(json_schema_extra={"pattern": f"^{SLUG_RE.pattern}$",
+                                              "maxLength": 100})]
 
 
 def _shown(value: object) -> str:

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Final, Literal
+from typing import Final, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from evcorridor.connectors import notation
 from evcorridor.errors import InputError
 from evcorridor.inputs import loads_json, read_text
-from evcorridor.outpaths import SLUG_RE, safe_slug
+from evcorridor.outpaths import SafeSlug
 
 SCHEMA_VERSION: Final = "evcorridor.plan/1"
 
@@ -37,8 +37,7 @@ class _Model(BaseModel):
 
 
 #: an id that names files and folders (the corridor, its crossings): see evcorridor.outpaths
-SafeId = Annotated[str, AfterValidator(safe_slug),
-                   Field(json_schema_extra={"pattern": f"^{SLUG_RE.pattern}$", "maxLength": 100})]
+SafeId = SafeSlug
 
 
 class InputRef(_Model):

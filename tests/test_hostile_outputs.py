@@ -206,3 +206,36 @@ def test_the_plan_schema_refuses_unsafe_ids_like_the_loader() -> None:
     for bad in ("../x", "/tmp/x", ".."):
         assert not v.is_valid({**plan, "corridor": bad})
         assert not v.is_valid({**plan, "crossings": [bad]})
+
+
+# --- the later writers: corridors create, sweep runs, sizing --------------------------------------
+
+@pytest.mark.parametrize("bad", ["../x", "/tmp/x", "X"])
+def test_corridors_create_refuses_an_id_that_is_a_path(bad: str, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["corridors", "create", "--crossing", "pembina-emerson", "--id", bad],
+                         capsys)
+    assert (code, out) == (2, "")
+    assert err == (f"error: --id {bad!r}: a corridor id is lower-case letters, digits and single "
+                   "dashes (it names the corridor's files)\n")
+
+
+def test_a_sweep_target_that_is_a_path_is_a_bad_input_file(tmp_path: Path) -> None:
+    from evcorridor.sweep import load_sweep
+
+    spec = tmp_path / "sweep.yaml"
+    spec.write_text("corridors: [i29-red-river, ../../escape]\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_sweep(spec)
+    assert str(err.value).startswith(f"{spec}:1:")
+    assert "corridors.1" in str(err.value) and "not a safe name" in str(err.value)
+
+
+def test_sizing_folder_is_resolved_inside_out(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from evcorridor.sizing.output import write_sizing
+
+    with pytest.raises(InputError, match="not a safe output name"):
+        write_sizing(SimpleNamespace(corridor="../x"), tmp_path / "out")  # type: ignore[arg-type]
+    assert list(tmp_path.iterdir()) == []

@@ -103,14 +103,18 @@ def create_cmd(
     """
     from evcorridor.atomic import write_text
     from evcorridor.corridor_create import create_corridor
-    from evcorridor.corridors import corridors_dir
+    from evcorridor.corridors import ID_RE, corridors_dir
     from evcorridor.errors import UsageError
+    from evcorridor.outpaths import inside
 
     check_choice("--format", fmt, ("table", "json"))
+    if corridor_id is not None and not ID_RE.match(corridor_id):
+        raise UsageError(f"--id {corridor_id!r}: a corridor id is lower-case letters, digits and "
+                         "single dashes (it names the corridor's files)")
     made = create_corridor(crossing, reach_km=reach_km, to=list(to or []),
                            corridor_id=corridor_id)
     c = made.corridor
-    target = out_file or corridors_dir() / f"{c.id}.yaml"
+    target = out_file or inside(corridors_dir(), f"{c.id}.yaml", error=UsageError)
     if out_file is not None and target.stem != c.id:
         raise UsageError(f"--out {target}: a corridor file is named after its id ({c.id}.yaml); "
                          f"use --id {target.stem}")

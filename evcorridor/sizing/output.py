@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 from evcorridor.atomic import staged_dir
+from evcorridor.outpaths import inside
 from evcorridor.sizing.model import Sizing
 
 CSV_COLUMNS = [
@@ -38,7 +39,7 @@ def sizing_csv(s: Sizing) -> str:
 
 def write_sizing(s: Sizing, out: Path) -> Path:
     """OUT/<corridor>/sizing.json + sizing.csv, all or nothing; returns the folder."""
-    final = Path(out) / s.corridor
+    final = inside(out, s.corridor)
     with staged_dir(final) as tmp:
         (tmp / "sizing.json").write_text(s.dump(), encoding="utf-8")
         (tmp / "sizing.csv").write_text(sizing_csv(s), encoding="utf-8")

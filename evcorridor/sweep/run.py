@@ -123,11 +123,13 @@ def run_one(run: RunSpec, out_dir: str, settings: dict[str, Any] | None = None,
         settings_mod.configure(**settings)
     t0 = time.perf_counter()
     row: dict[str, Any] = {**asdict(run), **(hashes or {})}
-    folder = Path(out_dir) / "runs" / run.run_id
     try:
+        from evcorridor.outpaths import inside
         from evcorridor.plan_model import Plan
         from evcorridor.siting.build import BuildOptions
         from evcorridor.siting.plan import SolveOptions
+
+        folder = inside(Path(out_dir) / "runs", run.run_id)  # a safe slug, inside OUT/runs/
 
         opts = BuildOptions(profile_set=run.profile_set,
                             vehicles=None if run.vehicles == "all" else [run.vehicles],

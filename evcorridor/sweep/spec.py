@@ -23,6 +23,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from evcorridor.errors import InputError
+from evcorridor.outpaths import SafeSlug
 from evcorridor.sweep.run import RunSpec
 from evcorridor.yamlio import YamlProblems, load_yaml, validation_problems
 
@@ -30,7 +31,7 @@ from evcorridor.yamlio import YamlProblems, load_yaml, validation_problems
 class SweepSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    corridors: list[str] | None = Field(default=None, min_length=1)
+    corridors: list[SafeSlug] | None = Field(default=None, min_length=1)  # OUT/runs/<id>-...
     border: Literal["us-ca", "us-mx", "all"] | None = None
     crossings: list[str] | None = Field(default=None, min_length=1)
     profile_sets: list[str] = Field(default_factory=lambda: ["na-2023"], min_length=1)
