@@ -153,3 +153,47 @@ def test_solving_does_not_import_the_rendering_layer(tmp_path: Path) -> None:
                           check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert (tmp_path / "synthetic-blaine" / "sites.csv").is_file()
+
+
+def test_gis_layers_beside_the_plan(laredo: tuple[Plan, Path]) -> None:
+    from evcorridor.crossings import get_crossing
+    from evcorridor.layers import plan_layers
+    from evcorridor.network import load_network
+
+    plan, folder = laredo
+    G = load_network("i35-laredo")
+    layers = plan_layers(plan, G)
+    assert layers == plan_layers(plan, G)  # deterministic
+    for name, text in layers.items():
+        assert (folder / name).read_text(encoding="utf-8") == text
+    saved = json.loads((folder / "plan.json").read_text(encoding="utf-8"))
+    assert sorted(saved["files"]) == ["crossings.geojson", "gaps.geojson", "routes.geojson",
+                                      "sites.csv", "sites.geojson"]
+    routes = json.loads(layers["routes.geojson"])["features"]
+    assert [f["properties"]["route"] for f in routes] == [r.id for r in plan.routes]
+    for f, r in zip(routes, plan.routes, strict=True):
+        first, last = G.nodes[r.nodes[0]], G.nodes[r.nodes[-1]]
+        line = f["geometry"]["coordinates"]
+        assert f["geometry"]["type"] == "LineString"
+        assert line[0] == [round(first["x"], 5), round(first["y"], 5)]
+        assert line[-1] == [round(last["x"], 5), round(last["y"], 5)]
+        assert f["properties"]["length_km"] == round(r.length_m / 1000, 3)
+        assert f["properties"]["corridor"] == "i35-laredo"
+    gaps = json.loads(layers["gaps.geojson"])["features"]
+    expected = [(r.id, run.vehicle, g) for r in plan.routes for run in r.vehicles
+                for g in run.gaps]
+    expected += [(r.id, None, g) for r in plan.routes for s in r.standards for g in s.gaps]
+    assert len(gaps) == len(expected) > 0
+    for f, (rid, vehicle, g) in zip(gaps, expected, strict=True):
+        p = f["properties"]
+        assert (p["route"], p["vehicle"], p["from_id"], p["to_id"]) == (rid, vehicle, g.from_id,
+                                                                       g.to_id)
+        assert (p["length_km"], p["limit_km"], p["slack_km"]) == (
+            round(g.length_m / 1000, 3), round(g.limit_m / 1000, 3), round(g.slack_m / 1000, 3))
+        assert p["holds"] == (g.slack_m >= 0)
+        assert f["geometry"]["type"] == "LineString" and len(f["geometry"]["coordinates"]) >= 2
+    crossings = json.loads(layers["crossings.geojson"])["features"]
+    assert [f["properties"]["id"] for f in crossings] == plan.crossings
+    c = get_crossing(plan.crossings[0])
+    assert crossings[0]["properties"]["name"] == c.name
+    assert crossings[0]["geometry"]["coordinates"] == [round(c.lon, 5), round(c.lat, 5)]

@@ -16,12 +16,18 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
-from shapely import wkt
 from shapely.geometry import LineString, MultiLineString, box, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import linemerge, unary_union
 
 from evcorridor.errors import EvCorridorError, InputError
+from evcorridor.network.routegeom import (
+    as_geometry,
+    edge_coords,
+    round_coords,
+    route_positions,
+    sub_path,
+)
 from evcorridor.plan_model import Gap, Plan, RoutePlan
 
 COUNTRY_NAMES = {"USA": "United States", "CAN": "Canada", "MEX": "Mexico"}
@@ -131,21 +137,11 @@ def load_border_geometries() -> dict[str, BaseGeometry]:
     except ImportError:
         return {}
     try:
-        return {str(k): _geom(v) for k, v in sorted(load_border_lines().items())}
+        return {str(k): as_geometry(v) for k, v in sorted(load_border_lines().items())}
     except EvCorridorError:
         raise
     except (OSError, ValueError, KeyError) as exc:
         raise InputError(f"border lines are missing or unreadable: {exc}") from exc
-
-
-def _geom(obj: Any) -> BaseGeometry:
-    if isinstance(obj, BaseGeometry):
-        return obj
-    if isinstance(obj, Mapping):
-        return shape(obj)
-    if isinstance(obj, str):
-        return wkt.loads(obj)
-    raise ValueError(f"not a geometry: {type(obj).__name__}")
 
 
 def country_shapes(obj: Any) -> dict[str, BaseGeometry]:
@@ -167,7 +163,7 @@ def country_shapes(obj: Any) -> dict[str, BaseGeometry]:
                 out.setdefault(str(code), []).append(shape(feat["geometry"]))
         return {k: unary_union(v) for k, v in sorted(out.items())}
     if isinstance(obj, Mapping):
-        return {str(k): _geom(v) for k, v in sorted(obj.items())}
+        return {str(k): as_geometry(v) for k, v in sorted(obj.items())}
     if hasattr(obj, "iterrows"):  # GeoDataFrame
         cols = [c for c in ("ISO_A3", "iso_a3", "country", "ADM0_A3") if c in obj.columns]
         if not cols:
@@ -177,28 +173,8 @@ def country_shapes(obj: Any) -> dict[str, BaseGeometry]:
         pairs = [(str(k), v) for k, v in obj]
     grouped: dict[str, list[BaseGeometry]] = {}
     for k, v in pairs:
-        grouped.setdefault(k, []).append(_geom(v))
+        grouped.setdefault(k, []).append(as_geometry(v))
     return {k: unary_union(v) for k, v in sorted(grouped.items())}
-
-
-def _edge_coords(
-    G: nx.MultiDiGraph, u: int, v: int, data: Mapping[str, Any]
-) -> tuple[tuple[float, float], ...]:
-    geom = data.get("geometry")
-    if geom is not None:
-        try:
-            line = _geom(geom)
-            coords = tuple((float(x), float(y)) for x, y, *_ in line.coords)
-            if len(coords) >= 2:
-                return coords
-        except (ValueError, TypeError, AttributeError):
-            pass
-    a, b = G.nodes[u], G.nodes[v]
-    return ((float(a["x"]), float(a["y"])), (float(b["x"]), float(b["y"])))
-
-
-def _round(coords: Iterable[tuple[float, float]], nd: int = 5) -> tuple[tuple[float, float], ...]:
-    return tuple((round(x, nd), round(y, nd)) for x, y in coords)
 
 
 def road_lines(G: nx.MultiDiGraph) -> dict[str, list[tuple[tuple[float, float], ...]]]:
@@ -208,7 +184,7 @@ def road_lines(G: nx.MultiDiGraph) -> dict[str, list[tuple[tuple[float, float], 
     for u, v, data in sorted(
         G.edges(data=True), key=lambda e: (e[0], e[1], float(e[2].get("length", 0)))
     ):
-        coords = _round(_edge_coords(G, u, v, data))
+        coords = round_coords(edge_coords(G, u, v, data))
         a, b = (u, v) if u <= v else (v, u)
         key_coords = coords if u <= v else coords[::-1]
         key = (a, b, key_coords)
@@ -221,51 +197,8 @@ def road_lines(G: nx.MultiDiGraph) -> dict[str, list[tuple[tuple[float, float], 
     for country, lines in sorted(per.items()):
         merged = linemerge(MultiLineString(lines)) if len(lines) > 1 else lines[0]
         parts = list(merged.geoms) if hasattr(merged, "geoms") else [merged]
-        out[country] = sorted(_round(p.coords) for p in parts)
+        out[country] = sorted(round_coords(p.coords) for p in parts)
     return out
-
-
-def route_positions(
-    G: nx.MultiDiGraph, route: RoutePlan, plan_path: Path | str | None = None
-) -> list[float]:
-    """Cumulative distance (m) at each node of the route, from the graph's edge lengths."""
-    where = f"{plan_path}: " if plan_path else ""
-    missing = [n for n in route.nodes if n not in G]
-    if missing:
-        raise InputError(
-            f"{where}route {route.id}: node {missing[0]} is not in the corridor network "
-            f"({len(missing)} missing); the plan is older than the network data"
-        )
-    cum = [0.0]
-    for u, v in zip(route.nodes, route.nodes[1:], strict=False):
-        data = G.get_edge_data(u, v)
-        if not data:
-            raise InputError(
-                f"{where}route {route.id}: no road from node {u} to node {v} in the "
-                f"corridor network; the plan is older than the network data"
-            )
-        cum.append(cum[-1] + min(float(d.get("length", 0.0)) for d in data.values()))
-    return cum
-
-
-def _sub_path(
-    G: nx.MultiDiGraph, route: RoutePlan, cum: list[float], a: float, b: float
-) -> tuple[tuple[float, float], ...]:
-    tol = 1.0
-    idx = [i for i, c in enumerate(cum) if a - tol <= c <= b + tol]
-    if not idx:
-        return ()
-    lo, hi = idx[0], idx[-1]
-    coords: list[tuple[float, float]] = []
-    for i in range(lo, hi):
-        u, v = route.nodes[i], route.nodes[i + 1]
-        data = min(G.get_edge_data(u, v).values(), key=lambda d: float(d.get("length", 0.0)))
-        seg = _edge_coords(G, u, v, data)
-        coords.extend(seg if not coords else seg[1:])
-    if not coords:
-        n = G.nodes[route.nodes[lo]]
-        coords = [(float(n["x"]), float(n["y"]))]
-    return _round(coords)
 
 
 def site_name(plan: Plan, site_id: str, route: RoutePlan) -> str:
@@ -297,7 +230,7 @@ def longest_gaps(
         _, route, vehicle, gap = best[direction]
         coords: tuple[tuple[float, float], ...] = ()
         if G is not None and cums is not None and route.id in cums:
-            coords = _sub_path(G, route, cums[route.id], gap.from_pos_m, gap.to_pos_m)
+            coords = sub_path(G, route, cums[route.id], gap.from_pos_m, gap.to_pos_m)
         out.append(
             LongestGap(
                 direction,
@@ -316,7 +249,7 @@ def _lines(geom: BaseGeometry) -> list[tuple[tuple[float, float], ...]]:
     if geom.is_empty:
         return []
     if geom.geom_type == "LineString":
-        return [_round(geom.coords)]
+        return [round_coords(geom.coords)]
     if hasattr(geom, "geoms"):
         out: list[tuple[tuple[float, float], ...]] = []
         for g in geom.geoms:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from evcorridor.atomic import publish_dir
+from evcorridor.layers import plan_layers
 from evcorridor.outpaths import inside
 from evcorridor.outputs import sites_csv, sites_geojson, to_json
 from evcorridor.plan_model import (
@@ -70,6 +71,7 @@ class SolveOptions:
 class PlanOutcome:
     plan: Plan
     log: dict[str, Any] = field(default_factory=dict)
+    layers: dict[str, str] = field(default_factory=dict)  # GIS layers (evcorridor.layers)
 
     @property
     def ok(self) -> bool:
@@ -394,7 +396,7 @@ def plan_built(built: Built, solve: SolveOptions | None = None) -> PlanOutcome:
                bridges.items()) for a, b in sorted(legs)],
            "stretches": [f"{s.route.id} {s.rule}: km {km(s.a.pos_m)} -> km {km(s.b.pos_m)}"
                          for s in stretches]}
-    return PlanOutcome(plan, log)
+    return PlanOutcome(plan, log, plan_layers(plan, built.graph))
 
 
 def plan_built_coverage(built: Built, *, vehicle: str, budget: int, trip: str,
@@ -428,7 +430,7 @@ def plan_built_coverage(built: Built, *, vehicle: str, budget: int, trip: str,
     log = {"corridor": built.corridor.id, "status": plan.solver.status,
            "wall_time_s": round(sol.wall_time_s, 3), "model_size": sol.model_size,
            "parameters": sol.parameters, "objective": sol.objective}
-    return PlanOutcome(plan, log)
+    return PlanOutcome(plan, log, plan_layers(plan, built.graph))
 
 
 def plan_corridor(corridor_id: str, options: BuildOptions | None = None,
@@ -439,14 +441,16 @@ def plan_corridor(corridor_id: str, options: BuildOptions | None = None,
 
 
 def write_outputs(outcome: PlanOutcome, out_dir: Path) -> Path:
-    """Write plan.json, sites.geojson, sites.csv and solve-log.json into out_dir/<corridor>/.
+    """Write plan.json, sites.geojson, sites.csv, the GIS layers (routes.geojson, gaps.geojson,
+    crossings.geojson: evcorridor.layers) and solve-log.json into out_dir/<corridor>/.
 
     The folder is published as one unit (evcorridor.atomic.publish_dir): a previous run's files
-    are replaced together or not at all. plan.json records the SHA-256 of sites.csv and
-    sites.geojson (`files`), so `check` notices siblings that do not belong to the plan."""
+    are replaced together or not at all. plan.json records the SHA-256 of the sites files and
+    layers (`files`), so `check` notices siblings that do not belong to the plan."""
     final = inside(out_dir, outcome.plan.corridor)
     sites = {"sites.geojson": sites_geojson(outcome.plan).encode("utf-8"),
-             "sites.csv": sites_csv(outcome.plan).encode("utf-8")}
+             "sites.csv": sites_csv(outcome.plan).encode("utf-8"),
+             **{name: text.encode("utf-8") for name, text in sorted(outcome.layers.items())}}
     plan = outcome.plan.model_copy(
         update={"files": {name: hashlib.sha256(data).hexdigest() for name, data in sites.items()}})
     files = {"plan.json": plan.dump().encode("utf-8"), **sites,
