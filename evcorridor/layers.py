@@ -3,7 +3,8 @@
 - `routes.geojson`: one LineString per route (crossing and direction) along the corridor roads.
 - `gaps.geojson`: one LineString per gap of every vehicle run and spacing rule, with its length,
   limit and slack (km) and whether it holds.
-- `crossings.geojson`: one Point per border crossing of the plan (data/crossings.csv).
+- `crossings.geojson`: one Point per border crossing of the plan (its data/crossings.csv port
+  location and name; for a crossing not in the registry, where its routes cross the border).
 - the sites are `sites.geojson` (evcorridor.outputs), Points with the columns of sites.csv.
 
 Every layer has `corridor` in its properties; coordinates rounded to 5 decimals (~1 m); the same
@@ -16,6 +17,7 @@ from typing import Any
 
 import networkx as nx
 
+from evcorridor.errors import EvCorridorError
 from evcorridor.network.routegeom import route_positions, sub_path
 from evcorridor.outputs import feature_collection
 from evcorridor.plan_model import Gap, Plan, RoutePlan
@@ -51,6 +53,7 @@ def _gap_feature(plan: Plan, route: RoutePlan, cum: list[float], G: nx.MultiDiGr
 def plan_layers(plan: Plan, G: nx.MultiDiGraph) -> dict[str, str]:
     """{file name: GeoJSON text} of the routes, gaps and crossings layers of `plan` on `G`."""
     routes, gaps = [], []
+    border_at: dict[str, tuple[float, float]] = {}  # crossing -> (lon, lat) where routes cross
     for route in plan.routes:
         cum = route_positions(G, route)
         geom = _line(sub_path(G, route, cum, 0.0, cum[-1]))
@@ -59,6 +62,10 @@ def plan_layers(plan: Plan, G: nx.MultiDiGraph) -> dict[str, str]:
             "direction": route.direction, "from": route.from_name, "to": route.to_name,
             "length_km": _km(route.length_m), "border_km": _km(route.border_pos_m),
             "border_wait_min": route.border_wait_min}})
+        if route.crossing not in border_at and route.nodes:
+            i = min(range(len(cum)), key=lambda k: (abs(cum[k] - route.border_pos_m), k))
+            n = G.nodes[route.nodes[i]]
+            border_at[route.crossing] = (round(float(n["x"]), 5), round(float(n["y"]), 5))
         for run in route.vehicles:
             gaps += [_gap_feature(plan, route, cum, G, g, "vehicle", run.vehicle, None)
                      for g in run.gaps]
@@ -66,15 +73,20 @@ def plan_layers(plan: Plan, G: nx.MultiDiGraph) -> dict[str, str]:
             gaps += [_gap_feature(plan, route, cum, G, g, "standard", None, std.profile)
                      for g in std.gaps]
     crossings = []
-    if plan.crossings:
+    for cid in plan.crossings:
         from evcorridor.crossings import get_crossing
 
-        for cid in plan.crossings:
+        try:  # the registry's name and port location (data/crossings.csv)
             c = get_crossing(cid)
-            crossings.append({"type": "Feature", "geometry": {
-                "type": "Point", "coordinates": [round(c.lon, 5), round(c.lat, 5)]},
-                "properties": {"corridor": plan.corridor, "id": c.id, "name": c.name,
-                               "border": c.border, "port_code": c.port_code}})
+            name, port, where = c.name, c.port_code, (round(c.lon, 5), round(c.lat, 5))
+        except EvCorridorError:  # a corridor of its own: where its routes cross the border
+            if cid not in border_at:
+                continue
+            name, port, where = cid, None, border_at[cid]
+        crossings.append({"type": "Feature", "geometry": {
+            "type": "Point", "coordinates": list(where)},
+            "properties": {"corridor": plan.corridor, "id": cid, "name": name,
+                           "border": plan.border, "port_code": port}})
     return {
         "routes.geojson": feature_collection(f"{plan.corridor} routes", routes),
         "gaps.geojson": feature_collection(f"{plan.corridor} gaps", gaps),

@@ -38,8 +38,9 @@ def test_plan_json_summary_and_files(capsys: pytest.CaptureFixture[str], tmp_pat
     row = data["plans"][0]
     assert (row["corridor"], row["status"], row["feasible"]) == ("i91-stanstead", "optimal", True)
     folder = tmp_path / "i91-stanstead"
-    assert sorted(p.name for p in folder.iterdir()) == ["plan.json", "sites.csv",
-                                                        "sites.geojson", "solve-log.json"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "crossings.geojson", "gaps.geojson", "plan.json", "routes.geojson", "sites.csv",
+        "sites.geojson", "solve-log.json"]
     plan = json.loads((folder / "plan.json").read_text())
     assert plan["parameters"]["vehicles"] == ["nacs-car"]
     assert {r["direction"] for r in plan["routes"]} == {"forward", "reverse"}
