@@ -230,8 +230,10 @@ def test_report_has_the_sizing_section(planned: Path, tmp_path: Path,
                                        capsys: pytest.CaptureFixture[str]) -> None:
     plan = tmp_path / "p" / "i15-alberta" / "plan.json"
     plan.parent.mkdir(parents=True)
-    for f in ("plan.json", "sites.csv", "sites.geojson"):  # what check expects beside a plan
-        shutil.copy(planned / "i15-alberta" / f, plan.parent / f)
+    src = planned / "i15-alberta"
+    listed = json.loads((src / "plan.json").read_text(encoding="utf-8"))["files"]
+    for f in ("plan.json", *listed):  # what check expects beside a plan: the files it lists
+        shutil.copy(src / f, plan.parent / f)
     code, _, err = run(["size", str(plan), "--out", str(tmp_path / "p")], capsys)
     assert code == 0, err
     # a folder stands for its plans and the sizings beside them (the plan is read from there)
