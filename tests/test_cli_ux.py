@@ -300,3 +300,38 @@ def test_plan_and_check_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert list(csv.DictReader(io.StringIO(out))) == [
         {"plan": str(tmp_path / "i91-stanstead" / "plan.json"), "corridor": "i91-stanstead",
          "ok": "true", "rule": "", "where": "", "message": ""}]
+
+
+def test_corridors_create_and_border_plans_have_csv(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    from evcorridor.cli.border_cmd import plan_border
+
+    target = tmp_path / "pembina-emerson.yaml"
+    code, out, err = run(["corridors", "create", "--crossing", "pembina-emerson", "--out",
+                          str(target), "--format", "csv"], capsys)
+    assert code == 0, err
+    fields = dict(csv.reader(io.StringIO(out)))
+    assert (fields["corridor.id"], fields["file"]) == ("pembina-emerson", str(target))
+    assert float(fields["side_km.USA"]) > 0 and float(fields["side_km.CAN"]) > 0
+    # plan --border --format csv prints the rows of border-summary.csv (one port here)
+    plan_border("us-ca", out_dir=tmp_path / "border", reach_km=150.0, profile_set="na-2023",
+                vehicles=[], scenario="default", cost_model="default", time_limit=None,
+                fmt="csv", quiet=True, crossings=["pembina-emerson"])
+    printed = capsys.readouterr().out
+    assert printed == (tmp_path / "border" / "border-summary.csv").read_text(encoding="utf-8")
+    assert {r["crossing"] for r in csv.DictReader(io.StringIO(printed))} == {"pembina-emerson"}
+
+
+@pytest.mark.parametrize("width", [160, 100, 60])
+def test_stations_list_keeps_ids_whole(width: int, monkeypatch: pytest.MonkeyPatch,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    from evcorridor.render import console
+
+    monkeypatch.setattr(console.out, "width", width)
+    code, out, _ = run(["stations", "list", "i29-red-river"], capsys)
+    assert code == 0 and "…" not in out
+    code, js, _ = run(["stations", "list", "i29-red-river", "--format", "json"], capsys)
+    for s in json.loads(js):
+        assert s["id"] in out
+    # the one connector notation for people (as in plans and reports)
+    assert "NACS ×8 @250 kW" in " ".join(out.split())

@@ -11,6 +11,7 @@ only file that differs between two runs).
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,8 @@ def plan_border(border: str, *, out_dir: Path, reach_km: float, profile_set: str
     write_border_outputs(rows, border, out_dir)
     if fmt == "json":
         print_json({"ports": [_public(r) for r in rows]})
+    elif fmt == "csv":  # the rows of border-summary.csv
+        sys.stdout.write(summary_csv(rows))
     elif not quiet:
         _print(rows)
     bad = [r for r in rows if r["sites"] is not None and

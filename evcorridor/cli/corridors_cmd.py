@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from evcorridor.cli.options import check_choice, format_option, id_argument
+from evcorridor.cli.options import check_choice, completer, format_option, id_argument
 from evcorridor.corridors import Corridor, get_corridor, list_corridors
 from evcorridor.render.console import out, print_csv, print_json
 from evcorridor.render.table import Column, print_table
@@ -78,7 +78,8 @@ def show_cmd(
 
 @app.command("create")
 def create_cmd(
-    crossing: str = typer.Option(..., "--crossing", "-c",
+    crossing: str = typer.Option(..., "--crossing", "-c", metavar="CROSSING",
+                                 autocompletion=completer("crossings"),
                                  help="Crossing id (see `evcorridor crossings list`)."),
     reach_km: float = typer.Option(300.0, "--reach-km", min=0,
                                    help="Road km from the border to each endpoint."),
@@ -92,7 +93,7 @@ def create_cmd(
                                          help="YAML file to write (default: "
                                               "configs/corridors/<id>.yaml)."),
     force: bool = typer.Option(False, "--force", help="Replace an existing corridor file."),
-    fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+    fmt: str = format_option(*FORMATS),
 ) -> None:
     """Write a corridor YAML for any crossing from the continental road graph.
 
@@ -107,7 +108,7 @@ def create_cmd(
     from evcorridor.errors import UsageError
     from evcorridor.outpaths import inside
 
-    check_choice("--format", fmt, ("table", "json"))
+    check_choice("--format", fmt, FORMATS)
     if corridor_id is not None and not ID_RE.match(corridor_id):
         raise UsageError(f"--id {corridor_id!r}: a corridor id is lower-case letters, digits and "
                          "single dashes (it names the corridor's files)")
@@ -121,8 +122,9 @@ def create_cmd(
     if target.exists() and not force:
         raise UsageError(f"{target} exists: choose another --id, or --force to replace it")
     write_text(target, made.yaml_text)
-    if fmt == "json":
-        print_json({"corridor": _dump(c), "side_km": made.side_km, "file": str(target)})
+    if fmt in ("json", "csv"):
+        record = {"corridor": _dump(c), "side_km": made.side_km, "file": str(target)}
+        (print_json if fmt == "json" else print_csv)(record)
         return
     out.print(f"[bold]{c.id}[/bold]: {c.name}", markup=True, highlight=False)
     for country, km in made.side_km.items():

@@ -12,8 +12,10 @@ import typer
 from rich.table import Table
 
 from evcorridor.cli.options import check_choice, format_option, id_argument, progress_bar
+from evcorridor.connectors import notation
 from evcorridor.errors import EvCorridorError, InputError, UsageError
 from evcorridor.render.console import err, out, print_csv, print_json, to_csv
+from evcorridor.render.table import Column, print_table
 from evcorridor.stations import corridor_stations, refuse_rejected
 from evcorridor.stations.merge import DEFAULT_DISTANCE_M, dedupe
 from evcorridor.stations.model import ReadReport, Station
@@ -60,13 +62,18 @@ def _say(message: str) -> None:
 
 
 def _connectors_text(s: Station) -> str:
+    """The one connector notation for people (`CCS1 ×4 @150 kW`), leaving out what the source
+    does not say (`CCS1`, `NACS ×8`)."""
     parts = []
     for c in s.connectors:
+        if c.count is not None and c.max_kw is not None:
+            parts.append(notation(c.type, c.count, c.max_kw))
+            continue
         bits = c.type
         if c.count is not None:
-            bits += f"×{c.count}"
+            bits += f" ×{c.count}"
         if c.max_kw is not None:
-            bits += f" {c.max_kw:g} kW"
+            bits += f" @{c.max_kw:g} kW"
         parts.append(bits)
     return ", ".join(parts)
 
@@ -89,18 +96,15 @@ def list_cmd(
     if fmt == "csv":
         sys.stdout.write(to_csv(COLUMNS, (station_row(s) for s in stations)))
         return
-    table = Table(title=f"{corridor}: {len(stations)} stations")
-    for col in ("id", "country", "name", "operator", "connectors", "DC ports", "data date"):
-        table.add_column(col, justify="right" if col == "DC ports" else "left",
-                         no_wrap=col in ("country", "DC ports", "data date"),
-                         min_width={"id": 12, "name": 24, "operator": 10,
-                                    "connectors": 14}.get(col))
-    for s in stations:
-        table.add_row(s.id, s.country, s.name, s.operator or "", _connectors_text(s),
-                      "?" if s.dc_fast_ports is None else str(s.dc_fast_ports),
-                      str(s.data_date or ""))
-    # piped output has no terminal width: use a wide one rather than squeezing the columns
-    out.print(table, width=None if out.is_terminal else max(out.width, 160), crop=False)
+    # ids, ports and dates stay whole; names and operators wrap; connector lists wrap between
+    # connectors (one block per station on a terminal too narrow for that)
+    cols = [Column("id", "whole"), Column("country", "whole"), Column("name"),
+            Column("operator"), Column("connectors", "words"),
+            Column("DC ports", "whole", "right"), Column("data date", "whole")]
+    print_table(out, cols, [[s.id, s.country, s.name, s.operator or "", _connectors_text(s),
+                             "?" if s.dc_fast_ports is None else str(s.dc_fast_ports),
+                             str(s.data_date or "")] for s in stations],
+                title=f"{corridor}: {len(stations)} stations")
     for side in _sides(corridor):
         if not country and not any(s.country == side for s in stations):
             out.print(f"[yellow]{side}: no station data — plans on this side are greenfield[/]")
