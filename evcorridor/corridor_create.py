@@ -16,6 +16,9 @@
    the highway and Travel Mapping waypoint label there), its `highways` the route names the paths
    use per country, `buffer_km` = `BUFFER_KM`. The result is checked by cutting the corridor's
    graph out of the continental graph and routing it (both sides must be reached).
+5. When the registry says the crossing does not process commercial trucks (`commercial`
+   "false") and another crossing of the same BTS port does ("true"), that one is added as the
+   corridor's second crossing with the highways joining it to the two endpoints (if it routes).
 
 Pure: returns the corridor and its YAML text; the CLI writes the file.
 """
@@ -174,17 +177,66 @@ def create_corridor(crossing_id: str, *, reach_km: float = 300.0, to: list[str] 
     highways = {"USA": _highways(cont, H, us_path, "USA"),
                 other: _highways(cont, H, other_path, other)}
     cid = corridor_id or crossing.id
-    corridor = Corridor(
-        id=cid, name=f"{crossing.name}: {us_places[0].name} – {other_places[-1].name}",
-        border=crossing.border, crossings=[crossing.id], other_country=other,  # type: ignore[arg-type]
-        us_side=us_places, other_side=other_places, highways=highways, buffer_km=BUFFER_KM)
+
+    def make(crossings: list[str], hw: dict[str, list[str]]) -> Corridor:
+        return Corridor(
+            id=cid, name=f"{crossing.name}: {us_places[0].name} – {other_places[-1].name}",
+            border=crossing.border, crossings=crossings, other_country=other,  # type: ignore[arg-type]
+            us_side=us_places, other_side=other_places, highways=hw, buffer_km=BUFFER_KM)
+
+    corridor = make([crossing.id], highways)
     G = corridor_graph(cont, corridor)
     try:
         corridor_routes(G, corridor)
     except EvCorridorError as exc:
         raise NoRoadError(f"crossing {crossing.id!r}: the corridor made for it does not route: "
                           f"{exc}") from exc
+    truck = commercial_alternative(crossing)
+    if truck is not None:
+        alt = _with_crossing(cont, H, truck, sides, highways, other)
+        if alt is not None:
+            try:
+                bigger = make([crossing.id, truck.id], alt)
+                corridor_routes(corridor_graph(cont, bigger), bigger)
+                corridor = bigger
+            except EvCorridorError:
+                pass  # the commercial crossing does not route on these highways: left out
     return Created(corridor, corridor_yaml(corridor, crossing, reach_km, side_km), side_km)
+
+
+def commercial_alternative(crossing: Any) -> Any | None:
+    """The crossing of the same BTS port that processes commercial trucks when `crossing` does
+    not (registry field `commercial`: "true" / "false" / "unknown"; None without that field)."""
+    from evcorridor.crossings import list_crossings
+
+    if getattr(crossing, "commercial", None) != "false":
+        return None
+    mates = [c for c in list_crossings(crossing.border) if c.port_code == crossing.port_code
+             and c.id != crossing.id and getattr(c, "commercial", None) == "true"
+             and c.location_source != "bts"]
+    return min(mates, key=lambda c: c.id) if mates else None
+
+
+def _with_crossing(cont: Any, H: nx.Graph, truck: Any, sides: dict[str, list[int]],
+                   highways: dict[str, list[str]], other: str) -> dict[str, list[str]] | None:
+    """The corridor's highways plus those joining the commercial crossing `truck` to the two
+    endpoints (None when its border point is off the graph or cannot reach them)."""
+    from evcorridor.network.travelmapping import node_id
+
+    t = cont.index_of(node_id(truck.lat, truck.lon))
+    if t is None or t not in H:
+        return None
+    out = {k: list(v) for k, v in highways.items()}
+    for country in ("USA", other):
+        try:
+            path = nx.shortest_path(H, t, sides[country][-1], weight="cost")
+        except nx.NetworkXNoPath:
+            return None
+        for c in ("USA", other):  # the path may run on either side
+            for h in _highways(cont, H, path, c):
+                if h != "?" and h not in out[c]:
+                    out[c].append(h)
+    return out
 
 
 def _region(cont: Any, b: int, radius_m: float) -> tuple[nx.Graph, np.ndarray]:

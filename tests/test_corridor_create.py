@@ -167,3 +167,23 @@ def test_plan_border_subset_writes_summary_maps_and_lists_ports_without_roads(
                 crossings=["pembina-emerson", "antler", "hannah"], dask_workers=2)
     capsys.readouterr()
     assert {n: (out_dir / n).read_bytes() for n in first} == first
+
+
+def test_commercial_crossing_of_the_same_port_joins_when_different(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the registry's `commercial` flags (synthetic here: Juárez–Lincoln not commercial,
+    World Trade Bridge commercial, as at Laredo), the corridor gets both crossings."""
+    import evcorridor.crossings as cr
+
+    real = cr._all
+    flags = {"laredo-juarez-lincoln": "false", "laredo-world-trade-bridge": "true"}
+    monkeypatch.setattr(cr, "_all", lambda: tuple(
+        c.model_copy(update={"commercial": flags[c.id]}) if c.id in flags else c
+        for c in real()))
+    made = create_corridor("laredo-juarez-lincoln", reach_km=150)
+    assert made.corridor.crossings == ["laredo-juarez-lincoln", "laredo-world-trade-bridge"]
+    assert "I-69W" in made.corridor.highways["USA"]
+    # without the flags (today's registry) a crossing stays alone
+    monkeypatch.setattr(cr, "_all", real)
+    assert create_corridor("laredo-juarez-lincoln", reach_km=150).corridor.crossings == [
+        "laredo-juarez-lincoln"]
