@@ -7,8 +7,8 @@
 The core stays single-run and pure: a task calls `run_one` (evcorridor.sweep.run), which calls
 the same core functions `plan` uses (`siting.build.build` + `siting.plan.plan_built` +
 `write_outputs`, or `border.plan_port` for a port) and returns one result row; Dask
-(`evcorridor.sweep.runner`) only distributes the calls. See docs in README.md ("Scenario
-sweeps").
+(`evcorridor.sweep.runner`) only distributes the calls. User docs: README.md, "Any crossing,
+the whole border, sweeps".
 """
 
 from evcorridor.sweep.run import RunSpec, run_one
