@@ -51,7 +51,7 @@ def map_tasks(fn: Callable[..., Any], calls: Sequence[Call], *, scheduler: str =
     if scheduler == "local":
         workers = n_workers or os.cpu_count() or 1
         cluster = LocalCluster(n_workers=min(workers, len(calls)), threads_per_worker=1,
-                               processes=True, dashboard_address=None)
+                               processes=True, dashboard_address=":0")
         client = Client(cluster)
     elif scheduler.startswith(("tcp://", "tls://")):
         if n_workers is not None:
