@@ -4,7 +4,12 @@ One row per US–Canada / US–Mexico road port in the BTS Border Crossing Entry
 port
 covers several bridges that corridors use separately (Detroit, Buffalo–Niagara Falls, Laredo, El
 Paso, Nogales, Hidalgo/Pharr, Blaine...), one row per bridge that shares the port's code, with
-`volumes_scope` = "port" saying the volumes are the whole port's (never split between bridges).
+`volumes_scope` = "port". `port_cars_per_year` / `port_trucks_per_year` are the whole port's
+annual counts; `cars_per_year` / `trucks_per_year` are the crossing's own, empty (unknown) where
+a shared port's count cannot be split by a source (a port total is never copied onto each of its
+crossings; `note` says how a count was assigned).
+`commercial` says whether the crossing processes commercial trucks (true / false / unknown) and
+`commercial_source` why (a port description, or the port's BTS truck count).
 `lat`/`lon` is the Travel Mapping border point where one is known (`location_source`), else the BTS
 port location.
 """
@@ -12,6 +17,7 @@ port location.
 from __future__ import annotations
 
 import csv
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -24,7 +30,8 @@ from evcorridor.settings import get_settings
 COLUMNS = [
     "id", "name", "port_code", "port_name", "border", "state", "lat", "lon", "location_source",
     "tm_border_point", "highways_us", "highways_other", "cars_per_year", "trucks_per_year",
-    "annualised_from", "volumes_scope", "note",
+    "port_cars_per_year", "port_trucks_per_year", "annualised_from", "volumes_scope",
+    "commercial", "commercial_source", "note",
 ]
 LIST_FIELDS = ("highways_us", "highways_other")
 
@@ -46,9 +53,29 @@ class Crossing(BaseModel):
     highways_other: list[str]
     cars_per_year: int | None
     trucks_per_year: int | None
+    port_cars_per_year: int | None
+    port_trucks_per_year: int | None
     annualised_from: str
     volumes_scope: Literal["port", "crossing"] = "crossing"
+    commercial: Literal["true", "false", "unknown"]
+    commercial_source: str
     note: str = ""
+
+    @property
+    def short_name(self) -> str:
+        """The id without its port's name ("pacific-highway" for blaine-pacific-highway)."""
+        rest = self.id.removeprefix(slug(self.port_name) + "-")
+        return rest if rest and rest != self.id else self.id
+
+    @property
+    def takes_trucks(self) -> bool:
+        """True only when a source says the crossing processes commercial trucks."""
+        return self.commercial == "true"
+
+
+def slug(text: str) -> str:
+    """A crossing id from a name: lower case, runs of other characters become one "-"."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 def crossings_path() -> Path:
@@ -73,7 +100,8 @@ def read_crossings_csv(path: Path) -> list[Crossing]:
         data: dict[str, object] = dict(row)
         for f in LIST_FIELDS:
             data[f] = [h for h in (row[f] or "").split(";") if h]
-        for f in ("cars_per_year", "trucks_per_year"):
+        for f in ("cars_per_year", "trucks_per_year", "port_cars_per_year",
+                  "port_trucks_per_year"):
             data[f] = row[f] or None
         try:
             c = Crossing.model_validate(data)

@@ -232,6 +232,17 @@ class FlowResult(_Model):
     nodes: list[int]  # path origin -> destination (round trips add the way back)
 
 
+class CrossingTrucks(_Model):
+    """Whether one of the plan's crossings processes commercial trucks (the crossing registry's
+    `commercial` with its source). Medium- and heavy-duty vehicles are planned only through
+    crossings with `commercial` "true"."""
+
+    crossing: str
+    short_name: str  # the crossing without its port's name ("pacific-highway"), for tables
+    commercial: Literal["true", "false", "unknown"]
+    source: str
+
+
 class CoverageResult(_Model):
     budget: int
     trip: Literal["one-way", "round"]
@@ -256,6 +267,8 @@ class Plan(_Model):
     infeasibilities: list[Infeasibility] = Field(default_factory=list)
     existing: ExistingSummary
     station_data: list[StationData] = Field(default_factory=list)
+    crossing_trucks: list[CrossingTrucks] = Field(default_factory=list)
+    truck_vehicles: list[str] = Field(default_factory=list)  # planned only via commercial crossings
     data_date: str | None = None
     coverage: CoverageResult | None = None  # present for `--objective coverage`
     # SHA-256 of the files written beside plan.json (sites.csv, sites.geojson): `check` tells

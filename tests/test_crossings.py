@@ -36,17 +36,39 @@ def test_registry_rows_and_borders() -> None:
     assert len({c.id for c in rows}) == len(rows)
     blaine = get_crossing("blaine-peace-arch")
     assert (blaine.port_code, blaine.border, blaine.state) == ("3004", "us-ca", "WA")
-    assert blaine.cars_per_year == 3_213_876 and blaine.trucks_per_year == 382_716
+    # the port's counts; its cars are not split between Peace Arch and Pacific Highway, its
+    # trucks all use Pacific Highway (Peace Arch processes none)
+    assert blaine.port_cars_per_year == 3_213_876 and blaine.port_trucks_per_year == 382_716
+    assert blaine.cars_per_year is None and blaine.trucks_per_year == 0
+    assert blaine.commercial == "false" and "Pacific Highway" in blaine.commercial_source
+    pac = get_crossing("blaine-pacific-highway")
+    assert pac.commercial == "true" and pac.trucks_per_year == 382_716
+    assert pac.short_name == "pacific-highway" and blaine.short_name == "peace-arch"
     assert blaine.highways_us == ["I-5"] and blaine.highways_other == ["BC99"]
     assert blaine.volumes_scope == "port"  # shared with blaine-pacific-highway
     assert (blaine.lat, blaine.lon) == (49.002081, -122.75651)  # TM wa.i005 USA/CAN
 
 
-def test_per_bridge_rows_share_the_port_volumes_unsplit() -> None:
+def test_per_bridge_rows_never_copy_the_port_total() -> None:
     amb, gh = get_crossing("detroit-ambassador-bridge"), get_crossing("detroit-gordie-howe-bridge")
     assert amb.port_code == gh.port_code == "3801"
-    assert (amb.cars_per_year, amb.trucks_per_year) == (gh.cars_per_year, gh.trucks_per_year)
+    assert (amb.cars_per_year, amb.trucks_per_year) == (gh.cars_per_year, gh.trucks_per_year) \
+        == (None, None)
+    assert (amb.port_trucks_per_year, amb.commercial, gh.commercial) == (1_398_577, "true",
+                                                                         "unknown")
     assert amb.volumes_scope == gh.volumes_scope == "port"
+    # Laredo: Juárez–Lincoln takes no trucks; the World Trade Bridge takes no cars; the port's
+    # trucks are not split between World Trade and Colombia Solidarity
+    jl, wt = get_crossing("laredo-juarez-lincoln"), get_crossing("laredo-world-trade-bridge")
+    assert (jl.commercial, jl.trucks_per_year, jl.cars_per_year) == ("false", 0, None)
+    assert (wt.commercial, wt.trucks_per_year, wt.cars_per_year) == ("true", None, 0)
+    # no own count of a shared port's crossing equals the whole port's total
+    for c in list_crossings():
+        if c.volumes_scope == "port":
+            assert c.trucks_per_year in (None, 0) or c.id in ("blaine-pacific-highway",
+                                                              "nogales-mariposa",
+                                                              "el-paso-bridge-of-the-americas")
+            assert c.cars_per_year in (None, 0), c.id
     assert gh.tm_border_point == "mi.gorhowbri CAN/USA" and gh.highways_other == ["ON401"]
     by_port: dict[str, list[str]] = {}
     for c in list_crossings():
@@ -59,6 +81,7 @@ def test_synthetic_crossings_say_so() -> None:
     sy = get_crossing("san-ysidro")
     assert sy.note.startswith("no Travel Mapping link across the border: synthetic link")
     assert sy.trucks_per_year is None  # San Ysidro has no truck rows in BTS: empty, not 0
+    assert sy.commercial == "false"  # ... and trucks use Otay Mesa (source in the registry)
     assert get_crossing("laredo-juarez-lincoln").location_source == "synthetic-link"
 
 
@@ -105,7 +128,7 @@ def test_cli_list_sorted_by_trucks_csv_and_show_json() -> None:
     # Laredo (2.57 M trucks in 2021) is the busiest; its three bridge rows come first
     assert [r["id"] for r in rows[:3]] == ["laredo-colombia-solidarity", "laredo-juarez-lincoln",
                                           "laredo-world-trade-bridge"]
-    assert rows[0]["trucks_per_year"] == "2568471"
+    assert rows[0]["port_trucks_per_year"] == "2568471" and rows[0]["trucks_per_year"] == ""
     res = runner.invoke(app, ["crossings", "show", "pembina-emerson", "--format", "json"])
     assert res.exit_code == 0
     assert json.loads(res.stdout)["highways_other"] == ["MB75"]
@@ -118,8 +141,20 @@ def test_every_bts_road_port_is_in_the_registry(shared_data: Path) -> None:
     assert {c.port_code for c in list_crossings()} == road
     # trucks: the 12 months of 2021 summed, straight from the raw file
     laredo = ports["2304"].monthly["Trucks"]
-    assert get_crossing("laredo-world-trade-bridge").trucks_per_year == sum(
+    assert get_crossing("laredo-world-trade-bridge").port_trucks_per_year == sum(
         v for m, v in laredo.items() if m.startswith("2021"))
+
+
+def test_every_crossing_says_whether_it_takes_trucks_and_why() -> None:
+    for c in list_crossings():
+        assert c.commercial in ("true", "false", "unknown") and c.commercial_source, c.id
+    # a single-crossing port: from its own BTS truck count
+    sw = get_crossing("sweetgrass-coutts")
+    assert sw.commercial == "true" and sw.commercial_source.startswith(
+        "BTS Border Crossing Entry Data: port 3310 counted")
+    # every corridor has a crossing that processes trucks
+    for corridor in list_corridors():
+        assert any(get_crossing(c).takes_trucks for c in corridor.crossings), corridor.id
 
 
 def test_state_province_pair_labels_locate_ports() -> None:
@@ -148,15 +183,18 @@ def test_cli_table_keeps_ids_and_figures_whole(width: int, monkeypatch: pytest.M
     if width == 60:  # stacked: the id alone on a line, then its fields
         assert [x for x in lines if x in ids] == [
             c.id for c in sorted(list_crossings("us-mx"),
-                                 key=lambda c: (-(c.trucks_per_year or -1), c.id))]
+                                 key=lambda c: (-(c.port_trucks_per_year or -1),
+                                                -(c.trucks_per_year or -1), c.id))]
         i = lines.index("laredo-world-trade-bridge")
-        assert lines[i + 1:i + 5] == ["  state                TX",
+        # no cars (commercial only); the port's trucks, not split between its two truck bridges
+        assert lines[i + 1:i + 6] == ["  state                TX",
                                       "  highways US / other  I-69W TXLp20 US59 / MEX2",
-                                      "  cars/yr              4,809,228*",
-                                      "  trucks/yr            2,568,471*"]
+                                      "  cars/yr              0",
+                                      "  trucks/yr            2,568,471*",
+                                      "  trucks?              yes"]
         return
     line = next(x for x in lines if "laredo-world-trade-bridge" in x)
-    assert "4,809,228*" in line and "2,568,471*" in line
+    assert " 0 " in line and "2,568,471*" in line and "yes" in line
     if width == 160:  # wide: every highway on one line, in its own column
         assert "I-69W TXLp20 US59" in line and "MEX2" in line and "2304" in line
     if width == 80:  # narrow: no port column

@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ from shapely.ops import unary_union
 
 from evcorridor.atomic import write_bytes, write_text
 from evcorridor.corridors import Corridor, load_corridor_file
-from evcorridor.crossings import COLUMNS
+from evcorridor.crossings import COLUMNS, slug
 from evcorridor.errors import EvCorridorError, InputError
 from evcorridor.geodesy import haversine_m
 from evcorridor.network import compact
@@ -94,6 +93,7 @@ BRIDGES: tuple[Bridge, ...] = (
     Bridge("2504", "san-ysidro", "San Ysidro – Tijuana (I-5)", "", ""),
     Bridge("2506", "otay-mesa", "Otay Mesa – Tijuana (SR 905)", "", ""),
     Bridge("2503", "calexico-west", "Calexico West – Mexicali (SR 111)", "", ""),
+    Bridge("2507", "calexico-east", "Calexico East – Mexicali (SR 7)", "", ""),
     Bridge("2604", "nogales-deconcini", "Nogales – DeConcini (I-19 BL / MEX 15)",
            "az.i019blnog", "MEX/USA"),
     Bridge("2604", "nogales-mariposa", "Nogales – Mariposa (SR 189 / MEX 15D)", "az.az189",
@@ -119,15 +119,141 @@ BRIDGES: tuple[Bridge, ...] = (
            "tx.anzintbri", "MEX/USA"),
 )
 
+
+@dataclass(frozen=True)
+class Commercial:
+    """Whether a crossing processes commercial trucks ("true" / "false" / "unknown") and why."""
+
+    value: str
+    source: str
+
+
+_LAREDO = ("Laredo's four bridges: only the Colombia Solidarity Bridge and the World Trade Bridge "
+           "allow commercial trucks; the World Trade Bridge carries commercial traffic only "
+           "(Transport Geography, https://transportgeography.org/contents/chapter7/"
+           "transborder-crossborder-transportation/laredo-commercial-vehicle-border-crossing)")
+_NOGALES = ("Nogales ports: DeConcini = pedestrians, passenger vehicles, trains; Mariposa = all "
+            "modes including trucks (Nogales EDF, http://nogalesedf.wwvprojects.com/"
+            "business-environment/international-ports/)")
+_EL_PASO = ("the Bridge of the Americas is one of El Paso's two commercial crossings, the other "
+            "being Ysleta–Zaragoza, its own BTS port (FreightWaves 2023, https://freightwaves.com/"
+            "news/cbp-halts-commercial-truck-cargo-processing-at-texas-port-of-entry/amp)")
+_RGV = ("FAST commercial lanes at the Veterans International, Free Trade and Pharr–Reynosa bridges "
+        "(FHWA-HOP-12-049 ch. 3, https://ops.fhwa.dot.gov/publications/fhwahop12049/ch3.htm)")
+_NIAGARA = ("Peace Bridge and Lewiston–Queenston are the Niagara trade bridges; commercial "
+            "vehicles are not allowed on the Rainbow Bridge (The VACH 2023, https://thevach.com/"
+            "five-border-crossing-facts-to-know-in-the-wake-of-rainbow-bridge-explosion/)")
+
+#: Curated commercial-truck status of crossings that share a BTS port or that the bts truck count
+#: alone cannot settle; every other crossing is "true" when its own port counted trucks in the
+#: BTS data, else "unknown" (see `commercial_of`).
+COMMERCIAL: dict[str, Commercial] = {
+    "blaine-peace-arch": Commercial(
+        "false", "trucks are not processed at Peace Arch (no commercial inspection facility); "
+        "they use the Pacific Highway crossing 1 mile east (AARoads forum on WA 543 / BC 15, "
+        "https://www.aaroads.com/forum/index.php?topic=18003.1225)"),
+    "blaine-pacific-highway": Commercial(
+        "true", "B.C.'s main point of entry for commercial truck traffic (The Northern Light "
+        "2022, http://thenorthernlight.com/stories/protesters-block-pacific-highway-crossing-"
+        "for-three-days-stalling-truck-traffic,19138)"),
+    "san-ysidro": Commercial(
+        "false", "Otay Mesa was built to divert commercial trucks from San Ysidro, now reserved "
+        "for automobiles and pedestrians (FreightWaves Classics, https://heavyhaultexas.com/"
+        "freightwaves-classics-otay-mesa-land-port-is-third-busiest-on-u-s-mexico-border/); "
+        "BTS counts no trucks at port 2504"),
+    "otay-mesa": Commercial(
+        "true", "California's busiest commercial port, with a commercial vehicle inspection "
+        "facility (BTS, https://www.bts.dot.gov/bts/archive/publications/"
+        "north_american_trade_and_travel_trends/box3)"),
+    "calexico-west": Commercial(
+        "false", "since Calexico East opened in 1996 all truck traffic from Mexicali is inspected "
+        "there (https://wikimili.com/en/Calexico_East_Port_of_Entry); BTS counts no trucks at "
+        "port 2503"),
+    "calexico-east": Commercial(
+        "true", "the principal gateway for trade by truck in the Imperial Valley, 3 northbound "
+        "truck lanes (Caltrans port fact sheet, https://docsbay.net/port-fact-sheet)"),
+    "nogales-deconcini": Commercial("false", _NOGALES),
+    "nogales-mariposa": Commercial("true", _NOGALES),
+    "el-paso-bridge-of-the-americas": Commercial("true", _EL_PASO),
+    "el-paso-paso-del-norte": Commercial("false", _EL_PASO),
+    "laredo-juarez-lincoln": Commercial("false", _LAREDO),
+    "laredo-world-trade-bridge": Commercial("true", _LAREDO),
+    "laredo-colombia-solidarity": Commercial("true", _LAREDO),
+    "brownsville-veterans-bridge": Commercial("true", _RGV),
+    "brownsville-free-trade-bridge": Commercial("true", _RGV),
+    "pharr-reynosa-bridge": Commercial("true", _RGV),
+    "hidalgo-anzalduas-bridge": Commercial(
+        "unknown", "southbound truck counts reported (2017), northbound commercial processing not "
+        "confirmed by a checked source"),
+    "buffalo-peace-bridge": Commercial("true", _NIAGARA),
+    "buffalo-lewiston-queenston-bridge": Commercial("true", _NIAGARA),
+    "buffalo-rainbow-bridge": Commercial("false", _NIAGARA),
+    "detroit-ambassador-bridge": Commercial(
+        "true", "the Detroit port (3801) counted 1,398,577 trucks/yr in 2021, when the Ambassador "
+        "Bridge was its only bridge (the Gordie Howe bridge was under construction)"),
+    "detroit-gordie-howe-bridge": Commercial(
+        "unknown", "not open during the BTS period (2020-2021); its commercial processing is not "
+        "confirmed by a checked source"),
+}
+
+#: Ports whose whole truck count belongs to one crossing, because the port's other crossings do
+#: not process trucks (sources in COMMERCIAL): crossing id -> why.
+PORT_TRUCKS_AT: dict[str, str] = {
+    "blaine-pacific-highway": "Peace Arch takes no trucks",
+    "nogales-mariposa": "DeConcini and Morley take no trucks",
+    "el-paso-bridge-of-the-americas": "the port's only commercial bridge",
+}
+#: Crossings that carry commercial traffic only (no personal vehicles).
+TRUCKS_ONLY = {"laredo-world-trade-bridge": _LAREDO}
+
+
+def commercial_of(crossing_id: str, code: str, trucks: int | None, how: str,
+                  shared: bool) -> Commercial:
+    """The commercial status of a crossing: curated, else from its own port's BTS truck count
+    (a port with one crossing that counted trucks processes trucks)."""
+    if crossing_id in COMMERCIAL:
+        return COMMERCIAL[crossing_id]
+    if shared:
+        return Commercial("unknown", f"port {code} has several crossings; not checked")
+    if trucks:
+        part = next((h.strip() for h in how.split(";") if h.strip().startswith("trucks")), "")
+        return Commercial("true", f"BTS Border Crossing Entry Data: port {code} counted "
+                                  f"{trucks:,} trucks/yr ({part})")
+    if trucks == 0:
+        return Commercial("false", f"BTS Border Crossing Entry Data: port {code} counted no trucks")
+    return Commercial("unknown", f"no truck count for port {code} in the BTS data")
+
+
+def crossing_volumes(crossing_id: str, bridges: list[str], cars: int | None, trucks: int | None
+                     ) -> tuple[int | None, int | None, str]:
+    """(own cars/yr, own trucks/yr, note) of one crossing of a port; a port's total goes to one of
+    its crossings only where a source supports it (PORT_TRUCKS_AT, TRUCKS_ONLY, COMMERCIAL
+    "false" = 0 trucks), else the crossing's own count is unknown (None)."""
+    if len(bridges) <= 1:
+        return cars, trucks, ""
+    notes = []
+    own_trucks: int | None = None
+    if COMMERCIAL.get(crossing_id, Commercial("unknown", "")).value == "false":
+        own_trucks = 0
+        notes.append("no trucks (not a commercial crossing)")
+    elif crossing_id in PORT_TRUCKS_AT:
+        own_trucks = trucks
+        notes.append(f"the port's trucks ({PORT_TRUCKS_AT[crossing_id]})")
+    else:
+        notes.append("trucks: the port's count is not split between its crossings")
+    own_cars: int | None = None
+    if crossing_id in TRUCKS_ONLY:
+        own_cars = 0
+        notes.append("no personal vehicles (commercial only)")
+    else:
+        notes.append("cars: the port's count is not split between its crossings")
+    return own_cars, own_trucks, "; ".join(notes)
+
 STATE_ABBR = {
     "Alaska": "AK", "Arizona": "AZ", "California": "CA", "Idaho": "ID", "Maine": "ME",
     "Michigan": "MI", "Minnesota": "MN", "Montana": "MT", "New Mexico": "NM", "New York": "NY",
     "North Dakota": "ND", "Texas": "TX", "Vermont": "VT", "Washington": "WA",
 }
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 # ---------------------------------------------------------------- boundaries
@@ -307,8 +433,10 @@ def build_crossings(tm: TMData, ports: dict[str, Port], usa: BaseGeometry,
         cars, trucks, how = annualise(port)
         st = STATE_ABBR.get(port.state, port.state)
         base = {"port_code": code, "port_name": port.name, "border": port.border, "state": st,
-                "cars_per_year": cars, "trucks_per_year": trucks, "annualised_from": how}
+                "port_cars_per_year": cars, "port_trucks_per_year": trucks,
+                "annualised_from": how}
         bridges = bridges_by_port.get(code, [])
+        bridge_ids = [b.id for b in bridges]
         for b in bridges:
             if b.tm_root:
                 w = _point(tm, b.tm_root, b.tm_label)
@@ -328,11 +456,15 @@ def build_crossings(tm: TMData, ports: dict[str, Port], usa: BaseGeometry,
                 s = synthetic[b.id]
                 us = sorted(set(us) | {tm.routes[s.us_root].name})
                 other = sorted(set(other) | {tm.routes[s.other_root].name})
+            own_cars, own_trucks, split = crossing_volumes(b.id, bridge_ids, cars, trucks)
+            com = commercial_of(b.id, code, trucks, how, len(bridges) > 1)
             rows.append({**base, "id": b.id, "name": b.name, "lat": lat, "lon": lon,
                          "location_source": source, "tm_border_point": where,
                          "highways_us": ";".join(us), "highways_other": ";".join(other),
+                         "cars_per_year": own_cars, "trucks_per_year": own_trucks,
                          "volumes_scope": "port" if len(bridges) > 1 else "crossing",
-                         "note": note})
+                         "commercial": com.value, "commercial_source": com.source,
+                         "note": "; ".join(x for x in (split, note) if x)})
         if bridges:
             continue
         best: tuple[float, float, float, str] | None = None
@@ -343,6 +475,9 @@ def build_crossings(tm: TMData, ports: dict[str, Port], usa: BaseGeometry,
         cid = slug(port.name)
         if names.count(cid) > 1:
             cid = f"{cid}-{st.lower()}"
+        com = commercial_of(cid, code, trucks, how, False)
+        base.update({"cars_per_year": cars, "trucks_per_year": trucks,
+                     "commercial": com.value, "commercial_source": com.source})
         if best is not None:
             _, lat, lon, where = best
             us, other = index.side_routes(lat, lon)

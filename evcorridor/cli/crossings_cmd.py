@@ -28,12 +28,13 @@ def _num(v: int | None) -> str:
 
 
 def _cells(c: Crossing) -> dict[str, str]:
-    star = "*" if c.volumes_scope == "port" else ""
     return {"id": c.id, "port": c.port_code, "border": c.border, "state": c.state,
             "highways US": " ".join(c.highways_us), "highways other": " ".join(c.highways_other),
             "highways US / other": f"{' '.join(c.highways_us) or '–'} / "
                                    f"{' '.join(c.highways_other) or '–'}",
-            "cars/yr": _num(c.cars_per_year) + star, "trucks/yr": _num(c.trucks_per_year) + star}
+            "cars/yr": _own_or_port(c.cars_per_year, c.port_cars_per_year),
+            "trucks/yr": _own_or_port(c.trucks_per_year, c.port_trucks_per_year),
+            "trucks?": {"true": "yes", "false": "no"}.get(c.commercial, "unknown")}
 
 
 @app.command("list")
@@ -50,8 +51,10 @@ def list_cmd(
         check_choice("--sort", sort, ("trucks", "cars"))
     rows = list_crossings(border)
     if sort:
-        attr = "trucks_per_year" if sort == "trucks" else "cars_per_year"
-        rows = sorted(rows, key=lambda c: (-(getattr(c, attr) or -1), c.id))
+        # busiest port first (a shared port's crossings together), then the crossing's own count
+        what = "trucks" if sort == "trucks" else "cars"
+        rows = sorted(rows, key=lambda c: (-(getattr(c, f"port_{what}_per_year") or -1),
+                                           -(getattr(c, f"{what}_per_year") or -1), c.id))
     if fmt == "json":
         print_json([c.model_dump(mode="json") for c in rows])
         return
@@ -65,7 +68,7 @@ def list_cmd(
     wide = [Column("id", "whole"), Column("port", "whole"), Column("border", "whole"),
             Column("state", "whole"), Column("highways US", "words"),
             Column("highways other", "words"), Column("cars/yr", "whole", "right"),
-            Column("trucks/yr", "whole", "right")]
+            Column("trucks/yr", "whole", "right"), Column("trucks?", "whole")]
     if border:
         wide = [c for c in wide if c.header != "border"]
     cells = [_cells(c) for c in rows]
@@ -73,10 +76,18 @@ def list_cmd(
     if layout(wide, [[x[c.header] for c in wide] for x in cells], out.width) is None:
         cols = [Column("id", "whole"), Column("state", "whole"),
                 Column("highways US / other", "words"), Column("cars/yr", "whole", "right"),
-                Column("trucks/yr", "whole", "right")]
+                Column("trucks/yr", "whole", "right"), Column("trucks?", "whole")]
     print_table(out, cols, [[x[c.header] for c in cols] for x in cells],
                 title=f"{len(rows)} crossings" + (f" ({border})" if border else ""))
-    out.print("* whole BTS port (shared by its bridges). Annualised: see `crossings show ID`.")
+    out.print("* the whole BTS port's count (shared by its crossings, not split by a source). "
+              "trucks?: processes commercial trucks. Sources: `crossings show ID`.")
+
+
+def _own_or_port(own: int | None, port: int | None) -> str:
+    """The crossing's own count, else the port's count marked "*" (else "–")."""
+    if own is not None:
+        return _num(own)
+    return _num(port) + ("*" if port is not None else "")
 
 
 @app.command("show")
@@ -97,7 +108,7 @@ def show_cmd(
     table.add_column("field", style="bold")
     table.add_column("value")
     for k, v in zip(COLUMNS, _row(c), strict=True):
-        if k in ("cars_per_year", "trucks_per_year"):
+        if k.endswith("_per_year"):
             v = _num(v if isinstance(v, int) else None)
         table.add_row(k, "" if v is None else str(v))
     out.print(table)

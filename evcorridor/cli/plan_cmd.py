@@ -100,6 +100,7 @@ def summarize(plan: Any, wall_s: float | None = None, out_dir: Path | None = Non
         "tesla_only": sorted(d.country for d in plan.station_data
                              if d.stations and set(d.sources) <= TESLA_SOURCES),
     }
+    rec["trucks"] = _trucks_text(plan)
     if plan.coverage is not None:
         rec["covered_flow"] = plan.coverage.covered_flow
         rec["total_flow"] = plan.coverage.total_flow
@@ -115,6 +116,15 @@ def cost_text(value: float, unit: str) -> str:
     if unit.isupper() and len(unit) == 3:  # a currency code
         return f"{value:,.0f} {unit}"
     return f"{value:g} {unit}"
+
+
+def _trucks_text(plan: Any) -> str:
+    """"via pacific-highway" (the commercial crossings medium/heavy vehicles are planned through),
+    "no commercial crossing", or "" when the plan has no medium/heavy vehicle."""
+    if not plan.truck_vehicles:
+        return ""
+    via = [c.short_name for c in plan.crossing_trucks if c.commercial == "true"]
+    return f"via {', '.join(via)}" if via else "no commercial crossing"
 
 
 def _existing_line(row: dict[str, Any]) -> str:
@@ -155,9 +165,11 @@ def _print_table(rows: list[dict[str, Any]], plans: list[Any]) -> None:
             Column("exist", "whole", "right"),
             Column("cost" if mixed else f"cost ({unit})", "whole", "right"),
             Column("USA km", "whole"), Column("border km", "whole"),
-            Column("CAN/MEX km", "whole"), Column("spacing km", "whole")]
-    if not any(r["max_spacing"] for r in rows):  # no profile in force has a spacing rule
-        cols.pop()
+            Column("CAN/MEX km", "whole")]
+    spacing = any(r["max_spacing"] for r in rows)  # else no profile in force has a spacing rule
+    if spacing:
+        cols.append(Column("spacing km", "whole"))
+    cols.append(Column("trucks", "words"))
     table: list[list[str]] = []
     for r in rows:
         status = r["status"] if r["feasible"] else f"{r['status']}!"
@@ -181,8 +193,8 @@ def _print_table(rows: list[dict[str, Any]], plans: list[Any]) -> None:
             cost = cost.removesuffix(f" {unit}")
         table.append([r["corridor"], "fwd\nrev", status, str(r["sites"]["new"]),
                       str(r["sites"]["upgrade"]), str(r["sites"]["existing"]), cost,
-                      *("\n".join(lines[k]) for k in ("USA", "border", "other", "spacing"))
-                      ][:len(cols)])
+                      *("\n".join(lines[k]) for k in ("USA", "border", "other")),
+                      *(["\n".join(lines["spacing"])] if spacing else []), r["trucks"]])
     print_table(out, cols, table,
                 title="evcorridor plan: worst gap / limit (km) per direction and country")
     tot = _totals(rows)

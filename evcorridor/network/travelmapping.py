@@ -257,6 +257,10 @@ SYNTHETIC_LINKS: tuple[SyntheticLink, ...] = (
     SyntheticLink("calexico-west", "ca.ca111", "2ndSt", "mexbc.mex005", "AveFraMad",
                   "SR 111 ends at 2nd St next to the Calexico West port; MEX 5 ends at Av. "
                   "Francisco I. Madero on the Mexicali side, 0.45 km apart"),
+    SyntheticLink("calexico-east", "ca.ca007", "End", "mexbc.mex002", "BlvdLazCar_E",
+                  "SR 7 ends at the Calexico East port; TM has no street to the Garita "
+                  "Mexicali II: straight link to MEX 2 at Blvd. Lázaro Cárdenas, its nearest "
+                  "MEX 2 waypoint (8.6 km)"),
     SyntheticLink("el-paso-bridge-of-the-americas", "tx.i110", "MEX/USA", "mexchih.mex045",
                   "MEX2", "I-110 ends on the Bridge of the Americas; TM has no Ciudad Juárez "
                   "streets: straight link along Av. Abraham Lincoln / Eje Vial Juan Gabriel to "

@@ -50,6 +50,8 @@ from evcorridor.siting.problem import (
     VehicleRule,
 )
 
+#: Vehicle classes planned only through crossings that process commercial trucks.
+TRUCK_CLASSES = frozenset({"medium-duty", "heavy-duty"})
 DEFAULT_MIN_SPACING_M = 2000.0
 DEFAULT_MAX_OFFSET_M = 5000.0
 
@@ -105,6 +107,7 @@ class Built:
     stations: list[Any]
     station_uses: list[StationUse]
     options: BuildOptions
+    crossings: dict[str, Any] = field(default_factory=dict)  # crossing id -> Crossing (registry)
 
 
 def sha256_file(path: Path | str) -> str:
@@ -185,8 +188,12 @@ def _designs(profile: Any, vehicles: list[Any], cost: Any, base_cost: float, off
 def build_from_graph(corridor: Any, G: nx.MultiDiGraph, routes: Sequence[RouteLike],
                      stations: list[Any], *, profile_set: Any, vehicles: list[Any],
                      scenario: Any, cost_model: Any, standards: dict[str, Any],
-                     options: BuildOptions) -> Built:
-    """The siting problem of `corridor` on graph `G` (no file access: everything is passed in)."""
+                     options: BuildOptions, crossings: dict[str, Any] | None = None) -> Built:
+    """The siting problem of `corridor` on graph `G` (no file access: everything is passed in).
+
+    `crossings` (crossing id -> registry Crossing): medium- and heavy-duty vehicles are planned
+    only on routes through crossings whose `commercial` is "true"; without it (synthetic
+    problems) every vehicle is planned on every route."""
     from evcorridor.stations import describe_site, snap_stations
 
     nodes = G.nodes
@@ -335,9 +342,14 @@ def build_from_graph(corridor: Any, G: nx.MultiDiGraph, routes: Sequence[RouteLi
         for rid, rs in route_specs.items():
             waits[rid] = (float(v.idle_distance_m(scenario.climate, rs.border_wait_min))
                           if rs.border_wait_min > 0 else 0.0)
+        on = None
+        if crossings is not None and v.vehicle_class in TRUCK_CLASSES:
+            on = frozenset(rid for rid, rs in route_specs.items()
+                           if crossings.get(rs.crossing) is not None
+                           and crossings[rs.crossing].takes_trucks)
         vrules.append(VehicleRule(v.id, scenario.climate, float(v.usable_range_m(scenario.climate)),
                                   float(v.start_range_m(scenario.climate, scenario.start_soc)),
-                                  waits))
+                                  waits, on))
     countries = sorted({rs.start_country for rs in route_specs.values()}
                        | {rs.end_country for rs in route_specs.values()})
     srules = []
@@ -346,7 +358,7 @@ def build_from_graph(corridor: Any, G: nx.MultiDiGraph, routes: Sequence[RouteLi
         srules.append(StandardRule(country, prof.id, prof.max_spacing_m, tuple(prof.recognizes)))
     problem = Problem(list(route_specs.values()), candidates, vrules, srules, options.resilience)
     return Built(corridor, G, route_specs, route_nodes, problem, profile_set, standards, vehicles,
-                 scenario, cost_model, stations, uses, options)
+                 scenario, cost_model, stations, uses, options, dict(crossings or {}))
 
 
 def _cand_key(c: Candidate, routes: dict[str, RouteSpec]) -> tuple[Any, ...]:
@@ -404,6 +416,7 @@ def build_for(corridor: Any, options: BuildOptions, *, graph: nx.MultiDiGraph | 
     """`build` for a corridor object (from the registry, or one made by `corridors create` and
     not in it: then pass its `graph`, with `options.network_source`/`network_path` saying where
     it came from, and its `stations`)."""
+    from evcorridor.crossings import get_crossing
     from evcorridor.network.routes import corridor_routes
     from evcorridor.profiles import get_profile_set, get_standard, get_vehicle, list_vehicles
     from evcorridor.scenarios import get_cost_model, get_scenario
@@ -435,6 +448,7 @@ def build_for(corridor: Any, options: BuildOptions, *, graph: nx.MultiDiGraph | 
     routes = corridor_routes(G, corridor)
     if stations is None:
         stations = corridor_stations(corridor.id, options.stations)
+    crossings = {c: get_crossing(c) for c in corridor.crossings}
     return build_from_graph(corridor, G, routes, stations, profile_set=pset, vehicles=vehicles,
                             scenario=scenario, cost_model=cost, standards=standards,
-                            options=options)
+                            options=options, crossings=crossings)

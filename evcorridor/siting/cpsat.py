@@ -384,7 +384,7 @@ def modelled_vehicles(problem: Problem, route: RouteSpec, skip: set[tuple[str, s
                                                     v.id))
     kept: list[VehicleRule] = []
     for v in order:
-        if (route.id, f"vehicle:{v.id}") in skip:
+        if not v.on(route.id) or (route.id, f"vehicle:{v.id}") in skip:
             continue
         if plain(v) and any(plain(k) and implies(problem, route, k, v) for k in kept):
             continue
@@ -413,9 +413,9 @@ def solve(problem: Problem, *, time_limit_s: float = 60.0, num_workers: int = 1,
     for route in problem.routes:
         modelled = (modelled_vehicles(problem, route, skip, bridges or {}) if drop_implied
                     else [v for v in problem.vehicles
-                          if (route.id, f"vehicle:{v.id}") not in skip])
+                          if v.on(route.id) and (route.id, f"vehicle:{v.id}") not in skip])
         implied += sum(1 for v in problem.vehicles if (route.id, f"vehicle:{v.id}") not in skip
-                       and v not in modelled)
+                       and v.on(route.id) and v not in modelled)
         for veh in modelled:
             b.vehicle(route, veh)
         for rule in problem.standards:

@@ -610,10 +610,42 @@ class RouteFlow:
 
 def crossing_volume(crossing: Any, vehicle_class: str) -> int | None:
     """Annual BTS count at a crossing for a vehicle class: trucks for medium/heavy duty, personal
-    vehicles (cars) for light duty. None when the crossing has no count."""
+    vehicles (cars) for light duty. None when the crossing's own count is unknown (a shared
+    port whose count no source splits between its crossings)."""
     if vehicle_class in ("heavy-duty", "medium-duty"):
         return crossing.trucks_per_year
     return crossing.cars_per_year
+
+
+def corridor_volumes(crossings: Sequence[Any], vehicle_class: str
+                     ) -> tuple[dict[str, float | None], list[str]]:
+    """Per-crossing annual volumes of a corridor's crossings for a vehicle class, and notes.
+
+    A crossing's own count is used where known. Where a shared BTS port's count is not split by
+    a source, the port's total is counted once for the corridor: divided evenly between the
+    corridor's crossings of that port whose own count is unknown (an assumption, noted), never
+    copied onto each of them."""
+    trucks = vehicle_class in ("heavy-duty", "medium-duty")
+    out: dict[str, float | None] = {}
+    unknown: dict[str, list[Any]] = {}
+    for c in crossings:
+        own = crossing_volume(c, vehicle_class)
+        if own is not None:
+            out[c.id] = float(own)
+        else:
+            unknown.setdefault(c.port_code, []).append(c)
+    notes = []
+    for code, group in sorted(unknown.items()):
+        total = group[0].port_trucks_per_year if trucks else group[0].port_cars_per_year
+        if total is None:
+            out.update({c.id: None for c in group})
+            continue
+        share = float(Decimal(str(total)) / len(group))
+        out.update({c.id: share for c in group})
+        what = "trucks" if trucks else "cars"
+        notes.append(f"port {code} {what} {total} split evenly over "
+                     f"{', '.join(c.id for c in group)} (no source splits it; UNVERIFIED)")
+    return out, notes
 
 
 def corridor_flows(problem: Problem, volumes: Mapping[str, float | None], trip: str

@@ -33,6 +33,7 @@ from evcorridor.outpaths import inside
 from evcorridor.outputs import sites_csv, sites_geojson, to_json
 from evcorridor.plan_model import (
     Connector,
+    CrossingTrucks,
     ExistingSummary,
     Gap,
     Infeasibility,
@@ -269,6 +270,8 @@ def assemble_plan(built: Built, sol: cpsat.Solution, stretches: list[Stretch],
                      if c.id in listed and rid in c.at}
         vruns = []
         for v in p.vehicles:
+            if not v.on(rid):
+                continue
             legs = vehicle_legs(p, sol, rs, v)
             vruns.append(VehicleRun(
                 vehicle=v.id, climate=v.climate, range_m=_r(v.range_m),
@@ -293,6 +296,7 @@ def assemble_plan(built: Built, sol: cpsat.Solution, stretches: list[Stretch],
             border_wait_min=rs.border_wait_min, site_positions=dict(sorted(positions.items())),
             vehicles=vruns, standards=sruns))
     infeas = [_infeasibility(s) for s in stretches]
+    infeas += _no_truck_crossing(built)
     named = {(s.route.id, s.rule) for s in stretches}
     solved = sol.status in ("optimal", "feasible")
     for rp in (routes if solved else []):
@@ -308,7 +312,9 @@ def assemble_plan(built: Built, sol: cpsat.Solution, stretches: list[Stretch],
     status = sol.status
     runs_ok = all(vr.feasible for rp in routes for vr in rp.vehicles) and all(
         sr.feasible for rp in routes for sr in rp.standards)
-    feasible = status in ("optimal", "feasible") and not stretches and runs_ok
+    feasible = (status in ("optimal", "feasible") and not stretches and runs_ok
+                and not any(i.rule.startswith("vehicle:") and i.fix.startswith(NO_TRUCKS)
+                            for i in infeas))
     if not feasible and status in ("optimal", "feasible"):
         status = "infeasible"
     if not feasible and not infeas:
@@ -346,7 +352,43 @@ def assemble_plan(built: Built, sol: cpsat.Solution, stretches: list[Stretch],
         crossings=list(c.crossings), inputs=_inputs(built), parameters=parameters,
         solver=solver, feasible=feasible, sites=sites, routes=routes, infeasibilities=infeas,
         existing=_existing(built, sol), station_data=_station_data(built, countries),
+        crossing_trucks=_crossing_trucks(built),
+        truck_vehicles=sorted(v.id for v in p.vehicles if v.routes is not None),
         data_date=str(built.graph.graph.get("data_date") or "") or None, coverage=coverage)
+
+
+NO_TRUCKS = "no crossing of this corridor is known to process commercial trucks"
+
+
+def _crossing_trucks(built: Built) -> list[CrossingTrucks]:
+    """The commercial status of each of the corridor's crossings (from the registry)."""
+    out = []
+    for cid in built.corridor.crossings:
+        c = built.crossings.get(cid)
+        if c is None:
+            continue
+        out.append(CrossingTrucks(crossing=cid, short_name=c.short_name,
+                                  commercial=c.commercial, source=c.commercial_source))
+    return out
+
+
+def _no_truck_crossing(built: Built) -> list[Infeasibility]:
+    """A medium/heavy-duty vehicle with no route (no commercial crossing) is a named result."""
+    out = []
+    p = built.problem
+    for v in p.vehicles:
+        if v.routes is None or v.routes:
+            continue
+        first = p.routes[0]
+        facts = "; ".join(f"{c.id}: commercial {c.commercial}" for c in built.crossings.values())
+        out.append(Infeasibility(
+            route=first.id, direction=first.direction,  # type: ignore[arg-type]
+            rule=f"vehicle:{v.id}", from_label=first.start_label, from_pos_m=0.0,
+            from_country=first.start_country, to_label=first.end_label,
+            to_pos_m=_r(first.length_m), to_country=first.end_country,
+            length_m=_r(first.length_m), limit_m=0.0,
+            fix=f"{NO_TRUCKS} ({facts}); add its commercial crossing to the corridor"))
+    return out
 
 
 def parameters_of(built: Built, solve: SolveOptions, time_limit: float) -> dict[str, Any]:
@@ -372,7 +414,8 @@ def plan_built(built: Built, solve: SolveOptions | None = None) -> PlanOutcome:
     stretches: list[Stretch] = []
     for rs in p.routes:
         for v in p.vehicles:
-            stretches.extend(vehicle_stretches(p, rs, v))
+            if v.on(rs.id):
+                stretches.extend(vehicle_stretches(p, rs, v))
         for rule in p.standards:
             stretches.extend(standard_stretches(p, rs, rule))
     skip = {(s.route.id, s.rule) for s in stretches if s.rule.startswith("standard:")}
@@ -383,7 +426,7 @@ def plan_built(built: Built, solve: SolveOptions | None = None) -> PlanOutcome:
     sol = cpsat.solve(p, time_limit_s=limit, num_workers=solve.num_workers,
                       random_seed=solve.random_seed, skip=skip, bridges=bridges)
     if p.resilience == "n-1" and sol.status == "infeasible" and not stretches:
-        stretches = [st for rs in p.routes for v in p.vehicles
+        stretches = [st for rs in p.routes for v in p.vehicles if v.on(rs.id)
                      for st in n1_stretches(p, rs, v)]
     plan = assemble_plan(built, sol, stretches, parameters_of(built, solve, limit))
     log = {"corridor": built.corridor.id, "status": plan.solver.status,
@@ -405,14 +448,19 @@ def plan_built_coverage(built: Built, *, vehicle: str, budget: int, trip: str,
     sites or upgrades for `vehicle`, maximising the BTS-weighted crossing flow that completes
     its trip (see `evcorridor.siting.frlm`)."""
     from evcorridor.crossings import get_crossing
-    from evcorridor.siting.frlm import corridor_flows, crossing_volume, solve_problem_coverage
+    from evcorridor.siting.frlm import corridor_flows, corridor_volumes, solve_problem_coverage
 
     solve = solve or SolveOptions()
     limit = solve.time_limit_s or get_settings().solver_time_limit_s
     p = built.problem
     veh = next(v for v in built.vehicles if v.id == vehicle)
-    volumes = {c: crossing_volume(get_crossing(c), veh.vehicle_class)
-               for c in built.corridor.crossings}
+    rule = next(v for v in p.vehicles if v.id == vehicle)
+    open_to = [c for c in built.corridor.crossings
+               if any(rule.on(rs.id) for rs in p.routes if rs.crossing == c)]
+    volumes, volume_notes = corridor_volumes([get_crossing(c) for c in open_to],
+                                             veh.vehicle_class)
+    closed = sorted(set(built.corridor.crossings) - set(open_to))
+    volumes.update({c: 0.0 for c in closed})
     flows, missing = corridor_flows(p, volumes, trip)
     sol, coverage, solver = solve_problem_coverage(
         p, flows, vehicle_id=vehicle, budget=budget, trip=trip, route_nodes=built.route_nodes,
@@ -420,7 +468,8 @@ def plan_built_coverage(built: Built, *, vehicle: str, budget: int, trip: str,
     params = parameters_of(built, solve, limit)
     params.update({"objective": "coverage", "budget": budget, "trip": trip,
                    "vehicles": [vehicle], "flows": "bts-crossing-volumes",
-                   "flows_missing": sorted(missing)})
+                   "flows_missing": sorted(missing), "flows_notes": volume_notes
+                   + [f"{c}: no flow for {vehicle} (not a commercial crossing)" for c in closed]})
     p_one = copy.copy(p)
     p_one.vehicles = [v for v in p.vehicles if v.id == vehicle]
     built_one = copy.copy(built)

@@ -102,16 +102,24 @@ class RouteSpec:
 
 @dataclass(frozen=True)
 class VehicleRule:
-    """A vehicle class under a climate: no gap between usable stops may exceed its range."""
+    """A vehicle class under a climate: no gap between usable stops may exceed its range.
+
+    `routes`: the route ids the rule applies to (None = every route); medium- and heavy-duty
+    vehicles are planned only through crossings that process commercial trucks."""
 
     id: str
     climate: str
     range_m: float
     start_range_m: float
     border_wait_m: Mapping[str, float] = field(default_factory=dict)  # route id -> metres
+    routes: frozenset[str] | None = None
 
     def wait_m(self, route_id: str) -> float:
         return float(self.border_wait_m.get(route_id, 0.0))
+
+    def on(self, route_id: str) -> bool:
+        """True when this vehicle is planned on `route_id`."""
+        return self.routes is None or route_id in self.routes
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,7 @@ def greedy_choice(problem: Problem, skip: set[tuple[str, str]] | None = None) ->
     vehicles = sorted(problem.vehicles, key=lambda v: (as_is(v.id), v.range_m, v.id))
     for veh in vehicles:
         for route in problem.routes:
-            if (route.id, f"vehicle:{veh.id}") in skip:
+            if not veh.on(route.id) or (route.id, f"vehicle:{veh.id}") in skip:
                 continue
             pts = route_points(problem, route, lambda c, v=veh.id: bool(usable_options(c, v)))
             stops: list[Stop] = []
