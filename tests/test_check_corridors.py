@@ -200,3 +200,45 @@ def test_corridor_coverage_plan_flows_rederived() -> None:
     assert [f"{f.where}: {f.message}" for f in check_plan(plan).findings] == [
         f"flow 1 {flow.origin} -> {flow.destination}: marked not covered but "
         "ccs1-long-range-car completes the trip"]
+
+
+def test_trucks_cross_only_where_trucks_may_cross() -> None:
+    """i19-nogales: DeConcini takes no commercial trucks (registry source), Mariposa does; the
+    heavy truck is planned through Mariposa only, and check rejects each way of hiding that."""
+    plan = planned("i19-nogales")
+    runs = {r.crossing: {v.vehicle for v in r.vehicles} for r in plan.routes}
+    assert "heavy-truck-mcs" in runs["nogales-mariposa"]
+    assert "heavy-truck-mcs" not in runs["nogales-deconcini"]
+    assert "nacs-car" in runs["nogales-deconcini"]
+    assert plan.truck_vehicles == ["heavy-truck-mcs"]
+    facts = {c.crossing: c.commercial for c in plan.crossing_trucks}
+    assert facts == {"nogales-deconcini": "false", "nogales-mariposa": "true"}
+
+    # 1. a truck run copied onto the route through DeConcini
+    plan = planned("i19-nogales")
+    src = next(r for r in plan.routes if r.id == "nogales-mariposa:forward")
+    dst = next(r for r in plan.routes if r.id == "nogales-deconcini:forward")
+    dst.vehicles.append(next(v for v in src.vehicles if v.vehicle == "heavy-truck-mcs"))
+    assert any(m.startswith("trucks: route nogales-deconcini:forward: heavy-duty vehicle "
+                            "heavy-truck-mcs is planned through nogales-deconcini, which does "
+                            "not take commercial trucks (commercial: false)")
+               for m in messages(plan))
+
+    # 2. the truck run dropped from the commercial crossing
+    plan = planned("i19-nogales")
+    src = next(r for r in plan.routes if r.id == "nogales-mariposa:reverse")
+    src.vehicles = [v for v in src.vehicles if v.vehicle != "heavy-truck-mcs"]
+    assert ("route: route nogales-mariposa:reverse: no run for vehicle heavy-truck-mcs"
+            in messages(plan))
+
+    # 3. the plan's copy of the registry claims DeConcini takes trucks
+    plan = planned("i19-nogales")
+    fact = next(c for c in plan.crossing_trucks if c.crossing == "nogales-deconcini")
+    fact.commercial = "true"
+    assert any(m.startswith("trucks: crossing nogales-deconcini: commercial true in the plan, "
+                            "the crossing registry says false") for m in messages(plan))
+
+    # 4. the truck vehicle is not named as one
+    plan = planned("i19-nogales")
+    plan.truck_vehicles = []
+    assert any(m.startswith("trucks: : truck_vehicles [] in the plan") for m in messages(plan))

@@ -281,3 +281,38 @@ def test_scenario_start_soc_and_per_crossing_direction_waits_reach_the_rules() -
     assert half.solver.objective == _sites(2)
     for r in half.routes:
         assert r.vehicles[0].gaps[0].length_m <= 152_785.8
+
+
+def test_corridor_without_a_commercial_crossing_says_so(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """I-5 Cascadia through Peace Arch only (its registry row: no commercial trucks): the heavy
+    truck gets no run, the plan is infeasible and names why; the cars are still planned, and
+    check agrees."""
+    import shutil
+
+    from evcorridor.settings import get_settings
+
+    configs = tmp_path / "configs"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "configs", configs)
+    f = configs / "corridors" / "i5-cascadia.yaml"
+    f.write_text(f.read_text().replace("crossings: [blaine-peace-arch, blaine-pacific-highway]",
+                                       "crossings: [blaine-peace-arch]"))
+    monkeypatch.setenv("EVCORRIDOR_CONFIGS_DIR", str(configs))
+    get_settings.cache_clear()
+    try:
+        p = plan_corridor("i5-cascadia", BuildOptions()).plan
+        assert not p.feasible and p.solver.status == "infeasible"
+        assert {vr.vehicle for r in p.routes for vr in r.vehicles} == {
+            "ccs1-long-range-car", "nacs-car", "pickup"}
+        (inf,) = [i for i in p.infeasibilities if i.rule == "vehicle:heavy-truck-mcs"]
+        assert inf.fix.startswith("no crossing of this corridor is known to process commercial "
+                                  "trucks (blaine-peace-arch: commercial false)")
+        # an infeasible plan never passes check; the only finding is the named infeasibility
+        assert [(f.rule, "commercial" in f.message) for f in check_plan(p).findings] == [
+            ("status", True)]
+        # hiding it is caught
+        p.infeasibilities = [i for i in p.infeasibilities if i is not inf]
+        assert any(f.rule == "trucks" and "does not say so" in f.message
+                   for f in check_plan(p).findings)
+    finally:
+        get_settings.cache_clear()

@@ -45,6 +45,7 @@ class _Base:
         self.standards: dict[str, Any] = {}
         self.profile_set: Any = None
         self.corridor: Any = None
+        self.crossings: dict[str, Any] = {}  # the crossing registry's rows of the plan's crossings
         self.scenario: Any = None
         self._compliance: dict[tuple[str, str], list[str]] = {}
         # a coverage plan on a user's network: no corridor routes, abstract sites

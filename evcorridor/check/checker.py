@@ -7,6 +7,7 @@ from pathlib import Path
 
 import networkx as nx
 
+from evcorridor.check import trucks
 from evcorridor.check.arith import (
     _m,
 )
@@ -28,6 +29,9 @@ class _Checker(_Routes):
     def _run(self) -> CheckReport:
         self.check_inputs()
         self.check_corridor()
+        self.crossings = trucks.registry(list(self.plan.crossings))
+        for rule, where, message in trucks.findings(self.plan, self.vehicles, self.crossings):
+            self.fail(rule, where, message)
         self.check_sites()
         self.check_stations()
         for route in self.plan.routes:

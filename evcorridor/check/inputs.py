@@ -140,7 +140,11 @@ class _Inputs(_Base):
             self.scenario = self._reload("scenario", scen_id, get_scenario)
         elif self.plan.routes:
             raise InputError(f"{self.label}: the plan names no scenario (inputs or parameters)")
-        for vid in sorted({vr.vehicle for r in self.plan.routes for vr in r.vehicles}):
+        # every vehicle that runs a route, and every planned one (a truck may have no route)
+        planned = self.plan.parameters.get("vehicles")
+        named = {str(v) for v in planned} if isinstance(planned, list) and self.plan.routes \
+            else set()
+        for vid in sorted({vr.vehicle for r in self.plan.routes for vr in r.vehicles} | named):
             self.vehicles[vid] = self._reload("vehicle", vid, get_vehicle)
         wanted = {p for s in self.plan.sites for p in s.complies_with}
         for r in self.plan.routes:

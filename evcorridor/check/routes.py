@@ -7,6 +7,7 @@ import math
 
 import networkx as nx
 
+from evcorridor.check import trucks
 from evcorridor.check.arith import (
     TOL_M,
     _Geo,
@@ -118,10 +119,20 @@ class _Routes(_Coverage):
         run of its profile (a missing run would otherwise go unchecked)."""
         runs = [vr.vehicle for vr in route.vehicles]
         wanted = self.plan.parameters.get("vehicles")
+        crossing = self.crossings.get(route.crossing)
         if isinstance(wanted, list) and self.plan.coverage is None:
             for vid in wanted:
-                if vid not in runs:
+                vehicle = self.vehicles.get(str(vid))
+                must = vehicle is None or trucks.planned_on(vehicle, crossing)
+                if must and vid not in runs:
                     self.fail("route", where, f"no run for vehicle {vid}")
+        for vid in sorted(set(runs)):
+            vehicle = self.vehicles.get(vid)
+            if vehicle is not None and not trucks.planned_on(vehicle, crossing):
+                status = crossing.commercial if crossing is not None else "not in the registry"
+                self.fail("trucks", where, f"{vehicle.vehicle_class} vehicle {vid} is planned "
+                                           f"through {route.crossing}, which does not take "
+                                           f"commercial trucks (commercial: {status})")
         for vid in sorted({v for v in runs if runs.count(v) > 1}):
             self.fail("route", where, f"vehicle {vid} has {runs.count(vid)} runs")
         if self.profile_set is None:

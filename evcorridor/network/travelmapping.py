@@ -260,7 +260,7 @@ SYNTHETIC_LINKS: tuple[SyntheticLink, ...] = (
     SyntheticLink("calexico-east", "ca.ca007", "End", "mexbc.mex002", "BlvdLazCar_E",
                   "SR 7 ends at the Calexico East port; TM has no street to the Garita "
                   "Mexicali II: straight link to MEX 2 at Blvd. Lázaro Cárdenas, its nearest "
-                  "MEX 2 waypoint (8.6 km)"),
+                  "MEX 2 waypoint (8.5 km)"),
     SyntheticLink("el-paso-bridge-of-the-americas", "tx.i110", "MEX/USA", "mexchih.mex045",
                   "MEX2", "I-110 ends on the Bridge of the Americas; TM has no Ciudad Juárez "
                   "streets: straight link along Av. Abraham Lincoln / Eje Vial Juan Gabriel to "
