@@ -133,7 +133,7 @@ def test_synthetic_links_only_where_documented(graphs: dict[str, nx.MultiDiGraph
         "i10-el-paso": ["link:el-paso-bridge-of-the-americas"],
         "i35-laredo": ["link:laredo-juarez-lincoln"],
         "i5-tijuana": ["link:otay-mesa", "link:san-ysidro"],
-        "i8-calexico": ["link:calexico-west"],
+        "i8-calexico": ["link:calexico-east", "link:calexico-west"],
     }
 
 

@@ -55,7 +55,8 @@ def findings(plan: Plan, vehicles: dict[str, Any], crossings: dict[str, Any]
     for cid, c in crossings.items():
         mine = said.get(cid)
         if mine is None:
-            out.append(("trucks", f"crossing {cid}", "no commercial status in the plan"))
+            if trucks:  # the status matters for (and is written with) medium/heavy vehicles
+                out.append(("trucks", f"crossing {cid}", "no commercial status in the plan"))
         elif (mine.commercial, mine.source) != (c.commercial, c.commercial_source):
             out.append(("trucks", f"crossing {cid}",
                         f"commercial {mine.commercial} in the plan, the crossing registry says "

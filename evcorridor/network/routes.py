@@ -75,6 +75,12 @@ def _edge_length(G: nx.MultiDiGraph, u: int, v: int) -> float:
     return float(min(d["length"] for d in G.get_edge_data(u, v).values()))
 
 
+def one_side(G: nx.MultiDiGraph, country: str, border: int) -> nx.MultiDiGraph:
+    """The subgraph of `country`'s nodes plus the border node (a view)."""
+    keep = [n for n, c in G.nodes(data="country") if c == country or n == border]
+    return G.subgraph(keep)
+
+
 def corridor_routes(G: nx.MultiDiGraph, corridor: Corridor) -> list[CorridorRoute]:
     """One route per crossing, in `corridor.crossings` order."""
     start, _ = nearest_node(G, corridor.start.lat, corridor.start.lon)
@@ -95,8 +101,13 @@ def corridor_routes(G: nx.MultiDiGraph, corridor: Corridor) -> list[CorridorRout
     out: list[CorridorRoute] = []
     for cid in corridor.crossings:
         border = crossing_node(G, cid)
-        first = _leg(G, start, border, f"{corridor.start.name!r}", f"crossing {cid!r}")
-        second = _leg(G, border, end, f"crossing {cid!r}", f"{corridor.end.name!r}")
+        # a route crosses the border once, at its crossing: the US leg stays in the USA and the
+        # foreign leg in the other country (else a crossing whose own roads join the network
+        # farther away, e.g. Pacific Highway, would be routed back through its neighbour)
+        first = _leg(one_side(G, "USA", border), start, border, f"{corridor.start.name!r}",
+                     f"crossing {cid!r}")
+        second = _leg(one_side(G, corridor.other_country, border), border, end,
+                      f"crossing {cid!r}", f"{corridor.end.name!r}")
         nodes = [*first, *second[1:]]
         cum = [0.0]
         for u, v in itertools.pairwise(nodes):
