@@ -310,15 +310,16 @@ def test_crossing_between_nodes_gets_a_border_node(osm_env: OverpassServer) -> N
 
 def test_load_network_osm_source_for_a_shipped_corridor(osm_env: OverpassServer) -> None:
     # the public entry point, the real i5-cascadia corridor (Portland – Vancouver, a polygon that
-    # osmnx splits into many Overpass queries) and the crossing registry's Peace Arch point
+    # osmnx splits into many Overpass queries) and the crossing registry's Peace Arch and Pacific
+    # Highway points
     from evcorridor.network import load_network
 
     G = load_network("i5-cascadia", source="osm")
     assert len(osm_env.queries) > 10
     assert all('(way["highway"~"^(motorway|trunk|primary|' in q for q in osm_env.queries)
     assert set(G.nodes) == expected_kept_nodes(list(WAYS))
-    border = [n for n, d in G.nodes(data=True) if d["crossing"]]
-    assert border == [100000017] and G.nodes[100000017]["crossing"] == "blaine-peace-arch"
+    border = {d["crossing"]: n for n, d in G.nodes(data=True) if d["crossing"]}
+    assert border == {"blaine-peace-arch": 100000017, "blaine-pacific-highway": 100000024}
     assert G.graph["corridor"] == "i5-cascadia" and G.graph["source"] == "osm"
 
 
