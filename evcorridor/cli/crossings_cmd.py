@@ -76,7 +76,7 @@ def list_cmd(
     if layout(wide, [[x[c.header] for c in wide] for x in cells], out.width) is None:
         cols = [Column("id", "whole"), Column("state", "whole"),
                 Column("highways US / other", "words"), Column("cars/yr", "whole", "right"),
-                Column("trucks/yr", "whole", "right"), Column("trucks?", "whole")]
+                Column("trucks/yr", "whole", "right")]
     print_table(out, cols, [[x[c.header] for c in cols] for x in cells],
                 title=f"{len(rows)} crossings" + (f" ({border})" if border else ""))
     out.print("* the whole BTS port's count (shared by its crossings, not split by a source). "
