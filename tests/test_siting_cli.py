@@ -180,3 +180,11 @@ def test_max_offset_km_leaves_farther_stations_out(capsys: pytest.CaptureFixture
              for k, p in (("d", d), ("n", n))}
     assert total == {"d": 95, "n": 95}
     assert n["existing"]["unused"] > d["existing"]["unused"]
+
+
+def test_plan_says_where_trucks_cross(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # i5-cascadia: Peace Arch takes no commercial trucks, so the heavy truck is planned through
+    # the Pacific Highway crossing, and the summary says so in plain words
+    code, out, _err = run(["plan", "i5-cascadia", "--out", str(tmp_path)], capsys)
+    assert code == 0
+    assert "i5-cascadia: trucks via pacific-highway" in out.splitlines()

@@ -169,7 +169,6 @@ def _print_table(rows: list[dict[str, Any]], plans: list[Any]) -> None:
     spacing = any(r["max_spacing"] for r in rows)  # else no profile in force has a spacing rule
     if spacing:
         cols.append(Column("spacing km", "whole"))
-    cols.append(Column("trucks", "words"))
     table: list[list[str]] = []
     for r in rows:
         status = r["status"] if r["feasible"] else f"{r['status']}!"
@@ -194,7 +193,7 @@ def _print_table(rows: list[dict[str, Any]], plans: list[Any]) -> None:
         table.append([r["corridor"], "fwd\nrev", status, str(r["sites"]["new"]),
                       str(r["sites"]["upgrade"]), str(r["sites"]["existing"]), cost,
                       *("\n".join(lines[k]) for k in ("USA", "border", "other")),
-                      *(["\n".join(lines["spacing"])] if spacing else []), r["trucks"]])
+                      *(["\n".join(lines["spacing"])] if spacing else [])])
     print_table(out, cols, table,
                 title="evcorridor plan: worst gap / limit (km) per direction and country")
     tot = _totals(rows)
@@ -206,6 +205,9 @@ def _print_table(rows: list[dict[str, Any]], plans: list[Any]) -> None:
                  "costs in different units: see each corridor"),
               markup=False, highlight=False, soft_wrap=True)
     for r in rows:
+        if r.get("trucks"):  # "i5-cascadia: trucks via pacific-highway"
+            out.print(f"{r['corridor']}: trucks {r['trucks']}", markup=False, highlight=False,
+                      soft_wrap=True)
         out.print(_existing_line(r), markup=False, highlight=False, soft_wrap=True)
     for plan in plans:
         for inf in plan.infeasibilities:
