@@ -43,21 +43,22 @@ def laredo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Plan, Path]:
 def test_new_site_is_findable(laredo: tuple[Plan, Path]) -> None:
     plan, _ = laredo
     new = [s for s in plan.sites if s.kind == "new"]
-    assert [s.id for s in new] == ["new-mex85-tam-at-mex2"]
+    # the heavy truck crosses at the World Trade Bridge (Juárez–Lincoln takes no trucks)
+    assert [s.id for s in new] == ["new-i69w-tx-exit-1"]
     s = new[0]
-    # Travel Mapping: the waypoint of route mextam.mex085lar (MEX85) at this node is "MEX2"
-    assert s.exit == SiteExit(highway="MEX85", label="MEX2")
-    assert s.name == "New site, MEX85 at MEX2"
-    assert (s.lat, s.lon) == (27.303071, -99.597373)
+    # Travel Mapping: the waypoint of I-69W at this node is exit "1"
+    assert s.exit == SiteExit(highway="I-69W", label="1")
+    assert s.name == "New site, I-69W exit 1"
+    assert (s.lat, s.lon) == (27.601416, -99.516596)
     # nearest of the corridor's named places (configs/corridors/i35-laredo.yaml)
-    assert s.place == "Nuevo Laredo, TAM" and s.place_distance_m == 20000.0
+    assert s.place == "Laredo, TX" and s.place_distance_m == 8600.0
     texts = sorted({d.text() for d in s.directions})
-    assert texts == ["northbound to San Antonio, TX", "southbound to Monterrey, NL"]
-    assert {d.route for d in s.directions} == {f"{c}:{d}" for c in plan.crossings
+    assert texts == ["eastbound to San Antonio, TX", "westbound to Monterrey, NL"]
+    assert {d.route for d in s.directions} == {f"laredo-world-trade-bridge:{d}"
                                               for d in ("forward", "reverse")}
-    upgrade = next(s for s in plan.sites if s.id == "afdc:316163")
-    assert upgrade.exit == SiteExit(highway="I-35", label="127")
-    assert upgrade.exit.text() == "I-35 exit 127" and upgrade.place == "Devine, TX"
+    station = next(s for s in plan.sites if s.id == "afdc:316163")
+    assert station.exit == SiteExit(highway="I-35", label="127")
+    assert station.exit.text() == "I-35 exit 127" and station.place == "Devine, TX"
 
 
 def test_sites_csv_and_geojson_have_the_same_columns(laredo: tuple[Plan, Path]) -> None:
@@ -79,10 +80,10 @@ def test_sites_csv_and_geojson_have_the_same_columns(laredo: tuple[Plan, Path]) 
                               else f"{v:.7f}".rstrip("0").rstrip(".")), k
         assert feat["geometry"]["coordinates"] == [props["lon"], props["lat"]]
     new = next(r for r in rows if r["kind"] == "new")
-    assert new["exit"] == "MEX85 at MEX2" and new["place"] == "Nuevo Laredo, TAM"
-    assert new["place_km"] == "20"
-    assert new["directions"] == LIST_SEP.join(["southbound to Monterrey, NL",
-                                               "northbound to San Antonio, TX"])
+    assert new["exit"] == "I-69W exit 1" and new["place"] == "Laredo, TX"
+    assert new["place_km"] == "8.6"
+    assert new["directions"] == LIST_SEP.join(["westbound to Monterrey, NL",
+                                               "eastbound to San Antonio, TX"])
     # one notation for people, the structured list for machines
     assert new["connectors"] == "CCS1 ×4 @150 kW; MCS ×4 @350 kW"
     assert json.loads(new["connectors_json"]) == [
@@ -96,14 +97,14 @@ def test_report_names_where_to_build(laredo: tuple[Plan, Path],
     code, _o, err = run(["report", str(folder / "plan.json"), "--out", str(tmp_path)], capsys)
     assert code == 0, err
     text = (tmp_path / "i35-laredo" / "report.md").read_text(encoding="utf-8")
-    assert ("| new-mex85-tam-at-mex2 | new | MEX85 at MEX2 | Nuevo Laredo, TAM (20.0 km) | "
-            "27.30307 | -99.59737 | southbound to Monterrey, NL; northbound to San Antonio, TX |"
+    assert ("| new-i69w-tx-exit-1 | new | I-69W exit 1 | Laredo, TX (8.6 km) | "
+            "27.60142 | -99.51660 | westbound to Monterrey, NL; eastbound to San Antonio, TX |"
             ) in text
-    assert "| I-35 exit 127 | Devine, TX (7.6 km) |" in text
+    assert "| I-35 exit 127 |" not in text  # Devine's station serves as it is: nothing to build
     assert "CCS1 ×4 @150 kW, MCS ×4 @350 kW" in text  # the sites table, same notation
     assert "| AFDC (ev-map GeoJSON) |" in text  # the source by name, not "geojson"
     page = (tmp_path / "i35-laredo" / "map.html").read_text(encoding="utf-8")
-    assert "MEX85 at MEX2" in page and "Nuevo Laredo, TAM (20.0 km)" in page
+    assert "I-69W exit 1" in page and "Laredo, TX (8.6 km)" in page
 
 
 def test_locate_helpers() -> None:
