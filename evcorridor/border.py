@@ -33,7 +33,7 @@ def border_crossings(border: str) -> list[Any]:
 
         raise unknown_id("border", border, BORDERS)
     return [c for c in list_crossings(None if border == "all" else border)
-            if (c.cars_per_year or 0) > 0 or (c.trucks_per_year or 0) > 0]
+            if (c.port_cars_per_year or 0) > 0 or (c.port_trucks_per_year or 0) > 0]
 
 
 def passable_today(built: Any) -> dict[str, bool]:
@@ -44,7 +44,10 @@ def passable_today(built: Any) -> dict[str, bool]:
     p = built.problem
     none = Solution(status="existing", objective=None, best_bound=None, gap=None, chosen={},
                     wall_time_s=0.0, parameters={})
-    return {v.id: all(leg.ok for rs in p.routes for leg in vehicle_legs(p, none, rs, v))
+    # a vehicle planned on no route (a truck where no crossing takes trucks) cannot pass
+    return {v.id: any(v.on(rs.id) for rs in p.routes)
+            and all(leg.ok for rs in p.routes if v.on(rs.id)
+                    for leg in vehicle_legs(p, none, rs, v))
             for v in p.vehicles}
 
 
