@@ -94,7 +94,9 @@ def test_high_volume_crossing_gets_more_ports_than_low(planned: Path, tmp_path: 
     assert lam_high > 5 * lam_low
     assert ports_high > ports_low
     total = {s.corridor: next(t for t in s.totals if t.country == "ALL") for s in (low, high)}
-    assert total["i35-laredo"].energy_mwh_year > 10 * total["i15-alberta"].energy_mwh_year
+    # (trucks now cross Laredo only at the World Trade Bridge, so fewer of Laredo's sites see
+    # truck demand: still well over five times the energy)
+    assert total["i35-laredo"].energy_mwh_year > 5 * total["i15-alberta"].energy_mwh_year
 
 
 def test_budget_defers_work_and_stays_within_it(planned: Path, tmp_path: Path,
