@@ -184,6 +184,16 @@ def shown_header(values: Sequence[str]) -> str:
     return text if len(text) <= HEADER_SHOWN else text[:HEADER_SHOWN - 3] + "..."
 
 
+def delimiter_hint(header: Sequence[str]) -> str:
+    """'; the header seems to use semicolons: ...' when a header read as one column holds
+    another delimiter (a file exported with ';', tabs or '|'), else ''."""
+    if len(header) == 1:
+        for sep, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "'|'")):
+            if sep in header[0]:
+                return f"; the header seems to use {name}: the file must be comma-separated"
+    return ""
+
+
 def csv_error(path: Path | str, line: int, start: int, exc: csv.Error) -> InputError:
     """One line for a csv.Error: an unterminated quote is named as such, with the row it opened."""
     msg = str(exc)
@@ -240,14 +250,9 @@ def csv_rows(path: Path | str, kind: str, required: Sequence[str] = (), *,
     missing = [c for c in required if c not in header]
     if missing:
         plural = "s" if len(missing) > 1 else ""
-        hint = ""
-        if len(header) == 1:
-            for sep, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "'|'")):
-                if sep in header[0]:
-                    hint = f"; the header seems to use {name}: the file must be comma-separated"
-                    break
         raise InputError(f"{path}:row {reader.line_num}: missing column{plural} "
-                         f"{', '.join(missing)} (header has: {shown_header(header)}){hint}")
+                         f"{', '.join(missing)} (header has: {shown_header(header)})"
+                         f"{delimiter_hint(header)}")
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         while True:

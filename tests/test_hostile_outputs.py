@@ -239,3 +239,26 @@ def test_sizing_folder_is_resolved_inside_out(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="not a safe output name"):
         write_sizing(SimpleNamespace(corridor="../x"), tmp_path / "out")  # type: ignore[arg-type]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_plan_never_replaces_a_folder_that_is_not_a_plan_folder(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    (out / "line").mkdir(parents=True)
+    (out / "line" / "notes.txt").write_text("mine\n", encoding="utf-8")
+    code, _, err = run(_generic(out), capsys)
+    assert code == 5
+    assert err == (f"error: {out / 'line'}: exists and holds no plan.json; a plan replaces its "
+                   "whole corridor folder, so it will not replace this one (choose another "
+                   "--out)\n")
+    assert tree(out) == ["line", "line/notes.txt"]
+
+
+def test_check_of_a_folder_skips_staging_leftovers(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    assert run(_generic(out), capsys)[0] == 0
+    shutil.copytree(out / "line", out / ".line.staging-abc")  # what a killed writer leaves
+    code, stdout, _ = run(["check", str(out), "--input", str(LINE)], capsys)
+    assert code == 0
+    assert stdout.splitlines()[-1].startswith("1 plan(s): 1 passed")

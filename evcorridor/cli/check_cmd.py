@@ -21,7 +21,8 @@ def expand(paths: list[Path]) -> list[Path]:
     for p in paths:
         if p.is_dir():
             found = ([p / "plan.json"] if (p / "plan.json").is_file() else []) + sorted(
-                p.glob("*/plan.json"))
+                q for q in p.glob("*/plan.json")  # not a writer's hidden staging folder
+                if not q.parent.name.startswith("."))
             sizings = [f.parent / "sizing.json" for f in found
                        if (f.parent / "sizing.json").is_file()]
             out.extend(found or [p / "plan.json"])  # none: reported as a missing plan file

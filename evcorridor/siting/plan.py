@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from evcorridor.atomic import publish_dir
+from evcorridor.errors import OutputError
 from evcorridor.layers import plan_layers
 from evcorridor.outpaths import inside
 from evcorridor.outputs import sites_csv, sites_geojson, to_json
@@ -497,6 +498,10 @@ def write_outputs(outcome: PlanOutcome, out_dir: Path) -> Path:
     are replaced together or not at all. plan.json records the SHA-256 of the sites files and
     layers (`files`), so `check` notices siblings that do not belong to the plan."""
     final = inside(out_dir, outcome.plan.corridor)
+    if final.is_dir() and not (final / "plan.json").is_file() and any(final.iterdir()):
+        raise OutputError(f"{final}: exists and holds no plan.json; a plan replaces its whole "
+                          "corridor folder, so it will not replace this one (choose another "
+                          "--out)")
     sites = {"sites.geojson": sites_geojson(outcome.plan).encode("utf-8"),
              "sites.csv": sites_csv(outcome.plan).encode("utf-8"),
              **{name: text.encode("utf-8") for name, text in sorted(outcome.layers.items())}}

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from evcorridor.errors import InputError
-from evcorridor.inputs import csv_rows, loads_json, read_text, shown_header
+from evcorridor.inputs import csv_rows, delimiter_hint, loads_json, read_text, shown_header
 from evcorridor.stations.common import country_of_state, date_from_filename
 from evcorridor.stations.model import ReadReport, Station
 
@@ -52,15 +52,9 @@ def require_columns(path: Path, header: Iterable[str], needed: Iterable[str], wh
     missing = [c for c in needed if c not in have]
     if missing:
         cols = list(header)
-        hint = ""
-        if len(cols) == 1:
-            for sep, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "'|'")):
-                if sep in cols[0]:
-                    hint = f"; the header seems to use {name}: the file must be comma-separated"
-                    break
         raise InputError(
             f"{path}: not {what}: missing column(s) {', '.join(repr(m) for m in missing)} "
-            f"(found {shown_header([repr(h) for h in cols])}){hint}"
+            f"(found {shown_header([repr(h) for h in cols])}){delimiter_hint(cols)}"
         )
 
 
