@@ -40,6 +40,9 @@ LIMITS: Final[dict[str, int]] = {
     "flows": 64 * MiB,  # O-D flows CSV (--flows)
     "stations": 128 * MiB,  # a station file (AFDC, OCM, GeoJSON, supercharge.info, normalised)
     "json": 64 * MiB,  # any other JSON document (an Overpass answer, a cached pull)
+    # Travel Mapping HighwayData (--source travelmapping --path): its .wpt and .csv files
+    # together, as read (uncompressed)
+    "travelmapping": 256 * MiB,
 }
 #: problems kept per file (the rest are counted): a file of a million bad rows stays small
 MAX_KEPT: Final = 100
@@ -47,7 +50,8 @@ MAX_KEPT: Final = 100
 HEADER_SHOWN: Final = 200
 
 KINDS: Final = {"plan": "plan file", "network": "network file", "flows": "flows file",
-                "stations": "station file", "json": "JSON file"}
+                "stations": "station file", "json": "JSON file",
+                "travelmapping": "Travel Mapping tree (its .wpt and .csv files together)"}
 
 
 def limit_of(kind: str) -> int:

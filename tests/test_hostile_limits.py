@@ -148,3 +148,20 @@ def test_plan_json_limit_also_guards_report(tmp_path: Path,
     plan = sparse(tmp_path / "plan.json", over("plan"), json.dumps({"a": 1}).encode())
     code, _, err = run(["report", str(plan), "--out", str(tmp_path / "r")], capsys)
     assert code == 3 and "over the" in err and err.count("\n") == 1
+
+
+def test_travel_mapping_data_is_read_within_its_limit(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import tarfile
+
+    from evcorridor.network.travelmapping import read_tm
+
+    tm = FIX / "network" / "tm-mini"
+    assert read_tm(tm).source == str(tm)  # the fixture fits the real limit
+    tarball = tmp_path / "tm.tar.gz"
+    with tarfile.open(tarball, "w:gz") as tar:
+        tar.add(tm, arcname="HighwayData")
+    monkeypatch.setitem(LIMITS, "travelmapping", 1000)
+    for source in (tm, tarball):
+        with pytest.raises(InputError, match=r"over the 1000-byte limit for a Travel Mapping"):
+            read_tm(source)

@@ -135,11 +135,24 @@ def _csv_rows(text: str) -> list[dict[str, str]]:
 
 def read_tm(path: Path, progress: Progress | None = None) -> TMData:
     """Read a TM HighwayData tarball (.tar.gz) or unpacked tree (folder with hwy_data/)."""
+    from evcorridor.inputs import KINDS, LIMITS
+
     files: dict[str, str] = {}
+    left = LIMITS["travelmapping"]  # bytes of .wpt/.csv text still allowed (a bounded read)
+
+    def take(data: bytes) -> str:
+        nonlocal left
+        left -= len(data)
+        if left < 0:
+            raise InputError(f"{path}: over the {LIMITS['travelmapping']}-byte limit for a "
+                             f"{KINDS['travelmapping']}; refused (see README, Input limits)")
+        return data.decode("utf-8", "replace")
+
     if path.is_dir():
         for p in sorted(path.rglob("*")):
             if p.is_file() and (p.suffix == ".wpt" or p.suffix == ".csv"):
-                files[str(p.relative_to(path))] = p.read_text(encoding="utf-8", errors="replace")
+                with p.open("rb") as one:
+                    files[str(p.relative_to(path))] = take(one.read(max(0, left) + 1))
     elif path.is_file():
         try:
             size = max(1, path.stat().st_size)
@@ -149,7 +162,7 @@ def read_tm(path: Path, progress: Progress | None = None) -> TMData:
                     if m.isfile() and m.name.endswith((".wpt", ".csv")):
                         fh = tar.extractfile(m)
                         if fh is not None:
-                            files[m.name.lstrip("./")] = fh.read().decode("utf-8", "replace")
+                            files[m.name.lstrip("./")] = take(fh.read(max(0, left) + 1))
                     if progress and i % 2000 == 0:
                         progress("reading Travel Mapping data", 0.8 * raw.tell() / size)
         except (tarfile.TarError, OSError, EOFError) as exc:
