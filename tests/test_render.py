@@ -430,3 +430,21 @@ def test_basemap_osm_is_opt_in(tmp_path: Path, capsys: pytest.CaptureFixture[str
     code, _, err = _cli(["map", plan, "--html", "--basemap", "google", "--out", str(tmp_path)],
                         capsys)
     assert (code, err.strip()) == (2, "error: unknown --basemap 'google'; use none or osm")
+
+
+def test_static_map_names_endpoints_and_crossings(plan: Plan, graph: Any, shapes: Any) -> None:
+    from evcorridor.render.static_map import draw_map
+
+    data = gather(plan, graph, shapes)
+    ends = sorted({r.from_name for r in plan.routes} | {r.to_name for r in plan.routes})
+    assert [name for name, _, _ in data.endpoints] == ends
+    first = plan.routes[0]
+    start = next(e for e in data.endpoints if e[0] == first.from_name)
+    node = graph.nodes[first.nodes[0]]
+    assert start[1:] == (round(node["x"], 5), round(node["y"], 5))
+    assert data.crossing_names == {"blaine-peace-arch": "Blaine – Peace Arch (I-5 / BC 99)"}
+    fig = draw_map(data)
+    texts = {t.get_text() for t in fig.axes[0].texts}
+    assert set(ends) <= texts
+    assert "Blaine – Peace Arch (I-5 /\nBC 99)" in texts  # the name, wrapped; not the id
+    assert "blaine-peace-arch" not in texts

@@ -59,10 +59,37 @@ class MapData:
     countries_wide: dict[str, BaseGeometry] = field(default_factory=dict)  # for browser views
     network_source: str = ""
     network_date: str = ""
+    crossing_names: dict[str, str] = field(default_factory=dict)  # id -> name (data/crossings)
+    endpoints: list[tuple[str, float, float]] = field(default_factory=list)  # (place, lon, lat)
 
     @property
     def mid_lat(self) -> float:
         return (self.bbox[1] + self.bbox[3]) / 2
+
+
+def crossing_names(ids: Iterable[str]) -> dict[str, str]:
+    """Crossing id -> its name in data/crossings.csv (the id where the registry has none)."""
+    from evcorridor.crossings import get_crossing
+
+    out = {}
+    for cid in ids:
+        try:
+            out[cid] = get_crossing(cid).name
+        except EvCorridorError:
+            out[cid] = cid
+    return out
+
+
+def route_endpoints(plan: Plan, G: nx.MultiDiGraph) -> list[tuple[str, float, float]]:
+    """(place name, lon, lat) of where the routes start and end, once per name."""
+    seen: dict[str, tuple[str, float, float]] = {}
+    for r in plan.routes:
+        for name, node in ((r.from_name, r.nodes[0] if r.nodes else None),
+                           (r.to_name, r.nodes[-1] if r.nodes else None)):
+            if name and node is not None and node in G and name not in seen:
+                d = G.nodes[node]
+                seen[name] = (name, round(float(d["x"]), 5), round(float(d["y"]), 5))
+    return sorted(seen.values())
 
 
 def road_label(country: str) -> str:
@@ -337,6 +364,8 @@ def gather(
             crossings.append((cid, round(float(d["x"]), 5), round(float(d["y"]), 5)))
     cums = {r.id: route_positions(G, r, plan_path) for r in plan.routes}
     return MapData(
+        crossing_names=crossing_names([cid for cid, _, _ in crossings]),
+        endpoints=route_endpoints(plan, G),
         plan=plan,
         roads=roads,
         countries=clipped,

@@ -226,7 +226,7 @@ def build_map(data: MapData, basemap: str = "none") -> folium.Map:
                 fill_color="white",
                 fill_opacity=1.0,
                 class_name="evc-crossing",
-                tooltip=_tip(f"Border crossing: {cid}"),
+                tooltip=_tip(f"Border crossing: {data.crossing_names.get(cid, cid)}"),
             ).add_to(fg)
         fg.add_to(m)
     from evcorridor.render.static_map import SPARE_FILL, stop_ids

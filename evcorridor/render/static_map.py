@@ -234,7 +234,7 @@ def draw_map(data: MapData) -> Figure:
                 zorder=8,
             )
             ax.annotate(
-                cid,
+                textwrap.fill(data.crossing_names.get(cid, cid), 26),
                 (lon, lat),
                 xytext=(7, 4) if i % 2 == 0 else (7, -4),
                 textcoords="offset points",
@@ -243,6 +243,13 @@ def draw_map(data: MapData) -> Figure:
                 zorder=9,
                 bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.75, "pad": 1.0},
             )
+        for name, lon, lat in data.endpoints:  # where the trip starts and ends, by name
+            ax.scatter([lon], [lat], marker="o", s=22, facecolor="black", edgecolor="white",
+                       linewidth=0.8, zorder=8)
+            ax.annotate(name, (lon, lat), xytext=(-6, 0), textcoords="offset points",
+                        ha="right", va="center", fontsize=8, fontweight="bold", zorder=9,
+                        bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.75,
+                              "pad": 1.0})
         used = stop_ids(plan)
         spare = sorted(
             (s for s in plan.sites if s.kind == "existing" and s.id not in used), key=lambda s: s.id
