@@ -11,7 +11,7 @@ from cli_run import run
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evcorridor.cli.plan_cmd import processes_for
+from evcorridor.cli.options import processes_for
 from evcorridor.siting import cpsat
 from evcorridor.siting.problem import (
     Candidate,

@@ -18,16 +18,40 @@ def _load(plans: list[Path]) -> list[tuple[Path, object]]:
     return [(p, load_plan(p)) for p in plans]
 
 
+class _RenderJob:
+    """Render one (plan path, plan) item with `request` (sent to worker processes)."""
+
+    def __init__(self, request: object) -> None:
+        self.request = request
+
+    def __call__(self, item: tuple[Path, object]) -> object:
+        from evcorridor.render.maps import render_plan
+
+        path, plan = item
+        return render_plan(plan, self.request, plan_path=path)  # type: ignore[arg-type]
+
+
 def _render(items: list[tuple[Path, object]], request: object) -> list:
-    from evcorridor.cli.options import step_progress
-    from evcorridor.render.maps import MapRequest, render_plan
+    """Every plan's pictures, in order; several plans are drawn in parallel processes (one per
+    CPU core; drawing is deterministic, so the bytes do not depend on it)."""
+    from evcorridor.cli.options import in_processes, processes_for, step_progress
+    from evcorridor.render.maps import MapRequest
 
     assert isinstance(request, MapRequest)
+    processes = processes_for(len(items), None)
+    if processes > 1:  # imported once here, shared by the forked workers
+        from evcorridor.render import maps as _maps  # noqa: F401
+        from evcorridor.render import static_map as _static  # noqa: F401
+        from evcorridor.render import strip as _strip  # noqa: F401
+
+        if any(name.endswith(".html") for name in request.files()):
+            from evcorridor.render import html_map as _html  # noqa: F401
     results = []
     with step_progress("rendering", len(items), show=len(items) > 1) as step:
-        for path, plan in items:
+        for (_path, plan), got in zip(items, in_processes(_RenderJob(request), items,
+                                                          processes), strict=True):
             step(plan.corridor)  # type: ignore[attr-defined]
-            results.append(render_plan(plan, request, plan_path=path))  # type: ignore[arg-type]
+            results.append(got)
     return results
 
 

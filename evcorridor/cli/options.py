@@ -149,3 +149,61 @@ def step_progress(verb: str, total: int, *, show: bool = True, after: bool = Fal
             bar.update(task, description=f"{verb} {label}")
 
         yield step
+
+
+def processes_for(items: int, workers: int | None) -> int:
+    """How many processes work on `items` independent items (corridors, plans): `workers`, else
+    one per CPU core; never more than there are items (one item: this process)."""
+    import os
+
+    if items <= 1:
+        return 1
+    return max(1, min(items, workers or os.cpu_count() or 1))
+
+
+class _Guarded:
+    """`func(item)`, with an EvCorridorError returned as ("error", exit code, message) (an
+    exception with its own constructor may not survive pickling back to the parent)."""
+
+    def __init__(self, func: Callable[[Any], Any]) -> None:
+        self.func = func
+
+    def __call__(self, item: Any) -> Any:
+        from evcorridor.errors import EvCorridorError
+
+        try:
+            return self.func(item)
+        except EvCorridorError as exc:
+            return ("error", exc.exit_code, str(exc))
+
+
+def in_processes(func: Callable[[Any], Any], items: Sequence[Any], processes: int
+                 ) -> Iterator[Any]:
+    """`func(item)` for each item, in order; with several processes in parallel (forked on
+    Linux, so the workers share what this process has imported and read). An EvCorridorError
+    in a worker is raised here again with the same exit code and message. Callers make `func`
+    deterministic, so the results do not depend on the number of processes."""
+    if processes <= 1:
+        for item in items:
+            yield func(item)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from evcorridor.errors import (
+        EvCorridorError,
+        InputError,
+        NetworkError,
+        OutputError,
+        UsageError,
+    )
+
+    kinds: dict[int, type[EvCorridorError]] = {2: UsageError, 3: InputError, 4: NetworkError,
+                                               5: OutputError}
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with ProcessPoolExecutor(max_workers=processes, mp_context=ctx) as pool:
+        for got in pool.map(_Guarded(func), items):
+            if isinstance(got, tuple) and len(got) == 3 and got[0] == "error":
+                raise kinds.get(got[1], EvCorridorError)(got[2])
+            yield got

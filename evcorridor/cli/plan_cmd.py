@@ -8,8 +8,6 @@ file; 5 output folder not writable.
 
 from __future__ import annotations
 
-import dataclasses
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -19,7 +17,7 @@ from typing import Any
 import typer
 
 from evcorridor.cli.options import id_argument, id_option
-from evcorridor.errors import EvCorridorError, UsageError
+from evcorridor.errors import UsageError
 
 
 class Fmt(StrEnum):
@@ -345,6 +343,8 @@ def register(app: typer.Typer) -> None:
                             min_spacing_m=min_spacing_km * 1000.0,
                             max_offset_m=max_offset_km * 1000.0,
                             network_source=network_source)
+        from evcorridor.cli.options import processes_for
+
         processes = processes_for(len(ids), workers)
         solve = SolveOptions(time_limit_s=time_limit,
                              num_workers=1 if len(ids) > 1 else (workers or 1))
@@ -369,14 +369,6 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(1)
 
 
-def processes_for(corridors: int, workers: int | None) -> int:
-    """How many processes plan `corridors` corridors: --workers, else one per CPU core (never
-    more than there are corridors; one corridor is planned in this process)."""
-    if corridors <= 1:
-        return 1
-    return max(1, min(corridors, workers or os.cpu_count() or 1))
-
-
 @dataclass(frozen=True)
 class _Job:
     """What every corridor of one `plan` command is planned with (sent to worker processes)."""
@@ -387,17 +379,10 @@ class _Job:
     vehicle: list[str]
     budget: int | None
     trip: Trip
-    in_worker: bool = False
 
     def __call__(self, cid: str) -> Any:
-        """The PlanOutcome of corridor `cid`, or, in a worker process, ("error", exit code,
-        message) for an EvCorridorError (re-raised in the parent with the same code and text)."""
-        try:
-            return self.run(cid)
-        except EvCorridorError as exc:
-            if not self.in_worker:
-                raise
-            return ("error", exc.exit_code, str(exc))
+        """The PlanOutcome of corridor `cid`."""
+        return self.run(cid)
 
     def run(self, cid: str) -> Any:
         from evcorridor.siting.build import build
@@ -414,37 +399,18 @@ class _Job:
 def _outcomes(job: _Job, ids: list[str], processes: int) -> Iterator[Any]:
     """Each corridor's PlanOutcome, in the order of `ids`; with several processes the corridors
     are planned in parallel (the configs are read here first, so every worker starts with them
-    parsed; on Linux workers are forked and share this process's imports)."""
-    if processes <= 1:
-        for cid in ids:
-            yield job(cid)
-        return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    parsed)."""
+    from evcorridor.cli.options import in_processes
 
-    from evcorridor.profiles.loader import get_registry
-    from evcorridor.scenarios import get_cost_model, get_scenario
-    from evcorridor.siting import plan as _plan  # noqa: F401  (imported once, before forking)
+    if processes > 1:
+        from evcorridor.profiles.loader import get_registry
+        from evcorridor.scenarios import get_cost_model, get_scenario
+        from evcorridor.siting import plan as _plan  # noqa: F401  (imported before forking)
 
-    get_registry()
-    get_scenario(job.opts.scenario)
-    get_cost_model(job.opts.cost_model)
-    methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
-    worker = dataclasses.replace(job, in_worker=True)
-    with ProcessPoolExecutor(max_workers=processes, mp_context=ctx) as pool:
-        for got in pool.map(worker, ids):
-            if isinstance(got, tuple) and got and got[0] == "error":
-                raise _error_for(got[1], got[2])
-            yield got
-
-
-def _error_for(code: int, message: str) -> EvCorridorError:
-    from evcorridor.errors import InputError, NetworkError, OutputError
-
-    kinds: dict[int, type[EvCorridorError]] = {2: UsageError, 3: InputError, 4: NetworkError,
-                                               5: OutputError}
-    return kinds.get(code, EvCorridorError)(message)
+        get_registry()
+        get_scenario(job.opts.scenario)
+        get_cost_model(job.opts.cost_model)
+    yield from in_processes(job, ids, processes)
 
 
 def _totals(rows: list[dict[str, Any]]) -> dict[str, Any]:
