@@ -145,9 +145,19 @@ def test_check_verifies_flows_against_the_network_and_the_flows_file(
     assert code == 1
     assert ("coverage: flow 1 1 -> 2: the path from node 1 to node 2 is 350000.0 m, not a "
             "shortest path (200000.0 m)") in text
-    # the flows file gains a row and changes a volume: both are findings
-    (net / "flows.csv").write_text("origin,destination,flow\n1,2,0.5\n3,2,1\n", encoding="utf-8")
+    # the plan loses a flow of the (unchanged) flows file and changes a volume: findings
+    doc = json.loads(plan_file.read_text())
+    doc["coverage"]["flows"][0]["flow"] = 0.5
+    doc["coverage"]["flows"].append({**doc["coverage"]["flows"][0], "origin": "3",
+                                     "destination": "2", "flow": 1.0})
+    tampered = tmp_path / "tampered.json"
+    tampered.write_text(json.dumps(doc))
+    code, text, _ = run(["check", str(tampered), "--input", str(net)], capsys)
+    assert code == 1
+    assert "coverage: flow 1 -> 2: volume 0.5 in the plan, 0.1234567 in flows.csv" in text
+    assert "coverage: flow 3 -> 2: not a flow of flows.csv" in text
+    # a changed flows file is the inputs rule's finding (the plan is stale), not compared
+    (net / "flows.csv").write_text("origin,destination,flow\n1,2,0.5\n", encoding="utf-8")
     code, text, _ = run(["check", str(plan_file), "--input", str(net)], capsys)
     assert code == 1
-    assert "coverage: flow 1 -> 2: volume 0.1234567 in the plan, 0.5 in flows.csv" in text
-    assert "coverage: flow 3 -> 2 of flows.csv is missing from the plan" in text
+    assert "has changed since the plan was made" in text and "volume" not in text

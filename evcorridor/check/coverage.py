@@ -12,6 +12,7 @@ from evcorridor.check.arith import (
     differ,
     drive,
     drive_route,
+    sha256_files,
 )
 from evcorridor.check.resilience import _Resilience
 from evcorridor.inputs import read_text
@@ -94,13 +95,15 @@ class _Coverage(_Resilience):
 
     def check_flows_file(self) -> None:
         """The plan's flows are the flows file's: every row there with its volume, nothing
-        missing, nothing added (the file is read here again, not with the planner's reader)."""
+        missing, nothing added (the file is read here again, not with the planner's reader).
+        Only against the very file the plan was made from (same sha256): a changed or missing
+        file is the inputs rule's finding."""
         cov = self.plan.coverage
         assert cov is not None
         refs = self._input("flows")
         path = self._resolve(refs[0].path) if refs else None
-        if path is None:
-            return  # the inputs rule already says the file is missing or outside
+        if path is None or sha256_files([path]) != refs[0].sha256:
+            return  # the inputs rule already says the file is missing, outside or changed
         lines = [ln for ln in read_text(path, "flows").splitlines()
                  if ln.strip() and not ln.lstrip().startswith("#")]
         wanted: dict[tuple[str, str], Decimal] = {}
