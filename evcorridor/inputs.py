@@ -27,15 +27,20 @@ import os
 import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any, Final
+from typing import IO, Any, Final, TypeVar
+
+from pydantic import BaseModel, ValidationError
 
 from evcorridor.errors import InputError
+
+_M = TypeVar("_M", bound=BaseModel)
 
 MiB: Final = 1024 * 1024
 
 #: bytes per input kind (README "Input limits")
 LIMITS: Final[dict[str, int]] = {
     "plan": 64 * MiB,  # plan.json given to check, map, report
+    "sizing": 64 * MiB,  # sizing.json given to check, report
     "network": 64 * MiB,  # a GraphML file or each of nodes.csv / edges.csv (--network, pull)
     "flows": 64 * MiB,  # O-D flows CSV (--flows)
     "stations": 128 * MiB,  # a station file (AFDC, OCM, GeoJSON, supercharge.info, normalised)
@@ -49,8 +54,8 @@ MAX_KEPT: Final = 100
 #: characters of a header shown in an error message
 HEADER_SHOWN: Final = 200
 
-KINDS: Final = {"plan": "plan file", "network": "network file", "flows": "flows file",
-                "stations": "station file", "json": "JSON file",
+KINDS: Final = {"plan": "plan file", "sizing": "sizing file", "network": "network file",
+                "flows": "flows file", "stations": "station file", "json": "JSON file",
                 "travelmapping": "Travel Mapping tree (its .wpt and .csv files together)"}
 
 
@@ -180,6 +185,26 @@ def read_json(path: Path | str, kind: str = "json", *, allow_nan: bool = True) -
     if not text.strip():
         raise InputError(f"{path}: empty file")
     return loads_json(text, path, allow_nan=allow_nan)
+
+
+def read_document(path: Path | str, kind: str, version: str, model: type[_M]) -> _M:
+    """A versioned JSON document (plan.json, sizing.json) validated as `model`; one-line
+    InputError for unreadable, oversized, non-object, unknown-version, non-finite (NaN, 1e400)
+    or malformed files."""
+    path = Path(path)
+    raw = loads_json(read_text(path, kind), path, allow_nan=False)
+    if not isinstance(raw, dict):
+        raise InputError(f"{path}: not a {kind} file (expected a JSON object)")
+    got = raw.get("schema_version")
+    if got != version:
+        raise InputError(f"{path}: unknown {kind} schema version {got!r}; "
+                         f"this evcorridor reads {version!r}")
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise InputError(f"{path}: {where}: {first['msg']}") from exc
 
 
 def shown_header(values: Sequence[str]) -> str:

@@ -15,11 +15,10 @@ import json
 from pathlib import Path
 from typing import Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from evcorridor.connectors import notation
-from evcorridor.errors import InputError
-from evcorridor.inputs import loads_json, read_text
+from evcorridor.inputs import read_document
 from evcorridor.outpaths import SafeSlug
 
 SCHEMA_VERSION: Final = "evcorridor.plan/1"
@@ -311,19 +310,4 @@ def plan_schema_text() -> str:
 def load_plan(path: Path | str) -> Plan:
     """Read a plan.json; one-line InputError for unreadable, oversized, unknown-version or malformed
     files, non-finite numbers (NaN, 1e400) and ids that are not safe names."""
-    path = Path(path)
-    raw = loads_json(read_text(path, "plan"), path, allow_nan=False)
-    if not isinstance(raw, dict):
-        raise InputError(f"{path}: not a plan file (expected a JSON object)")
-    version = raw.get("schema_version")
-    if version != SCHEMA_VERSION:
-        raise InputError(
-            f"{path}: unknown plan schema version {version!r}; "
-            f"this evcorridor reads {SCHEMA_VERSION!r}"
-        )
-    try:
-        return Plan.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors(include_url=False)[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise InputError(f"{path}: {where}: {first['msg']}") from exc
+    return read_document(path, "plan", SCHEMA_VERSION, Plan)

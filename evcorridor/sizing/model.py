@@ -16,9 +16,9 @@ import json
 from pathlib import Path
 from typing import Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from evcorridor.errors import InputError
+from evcorridor.inputs import read_document
 
 SCHEMA_VERSION: Final = "evcorridor.sizing/1"
 
@@ -133,24 +133,4 @@ class Sizing(_Model):
 
 def load_sizing(path: Path | str) -> Sizing:
     """Read a sizing.json; one-line InputError for unreadable, unknown-version or bad files."""
-    path = Path(path)
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: file not found") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read: {exc}") from exc
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from exc
-    if not isinstance(raw, dict):
-        raise InputError(f"{path}: not a sizing file (expected a JSON object)")
-    version = raw.get("schema_version")
-    if version != SCHEMA_VERSION:
-        raise InputError(f"{path}: unknown sizing schema version {version!r}; "
-                         f"this evcorridor reads {SCHEMA_VERSION!r}")
-    try:
-        return Sizing.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors(include_url=False)[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise InputError(f"{path}: {where}: {first['msg']}") from exc
+    return read_document(path, "sizing", SCHEMA_VERSION, Sizing)
