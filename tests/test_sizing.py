@@ -253,3 +253,18 @@ def test_report_has_the_sizing_section(planned: Path, tmp_path: Path,
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     run(["report", str(plan), "--out", str(tmp_path / "r2")], capsys)
     assert (tmp_path / "r2" / "i15-alberta" / "ports-by-year.png").read_bytes() == png
+
+
+def test_index_compares_high_and_low_volume_corridors(planned: Path, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    for c in ("i15-alberta", "i35-laredo"):
+        (tmp_path / "p" / c).mkdir(parents=True)
+        for f in ("plan.json", "sites.csv", "sites.geojson"):
+            shutil.copy(planned / c / f, tmp_path / "p" / c / f)
+    plans = [str(tmp_path / "p" / c / "plan.json") for c in ("i15-alberta", "i35-laredo")]
+    assert run(["size", *plans, "--out", str(tmp_path / "p")], capsys)[0] == 0
+    code, _, err = run(["report", *plans, "--out", str(tmp_path / "r")], capsys)
+    assert code == 0, err
+    index = (tmp_path / "r" / "index.md").read_text()
+    assert "Sizing follows the traffic: i35-laredo (4.81 M cars and 2.57 M trucks" in index
+    assert "while i15-alberta (0.15 M cars, 0.15 M trucks) needs 4 for" in index

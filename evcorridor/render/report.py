@@ -26,9 +26,10 @@ from evcorridor.plan_model import Gap, Plan, Site
 from evcorridor.render import style
 from evcorridor.render.geodata import LongestGap, longest_gaps
 from evcorridor.render.maps import Rendered
-from evcorridor.render.sizing_report import sizing_files
+from evcorridor.render.sizing_report import index_section, sizing_files
 from evcorridor.render.static_map import attribution, counts
 from evcorridor.render.templating import render
+from evcorridor.sizing.model import Sizing
 
 _PICTURES = (("Map", "map.png"), ("Gaps along each route", "strip.png"))
 _KIND_ORDER = {"new": 0, "upgrade": 1, "existing": 2}
@@ -126,8 +127,9 @@ class IndexRow:
     gaps: dict[str, LongestGap]
 
 
-def index_report(items: list[tuple[Rendered, str]]) -> str:
-    """The index of all corridors: one table row each; `items` = (rendered, report link)."""
+def index_report(items: list[tuple[Rendered, str]], sizing: str = "") -> str:
+    """The index of all corridors: one table row each; `items` = (rendered, report link);
+    `sizing` the rendered sizing section (render/sizing_report.py) or empty."""
     rows = [
         IndexRow(r.plan, link, counts(r.plan), sum(s.cost for s in r.plan.sites),
                  {x.direction: x for x in longest_gaps(r.plan)})
@@ -144,6 +146,7 @@ def index_report(items: list[tuple[Rendered, str]]) -> str:
         feasible=sum(1 for r in rows if r.plan.feasible),
         dates=[(k, d, len(v)) for (k, d), v in sorted(dates.items())],
         attribution=attribution(items[0][0].plan) if items else None,
+        sizing=Markup(sizing),
         **_common(r.plan for r, _ in items),
     )
 
@@ -152,6 +155,7 @@ def report_files(results: list[Rendered], out: Path) -> dict[str, bytes]:
     """{relative path: bytes} of every report (`<corridor>/report.md`) and `index.md`."""
     files: dict[str, bytes] = {}
     items = []
+    sizings: list[Sizing] = []
     for r in results:
         folder = Path(out) / r.plan.corridor
         link = None
@@ -159,12 +163,14 @@ def report_files(results: list[Rendered], out: Path) -> dict[str, bytes]:
             link = os.path.relpath(Path(r.plan_path).resolve(), folder.resolve()).replace(
                 os.sep, "/"
             )
-        section, extra = sizing_files(r.plan_path, r.plan.corridor)  # sizing.json beside the plan
+        section, extra, sizing = sizing_files(r.plan_path, r.plan.corridor)  # beside the plan
+        if sizing is not None:
+            sizings.append(sizing)
         text = corridor_report(r.plan, r.files, link, section)
         files.update({f"{r.plan.corridor}/{name}": data for name, data in extra.items()})
         files[f"{r.plan.corridor}/report.md"] = text.encode("utf-8")
         items.append((r, f"{r.plan.corridor}/report.md"))
-    files["index.md"] = index_report(items).encode("utf-8")
+    files["index.md"] = index_report(items, index_section(sizings)).encode("utf-8")
     return files
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
 from evcorridor.render.style import figure_bytes, new_figure
 from evcorridor.render.templating import render
@@ -82,17 +83,54 @@ def sizing_section(s: Sizing) -> str:
                   countries=per_country, sites=rows, chart=CHART)
 
 
-def sizing_files(plan_path: Path | None, corridor: str) -> tuple[str, dict[str, bytes]]:
-    """(Markdown section, {file name: bytes}) for the sizing beside `plan_path`, or ("", {})
-    when there is none or it was made from another version of the plan."""
+def _volume_m(s: Sizing, classes: tuple[str, ...]) -> float:
+    """Inbound vehicles a year (millions) over the corridor's crossings, first class with data."""
+    for cls in classes:
+        rows = {(d.crossing, d.annual_inbound, d.port_share) for d in s.demand
+                if d.vehicle_class == cls and d.annual_inbound is not None}
+        if rows:
+            return sum((v or 0.0) * share for _, v, share in rows) / 1e6
+    return 0.0
+
+
+def index_section(sizings: list[Sizing]) -> str:
+    """The index's sizing section: one row per corridor and the high/low sentence."""
+    if not sizings:
+        return ""
+    rows: list[dict[str, Any]] = []
+    for s in sorted(sizings, key=lambda s: s.corridor):
+        last = max(t.year for t in s.totals)
+        busiest = max(s.sites, key=lambda st: st.years[-1].arrivals_peak_hour, default=None)
+        rows.append({
+            "corridor": s.corridor, "cars_m": _volume_m(s, ("light-duty",)),
+            "trucks_m": _volume_m(s, ("heavy-duty", "medium-duty")),
+            "site": busiest.name if busiest else None,
+            "lam": busiest.years[-1].arrivals_peak_hour if busiest else 0.0,
+            "ports": busiest.years[-1].ports_required if busiest else 0,
+            "all_ports": next(t.ports for t in s.totals if t.year == last and t.country == "ALL"),
+            "capex": sum(t.capex for t in s.totals if t.country == "ALL"),
+            "currency": s.parameters.get("currency")})
+    with_cars = [r for r in rows if r["cars_m"] > 0]
+    high = max(with_cars, key=lambda r: (r["cars_m"], r["corridor"]), default=None)
+    low = min(with_cars, key=lambda r: (r["cars_m"], r["corridor"]), default=None)
+    years = sorted({t.year for s in sizings for t in s.totals})
+    adoption = ", ".join(sorted({str(s.parameters.get("adoption")) for s in sizings}))
+    return render("sizing-index.md.j2", rows=rows, high=high, low=low, adoption=adoption,
+                  first=years[0], last=years[-1])
+
+
+def sizing_files(plan_path: Path | None, corridor: str
+                 ) -> tuple[str, dict[str, bytes], Sizing | None]:
+    """(Markdown section, {file name: bytes}, the sizing) for the sizing beside `plan_path`, or
+    ("", {}, None) when there is none or it was made from another version of the plan."""
     if plan_path is None:
-        return "", {}
+        return "", {}, None
     path = Path(plan_path).parent / "sizing.json"
     if not path.is_file():
-        return "", {}
+        return "", {}, None
     s = load_sizing(path)
     ref = next((i for i in s.inputs if i.kind == "plan"), None)
     digest = hashlib.sha256(Path(plan_path).read_bytes()).hexdigest()
     if s.corridor != corridor or ref is None or ref.sha256 != digest:
-        return "", {}
-    return sizing_section(s), {CHART: ports_chart(s)}
+        return "", {}, None
+    return sizing_section(s), {CHART: ports_chart(s)}, s
