@@ -36,7 +36,7 @@ import numpy as np
 
 from evcorridor.corridors import COUNTRIES, Corridor, Place
 from evcorridor.errors import EvCorridorError, UsageError
-from evcorridor.geodesy import haversine_array
+from evcorridor.geodesy import haversine_array, haversine_m
 
 COST_FACTOR = {"motorway": 1.0, "trunk": 1.2, "primary": 1.5}
 MIN_SIDE_KM = 10.0
@@ -206,7 +206,9 @@ def create_corridor(crossing_id: str, *, reach_km: float = 300.0, to: list[str] 
 
 def commercial_alternative(crossing: Any) -> Any | None:
     """The crossing of the same BTS port that processes commercial trucks when `crossing` does
-    not (registry field `commercial`: "true" / "false" / "unknown"; None without that field)."""
+    not (registry field `commercial`: "true" / "false" / "unknown"; None without that field).
+    Where a port has several (Laredo: World Trade Bridge and Colombia Solidarity), the one
+    nearest to `crossing` serves the same city pair; ties go to the smaller id."""
     from evcorridor.crossings import list_crossings
 
     if getattr(crossing, "commercial", None) != "false":
@@ -214,7 +216,8 @@ def commercial_alternative(crossing: Any) -> Any | None:
     mates = [c for c in list_crossings(crossing.border) if c.port_code == crossing.port_code
              and c.id != crossing.id and getattr(c, "commercial", None) == "true"
              and c.location_source != "bts"]
-    return min(mates, key=lambda c: c.id) if mates else None
+    return min(mates, key=lambda c: (haversine_m(crossing.lat, crossing.lon, c.lat, c.lon),
+                                    c.id)) if mates else None
 
 
 def _with_crossing(cont: Any, H: nx.Graph, truck: Any, sides: dict[str, list[int]],

@@ -169,21 +169,22 @@ def test_plan_border_subset_writes_summary_maps_and_lists_ports_without_roads(
     assert {n: (out_dir / n).read_bytes() for n in first} == first
 
 
-def test_commercial_crossing_of_the_same_port_joins_when_different(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    """With the registry's `commercial` flags (synthetic here: Juárez–Lincoln not commercial,
-    World Trade Bridge commercial, as at Laredo), the corridor gets both crossings."""
-    import evcorridor.crossings as cr
+def test_commercial_crossing_of_the_same_port_joins_when_different() -> None:
+    """The registry says Juárez–Lincoln takes no commercial trucks; of Laredo's commercial
+    bridges the nearest, the World Trade Bridge (about 11 km; Colombia Solidarity is about 25 km),
+    serves the same city pair, so the corridor gets both crossings. A commercial crossing stays
+    alone."""
+    from evcorridor.corridor_create import commercial_alternative
+    from evcorridor.crossings import get_crossing
 
-    real = cr._all
-    flags = {"laredo-juarez-lincoln": "false", "laredo-world-trade-bridge": "true"}
-    monkeypatch.setattr(cr, "_all", lambda: tuple(
-        c.model_copy(update={"commercial": flags[c.id]}) if c.id in flags else c
-        for c in real()))
+    jl = get_crossing("laredo-juarez-lincoln")
+    assert jl.commercial == "false"
+    assert commercial_alternative(jl).id == "laredo-world-trade-bridge"
     made = create_corridor("laredo-juarez-lincoln", reach_km=150)
     assert made.corridor.crossings == ["laredo-juarez-lincoln", "laredo-world-trade-bridge"]
     assert "I-69W" in made.corridor.highways["USA"]
-    # without the flags (today's registry) a crossing stays alone
-    monkeypatch.setattr(cr, "_all", real)
-    assert create_corridor("laredo-juarez-lincoln", reach_km=150).corridor.crossings == [
-        "laredo-juarez-lincoln"]
+    wtb = get_crossing("laredo-world-trade-bridge")
+    assert wtb.commercial == "true" and commercial_alternative(wtb) is None
+    assert create_corridor("laredo-world-trade-bridge", reach_km=150).corridor.crossings == [
+        "laredo-world-trade-bridge"]
+
