@@ -13,14 +13,38 @@ behind: no partial file, no empty folder, no staging folder.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from evcorridor.errors import OutputError
 from evcorridor.outpaths import inside
+
+#: renameat2(2) flag: swap two paths atomically (Linux 3.15+, glibc 2.28+)
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two existing paths in one atomic step (Linux renameat2 RENAME_EXCHANGE); False
+    where the platform or file system cannot, so the caller falls back to two renames."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                          ctypes.c_uint]
+    renameat2.restype = ctypes.c_int
+    rc = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return rc == 0
 
 
 def ensure_dir(path: Path) -> Path:
@@ -137,10 +161,13 @@ def publish_dir(final: Path) -> Iterator[Path]:
     """Yield an empty staging folder beside `final`; on success it becomes `final` by one rename.
 
     The files of one unit (a corridor's plan.json, sites.csv, ...) thus appear together: a
-    reader sees the previous folder or the new one, never a mix. A previous `final` is first
-    renamed aside and removed after the new folder is in place. A failure in the block (an
-    OSError such as a full disk becomes an OutputError) leaves the previous `final` as it was
-    and removes the staging folder and any parent folder this call created.
+    reader sees the previous folder or the new one, never a mix. A previous `final` is swapped
+    with the staging folder in one atomic step where the platform can (Linux renameat2
+    RENAME_EXCHANGE) and then removed; elsewhere it is renamed aside first and removed after the
+    new folder is in place (a crash between those two renames leaves a hidden `.NAME.old-*`).
+    A failure in the block (an OSError such as a full disk becomes an OutputError) leaves the
+    previous `final` as it was and removes the staging folder and any parent folder this call
+    created.
     """
     final = Path(final)
     parent = final.parent
@@ -158,7 +185,11 @@ def publish_dir(final: Path) -> Iterator[Path]:
             os.chmod(stage, 0o755)
             if final.is_symlink() or final.is_file():
                 raise OutputError(f"{final}: exists and is not a folder; refused to replace it")
-            if final.exists():
+            if final.exists() and exchange(stage, final):
+                # one atomic swap: `final` is the new folder, `stage` holds the previous run
+                shutil.rmtree(stage, ignore_errors=True)
+                return
+            if final.exists():  # no atomic swap here: previous run aside, then the new one in
                 old = Path(tempfile.mkdtemp(prefix=f".{final.name}.old-", dir=parent))
                 os.replace(final, old)  # an empty folder may be replaced by a folder
             os.replace(stage, final)

@@ -13,6 +13,7 @@ import errno
 import json
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -262,3 +263,31 @@ def test_check_of_a_folder_skips_staging_leftovers(tmp_path: Path,
     code, stdout, _ = run(["check", str(out), "--input", str(LINE)], capsys)
     assert code == 0
     assert stdout.splitlines()[-1].startswith("1 plan(s): 1 passed")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="renameat2 is Linux-only")
+def test_replacing_a_corridor_folder_is_one_atomic_swap(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On Linux the previous folder and the new one change places in one renameat2 call: no
+    moment without the folder, and no second rename a crash could fall between."""
+    import evcorridor.atomic as atomic
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    (a / "x").write_text("from a")
+    (b / "y").write_text("from b")
+    assert atomic.exchange(a, b) is True
+    assert [p.name for p in a.iterdir()] == ["y"] and [p.name for p in b.iterdir()] == ["x"]
+    final = tmp_path / "out" / "c"
+    with publish_dir(final) as stage:
+        (stage / "plan.json").write_text("1")
+
+    def no_rename(*args: object) -> None:
+        raise AssertionError("a second rename was used")
+
+    monkeypatch.setattr(atomic.os, "replace", no_rename)
+    with publish_dir(final) as stage:
+        (stage / "plan.json").write_text("2")
+    assert (final / "plan.json").read_text() == "2"
+    assert tree(tmp_path / "out") == ["c", "c/plan.json"]
