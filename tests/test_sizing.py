@@ -85,6 +85,11 @@ def test_high_volume_crossing_gets_more_ports_than_low(planned: Path, tmp_path: 
     cars_ratio = vol[("laredo-juarez-lincoln", "light-duty")] / vol[("sweetgrass-coutts",
                                                                       "light-duty")]
     assert cars_ratio > 20  # BTS: Laredo about 4.8 M cars a year, Sweetgrass about 0.15 M
+    # trucks: the whole port count goes to the commercial bridge, none to Juárez–Lincoln
+    share = {(d.crossing, d.vehicle_class): d.port_share for d in high.demand}
+    assert share[("laredo-juarez-lincoln", "heavy-duty")] == 0.0
+    assert share[("laredo-world-trade-bridge", "heavy-duty")] == 1.0
+    assert share[("laredo-juarez-lincoln", "light-duty")] == 0.5
 
     def busiest(s: Sizing) -> tuple[float, int]:
         y = max((st.years[0] for st in s.sites), key=lambda y: y.arrivals_peak_hour)

@@ -3,7 +3,8 @@
 Steps (docs/sizing.md states each assumption and its source):
 1. Demand. For each route of the plan (crossing, direction) and each vehicle run, the BTS annual
    inbound volume of the class's measure at the crossing (its share when several plan crossings
-   are bridges of one port) is taken as the trips a year in each direction, split equally among
+   are bridges of one port; trucks only at crossings the registry does not mark as refusing
+   commercial traffic) is taken as the trips a year in each direction, split equally among
    the plan's vehicles of that class. A year's EV trips are that x the adoption share; of those,
    `charging_share` % charge at every stop of the run's stop sequence, taking the energy that the
    gap to the next stop needs (the gap's length incl. border-wait equivalent x consumption in the
@@ -133,18 +134,27 @@ def _pools(plan: Plan, adoption: Adoption, demand_year: int | None
     per_class: dict[str, int] = defaultdict(int)
     for p in profiles.values():
         per_class[p.vehicle_class] += 1
-    port_of = {c: get_crossing(c).port_code for c in plan.crossings}
-    sharing = {c: sum(1 for o in plan.crossings if port_of[o] == port_of[c])
-               for c in plan.crossings}
+    crossing = {c: get_crossing(c) for c in plan.crossings}
+    port_of = {c: crossing[c].port_code for c in plan.crossings}
+
+    def takes(c: str, vclass: str) -> bool:
+        """Trucks cross only where the registry does not say the crossing refuses them."""
+        return vclass not in HEAVY or crossing[c].commercial != "false"
+
     volumes: dict[tuple[str, str], float] = {}
     rows: list[DemandRow] = []
     for c in plan.crossings:
         for vclass in sorted(per_class):
+            # a port's count is shared among the plan's crossings of that port that take the
+            # class (Blaine's and Laredo's trucks all go to their commercial crossings)
+            sharing = sum(1 for o in plan.crossings
+                          if port_of[o] == port_of[c] and takes(o, vclass))
+            share = 1.0 / sharing if takes(c, vclass) else 0.0
             v = annual_volume(port_of[c], vclass, demand_year)
-            volumes[(c, vclass)] = (v.annual or 0.0) / sharing[c]
+            volumes[(c, vclass)] = (v.annual or 0.0) * share
             rows.append(DemandRow(crossing=c, port_code=port_of[c], vehicle_class=vclass,
                                   annual_inbound=None if v.annual is None else _r(v.annual, 1),
-                                  port_share=_r(1.0 / sharing[c]), basis=v.basis))
+                                  port_share=_r(share), basis=v.basis))
     pools: dict[str, dict[str, _PoolAcc]] = defaultdict(dict)
     for site in plan.sites:  # the car ports of the standard design, or of the existing station
         pools[site.id]["light-duty"] = _PoolAcc("light-duty", False, site.power_kw,
