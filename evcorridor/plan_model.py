@@ -140,9 +140,25 @@ class VehicleRun(_Model):
     climate: str
     range_m: float  # usable range between charges
     start_range_m: float  # range when leaving the route start
+    # why: the id of the station at the route start it charged at, "scenario:arrival_charge"
+    # (no usable station there: the scenario's arrival charge) or "scenario:start_full"
+    start_basis: str = "scenario:start_full"
     stops: list[str]  # site ids in driving order
     gaps: list[Gap]
     feasible: bool
+
+
+def start_text(run: VehicleRun) -> str:
+    """How a vehicle leaves the route start, in plain words ("start 148 km: arrives with the
+    scenario's arrival charge"), for the strip chart and the report."""
+    basis = run.start_basis
+    if basis == "scenario:arrival_charge":
+        why = "arrives with the scenario's arrival charge (no usable station at the start)"
+    elif basis == "scenario:start_full":
+        why = "leaves full (scenario)"
+    else:
+        why = f"charges at {basis} at the start"
+    return f"start {run.start_range_m / 1000:.0f} km: {why}"
 
 
 class StandardRun(_Model):

@@ -21,7 +21,7 @@ message`; unknown ids raise NotFoundError with "did you mean". The checker impor
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -34,6 +34,8 @@ DEFAULT_SCENARIO = "default"
 DEFAULT_COST_MODEL = "default"
 
 Minutes = Annotated[float, Field(ge=0, le=24 * 60)]
+Fraction = Annotated[float, Field(ge=0, le=1)]
+VehicleClass = Literal["light-duty", "medium-duty", "heavy-duty"]
 
 
 class _Model(BaseModel):
@@ -62,11 +64,22 @@ class Scenario(_Model):
     title: str = Field(min_length=1)
     climate: str = Field(min_length=1)
     start_soc: float | None = Field(default=None, ge=0, le=1)
+    # state of charge (fraction) on arrival at a route endpoint with no usable station there
+    arrival_charge: dict[VehicleClass, Fraction] = Field(default_factory=dict)
+    start_full: bool = False  # True: every vehicle leaves every endpoint with its start charge
     border_wait_min: BorderWait
     sources: list[Source] = Field(default_factory=list)
     notes: dict[str, str] = Field(default_factory=dict)
     unverified: dict[str, str] = Field(default_factory=dict)
     source_file: str = Field(default="", exclude=True)
+
+    def arrival_soc(self, vehicle_class: str) -> float | None:
+        """The state of charge (fraction) a vehicle of `vehicle_class` has at a route endpoint
+        without a station it can use; None when the scenario says it starts full there
+        (`start_full`, or no `arrival_charge` for the class)."""
+        if self.start_full:
+            return None
+        return self.arrival_charge.get(vehicle_class)  # type: ignore[call-overload]
 
     def wait_min(self, crossing_id: str, into_usa: bool) -> float:
         """Border wait in minutes at `crossing_id` in the given direction."""

@@ -21,7 +21,8 @@ from evcorridor.stations.normalized import write_stations
 
 def _built(marks: list[float], border_km: float, stations: list[Any], vehicles: list[str], *,
            scenario: str = "no-wait", profile_set: str = "na-2023",
-           tmp: Path | None = None, min_spacing_m: float = 2000.0) -> Built:
+           tmp: Path | None = None, min_spacing_m: float = 2000.0,
+           start_full: bool = False) -> Built:
     """The SYNTHETIC line corridor; stations are written to `tmp`/stations.csv so that the
     checker can reload them from the plan's inputs."""
     cor, G, routes = line_corridor(marks, border_km)
@@ -40,7 +41,9 @@ def _built(marks: list[float], border_km: float, stations: list[Any], vehicles: 
             todo.extend(stds[pid].recognizes)
     return build_from_graph(cor, G, routes, stations, profile_set=pset,
                             vehicles=[get_vehicle(v) for v in vehicles],
-                            scenario=get_scenario(scenario), cost_model=get_cost_model("default"),
+                            scenario=get_scenario(scenario).model_copy(
+                                update={"start_full": True}) if start_full
+                            else get_scenario(scenario), cost_model=get_cost_model("default"),
                             standards=stds, options=BuildOptions(scenario=scenario,
                                                                  profile_set=profile_set,
                                                                  stations=source,
@@ -127,10 +130,12 @@ def test_border_wait_needs_one_more_station() -> None:
     # heavy-truck-mcs: 240.6 km range (mild); exits every 40 km on a 480 km line, border at
     # km 250. Without a wait one MCS site at km 240 covers both directions (240 km each side).
     # The default scenario's waits (15 min out of / 30 min into the USA at 3 kW idle: 0.63 km /
-    # 1.27 km) push the leg spanning the border over the range: two sites are needed.
+    # 1.27 km) push the leg spanning the border over the range: two sites are needed. (Both
+    # start full, so that only the wait differs: see test_start_charge for the arrival charge.)
     marks = [float(k) for k in range(0, 481, 40)]
     no_wait = _plan(_built(marks, 250.0, [], ["heavy-truck-mcs"], scenario="no-wait")).plan
-    waits = _plan(_built(marks, 250.0, [], ["heavy-truck-mcs"], scenario="default")).plan
+    waits = _plan(_built(marks, 250.0, [], ["heavy-truck-mcs"], scenario="default",
+                         start_full=True)).plan
     fwd = next(r for r in no_wait.routes if r.direction == "forward").vehicles[0]
     assert fwd.stops == ["new-i0-at-x240"]  # km 240 (SYNTHETIC waypoint label X240 on I0)
     assert no_wait.solver.objective == _sites(1.25)  # one new site with the MCS design

@@ -105,6 +105,31 @@ class _Gaps(_Sites):
         wait = float(vehicle.idle_distance_m(climate, wait_min)) if wait_min > 0 else 0.0
         return rng, srng, wait
 
+    def expected_start(self, route: RoutePlan, geo: _Geo, vehicle: Any, full: float,
+                       claimed: str) -> tuple[float, str]:
+        """(start range, basis) by the start-charge rule, recomputed from the plan's sites: the
+        nearest station the vehicle can use within the offset limit of the route start
+        (position + offset, then id; an existing station as it is, or the claimed basis if it
+        was upgraded) gives full - max(0, offset - position); without one the scenario's
+        arrival charge, or full when the scenario gives none for the vehicle's class."""
+        given = self.plan.parameters.get("max_offset_m")
+        limit = float(given) if isinstance(given, int | float) else 5000.0
+        near = []
+        for sid, pos, off in self.route_sites(route, geo):
+            site = self.sites[sid]
+            if site.kind == "new" or (site.kind == "upgrade" and sid != claimed):
+                continue
+            if pos + off <= limit + 1e-6 and vehicle.can_charge_at(self.spec(site)) is None:
+                near.append((pos + off, sid, pos, off))
+        if near:
+            _d, sid, pos, off = min(near)
+            return full - max(0.0, off - pos), sid
+        soc = self.scenario.arrival_soc(vehicle.vehicle_class)
+        if soc is None:
+            return full, "scenario:start_full"
+        return min(full, float(vehicle.start_range_m(self.scenario.climate, soc))), \
+            "scenario:arrival_charge"
+
     def legs(self, geo: _Geo, stops: list[Point], wait: float, start_limit: float,
              limit: float) -> list[Leg]:
         seq: list[Point] = [("start", 0.0, 0.0), *stops, ("end", geo.length, 0.0)]
@@ -127,9 +152,13 @@ class _Gaps(_Sites):
         if differ(rng, vr.range_m):
             self.fail("vehicle", where, f"range {_m(vr.range_m)} in the plan, the profile gives "
                                         f"{_m(rng)} ({climate})")
+        srng, basis = self.expected_start(route, geo, vehicle, srng, vr.start_basis)
+        if basis != vr.start_basis:
+            self.fail("start", where, f"start basis {vr.start_basis} in the plan, the start-charge "
+                                      f"rule gives {basis}")
         if differ(srng, vr.start_range_m):
-            self.fail("vehicle", where, f"start range {_m(vr.start_range_m)} in the plan, the "
-                                        f"profile gives {_m(srng)} ({climate})")
+            self.fail("start", where, f"start range {_m(vr.start_range_m)} in the plan, the "
+                                      f"start-charge rule gives {_m(srng)} ({basis}, {climate})")
         for sid in vr.stops:
             site = self.sites.get(sid)
             if site is not None:

@@ -22,7 +22,7 @@ from markupsafe import Markup
 from evcorridor import __version__
 from evcorridor.atomic import write_tree
 from evcorridor.outputs import directions_text
-from evcorridor.plan_model import Gap, Plan, Site
+from evcorridor.plan_model import Gap, Plan, Site, start_text
 from evcorridor.render import style
 from evcorridor.render.geodata import LongestGap, longest_gaps
 from evcorridor.render.maps import Rendered
@@ -74,7 +74,8 @@ def _rule_rows(plan: Plan) -> list[RuleRow]:
         for run in route.vehicles:
             w = _worst(run.gaps)
             rows.append(RuleRow(route.crossing, route.direction,
-                                f"vehicle {run.vehicle} ({run.climate})", run.range_m,
+                                f"vehicle {run.vehicle} ({run.climate}); {start_text(run)}",
+                                run.range_m,
                                 max((g.length_m for g in run.gaps), default=None),
                                 w.slack_m if w else None, len(run.stops), run.feasible))
         for std in route.standards:

@@ -19,18 +19,22 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
-from evcorridor.plan_model import Gap, Plan, RoutePlan
+from evcorridor.plan_model import Gap, Plan, RoutePlan, start_text
 from evcorridor.render import style
 from evcorridor.render.geodata import COUNTRY_NAMES, KM_PER_MILE
 
 ROW_H = 0.62  # inches per row
+# the start basis in a row label (the report has the long form, `plan_model.start_text`)
+_START_SHORT = {"scenario:arrival_charge": "arrival charge", "scenario:start_full": "full"}
 PANEL_EXTRA = 1.05  # inches per panel for title and axes
 
 
 def _rows(route: RoutePlan) -> list[tuple[str, str, list[str], list[Gap]]]:
     rows = []
     for run in route.vehicles:
-        label = f"{run.vehicle}\nrange {run.range_m / 1000:.0f} km ({run.climate})"
+        basis = _START_SHORT.get(run.start_basis, "station")
+        label = (f"{run.vehicle}\nrange {run.range_m / 1000:.0f} km ({run.climate})\n"
+                 f"{start_text(run).split(':')[0]} ({basis})")
         rows.append(("vehicle", label, run.stops, run.gaps))
     for std in route.standards:
         spacing = (

@@ -48,6 +48,7 @@ from evcorridor.siting.problem import (
     RouteSpec,
     StandardRule,
     VehicleRule,
+    endpoint_start,
 )
 
 #: Vehicle classes planned only through crossings that process commercial trucks.
@@ -342,14 +343,21 @@ def build_from_graph(corridor: Any, G: nx.MultiDiGraph, routes: Sequence[RouteLi
         for rid, rs in route_specs.items():
             waits[rid] = (float(v.idle_distance_m(scenario.climate, rs.border_wait_min))
                           if rs.border_wait_min > 0 else 0.0)
+        full = float(v.start_range_m(scenario.climate, scenario.start_soc))
+        soc = scenario.arrival_soc(v.vehicle_class)
+        arrival = None if soc is None else float(v.start_range_m(scenario.climate, soc))
+        start: dict[str, tuple[float, str]] = {}
+        for rid in route_specs:
+            usable_here = [(c.id, c.at[rid].pos_m, c.at[rid].offset_m) for c in candidates
+                           if c.existing and rid in c.at and v.id in c.options[0].usable_by]
+            start[rid] = endpoint_start(full, arrival, usable_here, options.max_offset_m)
         on = None
         if crossings is not None and v.vehicle_class in TRUCK_CLASSES:
             on = frozenset(rid for rid, rs in route_specs.items()
                            if crossings.get(rs.crossing) is not None
                            and crossings[rs.crossing].takes_trucks)
         vrules.append(VehicleRule(v.id, scenario.climate, float(v.usable_range_m(scenario.climate)),
-                                  float(v.start_range_m(scenario.climate, scenario.start_soc)),
-                                  waits, on))
+                                  full, waits, on, start))
     countries = sorted({rs.start_country for rs in route_specs.values()}
                        | {rs.end_country for rs in route_specs.values()})
     srules = []

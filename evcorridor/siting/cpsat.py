@@ -168,7 +168,7 @@ class _Builder:
             self._reach(route, veh, wait, stops, r, bridged)
         if bridged:
             return  # the window cuts assume every leg within range
-        self._windows(route, stops, offs, veh.range_m, veh.start_range_m)
+        self._windows(route, stops, offs, veh.range_m, veh.start_m(route.id))
 
     def _reach(self, route: RouteSpec, veh: VehicleRule, wait: float, stops: list[Point],
                r: list[Any], bridged: set[tuple[str, str]]) -> None:
@@ -184,7 +184,7 @@ class _Builder:
             lit = None if i == 0 else r[i - 1]
             if i > 0 and lit is None:
                 continue
-            lim = veh.start_range_m if i == 0 else veh.range_m
+            lim = veh.start_m(route.id) if i == 0 else veh.range_m
             if leg_m(route, wait, a, end)[0] <= lim + EPS_M or (a.key, "end") in bridged:
                 continue
             succ = []
@@ -361,9 +361,10 @@ def implies(problem: Problem, route: RouteSpec, a: VehicleRule, b: VehicleRule) 
     use every option `a` can, and every leg within a's limits is within b's (range and start
     range, with and without the border wait)."""
     wa, wb = a.wait_m(route.id), b.wait_m(route.id)
-    if not (b.range_m >= a.range_m and b.start_range_m >= a.start_range_m
+    sa, sb = a.start_m(route.id), b.start_m(route.id)
+    if not (b.range_m >= a.range_m and sb >= sa
             and b.range_m - wb >= a.range_m - wa
-            and b.start_range_m - wb >= a.start_range_m - wa):
+            and sb - wb >= sa - wa):
         return False
     return all(b.id in o.usable_by for c in problem.candidates if route.id in c.at
                for o in c.options if a.id in o.usable_by)
@@ -380,8 +381,8 @@ def modelled_vehicles(problem: Problem, route: RouteSpec, skip: set[tuple[str, s
 
     usable = {v.id: sum(1 for c in problem.candidates if route.id in c.at
                         for o in c.options if v.id in o.usable_by) for v in problem.vehicles}
-    order = sorted(problem.vehicles, key=lambda v: (v.range_m, v.start_range_m, usable[v.id],
-                                                    v.id))
+    order = sorted(problem.vehicles, key=lambda v: (v.range_m, v.start_m(route.id),
+                                                    usable[v.id], v.id))
     kept: list[VehicleRule] = []
     for v in order:
         if not v.on(route.id) or (route.id, f"vehicle:{v.id}") in skip:

@@ -276,7 +276,8 @@ def assemble_plan(built: Built, sol: cpsat.Solution, stretches: list[Stretch],
             legs = vehicle_legs(p, sol, rs, v)
             vruns.append(VehicleRun(
                 vehicle=v.id, climate=v.climate, range_m=_r(v.range_m),
-                start_range_m=_r(v.start_range_m), stops=[lg.b.key for lg in legs[:-1]],
+                start_range_m=_r(v.start_m(rid)), start_basis=v.start_basis(rid),
+                stops=[lg.b.key for lg in legs[:-1]],
                 gaps=[_gap(lg) for lg in legs], feasible=all(lg.ok for lg in legs)))
         sruns = []
         for rule in p.standards:

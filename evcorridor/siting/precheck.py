@@ -107,7 +107,7 @@ def vehicle_stretches(problem: Problem, route: RouteSpec, vehicle: VehicleRule) 
     pts = [start_point(route), *stops, end_point(route)]
 
     def limit(i: int) -> float:
-        return vehicle.start_range_m if i == 0 else vehicle.range_m
+        return vehicle.start_m(route.id) if i == 0 else vehicle.range_m
 
     def dist(i: int, k: int) -> float:
         return leg_m(route, wait, pts[i], pts[k])[0]
@@ -187,7 +187,7 @@ def n1_stretches(problem: Problem, route: RouteSpec, vehicle: VehicleRule) -> li
         pts = [start_point(route), *[p for p in stops if p.key != gone.key], end_point(route)]
 
         def limit(i: int) -> float:
-            return vehicle.start_range_m if i == 0 else vehicle.range_m
+            return vehicle.start_m(route.id) if i == 0 else vehicle.range_m
 
         def dist(i: int, k: int, pts: list[Point] = pts) -> float:
             return leg_m(route, wait, pts[i], pts[k])[0]

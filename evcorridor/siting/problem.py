@@ -13,7 +13,9 @@ Conventions (shared with the plan file, see `evcorridor/plan_model.py`):
 - Gap from stop i to stop k = (p_k - p_i) + off_i + off_k, plus the vehicle's border-wait distance
   when the gap spans the border, i.e. when p_i < border_pos <= p_k (a site exactly at the border
   node is on the arrival side of the queue). From "start" (p = 0, no offset) and to "end"
-  (p = L, no offset) the same formula holds. A vehicle leaves the start with `start_range_m`.
+  (p = L, no offset) the same formula holds. A vehicle leaves the start of a route with
+  `VehicleRule.start_m(route)` (`endpoint_start`: full where a usable station is at the start,
+  else the scenario's arrival charge).
 - A candidate offers options: for an existing station, option 0 is the station as it is (kind
   "existing", cost 0, always present) and further options are upgrades; for a new site (an
   interchange) each option is one design (the jurisdiction's standard site, and variants a vehicle
@@ -100,6 +102,31 @@ class RouteSpec:
         return a_pos < self.border_pos_m <= b_pos
 
 
+START_FULL = "scenario:start_full"
+ARRIVAL = "scenario:arrival_charge"
+
+
+def endpoint_start(full_m: float, arrival_m: float | None,
+                   stations: list[tuple[str, float, float]], max_offset_m: float
+                   ) -> tuple[float, str]:
+    """(start range, basis) of one vehicle at one route start.
+
+    `stations`: (id, position along the route, offset) of the existing stations the vehicle can
+    use as they are. The nearest one (position + offset, then id) within `max_offset_m` of the
+    start is where the vehicle charges to `full_m`: it leaves the start with
+    full - max(0, offset - position) (the detour back to the road; never more than full). With
+    none, it leaves with `arrival_m` (the scenario's arrival charge), or full when the scenario
+    gives none (`arrival_m` None)."""
+    near = sorted((pos + off, sid, pos, off) for sid, pos, off in stations
+                  if pos + off <= max_offset_m + EPS_M)
+    if near:
+        _d, sid, pos, off = near[0]
+        return full_m - max(0.0, off - pos), sid
+    if arrival_m is None:
+        return full_m, START_FULL
+    return min(full_m, arrival_m), ARRIVAL
+
+
 @dataclass(frozen=True)
 class VehicleRule:
     """A vehicle class under a climate: no gap between usable stops may exceed its range.
@@ -113,9 +140,20 @@ class VehicleRule:
     start_range_m: float
     border_wait_m: Mapping[str, float] = field(default_factory=dict)  # route id -> metres
     routes: frozenset[str] | None = None
+    # route id -> (start range, basis): a station id at the route start, "scenario:start_full"
+    # or "scenario:arrival_charge" (see `endpoint_start`); absent = start_range_m, start_full
+    start: Mapping[str, tuple[float, str]] = field(default_factory=dict)
 
     def wait_m(self, route_id: str) -> float:
         return float(self.border_wait_m.get(route_id, 0.0))
+
+    def start_m(self, route_id: str) -> float:
+        """Range when leaving the start of `route_id`."""
+        return float(self.start.get(route_id, (self.start_range_m, ""))[0])
+
+    def start_basis(self, route_id: str) -> str:
+        """Why the vehicle leaves the start of `route_id` with `start_m`."""
+        return self.start.get(route_id, (0.0, START_FULL))[1]
 
     def on(self, route_id: str) -> bool:
         """True when this vehicle is planned on `route_id`."""

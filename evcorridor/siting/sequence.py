@@ -65,7 +65,7 @@ def vehicle_legs(problem: Problem, sol: Solution, route: RouteSpec, veh: Vehicle
     n = len(pts)
 
     def limit(i: int) -> float:
-        return veh.start_range_m if i == 0 else veh.range_m
+        return veh.start_m(route.id) if i == 0 else veh.range_m
 
     # best[i] = (total excess, stops, -next) of the best sequence from point i to the end; the
     # leg length is `problem.leg_m`'s, inlined in this hot loop (same arithmetic, same order)

@@ -72,7 +72,7 @@ def greedy_choice(problem: Problem, skip: set[tuple[str, str]] | None = None) ->
                 stops.append(Stop(pt.pos_m, pt.offset_m, got[0]))
                 picks.append((pt.index, got[1]))
             res = min_cost_stops(route.length_m, veh.range_m, stops,
-                                 start_range_m=veh.start_range_m,
+                                 start_range_m=veh.start_m(route.id),
                                  border_pos_m=route.border_pos_m, wait_m=veh.wait_m(route.id))
             for k in res.stops if res else ():
                 ci, oi = picks[k]
