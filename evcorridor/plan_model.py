@@ -110,6 +110,8 @@ class Site(_Model):
     station_ids: list[str] = Field(default_factory=list)  # existing station ids (all sources)
     source: str = "plan"  # data source of an existing station, or "plan" for new builds
     complies_with: list[str] = Field(default_factory=list)  # standard profile ids it meets
+    # "<route id>/<vehicle>" of every vehicle run that stops here or charges here at the start
+    used_by: list[str] = Field(default_factory=list)
     cost: float = 0.0
     exit: SiteExit | None = None  # None where the node has no highway label
     place: str | None = None  # nearest named place of the corridor (configs/corridors)

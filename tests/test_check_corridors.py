@@ -242,3 +242,20 @@ def test_trucks_cross_only_where_trucks_may_cross() -> None:
     plan = planned("i19-nogales")
     plan.truck_vehicles = []
     assert any(m.startswith("trucks: : truck_vehicles [] in the plan") for m in messages(plan))
+
+
+def test_used_by_names_exactly_the_runs_that_stop_or_start_there() -> None:
+    plan = planned("i19-nogales")
+    rid, vid, sid = _first_stop(plan)
+    site = next(s for s in plan.sites if s.id == sid)
+    assert f"{rid}/{vid}" in site.used_by
+    unused = [s for s in plan.sites if s.kind == "existing" and not s.used_by]
+    # 1. a use dropped
+    site.used_by.remove(f"{rid}/{vid}")
+    assert any(m.startswith(f"used: site {sid}: used_by ") for m in messages(plan))
+    # 2. an available station claimed as used
+    if unused:
+        plan = planned("i19-nogales")
+        spare = next(s for s in plan.sites if s.id == unused[0].id)
+        spare.used_by = [f"{rid}/{vid}"]
+        assert any(m.startswith(f"used: site {spare.id}: used_by ") for m in messages(plan))

@@ -266,16 +266,17 @@ def test_report(tmp_path: Path, capsys: pytest.CaptureFixture[str], offline_data
     assert "![Map](map.png)" in report and "![Gaps along each route](strip.png)" in report
     assert "[map.html](map.html)" in report
     assert "**Plan NOT feasible** · solver none: **feasible**" in report
-    assert "| 2 | 1 | 1 | 2.4 | 1 | 3 | 2026-08-22 |" in report
-    assert ("| blaine-peace-arch | forward | vehicle synthetic-truck (mild) | 35.0 | 49.5 | -14.5 "
-            "| 3 | **NO** |") in report
+    assert "| 2 | 1 | used 0 of 1 | 2.4 | 1 | 3 | 2026-08-22 |" in report  # no used_by: hand-made
+    assert ("| blaine-peace-arch | forward | vehicle synthetic-truck (mild); start 30 km: leaves "
+            "full (scenario) | 35.0 | 49.5 | -14.5 | 3 | **NO** |") in report
     assert "| network | synthetic-blaine | `tests/fixtures/render/i5-bc99-waypoints.wpt` | " \
            "2026-08-22 |" in report
     plan_link = Path(re.search(r"plan file: \[([^\]]+)\]", report).group(1))  # type: ignore[union-attr]
     assert (folder / plan_link).resolve() == (FIXDIR / "plan.json").resolve()
     index = (tmp_path / "index.md").read_text()
     assert ("| [synthetic-blaine](synthetic-blaine/report.md) | us-ca | blaine-peace-arch "
-            "| 2 | 1 | 1 | 2.4 | 49.5 / 35.0 | 51.2 / 30.0 | none feasible | **NO** |") in index
+            "| 2 | 1 | used 0 of 1 | 2.4 | 49.5 / 35.0 | 51.2 / 30.0 | none feasible | **NO** |"
+            ) in index
     assert "1 corridor(s), 0 feasible." in index
 
 

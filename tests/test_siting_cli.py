@@ -188,3 +188,10 @@ def test_plan_says_where_trucks_cross(capsys: pytest.CaptureFixture[str], tmp_pa
     code, out, _err = run(["plan", "i5-cascadia", "--out", str(tmp_path)], capsys)
     assert code == 0
     assert "i5-cascadia: trucks via pacific-highway" in out.splitlines()
+    # the existing-stations column counts the stations the plan uses, of those it lists
+    plan = json.loads((tmp_path / "i5-cascadia" / "plan.json").read_text(encoding="utf-8"))
+    listed = [s for s in plan["sites"] if s["kind"] == "existing"]
+    used = [s for s in listed if s["used_by"]]
+    assert 0 < len(used) < len(listed)
+    line = next(x for x in out.splitlines() if x.startswith("i5-cascadia "))
+    assert f"used {len(used)} of {len(listed)}" in line

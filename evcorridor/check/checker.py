@@ -41,9 +41,24 @@ class _Checker(_Routes):
             self.check_resilience()
         if self.plan.coverage is not None:
             self.check_coverage()
+        self.check_used()
         self.check_status()
         self.report.checked = dict(self.count)
         return self.report
+
+    # ------------------------------------------------------------------ used
+    def check_used(self) -> None:
+        """Each site's `used_by` is exactly the vehicle runs that stop there or start there."""
+        used: dict[str, set[str]] = {}
+        for r in self.plan.routes:
+            for vr in r.vehicles:
+                for sid in (*vr.stops, vr.start_basis):
+                    used.setdefault(sid, set()).add(f"{r.id}/{vr.vehicle}")
+        for site in self.plan.sites:
+            want = sorted(used.get(site.id, ()))
+            if site.used_by != want:
+                self.fail("used", f"site {site.id}", f"used_by {site.used_by} in the plan, the "
+                                                     f"vehicle runs give {want}")
 
     # ------------------------------------------------------------------ status
     def check_status(self) -> None:

@@ -99,6 +99,8 @@ def summarize(plan: Any, wall_s: float | None = None, out_dir: Path | None = Non
                              if d.stations and set(d.sources) <= TESLA_SOURCES),
     }
     rec["trucks"] = _trucks_text(plan)
+    # existing stations a vehicle stops at (or charges at when it starts), of those listed
+    rec["existing_used"] = sum(1 for s in plan.sites if s.kind == "existing" and s.used_by)
     if plan.coverage is not None:
         rec["covered_flow"] = plan.coverage.covered_flow
         rec["total_flow"] = plan.coverage.total_flow
@@ -160,7 +162,7 @@ def _print_table(rows: list[dict[str, Any]], plans: list[Any]) -> None:
     # table turns into one block per corridor on a terminal too narrow for it)
     cols = [Column("corridor", "whole"), Column("dir", "whole"), Column("status", "whole"),
             Column("new", "whole", "right"), Column("upg", "whole", "right"),
-            Column("exist", "whole", "right"),
+            Column("existing", "whole", "right"),
             Column("cost" if mixed else f"cost ({unit})", "whole", "right"),
             Column("USA km", "whole"), Column("border km", "whole"),
             Column("CAN/MEX km", "whole")]
@@ -189,7 +191,8 @@ def _print_table(rows: list[dict[str, Any]], plans: list[Any]) -> None:
         if not mixed:
             cost = cost.removesuffix(f" {unit}")
         table.append([r["corridor"], "fwd\nrev", status, str(r["sites"]["new"]),
-                      str(r["sites"]["upgrade"]), str(r["sites"]["existing"]), cost,
+                      str(r["sites"]["upgrade"]),
+                      f"used {r['existing_used']} of {r['sites']['existing']}", cost,
                       *("\n".join(lines[k]) for k in ("USA", "border", "other")),
                       *(["\n".join(lines["spacing"])] if spacing else [])])
     print_table(out, cols, table,

@@ -93,6 +93,8 @@ def counts(plan: Plan) -> dict[str, int]:
     out = {k: 0 for k in style.KIND_ORDER}
     for s in plan.sites:
         out[s.kind] = out.get(s.kind, 0) + 1
+    # existing stations a vehicle stops at or starts from (`used_by`), of those listed
+    out["used"] = sum(1 for s in plan.sites if s.kind == "existing" and s.used_by)
     return out
 
 
@@ -100,7 +102,8 @@ def subtitle(plan: Plan) -> str:
     c = counts(plan)
     verdict = "feasible" if plan.feasible else "NOT feasible"
     return (
-        f"{c['new']} new · {c['upgrade']} upgraded · {c['existing']} existing sites   ·   "
+        f"{c['new']} new · {c['upgrade']} upgraded · used {c['used']} of {c['existing']} existing"
+        "   ·   "
         f"solver {plan.solver.name}: {plan.solver.status}   ·   plan {verdict}"
     )
 

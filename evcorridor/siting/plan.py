@@ -297,6 +297,13 @@ def assemble_plan(built: Built, sol: cpsat.Solution, stretches: list[Stretch],
             length_m=_r(rs.length_m), border_pos_m=_r(rs.border_pos_m),
             border_wait_min=rs.border_wait_min, site_positions=dict(sorted(positions.items())),
             vehicles=vruns, standards=sruns))
+    used: dict[str, set[str]] = {}
+    for rp in routes:
+        for vr in rp.vehicles:
+            for sid in {*vr.stops, vr.start_basis}:
+                used.setdefault(sid, set()).add(f"{rp.id}/{vr.vehicle}")
+    for site in sites:
+        site.used_by = sorted(used.get(site.id, ()))
     infeas = [_infeasibility(s) for s in stretches]
     infeas += _no_truck_crossing(built)
     named = {(s.route.id, s.rule) for s in stretches}
