@@ -88,7 +88,8 @@ def ocpi_name(canon: str) -> str | None:
     return CONNECTORS[canon][0]
 
 
-def notation(canon: str, count: int, max_kw: float) -> str:
-    """The one connector notation for people: `CCS1 ×4 @150 kW` (machines get the structured
-    list: type, count, max_kw)."""
-    return f"{canon} ×{count} @{max_kw:g} kW"
+def notation(canon: str, count: int, max_kw: float | None) -> str:
+    """The one connector notation for people: `CCS1 ×4 @150 kW`, `CCS1 ×1 @? kW` where the power
+    is unknown (machines get the structured list: type, count, max_kw)."""
+    kw = "?" if max_kw is None else f"{max_kw:g}"
+    return f"{canon} ×{count} @{kw} kW"

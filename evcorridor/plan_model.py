@@ -62,7 +62,7 @@ class InputRef(_Model):
 class Connector(_Model):
     type: str  # canonical connector name (evcorridor.connectors)
     count: int
-    max_kw: float
+    max_kw: float | None  # None: the station data gives no power
 
 
 class SiteExit(_Model):
@@ -104,8 +104,8 @@ class Site(_Model):
     lon: float
     country: str
     offset_m: float  # travel distance highway exit -> site (counted twice in a gap)
-    ports: int
-    power_kw: float  # per port, simultaneous
+    ports: int | None  # None: the station data gives no DC fast port count
+    power_kw: float | None  # per port, simultaneous; None: the station data gives no power
     connectors: list[Connector]
     station_ids: list[str] = Field(default_factory=list)  # existing station ids (all sources)
     source: str = "plan"  # data source of an existing station, or "plan" for new builds
@@ -148,6 +148,9 @@ class VehicleRun(_Model):
     stops: list[str]  # site ids in driving order
     gaps: list[Gap]
     feasible: bool
+    # stops whose power or port count the station data does not give (the vehicle is assumed
+    # to charge there as at a DC fast station; no standard counts them as compliant)
+    unknown_stops: list[str] = Field(default_factory=list)
 
 
 def start_text(run: VehicleRun) -> str:

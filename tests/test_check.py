@@ -219,6 +219,9 @@ def valid_plan(graphml: Path) -> Plan:
                                   "new:2": 450_000.0},
                   vehicles=[rev_vehicle], standards=rev_std),
     ]
+    for s in sites:  # used_by: the runs that stop at the site
+        s.used_by = sorted(f"{r.id}/{v.vehicle}" for r in routes for v in r.vehicles
+                           if s.id in v.stops)
     return Plan(
         corridor="synth-corridor", corridor_name="Synthetic test corridor", border="us-ca",
         countries=["CAN", "USA"], crossings=["synth-crossing"], inputs=inputs(graphml),
@@ -230,9 +233,11 @@ def valid_plan(graphml: Path) -> Plan:
         existing=ExistingSummary(qualified=1, upgraded=0, unused=0))
 
 
-def messages(report: CheckReport) -> list[str]:
+def messages(report: CheckReport, *, used: bool = False) -> list[str]:
+    """The findings as text; a mutated run also makes its sites' `used_by` wrong, which is left
+    out unless `used` (the used_by rule has its own test: test_used_by_follows_the_runs)."""
     return [f"{f.rule}: {f.where}: {f.message}" if f.where else f"{f.rule}: {f.message}"
-            for f in report.findings]
+            for f in report.findings if used or f.rule != "used"]
 
 
 def saved(plan: Plan, path: Path) -> Path:
@@ -299,14 +304,24 @@ def test_cli_accepts_valid_plan_file(env: Path, tmp_path: Path) -> None:
 def test_site_removed_from_stop_list(env: Path) -> None:
     plan = valid_plan(env)
     route_of(plan, FWD).vehicles[0].stops.remove("afdc:900")  # the gaps are left as they were
-    assert messages(check_plan(plan)) == [
+    assert messages(check_plan(plan), used=True) == [
         f"{V_FWD}: the plan's gaps (start -> new:2, new:2 -> afdc:900, afdc:900 -> new:5, "
         "new:5 -> new:6, new:6 -> end) are not the recomputed ones (start -> new:2, "
         "new:2 -> new:5, new:5 -> new:6, new:6 -> end)",
         # 200 km + the 15 km border wait
         f"{V_FWD}: gap new:2 -> new:5 is 215000.0 m, over the range 150000.0 m by 65000.0 m",
         f"{V_FWD}: marked feasible but a gap exceeds the range",
+        f"used: site afdc:900: used_by ['{FWD}/{CAR}', '{REV}/{CAR}'] in the plan, the vehicle "
+        f"runs give ['{REV}/{CAR}']",
     ]
+
+
+def test_used_by_follows_the_runs(env: Path) -> None:
+    plan = valid_plan(env)
+    site_of(plan, "new:5").used_by = [f"{FWD}/{CAR}"]
+    assert messages(check_plan(plan), used=True) == [
+        f"used: site new:5: used_by ['{FWD}/{CAR}'] in the plan, the vehicle runs give "
+        f"['{FWD}/{CAR}', '{REV}/{CAR}']"]
 
 
 def test_site_moved_to_another_node(env: Path) -> None:
@@ -473,6 +488,8 @@ def test_infeasible_plan_reports_its_infeasibilities(env: Path, tmp_path: Path) 
     # only new:2 and new:6 exist for the car going forward: new:2 -> new:6 = 300 km + 15 km wait
     v = route_of(plan, FWD).vehicles[0]
     v.stops, v.feasible = ["new:2", "new:6"], False
+    for sid in ("afdc:900", "new:5"):  # no longer used going forward
+        site_of(plan, sid).used_by = [f"{REV}/{CAR}"]
     v.gaps = [gap("start", "new:2", 0.0, 100_000.0, 100_000.0),
               gap("new:2", "new:6", 100_000.0, 400_000.0, 315_000.0, wait=15_000.0),
               gap("new:6", "end", 400_000.0, 550_000.0, 150_000.0)]

@@ -99,6 +99,9 @@ def build(lengths: list[float], border: int, offsets: list[float]) -> tuple[nx.M
             standards=[StandardRun(country=c, profile=p, max_spacing_m=None,
                                    recognized_profiles=[], stops=[], gaps=[], feasible=True)
                        for c, p in (("CAN", "synth-can"), ("USA", "synth-usa-basic"))]))
+    for s in sites:
+        s.used_by = sorted(f"{r.id}/{v.vehicle}" for r in routes for v in r.vehicles
+                           if s.id in v.stops)
     plan = Plan(
         corridor="synth-corridor", corridor_name="synthetic", border="us-ca",
         countries=["CAN", "USA"], crossings=["synth-crossing"], inputs=[],

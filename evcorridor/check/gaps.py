@@ -165,6 +165,11 @@ class _Gaps(_Sites):
                 why = vehicle.can_charge_at(self.spec(site))
                 if why is not None:
                     self.fail("vehicle", where, f"stop {sid} cannot be used by {vr.vehicle}: {why}")
+        unknown = [sid for sid in vr.stops if (s := self.sites.get(sid)) is not None
+                   and (s.power_kw is None or s.ports is None)]
+        if vr.unknown_stops != unknown:
+            self.fail("unknown", where, f"unknown_stops {vr.unknown_stops} in the plan; the stops "
+                                        f"with unknown power or ports are {unknown}")
         stops = self.placed(route, geo, vr.stops, where, "vehicle")
         if stops is None:
             return

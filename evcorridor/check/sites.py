@@ -22,16 +22,27 @@ from evcorridor.plan_model import Site
 _NEW_ID = re.compile(r"^new-[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
+#: What a vehicle may count on at a DC fast station whose power the data does not give: the low
+#: end of the AFDC's DC fast class (about 50 kW), per port, on one port.
+DC_FAST_FLOOR_KW = 50.0
+
+
 class _Sites(_Inputs):
     # ------------------------------------------------------------------ sites
     def spec(self, site: Site) -> Any:
         from evcorridor.profiles import SiteSpec
 
+        # unknown power / ports (null in the plan): a vehicle may count on the DC fast floor
+        # (DC_FAST_FLOOR_KW, one port), a standard never (power_known / ports_known False)
+        floor = DC_FAST_FLOOR_KW
         return SiteSpec(
-            connectors=tuple((c.type, c.count, c.max_kw) for c in site.connectors),
-            ports=site.ports,
-            power_kw=site.power_kw,
+            connectors=tuple((c.type, c.count, floor if c.max_kw is None else c.max_kw)
+                             for c in site.connectors),
+            ports=1 if site.ports is None else site.ports,
+            power_kw=floor if site.power_kw is None else site.power_kw,
             offset_m=site.offset_m,
+            power_known=site.power_kw is not None,
+            ports_known=site.ports is not None,
         )
 
     def complies(self, site: Site, profile_id: str) -> list[str]:
@@ -108,7 +119,8 @@ class _Sites(_Inputs):
                                          f"letters, digits, single dashes) or 'new:{site.node}'")
             bad = [name for name, v in (("lat", site.lat), ("lon", site.lon),
                                         ("offset_m", site.offset_m), ("power_kw", site.power_kw),
-                                        ("cost", site.cost)) if not math.isfinite(v)]
+                                        ("cost", site.cost)) if v is not None
+                   and not math.isfinite(v)]
             if bad:
                 self.fail("site", where, f"{', '.join(bad)} not a finite number")
             if site.offset_m < 0:
@@ -116,16 +128,23 @@ class _Sites(_Inputs):
             if not self.generic:  # coverage sites on a user's network are abstract nodes
                 self._check_offer(site, where)
             self._check_place(site, where)
+            if site.kind != "existing" and (site.power_kw is None or site.ports is None):
+                self.fail("unknown", where, f"a {site.kind} site's power and ports are planned: "
+                                            "they cannot be unknown")
             for pid in site.complies_with:
+                if pid in self.standards and not self.standards[pid].has_station_rules:
+                    self.fail("site", where, f"claims to comply with {pid}, which has no station "
+                                             "rules")
+                    continue
                 reasons = self.complies(site, pid)
                 if reasons:
                     self.fail("site", where, f"claims to comply with {pid} but does not: "
                                              + "; ".join(reasons))
 
     def _check_offer(self, site: Site, where: str) -> None:
-        if site.ports < 1:
+        if site.ports is not None and site.ports < 1:
             self.fail("site", where, f"{site.ports} ports; a charging site has at least 1")
-        if site.power_kw <= 0:
+        if site.power_kw is not None and site.power_kw <= 0:
             self.fail("site", where, f"power {site.power_kw:g} kW per port; must be positive")
         if not site.connectors:
             self.fail("site", where, "no connectors")
@@ -145,10 +164,10 @@ class _Sites(_Inputs):
             seen.add(canon)
             if c.count < 1:
                 self.fail("site", where, f"connector {c.type}: count {c.count}; must be at least 1")
-            if c.max_kw <= 0:
+            if c.max_kw is not None and c.max_kw <= 0:
                 self.fail("site", where, f"connector {c.type}: {c.max_kw:g} kW; must be positive")
-        best = max(c.max_kw for c in site.connectors)
-        if site.power_kw > best + 1e-6:
+        best = max((c.max_kw for c in site.connectors if c.max_kw is not None), default=math.inf)
+        if site.power_kw is not None and site.power_kw > best + 1e-6:
             self.fail("site", where, f"power {site.power_kw:g} kW per port exceeds its best "
                                      f"connector ({best:g} kW)")
 

@@ -144,6 +144,10 @@ class SiteSpec:
     ports: int  # DC fast ports usable simultaneously
     power_kw: float  # guaranteed power per port when all ports are in use
     offset_m: float  # travel distance from the highway exit to the site
+    # False: the source gives no power / no port count; `power_kw` / `ports` are then only the
+    # DC fast floor a vehicle may count on, never a figure a standard's minimum accepts
+    power_known: bool = True
+    ports_known: bool = True
 
     def connector_types(self) -> list[str]:
         return sorted({c for c, n, _ in self.connectors if n > 0})
@@ -312,10 +316,14 @@ class StandardProfile(_Model):
                 reasons.append(f"{univ} of {total} connectors are universal "
                                f"({', '.join(self.universal_connectors)}); {self.id} requires "
                                f"at least {self.min_universal_share_pct:g} %")
-        if site.ports < self.min_ports:
+        if self.min_ports > 0 and not site.ports_known:
+            reasons.append(f"DC fast port count unknown ({self.id} requires {self.min_ports})")
+        elif site.ports < self.min_ports:
             reasons.append(f"{site.ports} DC fast port(s), fewer than the {self.min_ports} "
                            f"{self.id} requires")
-        if self.min_power_kw > 0:
+        if self.min_power_kw > 0 and not site.power_known:
+            reasons.append(f"power unknown ({self.id} requires {_fmt_kw(self.min_power_kw)})")
+        elif self.min_power_kw > 0:
             if self.power_simultaneous:
                 if site.power_kw < self.min_power_kw:
                     reasons.append(f"{_fmt_kw(site.power_kw)} per port with all ports in use, "
@@ -330,6 +338,15 @@ class StandardProfile(_Model):
             reasons.append(f"{_fmt_km(site.offset_m)} from the highway exit, beyond the "
                            f"{_fmt_km(self.max_offset_m)} {self.id} allows")
         return reasons
+
+    @property
+    def has_station_rules(self) -> bool:
+        """True when the profile says anything about a station (connectors, ports, power,
+        offset); a site "complies with" only such a profile."""
+        return bool(self.required_connectors or self.all_connectors
+                    or (self.universal_connectors and self.min_universal_share_pct is not None)
+                    or self.min_ports > 0 or self.min_power_kw > 0
+                    or self.max_offset_m is not None)
 
     def standard_site(self, vehicle: VehicleProfile | None = None) -> SiteSpec:
         """The smallest compliant new build: the required connectors on `min_ports` ports at

@@ -137,15 +137,18 @@ def _merge_specs(specs: Sequence[Any]) -> Any:
         for c, n, kw in s.connectors:
             old = conns.get(c, (0, 0.0))
             conns[c] = (max(old[0], n), max(old[1], kw))
+    top_power = max(specs, key=lambda s: (s.power_kw, s.power_known))
+    top_ports = max(specs, key=lambda s: (s.ports, s.ports_known))
     return SiteSpec(tuple(sorted((c, n, kw) for c, (n, kw) in conns.items())),
-                    max(s.ports for s in specs), max(s.power_kw for s in specs),
-                    max(s.offset_m for s in specs))
+                    top_ports.ports, top_power.power_kw, max(s.offset_m for s in specs),
+                    power_known=top_power.power_known, ports_known=top_ports.ports_known)
 
 
 def _with_offset(spec: Any, offset_m: float) -> Any:
     from evcorridor.profiles import SiteSpec
 
-    return SiteSpec(spec.connectors, spec.ports, spec.power_kw, offset_m)
+    return SiteSpec(spec.connectors, spec.ports, spec.power_kw, offset_m,
+                    power_known=spec.power_known, ports_known=spec.ports_known)
 
 
 class _Judge:
@@ -159,7 +162,8 @@ class _Judge:
         return frozenset(v.id for v in self.vehicles if v.can_charge_at(spec) is None)
 
     def complies_with(self, spec: Any) -> frozenset[str]:
-        return frozenset(pid for pid, p in self.standards.items() if not p.compliance(spec))
+        return frozenset(pid for pid, p in self.standards.items()
+                         if p.has_station_rules and not p.compliance(spec))
 
     def option(self, kind: Any, design: str, cost: float, spec: Any) -> Option:
         return Option(kind, design, round(cost, 6), self.usable_by(spec),

@@ -95,7 +95,8 @@ def _gap(leg: Leg) -> Gap:
 def _site(built: Built, c: Candidate, oi: int) -> Site:
     o = c.options[oi]
     spec = o.spec
-    conns = [Connector(type=t, count=int(n), max_kw=_r(kw, 3))
+    # unknown facts stay unknown: the DC fast floor the siting assumed is not written as data
+    conns = [Connector(type=t, count=int(n), max_kw=_r(kw, 3) if spec.power_known else None)
              for t, n, kw in sorted(spec.connectors) if n > 0]
     G = built.graph
     seqs = [built.route_nodes[rid] for rid in built.routes if rid in c.at]
@@ -105,7 +106,8 @@ def _site(built: Built, c: Candidate, oi: int) -> Site:
                   if (d := direction_at(G, rid, built.route_nodes[rid], c.node, rs.end_label))]
     return Site(id=c.id, kind=o.kind, name=c.name, node=c.node, lat=round(c.lat, 7),
                 lon=round(c.lon, 7), country=c.country, offset_m=_r(spec.offset_m),
-                ports=int(spec.ports), power_kw=_r(spec.power_kw, 3), connectors=conns,
+                ports=int(spec.ports) if spec.ports_known else None,
+                power_kw=_r(spec.power_kw, 3) if spec.power_known else None, connectors=conns,
                 station_ids=list(c.station_ids), source=c.source,
                 complies_with=sorted(o.complies_with), cost=round(o.cost, 6), exit=exit_,
                 place=place, place_distance_m=place_m, directions=directions)
@@ -198,8 +200,9 @@ def _station_data(built: Built, countries: list[str]) -> list[StationData]:
         assumed = sum(1 for c in built.problem.candidates if c.existing and c.country == cc
                       and any("unknown" in a for a in c.meta.get("assumptions", [])))
         if assumed:
-            notes.append(f"{assumed} station(s) with unknown power or ports: conservative "
-                         "defaults assumed (see stations.sitespec)")
+            notes.append(f"{assumed} station(s) with unknown power or ports: null in the plan; a "
+                         "vehicle may charge there as at a DC fast station, no standard counts "
+                         "them as compliant")
         note = "; ".join(notes)
         out.append(StationData(country=cc, stations=len(sts), sources=dict(sorted(sources.items())),
                                newest_date=_newest(sts), greenfield=not sts, note=note))
@@ -297,6 +300,10 @@ def assemble_plan(built: Built, sol: cpsat.Solution, stretches: list[Stretch],
             length_m=_r(rs.length_m), border_pos_m=_r(rs.border_pos_m),
             border_wait_min=rs.border_wait_min, site_positions=dict(sorted(positions.items())),
             vehicles=vruns, standards=sruns))
+    unknown = {s.id for s in sites if s.power_kw is None or s.ports is None}
+    for rp in routes:
+        for vr in rp.vehicles:
+            vr.unknown_stops = [sid for sid in vr.stops if sid in unknown]
     used: dict[str, set[str]] = {}
     for rp in routes:
         for vr in rp.vehicles:

@@ -53,7 +53,8 @@ def describe_site(station: Station, offset_m: float = 0.0) -> SiteInfo:
         if any(c.max_kw is None for c in ac):
             assumptions.append(f"AC power unknown: {DEFAULT_AC_KW:g} kW assumed")
         assumptions.append("no DC fast connector")
-        return SiteInfo(SiteSpec(connectors=conns, ports=0, power_kw=0.0, offset_m=offset_m),
+        return SiteInfo(SiteSpec(connectors=conns, ports=0, power_kw=0.0, offset_m=offset_m,
+                                 power_known=all(c.max_kw is not None for c in ac)),
                         ports_known=station.dc_fast_ports is not None,
                         power_known=all(c.max_kw is not None for c in ac),
                         assumptions=tuple(assumptions))
@@ -87,7 +88,8 @@ def describe_site(station: Station, offset_m: float = 0.0) -> SiteInfo:
         else:
             per_port.append(kw)
     return SiteInfo(
-        SiteSpec(connectors=tuple(conns_l), ports=ports, power_kw=min(per_port), offset_m=offset_m),
+        SiteSpec(connectors=tuple(conns_l), ports=ports, power_kw=min(per_port), offset_m=offset_m,
+                 power_known=power_known, ports_known=ports_known),
         ports_known=ports_known, power_known=power_known, assumptions=tuple(assumptions))
 
 
