@@ -63,9 +63,17 @@ class Crossing(BaseModel):
 
     @property
     def short_name(self) -> str:
-        """The id without its port's name ("pacific-highway" for blaine-pacific-highway)."""
-        rest = self.id.removeprefix(slug(self.port_name) + "-")
-        return rest if rest and rest != self.id else self.id
+        """For one of a port's several crossings, the id without the words it shares with the
+        start of its port's name:
+        "pacific-highway" (blaine-pacific-highway, port Blaine), "peace-bridge"
+        (buffalo-peace-bridge, port Buffalo Niagara Falls); the whole id when nothing is left."""
+        if self.volumes_scope != "port":  # the port's only crossing: its id is its name
+            return self.id
+        words, port = self.id.split("-"), slug(self.port_name).split("-")
+        n = 0
+        while n < min(len(words), len(port)) and words[n] == port[n]:
+            n += 1
+        return "-".join(words[n:]) or self.id
 
     @property
     def takes_trucks(self) -> bool:
