@@ -106,9 +106,23 @@ class _PoolAcc:
     entries: list[_Entry] = field(default_factory=list)
 
 
+#: A station whose data gives no power / port count (null in the plan) is sized as the DC fast
+#: floor the siting lets a vehicle count on: one port at 50 kW (an assumption, stated in
+#: docs/siting.md; the plan keeps the facts unknown).
+UNKNOWN_PORTS, UNKNOWN_KW = 1, 50.0
+
+
+def _known_ports(site: Site) -> int:
+    return UNKNOWN_PORTS if site.ports is None else site.ports
+
+
+def _known_kw(site: Site) -> float:
+    return UNKNOWN_KW if site.power_kw is None else site.power_kw
+
+
 def _min_ld_ports(plan: Plan, site: Site) -> int:
     if site.kind == "existing":
-        return max(site.ports, 1)
+        return max(_known_ports(site), 1)
     pset = plan.parameters.get("profile_set")
     std_min = 1
     if isinstance(pset, str):
@@ -120,7 +134,7 @@ def _min_ld_ports(plan: Plan, site: Site) -> int:
 
 
 def _mcs_kw(site: Site) -> float | None:
-    kws = [c.max_kw for c in site.connectors if c.type == "MCS"]
+    kws = [c.max_kw for c in site.connectors if c.type == "MCS" and c.max_kw is not None]
     return max(kws) if kws else None
 
 
@@ -157,7 +171,7 @@ def _pools(plan: Plan, adoption: Adoption, demand_year: int | None
                                   port_share=_r(share), basis=v.basis))
     pools: dict[str, dict[str, _PoolAcc]] = defaultdict(dict)
     for site in plan.sites:  # the car ports of the standard design, or of the existing station
-        pools[site.id]["light-duty"] = _PoolAcc("light-duty", False, site.power_kw,
+        pools[site.id]["light-duty"] = _PoolAcc("light-duty", False, _known_kw(site),
                                                 _min_ld_ports(plan, site))
     for route in plan.routes:
         for run in route.vehicles:
@@ -175,7 +189,7 @@ def _pools(plan: Plan, adoption: Adoption, demand_year: int | None
                 gap = next((g for g in run.gaps if g.from_id == stop), None)
                 energy = min(window, (gap.length_m if gap else 0.0) * kwh_per_m)
                 mcs_kw = _mcs_kw(site) if vclass in HEAVY else None
-                port_kw = mcs_kw if mcs_kw is not None else site.power_kw
+                port_kw = mcs_kw if mcs_kw is not None else _known_kw(site)
                 pool_class = vclass if vclass in HEAVY else "light-duty"
                 pool = pools[stop].get(pool_class)
                 if pool is None:
@@ -267,7 +281,7 @@ def size_plan(plan: Plan, plan_path: Path, adoption: Adoption, cost_model: CostM
     for s in plan.sites:
         is_open[s.id] = s.kind == "existing"
         band_paid[s.id] = 0
-        installed[s.id] = ({"light-duty": s.ports} if s.kind == "existing" else {})
+        installed[s.id] = ({"light-duty": _known_ports(s)} if s.kind == "existing" else {})
     budget = 0.0 if o.budget_per_year is not None else None
     for year in years:
         if budget is not None and o.budget_per_year is not None:
@@ -338,7 +352,7 @@ def size_plan(plan: Plan, plan_path: Path, adoption: Adoption, cost_model: CostM
         site_rows.append(SiteSizing(
             id=s.id, name=s.name, kind=s.kind, country=s.country,
             priority="existing" if s.kind == "existing" else "coverage",
-            plan_ports=s.ports, plan_power_kw=s.power_kw,
+            plan_ports=_known_ports(s), plan_power_kw=_known_kw(s),
             plan_cost=_r(money.plan_cost(s.cost), 2), years=out_years[s.id]))
     totals = _totals(site_rows, years, sites)
     vol = volumes_path()
@@ -462,7 +476,7 @@ def _totals(rows: list[SiteSizing], years: list[int], sites: dict[str, Site]) ->
 
 
 def _start_ports(site: Site) -> int:
-    return site.ports if site.kind == "existing" else 0
+    return _known_ports(site) if site.kind == "existing" else 0
 
 
 def parse_years(year: int | None, years: str | None, adoption: Adoption) -> tuple[int, ...]:
