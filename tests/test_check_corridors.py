@@ -259,3 +259,37 @@ def test_used_by_names_exactly_the_runs_that_stop_or_start_there() -> None:
         spare = next(s for s in plan.sites if s.id == unused[0].id)
         spare.used_by = [f"{rid}/{vid}"]
         assert any(m.startswith(f"used: site {spare.id}: used_by ") for m in messages(plan))
+
+
+def test_unknown_station_facts_stay_unknown_and_never_comply() -> None:
+    plan = planned("niagara")
+    unknown = [s for s in plan.sites if s.kind == "existing" and s.power_kw is None]
+    assert unknown  # the 2022 AFDC maps give no power: null in the plan, not 50 kW
+    assert all(c.max_kw is None for s in unknown for c in s.connectors)
+    assert not any(s.complies_with for s in unknown)
+    # profiles without station rules are never "complied with"
+    assert not any(p in s.complies_with for s in plan.sites
+                   for p in ("ca-federal", "mx-cre-a108-2024"))
+    runs = [(r.id, v) for r in plan.routes for v in r.vehicles]
+    assert all(v.unknown_stops == [sid for sid in v.stops if sid in {s.id for s in unknown}]
+               for _, v in runs)
+    # 1. a station of unknown power claimed compliant with a 150 kW minimum
+    sid = unknown[0].id
+    next(s for s in plan.sites if s.id == sid).complies_with = ["us-23cfr680"]
+    assert any(m.startswith(f"site: site {sid}: claims to comply with us-23cfr680 but does not")
+               and "power unknown" in m for m in messages(plan))
+    # 2. a profile with no station rules claimed
+    plan = planned("niagara")
+    site = next(s for s in plan.sites if s.kind == "new" or s.kind == "upgrade")
+    site.complies_with = sorted([*site.complies_with, "ca-federal"])
+    assert (f"site: site {site.id}: claims to comply with ca-federal, which has no station rules"
+            in messages(plan))
+    # 3. a stop resting on an unknown not named as such
+    plan = planned("niagara")
+    on_unknown = [(rid, v) for rid, v in ((r.id, v) for r in plan.routes for v in r.vehicles)
+                  if v.unknown_stops]
+    if on_unknown:
+        rid, run = on_unknown[0]
+        run.unknown_stops = []
+        assert any(m.startswith(f"unknown: route {rid}: vehicle {run.vehicle}: unknown_stops []")
+                   for m in messages(plan))

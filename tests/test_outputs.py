@@ -43,18 +43,19 @@ def laredo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Plan, Path]:
 def test_new_site_is_findable(laredo: tuple[Plan, Path]) -> None:
     plan, _ = laredo
     new = [s for s in plan.sites if s.kind == "new"]
-    # the heavy truck crosses at the World Trade Bridge (Juárez–Lincoln takes no trucks)
-    assert [s.id for s in new] == ["new-i69w-tx-exit-1"]
+    # Monterrey has no usable station (vehicles arrive with the arrival charge) and the heavy
+    # truck needs MCS: one site on I-35 and one on MEX 85D serve every route
+    assert [s.id for s in new] == ["new-i35-tx-exit-77", "new-mex85d-nl-at-nl4"]
     s = new[0]
-    # Travel Mapping: the waypoint of I-69W at this node is exit "1"
-    assert s.exit == SiteExit(highway="I-69W", label="1")
-    assert s.name == "New site, I-69W exit 1"
-    assert (s.lat, s.lon) == (27.601416, -99.516596)
+    # Travel Mapping: the waypoint of I-35 at this node is exit "77"
+    assert s.exit == SiteExit(highway="I-35", label="77")
+    assert s.name == "New site, I-35 exit 77"
+    assert (s.lat, s.lon) == (28.578092, -99.197526)
     # nearest of the corridor's named places (configs/corridors/i35-laredo.yaml)
-    assert s.place == "Laredo, TX" and s.place_distance_m == 8600.0
+    assert s.place == "Cotulla, TX" and s.place_distance_m == 16100.0
     texts = sorted({d.text() for d in s.directions})
-    assert texts == ["eastbound to San Antonio, TX", "westbound to Monterrey, NL"]
-    assert {d.route for d in s.directions} == {f"laredo-world-trade-bridge:{d}"
+    assert texts == ["northbound to San Antonio, TX", "southbound to Monterrey, NL"]
+    assert {d.route for d in s.directions} == {f"{c}:{d}" for c in plan.crossings
                                               for d in ("forward", "reverse")}
     station = next(s for s in plan.sites if s.id == "afdc:316163")
     assert station.exit == SiteExit(highway="I-35", label="127")
@@ -80,15 +81,17 @@ def test_sites_csv_and_geojson_have_the_same_columns(laredo: tuple[Plan, Path]) 
                               else f"{v:.7f}".rstrip("0").rstrip(".")), k
         assert feat["geometry"]["coordinates"] == [props["lon"], props["lat"]]
     new = next(r for r in rows if r["kind"] == "new")
-    assert new["exit"] == "I-69W exit 1" and new["place"] == "Laredo, TX"
-    assert new["place_km"] == "8.6"
-    assert new["directions"] == LIST_SEP.join(["westbound to Monterrey, NL",
-                                               "eastbound to San Antonio, TX"])
+    assert new["exit"] == "I-35 exit 77" and new["place"] == "Cotulla, TX"
+    assert new["place_km"] == "16.1"
+    assert new["directions"] == LIST_SEP.join(["southbound to Monterrey, NL",
+                                               "northbound to San Antonio, TX"])
     # one notation for people, the structured list for machines
     assert new["connectors"] == "CCS1 ×4 @150 kW; MCS ×4 @350 kW"
     assert json.loads(new["connectors_json"]) == [
         {"count": 4, "max_kw": 150.0, "type": "CCS1"}, {"count": 4, "max_kw": 350.0, "type": "MCS"}]
-    assert new["complies_with"] == "ca-federal; mx-cre-a108-2024; us-23cfr680"
+    # only profiles with station rules are "complied with" (ca-federal and mx-cre-a108-2024 have
+    # none the station fields express)
+    assert new["complies_with"] == "us-23cfr680"
 
 
 def test_report_names_where_to_build(laredo: tuple[Plan, Path],
@@ -97,14 +100,14 @@ def test_report_names_where_to_build(laredo: tuple[Plan, Path],
     code, _o, err = run(["report", str(folder / "plan.json"), "--out", str(tmp_path)], capsys)
     assert code == 0, err
     text = (tmp_path / "i35-laredo" / "report.md").read_text(encoding="utf-8")
-    assert ("| new-i69w-tx-exit-1 | new | I-69W exit 1 | Laredo, TX (8.6 km) | "
-            "27.60142 | -99.51660 | westbound to Monterrey, NL; eastbound to San Antonio, TX |"
+    assert ("| new-i35-tx-exit-77 | new | I-35 exit 77 | Cotulla, TX (16.1 km) | "
+            "28.57809 | -99.19753 | southbound to Monterrey, NL; northbound to San Antonio, TX |"
             ) in text
     assert "| I-35 exit 127 |" not in text  # Devine's station serves as it is: nothing to build
     assert "CCS1 ×4 @150 kW, MCS ×4 @350 kW" in text  # the sites table, same notation
     assert "| AFDC (ev-map GeoJSON) |" in text  # the source by name, not "geojson"
     page = (tmp_path / "i35-laredo" / "map.html").read_text(encoding="utf-8")
-    assert "I-69W exit 1" in page and "Laredo, TX (8.6 km)" in page
+    assert "I-35 exit 77" in page and "Cotulla, TX (16.1 km)" in page
 
 
 def test_locate_helpers() -> None:

@@ -26,6 +26,7 @@ stations_st = st.lists(st.tuples(st.sampled_from("abcdef"),
                        max_size=6, unique_by=lambda t: t[0])
 
 
+@settings(deadline=None)
 @given(stations_st, st.sampled_from([ARRIVE, None]))
 def test_endpoint_start_rule(stations: list[tuple[str, float, float]],
                              arrival: float | None) -> None:

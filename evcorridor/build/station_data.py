@@ -233,7 +233,7 @@ def _gaps(rows: list[Station], extra: str) -> str:
     if no_ports:
         parts.append(f"{no_ports} without port count (1 assumed)")
     if no_power:
-        parts.append(f"{no_power} without power (50 kW assumed)")
+        parts.append(f"{no_power} without power (unknown)")
     if extra:
         parts[0] = f"**partial**: {extra}"
     return "; ".join(parts) or "–"
@@ -299,10 +299,11 @@ def readme_block(summary: list[dict[str, Any]], by_file: dict[str, Source], note
         "the Dec 2023 AFDC/NRCan API export.",
         "- AFDC exports give DC fast port totals but never the power per port.",
         "",
-        "Assumptions where a source is silent (evcorridor/stations/sitespec.py; a station "
-        "records `power_known: False` in `describe_site`): unknown DC power = 50 kW per port "
-        "(the low end of AFDC's DC fast class, so it can only understate a site); unknown DC "
-        "port count = 1; a Tesla site reported at 150 kW (V2 cabinets shared by two stalls) "
+        "Where a source is silent the fact stays unknown (evcorridor/stations/sitespec.py; "
+        "`power_known` / `ports_known` False): plans write its power and port count as null, "
+        "never count it as meeting a standard's minimum power or ports, and name the stops "
+        "that rest on it (`unknown_stops`); only a vehicle may count on the low end of AFDC's "
+        "DC fast class there (50 kW on one port) to charge; a Tesla site reported at 150 kW (V2 cabinets shared by two stalls) "
         "guarantees 75 kW per stall. Snapping uses straight-line distance × 1.3 (a commonly used "
         "urban/regional circuity factor; an assumption, not measured here) where the graph has "
         "no local roads.",
