@@ -303,7 +303,8 @@ def readme_block(summary: list[dict[str, Any]], by_file: dict[str, Source], note
         "`power_known` / `ports_known` False): plans write its power and port count as null, "
         "never count it as meeting a standard's minimum power or ports, and name the stops "
         "that rest on it (`unknown_stops`); only a vehicle may count on the low end of AFDC's "
-        "DC fast class there (50 kW on one port) to charge; a Tesla site reported at 150 kW (V2 cabinets shared by two stalls) "
+        "DC fast class there (50 kW on one port) to charge; a Tesla site reported at 150 kW "
+        "(V2 cabinets shared by two stalls) "
         "guarantees 75 kW per stall. Snapping uses straight-line distance × 1.3 (a commonly used "
         "urban/regional circuity factor; an assumption, not measured here) where the graph has "
         "no local roads.",
