@@ -117,6 +117,9 @@ class Site(_Model):
     place: str | None = None  # nearest named place of the corridor (configs/corridors)
     place_distance_m: float | None = None  # straight-line distance to `place`
     directions: list[SiteDirection] = Field(default_factory=list)
+    # a station on one carriageway only (its name says NB/SB/EB/WB or ...bound): the one heading
+    # it serves; routes driving the other way do not pass it
+    serves: Heading | None = None
 
     def connector_labels(self) -> list[str]:
         """One `CCS1 ×4 @150 kW` per connector type (the notation for people)."""

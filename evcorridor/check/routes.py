@@ -7,7 +7,7 @@ import math
 
 import networkx as nx
 
-from evcorridor.check import trucks
+from evcorridor.check import direction, trucks
 from evcorridor.check.arith import (
     TOL_M,
     _Geo,
@@ -168,7 +168,16 @@ class _Routes(_Coverage):
                 self.fail("route", where, f"site {sid}: position {_m(pos)} in the plan, "
                                           f"{_m(geo.cum[idxs[0]])} recomputed at node {site.node}")
         for sid, site in self.sites.items():
-            if sid not in route.site_positions and site.node in index:
+            if site.node not in index:
+                continue
+            serves = direction.serves_from_name(site.name) if site.kind != "new" else None
+            heading = direction.heading_at(self.G, route.nodes, site.node)
+            if serves is not None and heading != serves:  # the other carriageway's station
+                if sid in route.site_positions:
+                    self.fail("direction", where, f"site {sid} serves {serves} traffic only; "
+                                                  f"this route drives {heading} there")
+                continue
+            if sid not in route.site_positions:
                 self.fail("route", where, f"site {sid} hangs off node {site.node} of this route "
                                           f"but has no position on it")
 

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from evcorridor.check import direction
 from evcorridor.check.arith import (
     TOL_M,
     _m,
@@ -131,6 +132,10 @@ class _Sites(_Inputs):
             if site.kind != "existing" and (site.power_kw is None or site.ports is None):
                 self.fail("unknown", where, f"a {site.kind} site's power and ports are planned: "
                                             "they cannot be unknown")
+            serves = direction.serves_from_name(site.name) if site.kind != "new" else None
+            if site.serves != serves:
+                self.fail("direction", where, f"serves {site.serves} in the plan; its name "
+                                              f"{site.name!r} gives {serves}")
             for pid in site.complies_with:
                 if pid in self.standards and not self.standards[pid].has_station_rules:
                     self.fail("site", where, f"claims to comply with {pid}, which has no station "

@@ -38,7 +38,13 @@ import networkx as nx
 
 from evcorridor.errors import UsageError
 from evcorridor.settings import REPO_ROOT
-from evcorridor.siting.locate import highway_exit, new_site_id, unique_ids
+from evcorridor.siting.locate import (
+    direction_at,
+    highway_exit,
+    new_site_id,
+    one_carriageway,
+    unique_ids,
+)
 from evcorridor.siting.problem import (
     Candidate,
     Option,
@@ -333,8 +339,18 @@ def build_from_graph(corridor: Any, G: nx.MultiDiGraph, routes: Sequence[RouteLi
                                 for p in opts_l[1:]):
                     opts_l.append(o)
         cid = st.id
+        at = placements(node, offset)
+        serves = one_carriageway(st.name)
+        if serves is not None:  # one carriageway only: only routes driving that way pass it
+            at = {rid: pl for rid, pl in at.items()
+                  if (way := direction_at(G, rid, route_nodes[rid], node, "")) is not None
+                  and way.heading == serves}
+            if not at:
+                uses.append(StationUse(st, None, [f"serves {serves} traffic only, no route "
+                                                  "drives that way past it"]))
+                continue
         candidates.append(Candidate(
-            cid, country, placements(node, offset), tuple(opts_l), existing=True,
+            cid, country, at, tuple(opts_l), existing=True,
             label=str(d.get("label", "") or ""), name=st.name, node=node, lat=float(st.lat),
             lon=float(st.lon), station_ids=tuple(sorted({st.id, *st.source_ids})),
             source=st.source, meta={"assumptions": list(info.assumptions)}))

@@ -50,7 +50,7 @@ from evcorridor.plan_model import (
 from evcorridor.settings import get_settings
 from evcorridor.siting import cpsat
 from evcorridor.siting.build import BuildOptions, Built, build, rel_path, sha256_file
-from evcorridor.siting.locate import direction_at, highway_exit, nearest_place
+from evcorridor.siting.locate import direction_at, highway_exit, nearest_place, one_carriageway
 from evcorridor.siting.precheck import (
     Stretch,
     km,
@@ -110,7 +110,8 @@ def _site(built: Built, c: Candidate, oi: int) -> Site:
                 power_kw=_r(spec.power_kw, 3) if spec.power_known else None, connectors=conns,
                 station_ids=list(c.station_ids), source=c.source,
                 complies_with=sorted(o.complies_with), cost=round(o.cost, 6), exit=exit_,
-                place=place, place_distance_m=place_m, directions=directions)
+                place=place, place_distance_m=place_m, directions=directions,
+                serves=one_carriageway(c.name) if c.existing else None)
 
 
 def _listed(built: Built, c: Candidate, oi: int) -> bool:
