@@ -91,8 +91,14 @@ class _Inputs(_Base):
         return [ref for ref in self.plan.inputs if ref.kind == kind]
 
     def _roots(self) -> list[Path]:
-        """Where the inputs a plan may name live (see `input_roots`)."""
-        return input_roots(self.allowed_inputs)
+        """Where the inputs a plan may name live (see `input_roots`), and the corridor file that
+        `plan --border` writes for this plan beside its folder (OUT/corridors/<id>.yaml)."""
+        return input_roots([*self.allowed_inputs, *self._border_corridor_file()])
+
+    def _border_corridor_file(self) -> list[Path]:
+        if self.folder is None or not is_safe_slug(self.plan.corridor):
+            return []
+        return [self.folder.parent / "corridors" / f"{self.plan.corridor}.yaml"]
 
     def _resolve(self, path: str) -> Path | None:
         """The file an input path names if check may read it (see `resolve_input`)."""
@@ -125,15 +131,18 @@ class _Inputs(_Base):
                           f"{ref.path} has changed since the plan was made (sha256 {digest[:12]}, "
                           f"the plan has {ref.sha256[:12]}); re-run `evcorridor plan`")
         self.check_files()
-        if not self.graph_given:
-            self.G = self._load_generic_graph() if self.generic else self._load_graph()
+        created = False  # a corridor not shipped in configs/corridors: reloaded from its file
         if not self.generic:
             from evcorridor.corridors import get_corridor
 
             try:
                 self.corridor = get_corridor(self.plan.corridor)
             except EvCorridorError:
-                self.corridor = None  # a graph given directly (tests) may have no corridor
+                self.corridor = self._load_corridor_file()
+                created = self.corridor is not None
+        if not self.graph_given:
+            self.G = (self._load_generic_graph() if self.generic
+                      else self._load_graph(created))
         scen_refs = self._input("scenario")
         scen_id = scen_refs[0].id if scen_refs else str(self.plan.parameters.get("scenario") or "")
         if scen_id:
@@ -211,7 +220,29 @@ class _Inputs(_Base):
             raise InputError(f"{self.label}: cannot reload the network {refs[0].id!r}: "
                              f"{exc}") from exc
 
-    def _load_graph(self) -> nx.MultiDiGraph:
+    def _load_corridor_file(self) -> Any:
+        """The corridor of a plan whose corridor is not shipped (`plan --border`, `corridors
+        create`), from the file its corridor input names; None when there is none (a graph given
+        directly, in tests, may have no corridor)."""
+        from evcorridor.corridors import load_corridor_file
+
+        refs = self._input("corridor")
+        path = self._resolve(refs[0].path) if refs else None
+        if path is None:
+            if self.graph_given:
+                return None
+            raise InputError(f"{self.label}: cannot reload the corridor {self.plan.corridor!r}: "
+                             "not a shipped corridor and its corridor file is not readable "
+                             "here (give it with --input PATH)")
+        try:
+            return load_corridor_file(path)
+        except EvCorridorError as exc:
+            raise InputError(f"{self.label}: cannot reload the corridor "
+                             f"{self.plan.corridor!r}: {exc}") from exc
+
+    def _load_graph(self, created: bool = False) -> nx.MultiDiGraph:
+        """The graph the plan used; for a created corridor (`created`) cut or read for the
+        reloaded corridor itself (the continental graph, or the pulled or given file)."""
         from evcorridor.network import load_network
 
         refs = self._input("network")
@@ -220,6 +251,16 @@ class _Inputs(_Base):
         if refs and source != "embedded":
             path = self._resolve(refs[0].path)
         try:
+            if created:
+                from evcorridor.network.continental import continental_path
+                from evcorridor.network.file_source import load_file
+
+                if path is None and source == "continental":
+                    path = continental_path()
+                if path is None:
+                    raise InputError(f"no readable network file for source {source!r} (give it "
+                                     "with --input PATH)")
+                return load_file(self.corridor, path)
             if path is not None:
                 return load_network(self.plan.corridor, source="file", path=path)
             return load_network(self.plan.corridor, source=source)

@@ -74,7 +74,9 @@ class _Sites(_Inputs):
                                  "file not found")
             source = found
         try:
-            stations = {st.id: st for st in corridor_stations(self.plan.corridor, source)}
+            # the corridor itself: one made by `plan --border` is not in the configs
+            stations = {st.id: st for st in
+                        corridor_stations(self.corridor or self.plan.corridor, source)}
         except EvCorridorError as exc:
             if self.graph_given:
                 return  # a graph handed in directly (a synthetic corridor): no station data

@@ -57,14 +57,19 @@ def area_stations(corridor: Any) -> list[Station]:
     return [s for s, ok in zip(mine, inside, strict=True) if ok]
 
 
-def corridor_stations(corridor_id: str, source: str | Path = "embedded") -> list[Station]:
-    """Stations near a corridor: the embedded snapshot (default) or any station file / folder.
+def corridor_stations(corridor: str | Any, source: str | Path = "embedded") -> list[Station]:
+    """Stations near a corridor (its id, or the Corridor itself for one that is not in the
+    configs, e.g. made by `plan --border`): the embedded snapshot (default) or any station
+    file / folder.
 
     A file with stations from several sources is de-duplicated. Raises NotFoundError for an
     unknown corridor, InputError when the file cannot be read or holds no usable station.
     """
+    corridor_id = corridor if isinstance(corridor, str) else str(corridor.id)
     if isinstance(source, str) and source == "embedded":
         path = embedded_path(corridor_id)
+        if not path.is_file() and not isinstance(corridor, str) and area_path().is_file():
+            return area_stations(corridor)  # a created corridor has no snapshot of its own
         if not path.is_file() and area_path().is_file():
             from evcorridor.corridors import list_corridors
 
