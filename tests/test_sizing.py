@@ -272,4 +272,4 @@ def test_index_compares_high_and_low_volume_corridors(planned: Path, tmp_path: P
     assert code == 0, err
     index = (tmp_path / "r" / "index.md").read_text()
     assert "Sizing follows the traffic: i35-laredo (4.81 M cars and 2.57 M trucks" in index
-    assert "while i15-alberta (0.15 M cars, 0.15 M trucks) needs 4 for" in index
+    assert "while i15-alberta (0.15 M cars, 0.15 M trucks) needs 5 for" in index
