@@ -52,6 +52,8 @@ class InputRef(_Model):
         "scenario",
         "cost_model",
         "flows",
+        "candidates",
+        "existing",
     ]
     id: str
     path: str  # relative to the repository root where possible

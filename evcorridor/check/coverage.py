@@ -54,6 +54,7 @@ class _Coverage(_Resilience):
         stations |= {int(n) for n in self.plan.parameters.get("existing_nodes") or []  # type: ignore[union-attr]
                      if str(n).lstrip("+-").isdigit()}
         self.check_flows_file()
+        self.check_node_lists(stations)
         shortest: dict[int, dict[int, float]] = {}
         for i, f in enumerate(cov.flows):
             self.count["flows"] += 1
@@ -125,6 +126,40 @@ class _Coverage(_Resilience):
         for o, d in got:
             if (o, d) not in wanted:
                 self.fail("coverage", f"flow {o} -> {d}", f"not a flow of {path.name}")
+
+    def _node_ids(self, kind: str) -> list[str] | None:
+        """The node ids of the plan's `kind` input file (candidates, existing), read here again
+        (one per line, or a CSV `node` column); None when the plan names no such file or it is
+        missing or changed (the inputs rule's finding)."""
+        refs = self._input(kind)
+        path = self._resolve(refs[0].path) if refs else None
+        if path is None or sha256_files([path]) != refs[0].sha256:
+            return None
+        rows = [ln for ln in read_text(path, "flows").splitlines()
+                if ln.strip() and not ln.lstrip().startswith("#")]
+        header = [h.strip().lower() for h in next(csv.reader(rows[:1]), [])]
+        if "node" in header:
+            col = header.index("node")
+            return [r[col].strip() if len(r) > col else "" for r in csv.reader(rows[1:])]
+        return [r.strip() for r in rows]
+
+    def check_node_lists(self, stations: set[int]) -> None:
+        """New sites only at the candidates file's nodes; the plan's existing stations are the
+        existing file's nodes (every one of them)."""
+        cands = self._node_ids("candidates")
+        if cands is not None:
+            allowed = set(cands)
+            for s in self.plan.sites:
+                if s.kind == "new" and str(s.node) not in allowed:
+                    self.fail("coverage", s.id, f"new site at node {s.node}, which is not in the "
+                                                "candidates file")
+        exist = self._node_ids("existing")
+        if exist is not None:
+            planned = {str(n) for n in self.plan.parameters.get("existing_nodes") or []}  # type: ignore[union-attr]
+            for n in exist:
+                if n not in planned:
+                    self.fail("coverage", "", f"existing station at node {n} of the existing "
+                                              "file is not among the plan's existing_nodes")
 
     def check_corridor_flows(self) -> None:
         """Coverage on a corridor: each flow drives whole routes (one, or there and back); its

@@ -260,6 +260,14 @@ def register(app: typer.Typer) -> None:
         range_km: float | None = typer.Option(None, "--range-km", min=0.001,
                                               help="Generic network: usable range (km) when "
                                                    "no --vehicle is given."),
+        candidates: Path | None = typer.Option(
+            None, "--candidates", metavar="FILE",
+            help="Generic network: the only nodes new sites may use (node ids, one per line or "
+                 "a CSV `node` column)."),
+        existing: Path | None = typer.Option(
+            None, "--existing", metavar="FILE",
+            help="Generic network: nodes with existing stations (node ids, one per line or a "
+                 "CSV `node` column); they charge for free."),
         network_source: str = typer.Option(
             "auto", "--network-source",
             help="auto (the network `network pull` saved for the corridor, else the embedded "
@@ -309,8 +317,11 @@ def register(app: typer.Typer) -> None:
         if network is not None or flows is not None:
             _not_for_networks(ctx)
             _generic(network, flows, objective, budget, trip, vehicle, scenario, time_limit,
-                     out_dir, fmt, quiet, range_km)
+                     out_dir, fmt, quiet, range_km, candidates=candidates, existing=existing)
             return
+        if candidates is not None or existing is not None:
+            raise UsageError("--candidates and --existing apply to a generic --network only "
+                             "(corridors use --stations)")
         from evcorridor.network.pulled import CHOICES
 
         if network_source not in CHOICES:
@@ -477,7 +488,8 @@ def _not_for_networks(ctx: typer.Context) -> None:
 def _generic(network: Path | None, flows: Path | None, objective: Objective,
              budget: int | None, trip: Trip, vehicle: list[str] | None, scenario: str,
              time_limit: float | None, out_dir: Path, fmt: Fmt, quiet: bool,
-             range_km: float | None = None) -> None:
+             range_km: float | None = None, *, candidates: Path | None = None,
+             existing: Path | None = None) -> None:
     from evcorridor.render.console import print_csv, print_json
     from evcorridor.settings import get_settings
     from evcorridor.siting.generic import plan_generic
@@ -495,7 +507,8 @@ def _generic(network: Path | None, flows: Path | None, objective: Objective,
     plan, wall = plan_generic(network, flows, budget=budget, trip=trip.value,
                               range_m=None if range_km is None else range_km * 1000.0,
                               vehicle=vehicle[0] if vehicle else None,
-                              scenario=scenario if vehicle else None, time_limit_s=limit)
+                              scenario=scenario if vehicle else None, time_limit_s=limit,
+                              candidates_path=candidates, existing_path=existing)
     outcome = PlanOutcome(plan, {"corridor": plan.corridor, "wall_time_s": round(wall, 3),
                                  "status": plan.solver.status})
     folder = write_outputs(outcome, out_dir)

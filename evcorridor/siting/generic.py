@@ -14,6 +14,10 @@ Network (`--network`), one of:
   edges.csv columns `u,v,length_m[,oneway]`: `length_m` >= 0 metres; `oneway` true/false/yes/no/1/0
   (default false: a road usable both ways gets both directions). Extra columns are ignored.
 Flows (`--flows`): CSV `origin,destination,flow` (node ids; flow >= 0, annual trips or any unit).
+Candidates (`--candidates`) and existing stations (`--existing`): node ids, either one per line
+(no header) or a CSV with a `node` column (other columns ignored). Every id must be a node of the
+network; a repeated id is an error (nothing is merged silently). Without `--candidates` every
+node is a candidate; existing stations count as charging points for free.
 
 Lines starting with '#' are comments. Errors name the file and row (`file:row N: field: what`;
 N is the line number in the file, header and comments included, as a spreadsheet numbers rows)
@@ -29,6 +33,7 @@ no connectors: "a charging site here") and each costs 1 (the budget counts sites
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import math
 import re
@@ -406,6 +411,57 @@ def read_flows(path: str | Path, graph: nx.MultiDiGraph | None = None) -> list[F
 
 
 # ---------------------------------------------------------------------------------------------
+# node lists (candidates, existing stations)
+# ---------------------------------------------------------------------------------------------
+
+def read_node_list(path: str | Path, graph: nx.MultiDiGraph, option: str) -> list[int]:
+    """Node ids from a file (`--candidates`, `--existing`): one per line, or a CSV whose header
+    has a `node` column. Ids in file order; every one a node of `graph`, none repeated."""
+    path = Path(path)
+    rows = [(n, ln) for n, ln in enumerate(read_text(path, "flows").splitlines(), start=1)
+            if ln.strip() and not ln.lstrip().startswith("#")]
+    if not rows:
+        raise InputError(f"{path}: no node ids ({option} FILE: one node id per line, or a CSV "
+                         "with a `node` column)")
+    first = [h.strip().lower() for h in next(csv.reader([rows[0][1]]))]
+    column: int | None = first.index("node") if "node" in first else None
+    if column is not None:
+        width = len(first)
+        rows = rows[1:]
+        if not rows:
+            raise InputError(f"{path}: no data rows after the header")
+    problems = Problems()
+    known = sorted(graph.nodes, key=node_key)
+    seen: dict[int, int] = {}
+    nodes: list[int] = []
+    for line, text in rows:
+        where = f"{path}:row {line}"
+        values = next(csv.reader([text]))
+        if column is None:
+            if len(values) != 1:
+                problems.add(f"{where}: {len(values)} values; give one node id per line, or a "
+                             "CSV with a `node` column")
+                continue
+            raw = values[0].strip()
+        else:
+            if len(values) != width:
+                problems.add(f"{where}: {len(values)} values, header has {width} columns")
+                continue
+            raw = values[column].strip()
+        node = _int_id(raw)
+        if node is None or node not in graph:
+            problems.add(f"{where}: node: {_unknown_node(raw, known)}")
+        elif node in seen:
+            problems.add(f"{where}: node: duplicate node id {node} (first at row {seen[node]})")
+        else:
+            seen[node] = line
+            nodes.append(node)
+    if problems:
+        raise InputProblems(problems)
+    return nodes
+
+
+# ---------------------------------------------------------------------------------------------
 # plan
 # ---------------------------------------------------------------------------------------------
 
@@ -493,19 +549,29 @@ def plan_generic(
     vehicle: str | None = None,
     scenario: str | None = None,
     existing: Sequence[int] = (),
+    candidates_path: str | Path | None = None,
+    existing_path: str | Path | None = None,
     time_limit_s: float = 60.0,
     seed: int = 0,
 ) -> tuple[Plan, float]:
-    """Coverage plan for a generic network + O-D flows. Returns (plan, solver wall time s)."""
+    """Coverage plan for a generic network + O-D flows. Returns (plan, solver wall time s).
+    `candidates_path` limits the new sites to the nodes it lists; `existing_path` lists existing
+    stations (added to `existing`). Both files are recorded in the plan's inputs with a hash."""
     graph = read_network(network)
     flows = read_flows(flows_path, graph)
+    candidates = (None if candidates_path is None
+                  else read_node_list(candidates_path, graph, "--candidates"))
+    existing = list(existing)
+    if existing_path is not None:
+        existing += [n for n in read_node_list(existing_path, graph, "--existing")
+                     if n not in existing]
     rng, veh_params, refs = resolve_range(range_m, vehicle, scenario)
     for n in existing:
         if n not in graph:
             raise UsageError(f"existing site: {_unknown_node(str(n), sorted(graph.nodes))}")
     chosen, coverage, solver = solve_coverage(
         graph, flows, range_m=rng, budget=budget, trip=trip, existing=existing,
-        time_limit_s=time_limit_s, seed=seed)
+        candidates=candidates, time_limit_s=time_limit_s, seed=seed)
     name = network_name(network)
     files = network_files(network)
     # resolved paths: `check` run from another folder finds them, and the same inputs give the
@@ -517,9 +583,15 @@ def plan_generic(
                  sha256=sha256_of(Path(flows_path))),
         *refs,
     ]
+    for kind, given in (("candidates", candidates_path), ("existing", existing_path)):
+        if given is not None:
+            inputs.append(InputRef(kind=kind, id=Path(given).stem,  # type: ignore[arg-type]
+                                   path=str(Path(given).resolve()), sha256=sha256_of(Path(given))))
     params: dict[str, str | int | float | bool | list[str] | None] = {
         "objective": "coverage", "budget": budget, "trip": trip, "range_m": round(rng, 1),
         "existing_nodes": [str(n) for n in sorted(existing)], **veh_params}
+    if candidates is not None:
+        params["candidate_nodes"] = [str(n) for n in sorted(candidates)]
     plan = coverage_plan(graph=graph, name=name, chosen=chosen, coverage=coverage, solver=solver,
                          inputs=inputs, parameters=params, existing=existing)
     return plan, float(solver.wall_time_s or 0.0)
