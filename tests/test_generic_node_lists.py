@@ -136,4 +136,47 @@ def test_cli_list_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert err == f"error: {bad}:row 2: node: unknown node id '7'; known ids: 1, 2, 3, 4, 5\n"
     assert not (tmp_path / "out").exists()
     code, _, err = run_cli(["plan", "I-5", "--existing", str(bad)], capsys)
-    assert code == 2 and "--existing apply to a generic --network only" in err
+    assert code == 2 and "apply to a generic --network only" in err
+
+
+# --- ties between equal shortest paths ----------------------------------------------------------
+
+def diamond(tmp_path: Path) -> Path:
+    """SYNTHETIC diamond: 1 -> 4 via 2 or via 3, both 200 km (two equal shortest paths)."""
+    folder = tmp_path / "diamond"
+    folder.mkdir()
+    write(folder / "nodes.csv", "# SYNTHETIC\nid,x,y\n1,0,0\n2,1,1\n3,1,-1\n4,2,0\n")
+    write(folder / "edges.csv", "# SYNTHETIC\nu,v,length_m\n1,2,100000\n2,4,100000\n"
+                                "1,3,100000\n3,4,100000\n")
+    write(folder / "flows.csv", "# SYNTHETIC\norigin,destination,flow\n1,4,10\n")
+    return folder
+
+
+@pytest.mark.parametrize(("rule", "middle"), [("lowest-ids", 2), ("highest-ids", 3)])
+def test_path_tie_break_selects_the_path_and_the_site(tmp_path: Path, rule: str, middle: int,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    net = diamond(tmp_path)
+    out = tmp_path / "out"
+    code, _, _ = run_cli(["plan", "--network", str(net), "--flows", str(net / "flows.csv"),
+                          "--objective", "coverage", "--budget", "1", "--range-km", "250",
+                          "--path-tie-break", rule, "--quiet", "--out", str(out)], capsys)
+    assert code == 0
+    plan = load_plan(out / "diamond" / "plan.json")
+    assert plan.parameters["path_tie_break"] == rule
+    assert [s.node for s in plan.sites] == [middle]
+    (flow,) = plan.coverage.flows
+    assert flow.covered and flow.nodes == [1, middle, 4, middle, 1]
+    code, text, _ = run_cli(["check", str(out / "diamond" / "plan.json"), "--input", str(net)],
+                            capsys)
+    assert code == 0, text
+
+
+def test_unknown_path_tie_break_is_a_usage_error(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    net = diamond(tmp_path)
+    code, _, err = run_cli(["plan", "--network", str(net), "--flows", str(net / "flows.csv"),
+                            "--objective", "coverage", "--budget", "1", "--range-km", "250",
+                            "--path-tie-break", "shortest-first", "--out",
+                            str(tmp_path / "out")], capsys)
+    assert code == 2 and "unknown path tie-break 'shortest-first'" in err
+    assert not (tmp_path / "out").exists()

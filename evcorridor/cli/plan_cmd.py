@@ -268,6 +268,10 @@ def register(app: typer.Typer) -> None:
             None, "--existing", metavar="FILE",
             help="Generic network: nodes with existing stations (node ids, one per line or a "
                  "CSV `node` column); they charge for free."),
+        path_tie_break: str | None = typer.Option(
+            None, "--path-tie-break", metavar="lowest-ids|highest-ids",
+            help="Generic network: which of equal shortest paths a flow drives (same length and "
+                 "edge count): the smallest node-id sequence (default) or the largest."),
         network_source: str = typer.Option(
             "auto", "--network-source",
             help="auto (the network `network pull` saved for the corridor, else the embedded "
@@ -317,11 +321,12 @@ def register(app: typer.Typer) -> None:
         if network is not None or flows is not None:
             _not_for_networks(ctx)
             _generic(network, flows, objective, budget, trip, vehicle, scenario, time_limit,
-                     out_dir, fmt, quiet, range_km, candidates=candidates, existing=existing)
+                     out_dir, fmt, quiet, range_km, candidates=candidates, existing=existing,
+                     path_tie_break=path_tie_break or "lowest-ids")
             return
-        if candidates is not None or existing is not None:
-            raise UsageError("--candidates and --existing apply to a generic --network only "
-                             "(corridors use --stations)")
+        if candidates is not None or existing is not None or path_tie_break is not None:
+            raise UsageError("--candidates, --existing and --path-tie-break apply to a generic "
+                             "--network only (corridors use --stations and their own routes)")
         from evcorridor.network.pulled import CHOICES
 
         if network_source not in CHOICES:
@@ -489,7 +494,7 @@ def _generic(network: Path | None, flows: Path | None, objective: Objective,
              budget: int | None, trip: Trip, vehicle: list[str] | None, scenario: str,
              time_limit: float | None, out_dir: Path, fmt: Fmt, quiet: bool,
              range_km: float | None = None, *, candidates: Path | None = None,
-             existing: Path | None = None) -> None:
+             existing: Path | None = None, path_tie_break: str = "lowest-ids") -> None:
     from evcorridor.render.console import print_csv, print_json
     from evcorridor.settings import get_settings
     from evcorridor.siting.generic import plan_generic
@@ -508,7 +513,8 @@ def _generic(network: Path | None, flows: Path | None, objective: Objective,
                               range_m=None if range_km is None else range_km * 1000.0,
                               vehicle=vehicle[0] if vehicle else None,
                               scenario=scenario if vehicle else None, time_limit_s=limit,
-                              candidates_path=candidates, existing_path=existing)
+                              candidates_path=candidates, existing_path=existing,
+                              path_tie_break=path_tie_break)
     outcome = PlanOutcome(plan, {"corridor": plan.corridor, "wall_time_s": round(wall, 3),
                                  "status": plan.solver.status})
     folder = write_outputs(outcome, out_dir)

@@ -124,11 +124,21 @@ def _adjacency(graph: nx.MultiDiGraph) -> dict[Any, dict[Any, float]]:
     return adj
 
 
-class PathFinder:
-    """Deterministic shortest paths: least length (to the millimetre), then fewest edges, then the
-    lexicographically smallest node sequence."""
+#: rules between equal shortest paths (same length to the millimetre, same number of edges):
+#: the lexicographically smallest node sequence (node ids compared as integers), or the largest
+PATH_TIE_BREAKS = ("lowest-ids", "highest-ids")
 
-    def __init__(self, graph: nx.MultiDiGraph) -> None:
+
+class PathFinder:
+    """Deterministic shortest paths: least length (to the millimetre), then fewest edges, then
+    `tie_break` (PATH_TIE_BREAKS): the lexicographically smallest node sequence ("lowest-ids",
+    the default) or the largest ("highest-ids")."""
+
+    def __init__(self, graph: nx.MultiDiGraph, tie_break: str = "lowest-ids") -> None:
+        if tie_break not in PATH_TIE_BREAKS:
+            raise UsageError(f"unknown path tie-break {tie_break!r} (choose from "
+                             f"{', '.join(PATH_TIE_BREAKS)})")
+        self.highest = tie_break == "highest-ids"
         self.adj = _adjacency(graph)
         self.radj: dict[Any, dict[Any, float]] = {n: {} for n in self.adj}
         for u, nbrs in self.adj.items():
@@ -170,7 +180,9 @@ class PathFinder:
         while u != destination:
             du = d_from[u]
             best = None
-            for v, w_mm in self._next(u):  # in node order: the first match is the smallest
+            nxt = self._next(u)
+            # in node order (reversed for highest-ids): the first match is the one the rule picks
+            for v, w_mm in (reversed(nxt) if self.highest else nxt):
                 dv = d_to.get(v)
                 if dv is not None and (du[0] + w_mm + dv[0], du[1] + 1 + dv[1]) == total:
                     best = v
@@ -524,6 +536,7 @@ def solve_coverage(
     time_limit_s: float = 60.0,
     seed: int = 0,
     workers: int = 1,
+    path_tie_break: str = "lowest-ids",
 ) -> tuple[list[int], CoverageResult, SolverResult]:
     """Choose at most `budget` new sites among `candidates` (default: every node) maximising the
     covered flow. `existing` sites (node ids, or node -> offset m) count for free; `offsets` gives
@@ -548,7 +561,7 @@ def solve_coverage(
     cands = sorted({n for n in cand_pool if n not in exist}, key=node_key)
     cand_set = set(cands)
 
-    finder = PathFinder(graph)
+    finder = PathFinder(graph, path_tie_break)
     trips: list[_Trip] = []
     for f in flows:
         where = f"{f.where}: " if f.where else ""

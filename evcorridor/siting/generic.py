@@ -551,6 +551,7 @@ def plan_generic(
     existing: Sequence[int] = (),
     candidates_path: str | Path | None = None,
     existing_path: str | Path | None = None,
+    path_tie_break: str = "lowest-ids",
     time_limit_s: float = 60.0,
     seed: int = 0,
 ) -> tuple[Plan, float]:
@@ -571,7 +572,8 @@ def plan_generic(
             raise UsageError(f"existing site: {_unknown_node(str(n), sorted(graph.nodes))}")
     chosen, coverage, solver = solve_coverage(
         graph, flows, range_m=rng, budget=budget, trip=trip, existing=existing,
-        candidates=candidates, time_limit_s=time_limit_s, seed=seed)
+        candidates=candidates, time_limit_s=time_limit_s, seed=seed,
+        path_tie_break=path_tie_break)
     name = network_name(network)
     files = network_files(network)
     # resolved paths: `check` run from another folder finds them, and the same inputs give the
@@ -589,7 +591,8 @@ def plan_generic(
                                    path=str(Path(given).resolve()), sha256=sha256_of(Path(given))))
     params: dict[str, str | int | float | bool | list[str] | None] = {
         "objective": "coverage", "budget": budget, "trip": trip, "range_m": round(rng, 1),
-        "existing_nodes": [str(n) for n in sorted(existing)], **veh_params}
+        "existing_nodes": [str(n) for n in sorted(existing)], "path_tie_break": path_tie_break,
+        **veh_params}
     if candidates is not None:
         params["candidate_nodes"] = [str(n) for n in sorted(candidates)]
     plan = coverage_plan(graph=graph, name=name, chosen=chosen, coverage=coverage, solver=solver,
