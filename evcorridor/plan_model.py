@@ -122,6 +122,9 @@ class Site(_Model):
     # a station on one carriageway only (its name says NB/SB/EB/WB or ...bound): the one heading
     # it serves; routes driving the other way do not pass it
     serves: Heading | None = None
+    # ISO 3166-2 subdivision of its node (Travel Mapping region: evcorridor/jurisdictions.py);
+    # None where the node has none (a state line, no route id)
+    subdivision: str | None = None
 
     def connector_labels(self) -> list[str]:
         """One `CCS1 ×4 @150 kW` per connector type (the notation for people)."""
@@ -175,6 +178,9 @@ class StandardRun(_Model):
     """Spacing rule of one jurisdiction along one route (compliant stations only)."""
 
     country: str
+    # the ISO 3166-2 subdivision whose own profile governs this side of the route (the profile
+    # set maps it; the whole side lies in it); None = the country's profile
+    jurisdiction: str | None = None
     profile: str
     max_spacing_m: float | None
     recognized_profiles: list[str]  # profiles whose compliant stations count across the border

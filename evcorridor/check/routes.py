@@ -145,10 +145,12 @@ class _Routes(_Coverage):
         if self.profile_set is None:
             return
         have = [sr.profile for sr in route.standards]
+        sides = self.side_jurisdictions(route)
         for country in sorted({geo.start_country, geo.end_country}):
-            pid = self.profile_set.profiles.get(country)
+            juris = sides.get(country, country)
+            pid = self.profile_set.profiles.get(juris)
             if pid is not None and pid not in have:
-                self.fail("route", where, f"no run for the standard {pid} of {country} "
+                self.fail("route", where, f"no run for the standard {pid} of {juris} "
                                           f"(profile set {self.profile_set.id})")
 
     def _check_positions(self, route: RoutePlan, geo: _Geo, where: str) -> None:

@@ -17,7 +17,7 @@ from evcorridor.check.arith import (
 from evcorridor.check.inputs import _Inputs
 from evcorridor.connectors import UnknownConnector, normalize
 from evcorridor.errors import EvCorridorError, InputError
-from evcorridor.plan_model import Site
+from evcorridor.plan_model import RoutePlan, Site
 
 #: a new site's readable id (siting/locate.py makes it from the exit: new-i35-tx-exit-4a)
 _NEW_ID = re.compile(r"^new-[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -52,6 +52,20 @@ class _Sites(_Inputs):
         if key not in self._compliance:
             self._compliance[key] = list(self.standards[profile_id].compliance(self.spec(site)))
         return self._compliance[key]
+
+    def side_jurisdictions(self, route: RoutePlan) -> dict[str, str]:
+        """Per country side of the route, the jurisdiction whose profile governs it, recomputed
+        from the graph: an ISO 3166-2 subdivision the profile set maps when the whole side lies
+        in it (Travel Mapping regions of its nodes), else the country."""
+        from evcorridor.jurisdictions import node_subdivision, side_jurisdiction
+
+        subs: dict[str, list[str | None]] = {}
+        for n in route.nodes:
+            if n in self.G:
+                d = self.G.nodes[n]
+                subs.setdefault(str(d.get("country", "")), []).append(node_subdivision(d))
+        mapped = self.profile_set.profiles if self.profile_set is not None else {}
+        return {c: side_jurisdiction(v, c, mapped)[0] for c, v in subs.items()}
 
     def check_stations(self) -> None:
         """Existing and upgraded sites are open public stations of the plan's station data, at
@@ -192,6 +206,12 @@ class _Sites(_Inputs):
         if site.kind == "new" and not self.generic and not _truthy(nd.get("interchange", False)):
             self.fail("site", where, f"a new site at node {site.node}, which is not an "
                                      "interchange (no exit to build at)")
+        from evcorridor.jurisdictions import node_subdivision
+
+        sub = node_subdivision(nd)
+        if site.subdivision != sub:
+            self.fail("site", where, f"subdivision {site.subdivision} but its node {site.node} "
+                                     f"is in {sub or 'no subdivision'} (Travel Mapping region)")
         country = str(nd.get("country", ""))
         if country != site.country:
             self.fail("site", where, f"country {site.country} but its node {site.node} is in "

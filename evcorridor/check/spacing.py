@@ -25,11 +25,20 @@ class _Spacing(_Gaps):
         if sr.country not in applies:
             self.fail("standard", where, f"country {sr.country} but the profile applies to "
                                          f"{', '.join(applies) or 'no country'}")
+        if sr.jurisdiction is not None and prof.jurisdiction.subdivision != sr.jurisdiction:
+            self.fail("standard", where, f"jurisdiction {sr.jurisdiction} but the profile is "
+                                         f"made for {prof.jurisdiction.subdivision or sr.country}")
         if self.profile_set is not None:
-            expected = self.profile_set.profiles.get(sr.country)
+            juris = self.side_jurisdictions(route).get(sr.country, sr.country)
+            if (sr.jurisdiction or sr.country) != juris:
+                self.fail("standard", where, f"jurisdiction {sr.jurisdiction or sr.country} in "
+                                             f"the plan; the {sr.country} side of the route lies "
+                                             f"in {juris}, which the profile set "
+                                             f"{self.profile_set.id} maps")
+            expected = self.profile_set.profiles.get(juris)
             if expected != sr.profile:
                 self.fail("standard", where, f"the profile set {self.profile_set.id} uses "
-                                             f"{expected or 'no profile'} in {sr.country}")
+                                             f"{expected or 'no profile'} in {juris}")
         spacing = prof.max_spacing_m
         if (spacing is None) != (sr.max_spacing_m is None) or (
                 spacing is not None and sr.max_spacing_m is not None

@@ -337,12 +337,22 @@ def cross_check(results: list[FileResult], known: Registry | None = None) -> Non
                     err = unknown_id("profile", pid, standards)
                     r.problems.append(loc.problem(("profiles", country), str(err)))
                     continue
-                applies = standards[pid].jurisdiction.applies_to
-                if country not in applies:
+                juris = standards[pid].jurisdiction
+                applies = juris.applies_to
+                if "-" in country:  # an ISO 3166-2 subdivision: a profile made for it
+                    if juris.subdivision != country:
+                        r.problems.append(loc.problem(("profiles", country),
+                                                      f"profile {pid!r} is not made for the "
+                                                      f"subdivision {country} (its jurisdiction "
+                                                      f"subdivision is "
+                                                      f"{juris.subdivision or 'not set'})"))
+                        continue
+                elif country not in applies:
                     r.problems.append(loc.problem(("profiles", country),
                                                   f"profile {pid!r} applies to "
                                                   f"{', '.join(applies)}, not {country}"))
-                elif r.model.status == "in-force" and standards[pid].status != "in-force":
+                    continue
+                if r.model.status == "in-force" and standards[pid].status != "in-force":
                     r.problems.append(loc.problem(("profiles", country),
                                                   f"profile {pid!r} is {standards[pid].status}; "
                                                   "an in-force set needs in-force profiles"))

@@ -453,24 +453,33 @@ class VehicleProfile(_Model):
         return None
 
 
+#: a profile set's jurisdiction: a country (ISO alpha-3) or an ISO 3166-2 subdivision of one
+JurisdictionKey = Annotated[str, Field(pattern=r"^(USA|CAN|MEX|(US|CA|MX)-[A-Z0-9]{1,3})$")]
+
+
 class ProfileSet(_Model):
-    """Maps each jurisdiction (country) to the standard profile in force there."""
+    """Maps each jurisdiction to the standard profile in force there: a country (`USA`, `CAN`,
+    `MEX`), or an ISO 3166-2 subdivision (`US-NY`, `CA-QC`) whose profile overrides the
+    national one inside it."""
 
     kind: Literal["profile-set"] = "profile-set"
     id: Slug
     title: str = Field(min_length=1)
     status: Literal["in-force", "proposed", "rescinded"]
     crosses: list[Literal["us-ca", "us-mx"]] = Field(min_length=1)
-    profiles: dict[Country, Slug] = Field(min_length=1)
+    profiles: dict[JurisdictionKey, Slug] = Field(min_length=1)
     sources: list[Source] = Field(min_length=1)
     notes: dict[str, str] = Field(default_factory=dict)
     unverified: dict[str, str] = Field(default_factory=dict)
     source_file: SkipJsonSchema[str] = Field(default="", exclude=True)
 
-    def profile_for(self, country: str) -> str:
-        """The standard profile id for `country` (ISO alpha-3). NotFoundError if not mapped."""
+    def profile_for(self, country: str, subdivision: str | None = None) -> str:
+        """The standard profile id in force in `subdivision` (ISO 3166-2) when the set maps it,
+        else in `country` (ISO alpha-3, or a subdivision code). NotFoundError if not mapped."""
+        if subdivision and subdivision in self.profiles:
+            return self.profiles[subdivision]
         try:
-            return self.profiles[country]  # type: ignore[index]
+            return self.profiles[country]
         except KeyError:
             err = unknown_id(f"country in profile set {self.id}", country, self.profiles)
             raise NotFoundError(str(err)) from None

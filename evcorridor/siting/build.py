@@ -37,6 +37,8 @@ from typing import Any, Protocol
 import networkx as nx
 
 from evcorridor.errors import UsageError
+from evcorridor.jurisdictions import ISO2 as _ISO2
+from evcorridor.jurisdictions import node_subdivision, side_jurisdiction
 from evcorridor.settings import REPO_ROOT
 from evcorridor.siting.locate import (
     direction_at,
@@ -226,8 +228,16 @@ def build_from_graph(corridor: Any, G: nx.MultiDiGraph, routes: Sequence[RouteLi
             into_usa = ec == "USA"
             wait_min = float(scenario.wait_min(r.crossing_id, into_usa))
             names = (start_name, end_name) if direction == "forward" else (end_name, start_name)
+            sides_j = [side_jurisdiction([node_subdivision(nodes[n]) for n in seq
+                                        if nodes[n].get("country") == cc], cc,
+                                       profile_set.profiles) for cc in (sc, ec)]
+            for (_j, partly), cc in zip(sides_j, (sc, ec), strict=True):
+                if partly:
+                    _no_partial_spacing(profile_set, standards, cc, rid)
             route_specs[rid] = RouteSpec(rid, r.crossing_id, direction, L, bpos, sc, ec, wait_min,
-                                         names[0], names[1])
+                                         names[0], names[1],
+                                         "" if sides_j[0][0] == sc else sides_j[0][0],
+                                         "" if sides_j[1][0] == ec else sides_j[1][0])
             route_nodes[rid] = seq
             pos: dict[int, float] = {}
             for n, c in zip(seq, cum, strict=True):
@@ -237,11 +247,13 @@ def build_from_graph(corridor: Any, G: nx.MultiDiGraph, routes: Sequence[RouteLi
     judge = _Judge(vehicles, standards)
     own_profile: dict[str, Any] = {}
 
-    def profile_of(country: str) -> Any:
-        if country not in own_profile:
-            pid = profile_set.profile_for(country)
-            own_profile[country] = standards[pid]
-        return own_profile[country]
+    def profile_of(country: str, subdivision: str | None = None) -> Any:
+        """The profile in force at a place: its subdivision's where the set maps it."""
+        key = f"{country}/{subdivision}"
+        if key not in own_profile:
+            pid = profile_set.profile_for(country, subdivision)
+            own_profile[key] = standards[pid]
+        return own_profile[key]
 
     def placements(node: int, offset: float) -> dict[str, Placement]:
         return {rid: Placement(pos[node], offset) for rid, pos in node_pos.items() if node in pos}
@@ -271,7 +283,8 @@ def build_from_graph(corridor: Any, G: nx.MultiDiGraph, routes: Sequence[RouteLi
     for n in kept:
         d = nodes[n]
         country = str(d.get("country", ""))
-        prof = profile_of(country)
+        sub = node_subdivision(d)
+        prof = profile_of(country, sub)
         opts = tuple(judge.option("new", name, cost, spec) for name, cost, spec in _designs(
             prof, vehicles, cost_model, cost_model.new_site, 0.0))
         ex = exits[n][0]
@@ -279,7 +292,7 @@ def build_from_graph(corridor: Any, G: nx.MultiDiGraph, routes: Sequence[RouteLi
             ids[n], country, placements(n, 0.0), opts, existing=False,
             label=str(d.get("label", "") or ""),
             name=f"New site, {ex.text()}" if ex else "New site", node=n,
-            lat=float(d["y"]), lon=float(d["x"])))
+            lat=float(d["y"]), lon=float(d["x"]), subdivision=sub))
 
     # --- existing stations
     uses: list[StationUse] = []
@@ -318,7 +331,8 @@ def build_from_graph(corridor: Any, G: nx.MultiDiGraph, routes: Sequence[RouteLi
         if country != st.country:
             uses.append(StationUse(st, None, ["nearest corridor exit is across the border"]))
             continue
-        prof = profile_of(country)
+        sub = node_subdivision(d)
+        prof = profile_of(country, sub)
         info = describe_site(st, offset)
         spec = info.spec
         as_is = judge.option("existing", "existing", 0.0, spec)
@@ -353,7 +367,7 @@ def build_from_graph(corridor: Any, G: nx.MultiDiGraph, routes: Sequence[RouteLi
             cid, country, at, tuple(opts_l), existing=True,
             label=str(d.get("label", "") or ""), name=st.name, node=node, lat=float(st.lat),
             lon=float(st.lon), station_ids=tuple(sorted({st.id, *st.source_ids})),
-            source=st.source, meta={"assumptions": list(info.assumptions)}))
+            source=st.source, meta={"assumptions": list(info.assumptions)}, subdivision=sub))
         uses.append(StationUse(st, cid, reasons))
 
     candidates.sort(key=lambda c: _cand_key(c, route_specs))
@@ -378,15 +392,34 @@ def build_from_graph(corridor: Any, G: nx.MultiDiGraph, routes: Sequence[RouteLi
                            and crossings[rs.crossing].takes_trucks)
         vrules.append(VehicleRule(v.id, scenario.climate, float(v.usable_range_m(scenario.climate)),
                                   full, waits, on, start))
-    countries = sorted({rs.start_country for rs in route_specs.values()}
-                       | {rs.end_country for rs in route_specs.values()})
+    # one rule per jurisdiction a route side lies in (a country, or a subdivision the profile
+    # set overrides it with); spacing chains run per jurisdiction (problem.standard_chain)
+    sides = sorted({(rs.start_country, rs.start_jurisdiction) for rs in route_specs.values()}
+                   | {(rs.end_country, rs.end_jurisdiction) for rs in route_specs.values()})
     srules = []
-    for country in countries:
-        prof = profile_of(country)
-        srules.append(StandardRule(country, prof.id, prof.max_spacing_m, tuple(prof.recognizes)))
+    for country, juris in sides:
+        prof = profile_of(country, juris or None)
+        srules.append(StandardRule(country, prof.id, prof.max_spacing_m, tuple(prof.recognizes),
+                                   juris))
     problem = Problem(list(route_specs.values()), candidates, vrules, srules, options.resilience)
     return Built(corridor, G, route_specs, route_nodes, problem, profile_set, standards, vehicles,
                  scenario, cost_model, stations, uses, options, dict(crossings or {}))
+
+
+def _no_partial_spacing(profile_set: Any, standards: dict[str, Any], country: str,
+                        route_id: str) -> None:
+    """A route side partly inside a subdivision the set overrides: the national rule runs along
+    the side, so neither the national nor a subdivision profile there may have a spacing rule
+    (a spacing chain that stops at a state line is not modelled): UsageError."""
+    keys = [country, *(k for k in profile_set.profiles if k.startswith(_ISO2.get(country, "?")
+                                                                       + "-"))]
+    spaced = [profile_set.profiles[k] for k in keys if k in profile_set.profiles
+              and standards[profile_set.profiles[k]].max_spacing_m is not None]
+    if spaced:
+        raise UsageError(f"profile set {profile_set.id}: route {route_id} runs partly inside a "
+                         f"subdivision with its own profile, and {', '.join(spaced)} has a "
+                         "spacing rule; a spacing chain across a state or provincial line is "
+                         "not modelled (map the whole side, or use a profile without spacing)")
 
 
 def _cand_key(c: Candidate, routes: dict[str, RouteSpec]) -> tuple[Any, ...]:

@@ -111,7 +111,8 @@ def _site(built: Built, c: Candidate, oi: int) -> Site:
                 station_ids=list(c.station_ids), source=c.source,
                 complies_with=sorted(o.complies_with), cost=round(o.cost, 6), exit=exit_,
                 place=place, place_distance_m=place_m, directions=directions,
-                serves=one_carriageway(c.name) if c.existing else None)
+                serves=one_carriageway(c.name) if c.existing else None,
+                subdivision=c.subdivision)
 
 
 def _listed(built: Built, c: Candidate, oi: int) -> bool:
@@ -212,7 +213,10 @@ def _station_data(built: Built, countries: list[str]) -> list[StationData]:
 
 def _existing(built: Built, sol: cpsat.Solution) -> ExistingSummary:
     by_id = {c.id: c for c in built.problem.candidates}
-    own = {r.country: r.profile for r in built.problem.standards}
+
+    def own(c: Candidate) -> str:  # the profile in force at the station (its subdivision's)
+        return str(built.profile_set.profile_for(c.country, c.subdivision))
+
     qualified = upgraded = unused = 0
     reasons: dict[str, int] = {}
     for use in built.station_uses:
@@ -224,7 +228,7 @@ def _existing(built: Built, sol: cpsat.Solution) -> ExistingSummary:
         c = by_id[use.candidate]
         if c.id in sol.chosen:
             upgraded += 1
-        elif c.options[0].usable_by or own.get(c.country, "") in c.options[0].complies_with:
+        elif c.options[0].usable_by or own(c) in c.options[0].complies_with:
             qualified += 1  # as is: some vehicle can use it, or it meets its country's profile
         else:
             unused += 1
@@ -285,13 +289,14 @@ def assemble_plan(built: Built, sol: cpsat.Solution, stretches: list[Stretch],
                 gaps=[_gap(lg) for lg in legs], feasible=all(lg.ok for lg in legs)))
         sruns = []
         for rule in p.standards:
-            if rule.country not in (rs.start_country, rs.end_country):
+            if not rule.applies_on(rs):
                 continue
             slegs = standard_legs(p, sol, rs, rule) or []
             keys = [lg.a.key for lg in slegs] + ([slegs[-1].b.key] if slegs else [])
             stops = [k for k in keys if k not in ("start", "end", "border")]
             sruns.append(StandardRun(
-                country=rule.country, profile=rule.profile,
+                country=rule.country, jurisdiction=rule.jurisdiction or None,
+                profile=rule.profile,
                 max_spacing_m=None if rule.max_spacing_m is None else _r(rule.max_spacing_m),
                 recognized_profiles=list(rule.recognized), stops=stops,
                 gaps=[_gap(lg) for lg in slegs], feasible=all(lg.ok for lg in slegs)))

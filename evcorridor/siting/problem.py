@@ -75,6 +75,7 @@ class Candidate:
     station_ids: tuple[str, ...] = ()
     source: str = "plan"
     meta: Mapping[str, Any] = field(default_factory=dict)
+    subdivision: str | None = None  # ISO 3166-2 of its node (Travel Mapping region)
 
     def choosable(self) -> list[int]:
         """Indices of the options the solver decides on (all but the present existing one)."""
@@ -96,6 +97,18 @@ class RouteSpec:
     border_wait_min: float = 0.0
     start_label: str = "start"
     end_label: str = "end"
+    # the jurisdiction whose rules govern each side: an ISO 3166-2 subdivision the profile set
+    # overrides the country with (the whole side lies in it), else "" = the country
+    start_jurisdiction: str = ""
+    end_jurisdiction: str = ""
+
+    def jurisdiction(self, country: str) -> str:
+        """The jurisdiction of the side of the route in `country` ("" when not on it)."""
+        if country == self.start_country:
+            return self.start_jurisdiction or country
+        if country == self.end_country:
+            return self.end_jurisdiction or country
+        return ""
 
     def spans_border(self, a_pos: float, b_pos: float) -> bool:
         """True when a leg from position a to position b (a <= b) passes the border queue."""
@@ -174,6 +187,16 @@ class StandardRule:
     profile: str
     max_spacing_m: float | None
     recognized: tuple[str, ...] = ()
+    jurisdiction: str = ""  # an ISO 3166-2 subdivision of `country`; "" = the country
+
+    @property
+    def where(self) -> str:
+        return self.jurisdiction or self.country
+
+    def applies_on(self, route: RouteSpec) -> bool:
+        """True when the rule governs a side of `route` (its country's side, in its
+        jurisdiction)."""
+        return route.jurisdiction(self.country) == self.where
 
 
 @dataclass
@@ -273,7 +296,7 @@ def standard_chain(problem: Problem, route: RouteSpec, rule: StandardRule) -> Ch
         return None
     j = rule.country
     j_start, j_end = route.start_country == j, route.end_country == j
-    if not (j_start or j_end):
+    if not (j_start or j_end) or not rule.applies_on(route):
         return None
     own = (rule.profile,)
     inner = route_points(problem, route, lambda c: c.country == j and bool(
