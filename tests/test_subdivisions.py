@@ -79,16 +79,17 @@ def test_spacing_chains_run_per_jurisdiction() -> None:
 
 
 def test_a_spacing_rule_across_a_provincial_line_is_refused() -> None:
+    from types import SimpleNamespace
+
     from evcorridor.siting.build import _no_partial_spacing
 
-    class _Set:  # SYNTHETIC profile set: the rescinded NEVI spacing rule mapped to a state
-        id = "synthetic"
-        profiles = {"USA": "us-23cfr680", "US-NY": "us-nevi-2022"}
-
-    standards = {p: get_standard(p) for p in _Set.profiles.values()}
+    # SYNTHETIC profile set: the rescinded NEVI spacing rule mapped to a state
+    pset = SimpleNamespace(id="synthetic",
+                           profiles={"USA": "us-23cfr680", "US-NY": "us-nevi-2022"})
+    standards = {p: get_standard(p) for p in pset.profiles.values()}
     with pytest.raises(UsageError, match="us-nevi-2022 has a spacing rule"):
-        _no_partial_spacing(_Set, standards, "USA", "r:forward")
-    _no_partial_spacing(_Set, standards, "CAN", "r:forward")  # no spacing in Canada: fine
+        _no_partial_spacing(pset, standards, "USA", "r:forward")
+    _no_partial_spacing(pset, standards, "CAN", "r:forward")  # no spacing in Canada: fine
 
 
 _CACHE: dict[str, Plan] = {}
