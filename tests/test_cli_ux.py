@@ -215,7 +215,7 @@ def test_plan_help_names_the_shipped_choices(capsys: pytest.CaptureFixture[str],
     assert "Shipped: default, no-wait, summer-peak, winter (`evcorridor scenarios list`)" in text
     assert ("Shipped: ccs1-long-range-car, heavy-truck-mcs, nacs-car, pickup (`evcorridor "
             "vehicles list`)") in text
-    assert "Shipped: na-2022-nevi, na-2023, na-harmonised" in text
+    assert "Shipped: na-2022-nevi, na-2023, na-2023-qc, na-harmonised" in text
     assert "Shipped: default (`evcorridor costs list`)" in text
     assert "table|json|csv" in text and "CORRIDOR..." in text
 
