@@ -41,8 +41,8 @@ def test_shipped_files_validate_without_problems() -> None:
     kinds = sorted((r.kind or "", r.model.id if r.model else "") for r in results)
     assert kinds == [
         ("profile-set", "na-2022-nevi"), ("profile-set", "na-2023"),
-        ("profile-set", "na-harmonised"),
-        ("standard", "ca-federal"), ("standard", "mx-cre-a108-2024"),
+        ("profile-set", "na-2023-qc"), ("profile-set", "na-harmonised"),
+        ("standard", "ca-federal"), ("standard", "ca-qc"), ("standard", "mx-cre-a108-2024"),
         ("standard", "na-harmonised"), ("standard", "us-23cfr680"), ("standard", "us-nevi-2022"),
         ("vehicle", "ccs1-long-range-car"), ("vehicle", "heavy-truck-mcs"), ("vehicle", "nacs-car"),
         ("vehicle", "pickup"),

@@ -42,7 +42,7 @@ def test_validate_shipped_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "profiles", "validate", str(CONFIGS))
     assert code == 0
     assert out == ""
-    assert err.startswith("12 file(s) checked: all valid")
+    assert err.startswith("14 file(s) checked: all valid")
 
 
 def test_validate_invalid_exits_1_with_every_problem(capsys: pytest.CaptureFixture[str]) -> None:
@@ -172,7 +172,8 @@ def test_show_and_list(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "profiles", "show", "pickup", "-f", "json")
     assert json.loads(out)["derived"]["usable_range_mi"]["mild"] == 175.5
     code, out, _ = run(capsys, "profiles", "list", "--kind", "set", "--format", "json")
-    assert [r["id"] for r in json.loads(out)] == ["na-2022-nevi", "na-2023", "na-harmonised"]
+    assert [r["id"] for r in json.loads(out)] == ["na-2022-nevi", "na-2023", "na-2023-qc",
+                                                  "na-harmonised"]
     code, out, _ = run(capsys, "profiles", "show", "na-harmonised", "-f", "json")
     assert sorted(r["kind"] for r in json.loads(out)) == ["profile-set", "standard"]
 
@@ -196,7 +197,7 @@ def test_compare_unknown_profile_mentions_country_codes(
         capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "profiles", "compare", "USA", "FRA")
     assert code == 2
-    assert err.strip() == ("error: unknown standard profile 'FRA'; known: ca-federal, "
+    assert err.strip() == ("error: unknown standard profile 'FRA'; known: ca-federal, ca-qc, "
                            "mx-cre-a108-2024, na-harmonised, us-23cfr680, us-nevi-2022 "
                            "(or a country: USA, CAN, MEX)")
 
@@ -336,7 +337,7 @@ def test_schema_export_is_deterministic_and_round_trips_shipped_files(
             again.source_file = model.source_file
             assert again == model
             checked += 1
-    assert checked == 12
+    assert checked == 14
 
 
 def test_schema_rejects_what_the_loader_rejects() -> None:

@@ -72,7 +72,8 @@ def vehicles(draw: st.DrawFn) -> VehicleProfile:
                               draw(st.booleans()))
 
 
-SHIPPED = ["ca-federal", "mx-cre-a108-2024", "na-harmonised", "us-23cfr680", "us-nevi-2022"]
+SHIPPED = ["ca-federal", "ca-qc", "mx-cre-a108-2024", "na-harmonised", "us-23cfr680",
+           "us-nevi-2022"]
 _STANDARDS = st.sampled_from(SHIPPED)
 
 
@@ -351,9 +352,9 @@ def test_every_verdict_that_depends_on_mexican_stations_says_the_data_is_tesla_o
                         expected.append(sentence)
                         seen[p.id] = seen.get(p.id, 0) + 1
             assert vv.notes == expected, (a, b, vv.vehicle)
-    # every vehicle with the Mexican profile on one side or both (9 pairs); the harmonised
-    # profile guarantees CCS1, so only the MCS truck rests on Mexican stations there
-    assert seen == {"mx-cre-a108-2024": 4 * 9, "na-harmonised": 9}
+    # every vehicle with the Mexican profile on one side or both (11 pairs of 6 profiles); the
+    # harmonised profile guarantees CCS1, so only the MCS truck rests on Mexican stations there
+    assert seen == {"mx-cre-a108-2024": 4 * 11, "na-harmonised": 11}
     # CLI: the sentence is printed with the verdict
     cmp = compare(get_standard("us-23cfr680"), get_standard("mx-cre-a108-2024"),
                   [get_vehicle("pickup")], on=ON)
