@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 from datetime import date
+from pathlib import Path
+from typing import Any
 
 import networkx as nx
 
@@ -62,3 +64,27 @@ def station(sid: str, km: float, connectors: list[tuple[str, int, float]], *,
                    connectors=[ConnectorInfo(type=t, count=n, max_kw=kw)
                                for t, n, kw in connectors],
                    dc_fast_ports=sum(n for _, n, _ in connectors), data_date=date(2025, 1, 1))
+
+
+def plan_nacs_car(tmp: Path, km_marks: list[float], stations: list[Station],
+                  scenario: str) -> tuple[Any, Any]:
+    """Plan the nacs-car on a SYNTHETIC line corridor (border at km 300) with `stations`, written
+    to tmp/stations.csv, under the na-2023 profile set: (built problem, plan)."""
+    from evcorridor.profiles import get_profile_set, get_standard, get_vehicle
+    from evcorridor.scenarios import get_cost_model, get_scenario
+    from evcorridor.siting.build import BuildOptions, build_from_graph
+    from evcorridor.siting.plan import plan_built
+    from evcorridor.stations.normalized import write_stations
+
+    cor, G, routes = line_corridor(km_marks, 300.0)
+    source = tmp / "stations.csv"
+    write_stations(source, stations)
+    pset = get_profile_set("na-2023")
+    stds = {pid: get_standard(pid) for pid in pset.profiles.values()}
+    for p in list(stds.values()):
+        stds.update({r: get_standard(r) for r in p.recognizes})
+    built = build_from_graph(cor, G, routes, stations, profile_set=pset,
+                             vehicles=[get_vehicle("nacs-car")], scenario=get_scenario(scenario),
+                             cost_model=get_cost_model("default"), standards=stds,
+                             options=BuildOptions(scenario=scenario, stations=source))
+    return built, plan_built(built).plan

@@ -9,16 +9,11 @@ from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from siting_synth import line_corridor, station
+from siting_synth import plan_nacs_car, station
 
 from evcorridor.check import check_plan
 from evcorridor.check.direction import serves_from_name
-from evcorridor.profiles import get_profile_set, get_standard, get_vehicle
-from evcorridor.scenarios import get_cost_model, get_scenario
-from evcorridor.siting.build import BuildOptions, build_from_graph
 from evcorridor.siting.locate import one_carriageway
-from evcorridor.siting.plan import plan_built
-from evcorridor.stations.normalized import write_stations
 
 HEADINGS = ["northbound", "southbound", "eastbound", "westbound"]
 words = st.sampled_from(["Service Plaza", "Travel Plaza", "ONroute", "Rest Area", "Shell",
@@ -45,18 +40,7 @@ def test_examples() -> None:
 
 
 def _plan(tmp: Path, stations: list[Any]) -> Any:
-    cor, G, routes = line_corridor([0, 100, 200, 300.5, 400], 300.0)
-    source = tmp / "stations.csv"
-    write_stations(source, stations)
-    pset = get_profile_set("na-2023")
-    stds = {pid: get_standard(pid) for pid in pset.profiles.values()}
-    for p in list(stds.values()):
-        stds.update({r: get_standard(r) for r in p.recognizes})
-    built = build_from_graph(cor, G, routes, stations, profile_set=pset,
-                             vehicles=[get_vehicle("nacs-car")], scenario=get_scenario("no-wait"),
-                             cost_model=get_cost_model("default"), standards=stds,
-                             options=BuildOptions(scenario="no-wait", stations=source))
-    return built, plan_built(built).plan
+    return plan_nacs_car(tmp, [0, 100, 200, 300.5, 400], stations, "no-wait")
 
 
 @settings(max_examples=6, deadline=None)

@@ -9,15 +9,11 @@ from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from siting_synth import line_corridor, station
+from siting_synth import plan_nacs_car, station
 
 from evcorridor.check import check_plan
-from evcorridor.profiles import get_profile_set, get_standard, get_vehicle
-from evcorridor.scenarios import get_cost_model, get_scenario
-from evcorridor.siting.build import BuildOptions, build_from_graph
-from evcorridor.siting.plan import plan_built
+from evcorridor.profiles import get_vehicle
 from evcorridor.siting.problem import ARRIVAL, START_FULL, endpoint_start
-from evcorridor.stations.normalized import write_stations
 
 FULL, ARRIVE, LIMIT = 280_000.0, 140_000.0, 5_000.0
 
@@ -46,18 +42,7 @@ def test_endpoint_start_rule(stations: list[tuple[str, float, float]],
 
 
 def _plan(tmp: Path, stations: list[Any], scenario: str = "default") -> Any:
-    cor, G, routes = line_corridor([0, 1, 2, 3, 100, 200, 300.5, 400, 401, 402], 300.0)
-    source = tmp / "stations.csv"
-    write_stations(source, stations)
-    pset = get_profile_set("na-2023")
-    stds = {pid: get_standard(pid) for pid in pset.profiles.values()}
-    for p in list(stds.values()):
-        stds.update({r: get_standard(r) for r in p.recognizes})
-    built = build_from_graph(cor, G, routes, stations, profile_set=pset,
-                             vehicles=[get_vehicle("nacs-car")], scenario=get_scenario(scenario),
-                             cost_model=get_cost_model("default"), standards=stds,
-                             options=BuildOptions(scenario=scenario, stations=source))
-    return built, plan_built(built).plan
+    return plan_nacs_car(tmp, [0, 1, 2, 3, 100, 200, 300.5, 400, 401, 402], stations, scenario)
 
 
 @settings(max_examples=8, deadline=None)
