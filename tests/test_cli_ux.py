@@ -335,3 +335,72 @@ def test_stations_list_keeps_ids_whole(width: int, monkeypatch: pytest.MonkeyPat
         assert s["id"] in out
     # the one connector notation for people (as in plans and reports)
     assert "NACS ×8 @250 kW" in " ".join(out.split())
+
+
+# ----------------------------------------------------------------------------- help metavars
+def _command_paths() -> list[list[str]]:
+    """Every command and subcommand of the CLI: [] (the root), ["plan"], ["network", "info"]..."""
+    from evcorridor.cli import COMMANDS, load_command
+
+    paths: list[list[str]] = [[]]
+    for name in COMMANDS:
+        cmd = load_command(name)
+        paths.append([name])
+        paths += [[name, sub] for sub in sorted(getattr(cmd, "commands", {}))]
+    return paths
+
+
+#: Typer's Python-type metavars: `<str>`, `<bool>`, `<list[str]>`, `<float range>`, `<path>`,
+#: `<%Y-%m-%d>`, `<Path>`... (help texts may still say `<corridor>` in a file name pattern)
+_PY_TYPE = r"<(?:str|int|float|bool|path|Path|file|datetime|%[^>]*|list\[[^>]*\]|\w+ range)>"
+
+
+def test_every_help_names_what_options_take(capsys: pytest.CaptureFixture[str],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+
+    monkeypatch.setenv("COLUMNS", "250")
+    paths = _command_paths()
+    assert ["network", "info"] in paths and ["profiles", "show"] in paths and len(paths) > 30
+    for path in paths:
+        code, out, err = run([*path, "--help"], capsys)
+        assert code == 0, (path, err)
+        assert re.findall(_PY_TYPE, out) == [], path
+        assert "{" not in out.split("\n\n")[0] + out.splitlines()[1], path  # usage: no {ID}
+    code, out, _ = run(["plan", "--help"], capsys)
+    rows = {line.split()[1]: line for line in out.splitlines() if line.startswith("│ --")}
+    assert rows["--objective"].split()[2] == "cost|coverage"
+    assert rows["--max-offset-km"].split()[2] == "KM"
+    assert rows["--flows"].split()[2] == "FILE.csv"
+    assert rows["--all"].split()[2] == "Plan"  # a flag takes no value: its help follows
+    assert "Usage: evcorridor plan [OPTIONS] [CORRIDOR...]" in out
+    code, out, _ = run(["size", "--help"], capsys)
+    assert re.search(r"--demand-year\s+YEAR\s", out) and re.search(r"--currency\s+USD\|CAD", out)
+
+
+def test_every_option_declares_a_metavar() -> None:
+    """Not only what one terminal width shows: every visible option of every command says what
+    it takes (a flag nothing, a choice its values, anything else a declared name)."""
+    from typer import _click
+    from typer.core import TyperArgument, TyperOption
+
+    from evcorridor.cli import COMMANDS, load_command
+
+    def walk(cmd: _click.Command, where: str) -> list[str]:
+        bad = []
+        ctx = _click.Context(cmd)
+        for p in cmd.get_params(ctx):
+            if getattr(p, "hidden", False):
+                continue
+            typed = isinstance(p, (TyperOption, TyperArgument))
+            shown = p.display_type_rich(ctx) if typed else None
+            if shown is None and isinstance(p, TyperArgument):
+                shown = p.metavar
+            if shown is None or "<" in shown or (shown == "" and not getattr(p, "is_flag", 0)):
+                bad.append(f"{where} {'/'.join(p.opts)}: {shown!r}")
+        for name, sub in sorted(getattr(cmd, "commands", {}).items()):
+            bad += walk(sub, f"{where} {name}")
+        return bad
+
+    bad = [b for name in COMMANDS for b in walk(load_command(name), name)]
+    assert bad == []

@@ -449,3 +449,9 @@ def test_static_map_names_endpoints_and_crossings(plan: Plan, graph: Any, shapes
     assert set(ends) <= texts
     assert "Blaine – Peace Arch (I-5 /\nBC 99)" in texts  # the name, wrapped; not the id
     assert "blaine-peace-arch" not in texts
+    # the side panel too: each crossing once by name, each route by its end places
+    side = "\n".join(t.get_text() for t in fig.axes[1].texts)
+    assert "blaine-peace-arch" not in side
+    assert "Via Blaine – Peace Arch (I-5 / BC 99):" in side
+    for r in plan.routes:
+        assert f"  {r.direction}: {r.from_name} → {r.to_name}\n" in side

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import importlib
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
 import typer
 from typer import _click
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from evcorridor import __version__
 from evcorridor.errors import EvCorridorError
@@ -78,7 +79,47 @@ def load_command(name: str) -> _click.Command:
     if cmd is None:
         raise LookupError(f"evcorridor.cli.{module_name} does not define the command {name!r}")
     files_read_by_the_core(cmd)
+    plain_metavars(cmd)
     return cmd
+
+
+class _Argument(TyperArgument):
+    """An argument whose help row shows its metavar only (CORRIDOR, PLAN.json...), not Typer's
+    Python type column (`<str>`, `<list[Path]>`)."""
+
+    def display_type_rich(self, ctx: _click.Context) -> str | None:
+        return None
+
+    def get_usage_pieces(self, ctx: _click.Context) -> list[str]:
+        """`CORRIDOR...` / `[ID]` in the usage line (Typer writes `{CORRIDOR...}...`)."""
+        name = self.metavar or (self.name or "").upper()
+        if self.nargs != 1 and not name.endswith("..."):
+            name += "..."
+        return [name if self.required else f"[{name}]"]
+
+
+def plain_metavars(cmd: _click.Command) -> None:
+    """Help says what an option takes, never a Python type (`<bool>`, `<list[str]>`): a flag
+    (`--png`, `--help`) shows nothing, a choice its values (`cost|coverage`), an argument its
+    metavar; every other option declares its own (`ID`, `KM`, `FILE.csv`...).
+    tests/test_cli_ux.py walks every command's help for a leftover `<...>`."""
+    params = list(cmd.params)
+    help_option = cmd.get_help_option(_click.Context(cmd))
+    if help_option is not None:
+        params.append(help_option)
+    for param in params:
+        if isinstance(param, TyperArgument) and type(param) is TyperArgument:
+            param.__class__ = _Argument
+        if param.metavar is not None or not isinstance(param, TyperOption):
+            continue
+        desc = param.type_descriptor
+        if param.is_flag:
+            param.metavar = ""
+        elif desc.is_choice and desc.choices:
+            param.metavar = "|".join(
+                str(c.value) if isinstance(c, Enum) else str(c) for c in desc.choices)
+    for sub in getattr(cmd, "commands", {}).values():
+        plain_metavars(sub)
 
 
 def files_read_by_the_core(cmd: _click.Command) -> None:
@@ -114,6 +155,7 @@ class LazyGroup(TyperGroup):
 
     def format_help(self, ctx: _click.Context, formatter: _click.HelpFormatter) -> None:
         self._listing = True
+        plain_metavars(self)  # the root options, completion ones included (added after init)
         try:
             super().format_help(ctx, formatter)
         finally:
@@ -144,22 +186,23 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     data_dir: Path | None = typer.Option(
-        None, help="Embedded data folder (env EVCORRIDOR_DATA_DIR)."
+        None, metavar="DIR", help="Embedded data folder (env EVCORRIDOR_DATA_DIR)."
     ),
     configs_dir: Path | None = typer.Option(
-        None, help="Corridor/profile/vehicle configs (env EVCORRIDOR_CONFIGS_DIR)."
+        None, metavar="DIR", help="Corridor/profile/vehicle configs (env EVCORRIDOR_CONFIGS_DIR)."
     ),
     cache_dir: Path | None = typer.Option(
-        None, help="Cache for OSM pulls (env EVCORRIDOR_CACHE_DIR)."
+        None, metavar="DIR", help="Cache for OSM pulls (env EVCORRIDOR_CACHE_DIR)."
     ),
     offline: bool | None = typer.Option(
         None, "--offline/--online", help="Forbid network access (env EVCORRIDOR_OFFLINE)."
     ),
     overpass_url: str | None = typer.Option(
-        None, help="Overpass API URL (env EVCORRIDOR_OVERPASS_URL)."
+        None, metavar="URL", help="Overpass API URL (env EVCORRIDOR_OVERPASS_URL)."
     ),
     timeout: float | None = typer.Option(
-        None, help="Total deadline in seconds for an Overpass pull, retries included (env "
+        None, metavar="SECONDS",
+        help="Total deadline in seconds for an Overpass pull, retries included (env "
         "EVCORRIDOR_TIMEOUT_S)."
     ),
     version: bool = typer.Option(

@@ -81,15 +81,15 @@ def create_cmd(
     crossing: str = typer.Option(..., "--crossing", "-c", metavar="CROSSING",
                                  autocompletion=completer("crossings"),
                                  help="Crossing id (see `evcorridor crossings list`)."),
-    reach_km: float = typer.Option(300.0, "--reach-km", min=0,
+    reach_km: float = typer.Option(300.0, "--reach-km", min=0, metavar="KM",
                                    help="Road km from the border to each endpoint."),
-    to: list[str] = typer.Option(None, "--to",
+    to: list[str] = typer.Option(None, "--to", metavar="PLACE|NAME=LAT,LON",
                                  help="Endpoint place instead of the reach (repeat, one per "
                                       "side): a shipped corridor's place name ('Winnipeg, MB') "
                                       "or NAME=LAT,LON."),
-    corridor_id: str | None = typer.Option(None, "--id", help="Corridor id (default: the "
-                                                               "crossing id)."),
-    out_file: Path | None = typer.Option(None, "--out", "-o",
+    corridor_id: str | None = typer.Option(None, "--id", metavar="ID",
+                                           help="Corridor id (default: the crossing id)."),
+    out_file: Path | None = typer.Option(None, "--out", "-o", metavar="FILE.yaml",
                                          help="YAML file to write (default: "
                                               "configs/corridors/<id>.yaml)."),
     force: bool = typer.Option(False, "--force", help="Replace an existing corridor file."),

@@ -70,7 +70,8 @@ def map_cmd(
         "only the formats chosen with --png/--svg when given).",
     ),
     out: Path | None = typer.Option(
-        None, "--out", help="Write into OUT/<corridor>/ (default: beside each plan file)."
+        None, "--out", metavar="DIR",
+        help="Write into OUT/<corridor>/ (default: beside each plan file)."
     ),
     check: Path | None = typer.Option(
         None,
@@ -133,7 +134,8 @@ def report_cmd(
     plans: list[Path] = typer.Argument(..., metavar="PLAN.json...", show_default=False,
                                        help="plan.json file(s) written by `evcorridor plan`."),
     out: Path = typer.Option(
-        ..., "--out", help="Folder for index.md and <corridor>/report.md with its pictures."
+        ..., "--out", metavar="DIR",
+        help="Folder for index.md and <corridor>/report.md with its pictures."
     ),
     fmt: str = typer.Option("table", "--format", "-f", metavar="table|json|csv",
                             help="Output: table, json or csv (one file per row)."),

@@ -58,10 +58,11 @@ def pull_cmd(
     corridor: str = id_argument("corridors", "Corridor id, e.g. i5-cascadia."),
     source: str = typer.Option("embedded", "--source", "-s", metavar="|".join(SOURCES),
                                help=SOURCE_HELP),
-    path: Path | None = typer.Option(None, "--path", help="Input for travelmapping / file."),
+    path: Path | None = typer.Option(None, "--path", metavar="PATH",
+                                       help="Input for travelmapping / file."),
     fmt: str = format_option(*FORMATS, help="The summary: table, json or csv."),
     highways: str | None = typer.Option(
-        None, "--highways",
+        None, "--highways", metavar="VALUES|FILTER",
         help="osm: highway values to pull, comma-separated (default motorway,trunk,primary and "
              "their links), or a raw Overpass filter such as '[\"highway\"~\"^motorway$\"]'."),
     refresh: bool = typer.Option(False, "--refresh", help="osm: pull again even when cached."),
@@ -108,7 +109,8 @@ def info_cmd(
     corridor: str = id_argument("corridors", "Corridor id, e.g. i5-cascadia."),
     source: str = typer.Option("embedded", "--source", "-s", metavar="|".join(LOAD_SOURCES),
                                help=SOURCE_HELP),
-    path: Path | None = typer.Option(None, "--path", help="Input for travelmapping / file."),
+    path: Path | None = typer.Option(None, "--path", metavar="PATH",
+                                       help="Input for travelmapping / file."),
     fmt: str = format_option(*FORMATS),
 ) -> None:
     """Nodes, edges, km per country, components, crossings, data date, main-route lengths.

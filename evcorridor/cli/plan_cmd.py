@@ -247,17 +247,18 @@ def register(app: typer.Typer) -> None:
         objective: Objective = typer.Option(Objective.cost, "--objective",
                                             help="cost: least cost meeting every rule; "
                                                  "coverage: most flow with --budget sites."),
-        budget: int | None = typer.Option(None, "--budget", min=0,
+        budget: int | None = typer.Option(None, "--budget", min=0, metavar="N",
                                           help="Coverage: at most N new sites/upgrades."),
         trip: Trip = typer.Option(Trip.round, "--trip", help="Coverage trip semantics."),
         resilience: Resil = typer.Option(Resil.none, "--resilience",
                                          help="n-1: every vehicle still gets through with any "
                                               "one site out."),
-        network: Path | None = typer.Option(None, "--network",
+        network: Path | None = typer.Option(None, "--network", metavar="PATH",
                                             help="Generic network (GraphML or nodes/edges CSV) "
                                                  "for coverage with --flows."),
-        flows: Path | None = typer.Option(None, "--flows", help="O-D flows CSV (with --network)."),
-        range_km: float | None = typer.Option(None, "--range-km", min=0.001,
+        flows: Path | None = typer.Option(None, "--flows", metavar="FILE.csv",
+                                          help="O-D flows CSV (with --network)."),
+        range_km: float | None = typer.Option(None, "--range-km", min=0.001, metavar="KM",
                                               help="Generic network: usable range (km) when "
                                                    "no --vehicle is given."),
         candidates: Path | None = typer.Option(
@@ -273,34 +274,35 @@ def register(app: typer.Typer) -> None:
             help="Generic network: which of equal shortest paths a flow drives (same length and "
                  "edge count): the smallest node-id sequence (default) or the largest."),
         network_source: str = typer.Option(
-            "auto", "--network-source",
+            "auto", "--network-source", metavar="auto|pulled|embedded|continental",
             help="auto (the network `network pull` saved for the corridor, else the embedded "
                  "one, else the continental graph), pulled, embedded or continental."),
         border: str | None = typer.Option(
-            None, "--border", help="Plan every road port with traffic on us-ca, us-mx or all "
-                                   "(corridors made from the continental graph); see "
-                                   "`evcorridor.border`."),
-        reach_km: float = typer.Option(300.0, "--reach-km", min=1,
+            None, "--border", metavar="us-ca|us-mx|all",
+            help="Plan every road port with traffic on us-ca, us-mx or all (corridors made from "
+                 "the continental graph); see `evcorridor.border`."),
+        reach_km: float = typer.Option(300.0, "--reach-km", min=1, metavar="KM",
                                        help="--border: road km from the border to each "
                                             "corridor endpoint."),
-        dask_workers: int = typer.Option(0, "--dask-workers", min=0,
+        dask_workers: int = typer.Option(0, "--dask-workers", min=0, metavar="N",
                                          help="--border: plan the ports as Dask tasks on a "
                                               "local cluster of N worker processes (0: one "
                                               "after the other, in this process)."),
         max_offset_km: float = typer.Option(
-            5.0, "--max-offset-km", min=0,
+            5.0, "--max-offset-km", min=0, metavar="KM",
             help="Existing stations farther than this from the corridor (road distance, or "
                  "straight line x 1.3) are left out."),
-        min_spacing_km: float = typer.Option(2.0, "--min-spacing-km", min=0,
+        min_spacing_km: float = typer.Option(2.0, "--min-spacing-km", min=0, metavar="KM",
                                              help="Thin interchange candidates to this spacing."),
-        time_limit: float | None = typer.Option(None, "--time-limit", min=0.01,
+        time_limit: float | None = typer.Option(None, "--time-limit", min=0.01, metavar="SECONDS",
                                                 help="CP-SAT time limit per corridor (s)."),
         workers: int | None = typer.Option(
-            None, "--workers", min=1,
+            None, "--workers", min=1, metavar="N",
             help="Parallel work. Several corridors: N processes, one corridor each, each with a "
                  "single-worker CP-SAT (deterministic); default one per CPU core. One corridor: "
                  "N CP-SAT workers (default 1; more may give another plan of equal cost)."),
-        out_dir: Path = typer.Option(Path("out"), "--out", "-o", help="Output folder."),
+        out_dir: Path = typer.Option(Path("out"), "--out", "-o", metavar="DIR",
+                                     help="Output folder."),
         fmt: Fmt = typer.Option(Fmt.table, "--format", "-f",
                                 help="The summary: table, json, or csv (one row per corridor)."),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No table, no progress bar."),

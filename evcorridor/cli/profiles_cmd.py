@@ -79,7 +79,8 @@ def github_annotation(file: str, line: int, col: int, field: str, message: str) 
 
 @app.command("validate")
 def validate_cmd(
-    paths: list[Path] = typer.Argument(..., help="Profile, vehicle or profile-set YAML files, or "
+    paths: list[Path] = typer.Argument(..., metavar="PATH...",
+                                       help="Profile, vehicle or profile-set YAML files, or "
                                        "folders (searched recursively for *.yaml / *.yml)."),
     fmt: ValidateFormat = typer.Option(ValidateFormat.text, "--format", "-f",
                                        help="text: one `file:line:col: field: message` per "
@@ -266,7 +267,8 @@ def _show_table(kind: str, model: Any) -> None:
 
 @app.command("show")
 def show_cmd(
-    item_id: str = typer.Argument(..., help="Id of a standard profile, vehicle or profile set."),
+    item_id: str = typer.Argument(..., metavar="ID",
+                                  help="Id of a standard profile, vehicle or profile set."),
     kind: Kind = typer.Option(Kind.all, "--kind", help="Look only at this kind."),
     fmt: TableFormat = typer.Option(TableFormat.table, "--format", "-f",
                                     help="table for people, json (file data + derived values)."),
@@ -383,12 +385,15 @@ def _compare_table(cmp: Comparison) -> None:
 
 @app.command("compare")
 def compare_cmd(
-    a: str = typer.Argument(..., help="Profile where the trip starts (id, or USA/CAN/MEX)."),
-    b: str = typer.Argument(..., help="Profile across the border (id, or USA/CAN/MEX)."),
-    vehicle: list[str] = typer.Option([], "--vehicle",
+    a: str = typer.Argument(..., metavar="FROM",
+                            help="Profile where the trip starts (id, or USA/CAN/MEX)."),
+    b: str = typer.Argument(..., metavar="TO",
+                            help="Profile across the border (id, or USA/CAN/MEX)."),
+    vehicle: list[str] = typer.Option([], "--vehicle", metavar="ID",
                                       help="Vehicle id (repeatable; default all shipped)."),
-    set_id: str = typer.Option(DEFAULT_SET, "--set", help="Profile set for country codes."),
-    on: datetime | None = typer.Option(None, "--on", formats=["%Y-%m-%d"],
+    set_id: str = typer.Option(DEFAULT_SET, "--set", metavar="ID",
+                               help="Profile set for country codes."),
+    on: datetime | None = typer.Option(None, "--on", formats=["%Y-%m-%d"], metavar="YYYY-MM-DD",
                                        help="Evaluate the rules as on this day (YYYY-MM-DD; "
                                        "default today): effective and expiry dates apply."),
     fmt: TableFormat = typer.Option(TableFormat.table, "--format", "-f",
@@ -421,7 +426,8 @@ def compare_cmd(
 
 @app.command("schema")
 def schema_cmd(
-    out_dir: Path | None = typer.Option(None, "--out", help="Folder for the three *.schema.json "
+    out_dir: Path | None = typer.Option(None, "--out", metavar="DIR",
+                                        help="Folder for the three *.schema.json "
                                         "files; without it, print them as one JSON object."),
 ) -> None:
     """Export JSON Schema for standard-profile, vehicle and profile-set files."""

@@ -13,7 +13,8 @@ KINDS = ("plan", "standard", "vehicle", "profile-set")
 def schema_cmd(
     kind: str = typer.Argument(..., metavar="KIND", show_default=False,
                                help="plan | standard | vehicle | profile-set"),
-    out: Path | None = typer.Option(None, "--out", help="Write <KIND>.schema.json into this "
+    out: Path | None = typer.Option(None, "--out", metavar="DIR",
+                                    help="Write <KIND>.schema.json into this "
                                     "folder instead of printing it."),
 ) -> None:
     """Print the JSON Schema (draft 2020-12) of plan.json or of a profile file kind.

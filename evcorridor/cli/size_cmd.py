@@ -23,24 +23,29 @@ def register(app: typer.Typer) -> None:
     def size(
         plans: list[Path] = typer.Argument(..., metavar="PLAN.json...",
                                            help="Plan file(s) written by `evcorridor plan`."),
-        out: Path = typer.Option(..., "--out", help="Write OUT/<corridor>/sizing.json, .csv."),
-        adoption: str = typer.Option("baseline", "--adoption",
+        out: Path = typer.Option(..., "--out", metavar="DIR",
+                                 help="Write OUT/<corridor>/sizing.json, .csv."),
+        adoption: str = typer.Option("baseline", "--adoption", metavar="ID",
                                      help="Adoption scenario id (configs/adoption)."),
-        cost_model: str = typer.Option("", "--cost-model",
+        cost_model: str = typer.Option("", "--cost-model", metavar="ID",
                                        help="Cost model id (default: the plan's)."),
-        year: int | None = typer.Option(None, "--year", help="Size one year."),
+        year: int | None = typer.Option(None, "--year", metavar="YEAR", help="Size one year."),
         years: str | None = typer.Option(None, "--years", metavar="A-B",
                                          help="Years to phase (default: the adoption file's)."),
         wait_target_min: float | None = typer.Option(
-            None, "--wait-target-min", help="Wait target in minutes (default: adoption file)."),
+            None, "--wait-target-min", metavar="MINUTES",
+            help="Wait target in minutes (default: adoption file)."),
         wait_prob: float | None = typer.Option(
-            None, "--wait-prob", help="Largest probability of waiting longer than the target."),
+            None, "--wait-prob", metavar="P",
+            help="Largest probability of waiting longer than the target."),
         demand_year: int | None = typer.Option(
-            None, "--demand-year",
+            None, "--demand-year", metavar="YEAR",
             help="BTS year for the volumes (default: cars Jan-Feb 2020 x 6, trucks 2021)."),
-        currency: str = typer.Option("USD", "--currency", help="USD, CAD or MXN."),
+        currency: str = typer.Option("USD", "--currency", metavar="USD|CAD|MXN",
+                                     help="USD, CAD or MXN."),
         budget: float | None = typer.Option(
-            None, "--budget-per-year", help="Capex a year in --currency (default: none)."),
+            None, "--budget-per-year", metavar="AMOUNT",
+            help="Capex a year in --currency (default: none)."),
     ) -> None:
         """`evcorridor size PLAN.json... --out DIR` (help text above)."""
         from evcorridor.errors import UsageError

@@ -148,8 +148,10 @@ def _parse_properties(items: list[str]) -> dict[str, str]:
 
 @app.command("import")
 def import_cmd(
-    files: list[Path] = typer.Argument(..., help="Station exports (files or OCM POI folders)."),
-    output: Path = typer.Option(..., "--out", "-o", help="Output file: .csv or .geojson."),
+    files: list[Path] = typer.Argument(..., metavar="FILE...",
+                                       help="Station exports (files or OCM POI folders)."),
+    output: Path = typer.Option(..., "--out", "-o", metavar="FILE.csv|FILE.geojson",
+                                help="Output file: .csv or .geojson."),
     fmt: str = typer.Option("auto", "--input-format", "-i",
                             metavar="|".join(("auto", *INPUT_FORMATS)),
                             help="Format of the input files (auto: from the columns)."),
@@ -158,15 +160,21 @@ def import_cmd(
                                    help="Write the good rows even when some rows are rejected."),
     merge: bool = typer.Option(True, "--merge/--no-merge",
                                help="De-duplicate stations across the files."),
-    merge_distance: float = typer.Option(DEFAULT_DISTANCE_M, help="Merge distance in metres."),
+    merge_distance: float = typer.Option(DEFAULT_DISTANCE_M, metavar="M",
+                                        help="Merge distance in metres."),
     same_operator_distance: float = typer.Option(
-        300.0, help="Merge distance in metres when both records name the same operator."),
-    connector: str | None = typer.Option(None, help="GeoJSON: the connector of every row."),
-    country: str | None = typer.Option(None, help="GeoJSON: the country of every row."),
-    id_prefix: str | None = typer.Option(None, help="GeoJSON: id namespace, e.g. afdc."),
-    prop: list[str] = typer.Option([], "--property",
+        300.0, metavar="M",
+        help="Merge distance in metres when both records name the same operator."),
+    connector: str | None = typer.Option(None, metavar="CONNECTOR",
+                                         help="GeoJSON: the connector of every row."),
+    country: str | None = typer.Option(None, metavar="ISO3",
+                                       help="GeoJSON: the country of every row."),
+    id_prefix: str | None = typer.Option(None, metavar="PREFIX",
+                                         help="GeoJSON: id namespace, e.g. afdc."),
+    prop: list[str] = typer.Option([], "--property", metavar="FIELD=PROPERTY",
                                    help="GeoJSON: FIELD=PROPERTY mapping (repeatable)."),
-    data_date: str | None = typer.Option(None, help="Export date YYYY-MM-DD (default: file name)."),
+    data_date: str | None = typer.Option(None, metavar="YYYY-MM-DD",
+                                         help="Export date YYYY-MM-DD (default: file name)."),
 ) -> None:
     """Read station exports, report every rejected row, write one normalised file.
 
@@ -222,7 +230,8 @@ def stats_cmd(
     corridor: str = id_argument("corridors", "Corridor id, e.g. i5-cascadia."),
     fmt: str = format_option(*FORMATS),
     source: str = typer.Option("embedded", metavar="embedded|osm|FILE", help=SOURCE_HELP),
-    as_of: str | None = typer.Option(None, help="Date to measure data age from (default today)."),
+    as_of: str | None = typer.Option(None, metavar="YYYY-MM-DD",
+                                     help="Date to measure data age from (default today)."),
 ) -> None:
     """Counts per country, connector and power class, and how old the data is."""
     check_choice("--format", fmt, FORMATS)

@@ -14,11 +14,12 @@ def register(app: typer.Typer) -> None:
     @app.command("sweep", short_help=SUMMARY)
     def sweep(
         sweep_file: Path = typer.Argument(..., metavar="SWEEP.yaml", help="Sweep file."),
-        out_dir: Path = typer.Option(Path("sweep-out"), "--out", "-o", help="Output folder."),
-        scheduler: str = typer.Option("local", "--scheduler",
+        out_dir: Path = typer.Option(Path("sweep-out"), "--out", "-o", metavar="DIR",
+                                     help="Output folder."),
+        scheduler: str = typer.Option("local", "--scheduler", metavar="local|tcp://HOST:PORT",
                                       help="local (a LocalCluster of worker processes) or an "
                                            "existing Dask scheduler tcp://HOST:PORT."),
-        workers: int | None = typer.Option(None, "--workers", min=1,
+        workers: int | None = typer.Option(None, "--workers", min=1, metavar="N",
                                            help="Local cluster size (default: every core)."),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No table."),
     ) -> None:

@@ -423,15 +423,21 @@ def summary_text(data: MapData) -> str:
             + ("  VIOLATION" if lg.gap.slack_m < 0 else "")
         )
     lines.append("")
-    for route in plan.routes:
-        bad = sum(1 for r in route.vehicles if not r.feasible) + sum(
-            1 for s in route.standards if not s.feasible
-        )
-        lines.append(f"{route.direction.capitalize()} via {route.crossing}:")
-        lines.append(
-            f"  {route.length_m / 1000:.1f} km, border at km {route.border_pos_m / 1000:.1f}"
-            + (f", {bad} rule(s) broken" if bad else ", all rules hold")
-        )
+    # crossings and endpoints by name, as on the map (their ids are in plan.json)
+    for crossing in dict.fromkeys(r.crossing for r in plan.routes):
+        name = data.crossing_names.get(crossing, crossing)
+        lines += textwrap.wrap(f"Via {name}:", 46, subsequent_indent="  ")
+        for route in (r for r in plan.routes if r.crossing == crossing):
+            bad = sum(1 for r in route.vehicles if not r.feasible) + sum(
+                1 for s in route.standards if not s.feasible
+            )
+            lines.append(f"  {route.direction}: {_short(route.from_name, 20)} → "
+                         f"{_short(route.to_name, 20)}")
+            lines.append(
+                f"    {route.length_m / 1000:.1f} km, border at km "
+                f"{route.border_pos_m / 1000:.1f}"
+                + (f", {bad} rule(s) broken" if bad else ", all rules hold")
+            )
     if plan.solver.objective is not None:
         lines.append("")
         lines.append(
