@@ -125,6 +125,12 @@ class Site(_Model):
     # ISO 3166-2 subdivision of its node (Travel Mapping region: evcorridor/jurisdictions.py);
     # None where the node has none (a state line, no route id)
     subdivision: str | None = None
+    # may a tractor-trailer use the site: an existing station's from the station data (AFDC
+    # maximum vehicle class / facility type, OSM hgv; evcorridor/stations/truck.py), a new
+    # site's from its design ("new truck-designed site ..." when it has truck lanes).
+    # Medium- and heavy-duty vehicles stop only at sites where it is "true".
+    truck_access: Literal["true", "false", "unknown"] = "unknown"
+    truck_access_basis: str = ""  # the source field and value, or the design; "" when unknown
 
     def connector_labels(self) -> list[str]:
         """One `CCS1 ×4 @150 kW` per connector type (the notation for people)."""

@@ -8,8 +8,10 @@ wait costs energy at the vehicle's idle auxiliary power; the siting adds that di
 spanning the crossing.
 
 A cost model prices plan options in its `currency` (USD, CAD or MXN): a new site, an upgrade of
-an existing station, an extra per port beyond the standard design, and an extra for a design
-variant (e.g. adding MCS for heavy-duty trucks). Its `sizing` block holds the component costs that
+an existing station, an extra per port beyond the standard design, an extra for a car design
+variant (another connector), and, for truck lanes (MCS for heavy-duty trucks), what they are
+made of: MCS dispensers, truck parking bays (`truck_site`) and the grid band step
+(`CostModel.truck_lanes`). Its `sizing` block holds the component costs that
 `evcorridor size` uses (per port by power class, MCS dispenser, grid-connection bands, annual O&M,
 each a currency amount) and `exchange_rates` the dated rates between the currencies.
 
@@ -20,13 +22,14 @@ message`; unknown ids raise NotFoundError with "did you mean". The checker impor
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from evcorridor.errors import unknown_id
-from evcorridor.money import Currency, ExchangeRates, Money
+from evcorridor.money import Amount, Currency, ExchangeRates, Money
 from evcorridor.settings import get_settings
 from evcorridor.yamlio import YamlProblems, load_yaml, validation_problems
 
@@ -124,6 +127,30 @@ class SizingCosts(_Model):
         return len(self.grid) - 1, self.grid[-1]
 
 
+class TruckSiteCosts(_Model):
+    """What a site takes to serve tractor-trailers besides its car chargers: per MCS lane one
+    dispenser (`sizing.mcs_dispenser`) and one pull-through truck bay (`parking_bay`), and the
+    step up in grid band (`sizing.grid`) that the lanes' power needs."""
+
+    parking_bay: Money  # one pull-through truck bay: pavement, approach, striping, signs
+
+
+@dataclass(frozen=True)
+class TruckLanesCost:
+    """The cost of adding truck lanes to a site, in the cost model's currency, by component."""
+
+    lanes: int
+    lane_kw: float
+    dispensers: float  # lanes x MCS dispenser
+    parking: float  # lanes x parking bay
+    grid: float  # grid band of (site + lanes) minus grid band of the site
+    grid_bands: tuple[int, int]  # (index before, index after) in sizing.grid
+
+    @property
+    def total(self) -> float:
+        return self.dispensers + self.parking + self.grid
+
+
 class CostModel(_Model):
     kind: str = Field(default="cost-model", pattern="^cost-model$")
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
@@ -132,13 +159,41 @@ class CostModel(_Model):
     new_site: float = Field(gt=0)
     upgrade: float = Field(ge=0)
     per_port: float = Field(default=0.0, ge=0)
-    extra_design: float = Field(default=0.0, ge=0)
+    extra_design: float = Field(default=0.0, ge=0)  # a car design variant (another connector)
     exchange_rates: ExchangeRates | None = None
     sizing: SizingCosts | None = None
+    #: truck lanes (MCS dispensers, truck bays, grid step); without it (or without `sizing`) a
+    #: truck design variant costs `extra_design` like any other variant
+    truck_site: TruckSiteCosts | None = None
     sources: list[Source] = Field(default_factory=list)
     notes: dict[str, str] = Field(default_factory=dict)
     unverified: dict[str, str] = Field(default_factory=dict)
     source_file: str = Field(default="", exclude=True)
+
+    def amount(self, a: Amount) -> float:
+        """A config amount in this model's `currency` (through `exchange_rates`)."""
+        if a.currency == self.currency:
+            return a.value
+        if self.exchange_rates is None:
+            raise ValueError(f"cost model {self.id!r} has no exchange_rates to convert "
+                             f"{a.currency} into {self.currency}")
+        return self.exchange_rates.amount(a, self.currency)
+
+    def truck_lanes(self, lanes: int, lane_kw: float, site_kw: float) -> TruckLanesCost | None:
+        """What adding `lanes` MCS truck lanes of `lane_kw` each costs at a site whose other
+        chargers have `site_kw` nameplate: lanes x (MCS dispenser + truck bay) plus the grid band
+        of site_kw + lanes x lane_kw less the band of site_kw. None without `truck_site` and
+        `sizing` (the variant then costs `extra_design`)."""
+        if self.truck_site is None or self.sizing is None or lanes <= 0:
+            return None
+        before, b0 = self.sizing.band(site_kw)
+        after, b1 = self.sizing.band(site_kw + lanes * lane_kw)
+        return TruckLanesCost(
+            lanes=lanes, lane_kw=lane_kw,
+            dispensers=lanes * self.amount(self.sizing.mcs_dispenser.capex),
+            parking=lanes * self.amount(self.truck_site.parking_bay),
+            grid=max(0.0, self.amount(b1.capex) - self.amount(b0.capex)),
+            grid_bands=(before, after))
 
 
 def _folder(kind: str) -> Path:

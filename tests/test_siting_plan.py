@@ -86,7 +86,7 @@ def test_usable_existing_station_is_reused_and_checked(tmp_path: Path) -> None:
 
 
 def _sites(n: float) -> float:
-    """`n` new standard sites in the default cost model's currency (upgrade 1/2, MCS 1/4)."""
+    """`n` new standard car sites in the default cost model's currency (upgrade 1/2)."""
     return n * get_cost_model("default").new_site
 
 
@@ -138,11 +138,15 @@ def test_border_wait_needs_one_more_station() -> None:
                          start_full=True)).plan
     fwd = next(r for r in no_wait.routes if r.direction == "forward").vehicles[0]
     assert fwd.stops == ["new-i0-at-x240"]  # km 240 (SYNTHETIC waypoint label X240 on I0)
-    assert no_wait.solver.objective == _sites(1.25)  # one new site with the MCS design
+    # one new truck-designed site (USD): the standard design 567,772 + 4 MCS lanes x (dispenser
+    # 141,943 + truck bay 60,000) + grid band step 600,000 - 150,000 (600 -> 2,000 kW)
+    assert no_wait.solver.objective == 1_825_544.0
+    assert no_wait.sites[0].truck_access == "true"
+    assert no_wait.sites[0].truck_access_basis.startswith("new truck-designed site")
     fwd_w = next(r for r in waits.routes if r.direction == "forward")
     assert fwd_w.border_wait_min == 15.0
     assert len(fwd_w.vehicles[0].stops) == 2
-    assert waits.solver.objective == _sites(2.5)
+    assert waits.solver.objective == 2 * 1_825_544.0
 
 
 def test_outputs_deterministic_and_written(tmp_path: Path) -> None:

@@ -239,6 +239,13 @@ def _gaps(rows: list[Station], extra: str) -> str:
     return "; ".join(parts) or "–"
 
 
+def _trucks(rows: list[Station]) -> str:
+    """`true / false / unknown` counts of the rows' truck access."""
+    yes = sum(1 for s in rows if s.truck_access is True)
+    no = sum(1 for s in rows if s.truck_access is False)
+    return f"{yes} / {no} / {len(rows) - yes - no}"
+
+
 def readme_block(summary: list[dict[str, Any]], by_file: dict[str, Source], notes: list[str]
                  ) -> str:
     lines = [
@@ -256,13 +263,28 @@ def readme_block(summary: list[dict[str, Any]], by_file: dict[str, Source], note
         "`source_file` (freshest first) and `data_date` (the export date; for the map exports "
         "without one, the newest date in the file). Rows are sorted by id; floats have 6 decimals. "
         "Columns: `id, source, source_ids, name, lat, lon, country, state, operator, status, "
-        "access, connectors, dc_fast_ports, open_date, last_confirmed, data_date, source_file`; "
+        "access, connectors, dc_fast_ports, open_date, last_confirmed, data_date, source_file, "
+        "truck_access, truck_access_basis`; "
         "`connectors` is `TYPE:count:max_kw` joined by `|`, empty where unknown "
         "(e.g. `CHAdeMO::|CCS1::`). Read them with `evcorridor stations list <corridor>` or "
         "`evcorridor.stations.corridor_stations`.",
         "",
-        "| corridor | side | stations | from (data date) | data dates | gaps |",
-        "|---|---|---:|---|---|---|",
+        "`truck_access` (`true` / `false` / `unknown`) says whether a tractor-trailer can use the "
+        "site, and `truck_access_basis` the source field it rests on "
+        "(evcorridor/stations/truck.py): AFDC `Maximum Vehicle Class` (API "
+        "`maximum_vehicle_class`) `HD` → true (\"AFDC maximum_vehicle_class=HD\"); else AFDC "
+        "`Facility Type` (`facility_type`) `TRUCK_STOP` or `TRAVEL_CENTER` → true (the host has "
+        "truck parking; \"AFDC facility_type=TRAVEL_CENTER; maximum_vehicle_class=LD\" where "
+        "its present chargers are in the car lot); else `LD` / `MD` → false; anything else → "
+        "unknown with an empty basis. Only the WA, NY and BC AFDC exports carry the two fields; "
+        "the AFDC map exports (GeoJSON) and the Tesla list do not, so their stations are "
+        "unknown. No OpenStreetMap station extract is among the raw files, so no `hgv=*` tag "
+        "is used here (the live OSM reader, `stations import --input-format osm`, reads "
+        "`hgv=yes|designated|no`). A merged station keeps the freshest record that knows it.",
+        "",
+        "| corridor | side | stations | from (data date) | data dates | gaps | truck access "
+        "true / false / unknown |",
+        "|---|---|---:|---|---|---|---|",
     ]
     for item in summary:
         if item.get("missing"):
@@ -272,11 +294,12 @@ def readme_block(summary: list[dict[str, Any]], by_file: dict[str, Source], note
             gap = "no non-Tesla DC fast data for Mexico" if side == "MEX" else ""
             if not rows:
                 lines.append(f"| {item['id']} | {side} | 0 | **no station data: plans on this "
-                             f"side are greenfield** | – | {gap or 'none found in the sources'} |")
+                             f"side are greenfield** | – | {gap or 'none found in the sources'} "
+                             "| – |")
                 continue
             text, age = _side_text(rows, by_file)
             lines.append(f"| {item['id']} | {side} | {len(rows)} | {text} | {age} | "
-                         f"{_gaps(rows, gap)} |")
+                         f"{_gaps(rows, gap)} | {_trucks(rows)} |")
     missing = [i["id"] for i in summary if i.get("missing")]
     lines += [""]
     if missing:

@@ -178,24 +178,74 @@ class _Judge:
                       self.complies_with(spec), spec)
 
 
+def truck_lanes(base: Any, design: Any) -> tuple[int, float]:
+    """(lanes, kW per lane) a truck design adds to the standard design `base`: the ports of the
+    connectors it adds (MCS), at their power."""
+    have = {c: n for c, n, _kw in base.connectors}
+    added = [(n - have.get(c, 0), kw) for c, n, kw in design.connectors if n > have.get(c, 0)]
+    return sum(n for n, _kw in added), max((kw for _n, kw in added), default=0.0)
+
+
+def _variant_extra(cost: Any, base: Any, design: Any, vehicle: Any) -> float:
+    """What a design variant adds to the standard design's cost (besides `per_port`): a truck
+    variant its truck lanes (MCS dispensers, truck bays, grid band step:
+    `CostModel.truck_lanes`), any other variant the cost model's `extra_design`."""
+    if vehicle.vehicle_class in TRUCK_CLASSES:
+        lanes, kw = truck_lanes(base, design)
+        priced = cost.truck_lanes(lanes, kw, base.ports * base.power_kw)
+        if priced is not None:
+            return float(priced.total)
+    return float(cost.extra_design)
+
+
 def _designs(profile: Any, vehicles: list[Any], cost: Any, base_cost: float, offset_m: float
              ) -> list[tuple[str, float, Any]]:
     """(design name, cost, spec) of the designs offered at a site in `profile`'s jurisdiction."""
     base = _with_offset(profile.standard_site(), offset_m)
     out = [("standard", base_cost, base)]
     variants = []
+    extras = 0.0
     for v in vehicles:
         d = _with_offset(profile.standard_site(v), offset_m)
         if d != base and all(d != s for _n, _c, s in out):
             variants.append(d)
-            extra = cost.per_port * max(0, d.ports - base.ports) + cost.extra_design
-            out.append((f"standard+{v.id}", base_cost + extra, d))
+            extra = _variant_extra(cost, base, d, v)
+            extras += extra
+            out.append((f"standard+{v.id}",
+                        base_cost + cost.per_port * max(0, d.ports - base.ports) + extra, d))
     if len(variants) > 1:
         merged = _merge_specs([base, *variants])
-        extra = cost.per_port * max(0, merged.ports - base.ports) + cost.extra_design * len(
-            variants)
+        extra = cost.per_port * max(0, merged.ports - base.ports) + extras
         out.append(("standard+all", base_cost + extra, merged))
     return out
+
+
+#: the truck access basis of a new site built with a design that serves trucks
+NEW_TRUCK_BASIS = "new truck-designed site (MCS lanes, truck parking)"
+#: ... and of a new site built for cars only
+NEW_CAR_BASIS = "new site, car design (no truck lanes)"
+
+
+def access_text(value: bool | None) -> str:
+    return "unknown" if value is None else ("true" if value else "false")
+
+
+def truck_access(c: Candidate, o: Option, trucks: frozenset[str]) -> tuple[str, str]:
+    """("true" | "false" | "unknown", basis) of candidate `c` built with option `o`: an existing
+    station's from the station data; a new site's true when its design serves a medium- or
+    heavy-duty vehicle of the plan (`trucks`), false when it is built for cars only."""
+    if c.existing:
+        return access_text(c.truck_access), c.truck_access_basis
+    if o.usable_by & trucks:
+        return "true", NEW_TRUCK_BASIS
+    return "false", NEW_CAR_BASIS
+
+
+def _without(o: Option, vehicles: frozenset[str]) -> Option:
+    """`o` with `vehicles` taken out of the vehicles that can use it."""
+    if not o.usable_by & vehicles:
+        return o
+    return Option(o.kind, o.design, o.cost, o.usable_by - vehicles, o.complies_with, o.spec)
 
 
 def build_from_graph(corridor: Any, G: nx.MultiDiGraph, routes: Sequence[RouteLike],
@@ -245,6 +295,7 @@ def build_from_graph(corridor: Any, G: nx.MultiDiGraph, routes: Sequence[RouteLi
             node_pos[rid] = pos
 
     judge = _Judge(vehicles, standards)
+    trucks = frozenset(v.id for v in vehicles if v.vehicle_class in TRUCK_CLASSES)
     own_profile: dict[str, Any] = {}
 
     def profile_of(country: str, subdivision: str | None = None) -> Any:
@@ -335,19 +386,26 @@ def build_from_graph(corridor: Any, G: nx.MultiDiGraph, routes: Sequence[RouteLi
         prof = profile_of(country, sub)
         info = describe_site(st, offset)
         spec = info.spec
-        as_is = judge.option("existing", "existing", 0.0, spec)
+        # medium/heavy-duty vehicles stop only where the station data says trucks get in:
+        # elsewhere they cannot use the station as it is, and no truck lanes are offered there
+        no_trucks = trucks if st.truck_access is not True else frozenset()
+        as_is = _without(judge.option("existing", "existing", 0.0, spec), no_trucks)
         opts_l = [as_is]
-        reasons = [f"{v.id}: {_generic_reason(why)}" for v in vehicles
-                   if (why := v.can_charge_at(spec)) is not None]
+        reasons = [f"{v.id}: not truck-accessible ({access_text(st.truck_access)})"
+                   if v.id in no_trucks else f"{v.id}: {_generic_reason(why)}"
+                   for v in vehicles if v.id in no_trucks
+                   or (why := v.can_charge_at(spec)) is not None]
         if prof.id not in as_is.complies_with:
             reasons.append(f"{prof.id}: does not comply")
         if reasons:
-            for name, cost, design in _designs(prof, vehicles, cost_model, cost_model.upgrade,
-                                               offset):
+            for name, cost, design in _designs(prof, [v for v in vehicles
+                                                      if v.id not in no_trucks],
+                                               cost_model, cost_model.upgrade, offset):
                 up = _merge_specs([spec, design])
                 extra_ports = max(0, up.ports - max(spec.ports, design.ports))
-                o = judge.option("upgrade", f"upgrade:{name}",
-                                 cost + cost_model.per_port * extra_ports, up)
+                o = _without(judge.option("upgrade", f"upgrade:{name}",
+                                          cost + cost_model.per_port * extra_ports, up),
+                             no_trucks)
                 adds = (o.usable_by - as_is.usable_by) or (o.complies_with - as_is.complies_with)
                 if adds and all((o.usable_by, o.complies_with) != (p.usable_by, p.complies_with)
                                 for p in opts_l[1:]):
@@ -367,7 +425,8 @@ def build_from_graph(corridor: Any, G: nx.MultiDiGraph, routes: Sequence[RouteLi
             cid, country, at, tuple(opts_l), existing=True,
             label=str(d.get("label", "") or ""), name=st.name, node=node, lat=float(st.lat),
             lon=float(st.lon), station_ids=tuple(sorted({st.id, *st.source_ids})),
-            source=st.source, meta={"assumptions": list(info.assumptions)}, subdivision=sub))
+            source=st.source, meta={"assumptions": list(info.assumptions)}, subdivision=sub,
+            truck_access=st.truck_access, truck_access_basis=st.truck_access_basis))
         uses.append(StationUse(st, cid, reasons))
 
     candidates.sort(key=lambda c: _cand_key(c, route_specs))

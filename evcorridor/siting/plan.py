@@ -49,7 +49,15 @@ from evcorridor.plan_model import (
 )
 from evcorridor.settings import get_settings
 from evcorridor.siting import cpsat
-from evcorridor.siting.build import BuildOptions, Built, build, rel_path, sha256_file
+from evcorridor.siting.build import (
+    TRUCK_CLASSES,
+    BuildOptions,
+    Built,
+    build,
+    rel_path,
+    sha256_file,
+    truck_access,
+)
 from evcorridor.siting.locate import direction_at, highway_exit, nearest_place, one_carriageway
 from evcorridor.siting.precheck import (
     Stretch,
@@ -104,6 +112,8 @@ def _site(built: Built, c: Candidate, oi: int) -> Site:
     place, place_m = nearest_place(getattr(built.corridor, "places", []), c.lat, c.lon)
     directions = [d for rid, rs in built.routes.items() if rid in c.at
                   if (d := direction_at(G, rid, built.route_nodes[rid], c.node, rs.end_label))]
+    trucks = frozenset(v.id for v in built.vehicles if v.vehicle_class in TRUCK_CLASSES)
+    access, basis = truck_access(c, o, trucks)
     return Site(id=c.id, kind=o.kind, name=c.name, node=c.node, lat=round(c.lat, 7),
                 lon=round(c.lon, 7), country=c.country, offset_m=_r(spec.offset_m),
                 ports=int(spec.ports) if spec.ports_known else None,
@@ -112,7 +122,8 @@ def _site(built: Built, c: Candidate, oi: int) -> Site:
                 complies_with=sorted(o.complies_with), cost=round(o.cost, 6), exit=exit_,
                 place=place, place_distance_m=place_m, directions=directions,
                 serves=one_carriageway(c.name) if c.existing else None,
-                subdivision=c.subdivision)
+                subdivision=c.subdivision, truck_access=access,  # type: ignore[arg-type]
+                truck_access_basis=basis)
 
 
 def _listed(built: Built, c: Candidate, oi: int) -> bool:

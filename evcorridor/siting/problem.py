@@ -76,6 +76,10 @@ class Candidate:
     source: str = "plan"
     meta: Mapping[str, Any] = field(default_factory=dict)
     subdivision: str | None = None  # ISO 3166-2 of its node (Travel Mapping region)
+    # an existing station's truck access from the station data (None = unknown) and its basis;
+    # a new site's depends on the design chosen (`evcorridor.siting.build.truck_access`)
+    truck_access: bool | None = None
+    truck_access_basis: str = ""
 
     def choosable(self) -> list[int]:
         """Indices of the options the solver decides on (all but the present existing one)."""

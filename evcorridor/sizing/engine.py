@@ -138,6 +138,25 @@ def _mcs_kw(site: Site) -> float | None:
     return max(kws) if kws else None
 
 
+def _mcs_lanes(site: Site) -> int:
+    return sum(c.count for c in site.connectors if c.type == "MCS")
+
+
+def _paid_band(plan: Plan, site: Site, costs: SizingCosts) -> int:
+    """The grid band a site's plan cost pays for: the first; for a new or upgraded site with
+    truck lanes, the band of its standard design plus the lanes (the siting prices the step:
+    `CostModel.truck_lanes`)."""
+    lanes = _mcs_lanes(site)
+    kw = _mcs_kw(site)
+    pset = plan.parameters.get("profile_set")
+    if site.kind == "existing" or not lanes or kw is None or not isinstance(pset, str):
+        return 0
+    # the profile in force at the site (its subdivision's where the set maps one)
+    std = get_standard(get_profile_set(pset).profile_for(site.country,
+                                                         site.subdivision)).standard_site()
+    return costs.band(std.ports * std.power_kw + lanes * kw)[0]
+
+
 def _pools(plan: Plan, adoption: Adoption, demand_year: int | None
            ) -> tuple[dict[str, dict[str, _PoolAcc]], list[DemandRow]]:
     """Per site id and vehicle class the demand entries; and the demand table."""
@@ -193,7 +212,10 @@ def _pools(plan: Plan, adoption: Adoption, demand_year: int | None
                 pool_class = vclass if vclass in HEAVY else "light-duty"
                 pool = pools[stop].get(pool_class)
                 if pool is None:
-                    at_least = _min_ld_ports(plan, site) if pool_class == "light-duty" else 1
+                    # trucks: the MCS lanes the plan built (their cost is in the site's plan
+                    # cost), at least one
+                    at_least = (_min_ld_ports(plan, site) if pool_class == "light-duty"
+                                else max(1, _mcs_lanes(site)))
                     pool = pools[stop][pool_class] = _PoolAcc(pool_class, mcs_kw is not None,
                                                               port_kw, at_least)
                 power = min(veh.max_dc_power_kw, port_kw) * adoption.demand.mean_power_share
@@ -280,7 +302,7 @@ def size_plan(plan: Plan, plan_path: Path, adoption: Adoption, cost_model: CostM
     sites = {s.id: s for s in plan.sites}
     for s in plan.sites:
         is_open[s.id] = s.kind == "existing"
-        band_paid[s.id] = 0
+        band_paid[s.id] = _paid_band(plan, s, cost_model.sizing)
         installed[s.id] = ({"light-duty": _known_ports(s)} if s.kind == "existing" else {})
     budget = 0.0 if o.budget_per_year is not None else None
     for year in years:
@@ -384,7 +406,7 @@ def size_plan(plan: Plan, plan_path: Path, adoption: Adoption, cost_model: CostM
 
 
 def _base(pys: dict[str, _PoolYear]) -> dict[str, int]:
-    """What opening a site builds: the standard's ports (and one truck lane)."""
+    """What opening a site builds: the standard's ports (and the plan's truck lanes)."""
     return {cls: py.acc.min_ports for cls, py in pys.items()}
 
 

@@ -118,7 +118,11 @@ def combine(group: Sequence[Station]) -> Station:
                    if c.type == t and c.max_kw is not None), None)
         conns.append(ConnectorInfo(type=t, count=count, max_kw=kw))
     ids = sorted({i for m in members for i in (m.source_ids or [m.id])})
+    # truck access: the freshest record that knows it, with its basis
+    truck = next((m for m in members if m.truck_access is not None), None)
     return best.model_copy(update={
+        "truck_access": truck.truck_access if truck else None,
+        "truck_access_basis": truck.truck_access_basis if truck else "",
         "source_ids": ids,
         "state": first("state"), "operator": first("operator"),
         "connectors": conns, "dc_fast_ports": first("dc_fast_ports"),

@@ -48,6 +48,10 @@ class Station(BaseModel):
     last_confirmed: date | None = None
     data_date: date | None = Field(default=None, description="date of the export the row came from")
     source_file: str | None = Field(default=None, description="file the row was read from")
+    #: may a tractor-trailer use the site (evcorridor.stations.truck); None = unknown
+    truck_access: bool | None = Field(default=None, description="truck access; None = unknown")
+    truck_access_basis: str = Field(default="", description="source field and value, e.g. "
+                                    "'AFDC maximum_vehicle_class=HD'; empty when unknown")
 
     @property
     def connector_types(self) -> list[str]:

@@ -2,7 +2,8 @@
 
 CSV columns (UTF-8, `\\n` line ends, rows sorted by id, floats rounded — same stations, same bytes):
     id, source, source_ids (space-separated), name, lat, lon, country, state, operator, status,
-    access, connectors, dc_fast_ports, open_date, last_confirmed, data_date, source_file
+    access, connectors, dc_fast_ports, open_date, last_confirmed, data_date, source_file,
+    truck_access (true / false / unknown), truck_access_basis
 `connectors` is `TYPE:count:max_kw` joined by `|`, with an empty count/kW when unknown, e.g.
 `CCS1:2:150|CHAdeMO::`.
 """
@@ -25,10 +26,13 @@ from evcorridor.stations.common import (
 )
 from evcorridor.stations.model import ConnectorInfo, ReadReport, Station
 from evcorridor.stations.readers.base import RowCollector, load_csv, require_columns
+from evcorridor.stations.truck import access_text, parse_access
 
 COLUMNS = ("id", "source", "source_ids", "name", "lat", "lon", "country", "state", "operator",
            "status", "access", "connectors", "dc_fast_ports", "open_date", "last_confirmed",
-           "data_date", "source_file")
+           "data_date", "source_file", "truck_access", "truck_access_basis")
+#: columns a file written before truck access was recorded may lack (read as unknown)
+OPTIONAL_COLUMNS = ("truck_access", "truck_access_basis")
 EXTRA_COLUMNS: tuple[str, ...] = ()
 
 
@@ -61,6 +65,7 @@ def station_row(s: Station) -> list[object]:
         s.access, format_connectors(s.connectors),
         "" if s.dc_fast_ports is None else s.dc_fast_ports,
         s.open_date or "", s.last_confirmed or "", s.data_date or "", s.source_file or "",
+        access_text(s.truck_access), s.truck_access_basis,
     ]
 
 
@@ -108,7 +113,8 @@ def looks_like(header: list[str]) -> bool:
 def read(path: Path) -> tuple[list[Station], ReadReport]:
     """Read a normalised station CSV (the embedded snapshot or `stations import --out x.csv`)."""
     header, rows = load_csv(path)
-    require_columns(path, header, COLUMNS, "a normalised evcorridor station file")
+    require_columns(path, header, [c for c in COLUMNS if c not in OPTIONAL_COLUMNS],
+                    "a normalised evcorridor station file")
     report = ReadReport(source_file=str(path), format="evcorridor")
     rc = RowCollector(report)
     for n, r in rows:
@@ -129,6 +135,8 @@ def read(path: Path) -> tuple[list[Station], ReadReport]:
                 open_date=parse_date(r["open_date"]),
                 last_confirmed=parse_date(r["last_confirmed"]),
                 data_date=parse_date(r["data_date"]), source_file=r["source_file"] or None,
+                truck_access=parse_access(r.get("truck_access") or ""),
+                truck_access_basis=(r.get("truck_access_basis") or "").strip(),
             )
 
         rc.add(n, parse)

@@ -20,7 +20,8 @@ element into a `Station`:
 - name (`name`, else operator), operator (`operator`, `network`, `brand`), access (`private`, `no`,
   `customers`, ... → restricted), status (`construction` / `planned` → planned), `start_date` →
   opening date, `check_date` (or `survey:date`) → last confirmed, Overpass `timestamp_osm_base`
-  → data date, country from the Natural Earth boundaries.
+  → data date, country from the Natural Earth boundaries; `hgv=yes|designated|no` → truck
+  access (evcorridor.stations.truck).
 
 A malformed count or power value rejects the element with a one-line reason (element id, tag,
 value); nothing is dropped silently.
@@ -40,6 +41,7 @@ from evcorridor.settings import get_settings
 from evcorridor.stations.common import parse_coord_pair, parse_date
 from evcorridor.stations.model import ConnectorInfo, ReadReport, Station
 from evcorridor.stations.readers.base import RowCollector
+from evcorridor.stations.truck import osm_truck_access
 
 Progress = Callable[[str, float], None]
 
@@ -183,6 +185,7 @@ def station_from_tags(
     name = tags.get("name") or (f"{operator} charging station" if operator else eid)
     status = "planned" if (tags.get("construction") or tags.get("planned")) else "open"
     access = "restricted" if tags.get("access", "").lower() in RESTRICTED_ACCESS else "public"
+    trucks, basis = osm_truck_access(tags.get("hgv", ""))
     station = Station(
         id=eid, source="osm", source_ids=[eid], name=name, lat=lat, lon=lon, country=country,
         state=tags.get("addr:state") or tags.get("addr:province") or None, operator=operator,
@@ -191,7 +194,8 @@ def station_from_tags(
         connectors=connectors, dc_fast_ports=dc_ports,
         open_date=date_tag("start_date", "opening_date"),
         last_confirmed=date_tag("check_date", "survey:date"),
-        data_date=data_date, source_file=source_file,
+        data_date=data_date, source_file=source_file, truck_access=trucks,
+        truck_access_basis=basis,
     )
     return station, warnings
 

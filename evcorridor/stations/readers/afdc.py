@@ -5,6 +5,9 @@
 - `afdc-api`: the API shape (snake_case: `id`, `station_name`, `ev_dc_fast_num`,
   `ev_connector_types` as a Python-style list string such as `['CHADEMO', 'J1772COMBO']`).
 
+Truck access (`evcorridor.stations.truck`) from `Maximum Vehicle Class` / `maximum_vehicle_class`
+and `Facility Type` / `facility_type` where the export has them.
+
 AFDC does not publish power per port. Connector counts: AFDC gives port totals per level (DC fast,
 Level 2), not per connector type; a connector type gets the level's count only when it is the only
 connector of that level at the station, else its count is unknown (None).
@@ -33,6 +36,7 @@ from evcorridor.stations.readers.base import (
     load_csv,
     require_columns,
 )
+from evcorridor.stations.truck import afdc_truck_access
 
 #: field -> (locator column, API column)
 COLUMNS: dict[str, tuple[str, str]] = {
@@ -53,6 +57,8 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "country": ("Country", "country"),
     "open_date": ("Open Date", "open_date"),
     "confirmed": ("Date Last Confirmed", "date_last_confirmed"),
+    "max_class": ("Maximum Vehicle Class", "maximum_vehicle_class"),
+    "facility": ("Facility Type", "facility_type"),
 }
 REQUIRED = ("id", "name", "lat", "lon", "fuel", "connectors")
 STATUS = {"E": "open", "P": "planned", "T": "temporarily_unavailable"}
@@ -148,6 +154,10 @@ def read(path: Path, options: ReaderOptions, *, api: bool = False
             open_d = in_column(col["open_date"], parse_date, get("open_date"))
             conf = in_column(col["confirmed"], parse_date, get("confirmed"))
             network = get("network") or None
+            try:
+                trucks, basis = afdc_truck_access(get("max_class"), get("facility"))
+            except ValueError as exc:
+                raise ValueError(f"{col['max_class']}: {exc}") from None
             return Station(
                 id=f"afdc:{sid}", source=fmt, source_ids=[f"afdc:{sid}"], name=get("name"),
                 lat=lat, lon=lon, country=country, state=state,
@@ -156,7 +166,7 @@ def read(path: Path, options: ReaderOptions, *, api: bool = False
                 access="restricted" if restricted else "public",
                 connectors=infos, dc_fast_ports=dc,
                 open_date=open_d, last_confirmed=conf, data_date=ddate,
-                source_file=path.name,
+                source_file=path.name, truck_access=trucks, truck_access_basis=basis,
             )
 
         rc.add(n, parse)
