@@ -25,7 +25,7 @@ import io
 import json
 import os
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, Final, TypeVar
 
@@ -187,18 +187,25 @@ def read_json(path: Path | str, kind: str = "json", *, allow_nan: bool = True) -
     return loads_json(text, path, allow_nan=allow_nan)
 
 
-def read_document(path: Path | str, kind: str, version: str, model: type[_M]) -> _M:
+def read_document(path: Path | str, kind: str, version: str, model: type[_M],
+                  upgrade: Mapping[str, Callable[[dict[str, Any]], dict[str, Any]]] | None = None
+                  ) -> _M:
     """A versioned JSON document (plan.json, sizing.json) validated as `model`; one-line
     InputError for unreadable, oversized, non-object, unknown-version, non-finite (NaN, 1e400)
-    or malformed files."""
+    or malformed files. `upgrade`: older versions still read, each with the function that turns
+    it into the current one."""
     path = Path(path)
     raw = loads_json(read_text(path, kind), path, allow_nan=False)
     if not isinstance(raw, dict):
         raise InputError(f"{path}: not a {kind} file (expected a JSON object)")
     got = raw.get("schema_version")
+    if upgrade and isinstance(got, str) and got in upgrade:
+        raw = upgrade[got](raw)
+        got = raw.get("schema_version")
     if got != version:
+        also = "".join(f" and {old!r}" for old in (upgrade or {}))
         raise InputError(f"{path}: unknown {kind} schema version {got!r}; "
-                         f"this evcorridor reads {version!r}")
+                         f"this evcorridor reads {version!r}{also}")
     try:
         return model.model_validate(raw)
     except ValidationError as exc:

@@ -1,7 +1,9 @@
 """The plan file (`plan.json`): what the siting engine writes and the checker and renderers read.
 
-Versioned: `schema_version` is "evcorridor.plan/1". Readers refuse other versions with a one-line
-error. Everything needed to re-derive every gap is in the file: the route node sequences (to reload
+Versioned: `schema_version` is "evcorridor.plan/2" (2: the one `data_date` of version 1 became
+`data_sources`, the name, date and licence of each source). Readers refuse other versions with a
+one-line error; a version-1 plan is read as version 2 with its sources not recorded.
+Everything needed to re-derive every gap is in the file: the route node sequences (to reload
 the corridor graph and recompute distances), every chosen site (node, offset, what it offers) and
 the inputs' ids and content hashes.
 
@@ -21,7 +23,8 @@ from evcorridor.connectors import notation
 from evcorridor.inputs import read_document
 from evcorridor.outpaths import SafeSlug
 
-SCHEMA_VERSION: Final = "evcorridor.plan/1"
+SCHEMA_VERSION: Final = "evcorridor.plan/2"
+PREVIOUS_VERSION: Final = "evcorridor.plan/1"
 
 SiteKind = Literal["new", "upgrade", "existing"]
 Direction = Literal["forward", "reverse"]
@@ -111,6 +114,9 @@ class Site(_Model):
     connectors: list[Connector]
     station_ids: list[str] = Field(default_factory=list)  # existing station ids (all sources)
     source: str = "plan"  # data source of an existing station, or "plan" for new builds
+    # the source by name for people: the raw file its row comes from first ("AFDC (WA)", "AFDC
+    # CCS map (US)"; plan.data_sources has its date); None for new sites
+    source_name: str | None = None
     complies_with: list[str] = Field(default_factory=list)  # standard profile ids it meets
     # "<route id>/<vehicle>" of every vehicle run that stops here or charges here at the start
     used_by: list[str] = Field(default_factory=list)
@@ -252,7 +258,9 @@ class StationData(_Model):
 
     country: str
     stations: int
-    sources: dict[str, int]
+    sources: dict[str, int]  # station source code (reader format) -> stations
+    # the same stations by source name ("AFDC (WA)": the raw file each row comes from first)
+    source_names: dict[str, int] = Field(default_factory=dict)
     newest_date: str | None
     greenfield: bool  # True when this side has no station data at all
     note: str = ""
@@ -280,6 +288,36 @@ class CrossingTrucks(_Model):
     source: str
 
 
+DataKind = Literal["network", "stations", "crossing_volumes"]
+
+
+class DataSource(_Model):
+    """One source of the data a plan rests on, with its own date."""
+
+    kind: DataKind
+    name: str  # short, for people: "AFDC (WA)", "Travel Mapping", "BTS"
+    # ISO date, month or period ("2025-02-09", "2020-01..2021-12"); None: not known
+    date: str | None
+    licence: str = ""  # licence and attribution as stated by the source ("" not recorded)
+    provenance: str = ""  # where it comes from: file, repository and commit
+    records: int | None = None  # stations: how many of the corridor's stations it lists
+
+
+def data_text(plan: Plan) -> str:
+    """The data line of reports and map footers: "Data: stations AFDC (WA) 2025-02-09, ...;
+    network Travel Mapping 2026-08-22; crossing volumes BTS 2020-01..2021-12"."""
+    words = {"stations": "stations", "network": "network", "crossing_volumes": "crossing volumes"}
+    parts = []
+    for kind in ("stations", "network", "crossing_volumes"):
+        items = [f"{d.name} {d.date or 'date unknown'}" for d in plan.data_sources
+                 if d.kind == kind]
+        if items:
+            parts.append(f"{words[kind]} " + ", ".join(items))
+    if not parts:
+        return "Data: sources and dates not recorded in this plan."
+    return "Data: " + "; ".join(parts) + "."
+
+
 class CoverageResult(_Model):
     budget: int
     trip: Literal["one-way", "round"]
@@ -289,7 +327,7 @@ class CoverageResult(_Model):
 
 
 class Plan(_Model):
-    schema_version: Literal["evcorridor.plan/1"] = SCHEMA_VERSION
+    schema_version: Literal["evcorridor.plan/2"] = SCHEMA_VERSION
     corridor: SafeId  # the output folder's name: OUT/<corridor>/
     corridor_name: str
     border: str
@@ -306,7 +344,9 @@ class Plan(_Model):
     station_data: list[StationData] = Field(default_factory=list)
     crossing_trucks: list[CrossingTrucks] = Field(default_factory=list)
     truck_vehicles: list[str] = Field(default_factory=list)  # planned only via commercial crossings
-    data_date: str | None = None
+    # the data the plan rests on, each source with its own date (network, station files,
+    # crossing volumes); empty for a version-1 plan (it recorded one `data_date`)
+    data_sources: list[DataSource] = Field(default_factory=list)
     coverage: CoverageResult | None = None  # present for `--objective coverage`
     # SHA-256 of the files written beside plan.json (sites.csv, sites.geojson): `check` tells
     # a plan from siblings left by another run
@@ -348,4 +388,13 @@ def plan_schema_text() -> str:
 def load_plan(path: Path | str) -> Plan:
     """Read a plan.json; one-line InputError for unreadable, oversized, unknown-version or malformed
     files, non-finite numbers (NaN, 1e400) and ids that are not safe names."""
-    return read_document(path, "plan", SCHEMA_VERSION, Plan)
+    return read_document(path, "plan", SCHEMA_VERSION, Plan,
+                         upgrade={PREVIOUS_VERSION: _from_version_1})
+
+
+def _from_version_1(raw: dict[str, object]) -> dict[str, object]:
+    """A version-1 plan as version 2: its one `data_date` is dropped (which source it dated is
+    not known; the report says the sources were not recorded)."""
+    out = {k: v for k, v in raw.items() if k != "data_date"}
+    out["schema_version"] = SCHEMA_VERSION
+    return out

@@ -536,11 +536,11 @@ def test_network_drift_is_reported(env: Path) -> None:
 
 def test_unknown_schema_version_exits_3(env: Path, tmp_path: Path) -> None:
     raw = json.loads(valid_plan(env).dump())
-    raw["schema_version"] = "evcorridor.plan/2"
+    raw["schema_version"] = "evcorridor.plan/3"
     path = tmp_path / "future.json"
     path.write_text(json.dumps(raw), encoding="utf-8")
-    msg = (f"{path}: unknown plan schema version 'evcorridor.plan/2'; this evcorridor reads "
-           "'evcorridor.plan/1'")
+    msg = (f"{path}: unknown plan schema version 'evcorridor.plan/3'; this evcorridor reads "
+           "'evcorridor.plan/2' and 'evcorridor.plan/1'")
     res = assert_unreadable(path, msg)
     assert res.stdout.splitlines()[-1] == "1 plan(s): 0 passed, 0 failed, 1 unreadable; " \
                                           "0 finding(s)"

@@ -124,7 +124,7 @@ def test_json_nested_100000_deep_is_one_line_exit_3(tmp_path: Path,
     assert err.splitlines()[0] == (f"error: {st}: JSON nested too deeply to read (arrays/objects "
                                    "inside each other hundreds of levels deep); refused")
     plan = tmp_path / "plan.json"
-    plan.write_text('{"schema_version": "evcorridor.plan/1", "parameters": ' + deep(100_000)
+    plan.write_text('{"schema_version": "evcorridor.plan/2", "parameters": ' + deep(100_000)
                     + "}", encoding="utf-8")
     for argv in (["check", str(plan)], ["map", str(plan), "--out", str(tmp_path / "m")]):
         code, _, err = run(argv, capsys)

@@ -126,6 +126,9 @@ def hostile_plan() -> Plan:
     for i, inp in enumerate(plan.inputs):
         inp.path = PAYLOADS[(i + 6) % n]
         inp.data_date = PAYLOADS[(i + 7) % n]
+    for i, src in enumerate(plan.data_sources):  # every source field reaches reports and maps
+        src.name, src.date = PAYLOADS[(i + 8) % n], PAYLOADS[(i + 9) % n]
+        src.licence, src.provenance = PAYLOADS[(i + 10) % n], PAYLOADS[(i + 11) % n]
     return plan
 
 

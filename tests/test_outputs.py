@@ -105,7 +105,9 @@ def test_report_names_where_to_build(laredo: tuple[Plan, Path],
             ) in text
     assert "| I-35 exit 127 |" not in text  # Devine's station serves as it is: nothing to build
     assert "CCS1 ×4 @150 kW, MCS ×4 @350 kW" in text  # the sites table, same notation
-    assert "| AFDC (ev-map GeoJSON) |" in text  # the source by name, not "geojson"
+    # the source by name (the raw file the row comes from first), not "geojson"
+    sites = text.split("## Sites")[1].split("## Data sources")[0]
+    assert "| — | AFDC CCS map (US) | 0 |" in sites and "geojson" not in sites.lower()
     page = (tmp_path / "i35-laredo" / "map.html").read_text(encoding="utf-8")
     assert "I-35 exit 77" in page and "Cotulla, TX (16.1 km)" in page
 

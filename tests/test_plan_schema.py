@@ -32,7 +32,7 @@ def test_shipped_schema_is_the_models(capsys: pytest.CaptureFixture[str],
     assert code == 0 and out == plan_schema_text()
     schema = json.loads(out)
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert schema["properties"]["schema_version"]["const"] == "evcorridor.plan/1"
+    assert schema["properties"]["schema_version"]["const"] == "evcorridor.plan/2"
     assert schema["additionalProperties"] is False
     code, out, err = run(["schema", "vehicle", "--out", str(tmp_path)], capsys)
     assert code == 0 and (tmp_path / "vehicle-profile.schema.json").is_file()

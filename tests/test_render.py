@@ -231,7 +231,7 @@ def test_cli_bad_plans(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     code, _, err = _cli(["map", str(bad), "--out", str(tmp_path / "o")], capsys)
     assert code == 3
     assert err == (f"error: {bad}: unknown plan schema version 'evcorridor.plan/0'; "
-                   "this evcorridor reads 'evcorridor.plan/1'\n")
+                   "this evcorridor reads 'evcorridor.plan/2' and 'evcorridor.plan/1'\n")
     assert not (tmp_path / "o").exists()
 
 
@@ -266,7 +266,9 @@ def test_report(tmp_path: Path, capsys: pytest.CaptureFixture[str], offline_data
     assert "![Map](map.png)" in report and "![Gaps along each route](strip.png)" in report
     assert "[map.html](map.html)" in report
     assert "**Plan NOT feasible** · solver none: **feasible**" in report
-    assert "| 2 | 1 | used 0 of 1 | 2.4 | 1 | 3 | 2026-08-22 |" in report  # no used_by: hand-made
+    assert "| 2 | 1 | used 0 of 1 | 2.4 | 1 | 3 |\n" in report  # no used_by: hand-made
+    assert ("\nData: stations SYNTHETIC stations 2025-02-09; network Travel Mapping "
+            "2026-08-22.\n") in report  # each source with its date
     assert ("| blaine-peace-arch | forward | vehicle synthetic-truck (mild); start 30 km: leaves "
             "full (scenario) | 35.0 | 49.5 | -14.5 | 3 | **NO** |") in report
     assert "| network | synthetic-blaine | `tests/fixtures/render/i5-bc99-waypoints.wpt` | " \

@@ -15,7 +15,9 @@ per corridor and side counts, sources, data dates and gaps.
 
 from __future__ import annotations
 
+import csv
 import gzip
+import io
 import json
 import math
 import sys
@@ -43,6 +45,7 @@ MERGE_DISTANCE_M = 150.0  # same site: within 150 m and compatible names or oper
 SAME_OPERATOR_DISTANCE_M = 300.0  # ... or within 300 m with the same known operator
 BEGIN, END = "<!-- stations:begin -->", "<!-- stations:end -->"
 AREA_FILE = "stations/all/stations.csv"  # every station of every source (evcorridor.stations)
+SOURCES_FILE = "station-sources.csv"  # name, date, licence of each raw station file
 
 
 @dataclass(frozen=True)
@@ -57,32 +60,57 @@ class Source:
     dc_only: bool = False  # every row is a DC fast station (DC maps, Superchargers)
     complete_for: tuple[tuple[str, str], ...] = ()  # (country, state) the export fully lists
     caveat: str = ""
+    #: for `data/station-sources.csv` (plans, reports and maps name each source and its date):
+    #: the short name people read, where the file comes from, its licence and attribution
+    name: str = ""
+    origin: str = ""
+    licence: str = ""
 
+
+_AFDC_TERMS = ("AFDC/NREL data, free for any use; attribute \"U.S. DOE Alternative Fuels Data "
+               "Center\"")
+_EV_MAP = "GitHub canadianveggie/ev-map"
+_EV_MAP_TERMS = f"MIT repository; {_AFDC_TERMS}"
 
 SOURCES: tuple[Source, ...] = (
     Source("stations/afdc-WA-2025-02-09.csv", "afdc", "AFDC Washington export",
-           complete_for=(("USA", "WA"),)),
+           complete_for=(("USA", "WA"),), name="AFDC (WA)",
+           origin="AFDC station export, Washington, GitHub andreagafer98/ev_adoption_rates "
+                  "@d113711", licence=_AFDC_TERMS),
     Source("stations/afdc-NY-2025-04-21.csv", "afdc", "AFDC New York export",
-           complete_for=(("USA", "NY"),)),
+           complete_for=(("USA", "NY"),), name="AFDC (NY)",
+           origin="AFDC station export, New York, GitHub JingniZ/ev_charging @ca95eea",
+           licence=_AFDC_TERMS),
     Source("stations/afdc-api-BC-2023-12-30.csv", "afdc-api", "AFDC/NRCan British Columbia API",
-           complete_for=(("CAN", "BC"),)),
+           complete_for=(("CAN", "BC"),), name="AFDC API (BC)",
+           origin="AFDC/NRCan API export, British Columbia, GitHub "
+                  "akin-aroge/bc-ev-charging-analysis @07f3c19", licence=_AFDC_TERMS),
     Source("stations/canada-dcfc-2022/stations_map_CA_J1772COMBO.geojson", "geojson",
            "AFDC Canada CCS map (ev-map)", {"id_prefix": "afdc", "connector": "CCS1"},
-           date_from="newest", dc_only=True, caveat="no port counts or power"),
+           date_from="newest", dc_only=True, caveat="no port counts or power",
+           name="AFDC CCS map (Canada)", origin=f"{_EV_MAP} @c777525", licence=_EV_MAP_TERMS),
     Source("stations/canada-dcfc-2022/stations_map_CA_CHADEMO.geojson", "geojson",
            "AFDC Canada CHAdeMO map (ev-map)", {"id_prefix": "afdc", "connector": "CHAdeMO"},
-           date_from="newest", dc_only=True, caveat="no port counts or power"),
+           date_from="newest", dc_only=True, caveat="no port counts or power",
+           name="AFDC CHAdeMO map (Canada)", origin=f"{_EV_MAP} @c777525",
+           licence=_EV_MAP_TERMS),
     Source("stations/canada-dcfc-2022/stations_map_CA_TESLA.geojson", "geojson",
            "AFDC Canada Tesla map (ev-map)", {"id_prefix": "afdc", "connector": "NACS"},
-           date_from="newest", dc_only=True, caveat="no port counts or power"),
+           date_from="newest", dc_only=True, caveat="no port counts or power",
+           name="AFDC Tesla map (Canada)", origin=f"{_EV_MAP} @c777525", licence=_EV_MAP_TERMS),
     Source("stations/canada-dcfc-2022/stations_map_US_TESLA.geojson", "geojson",
            "AFDC US Tesla map (ev-map)", {"id_prefix": "afdc", "connector": "NACS"},
-           date_from="newest", dc_only=True, caveat="no port counts or power"),
+           date_from="newest", dc_only=True, caveat="no port counts or power",
+           name="AFDC Tesla map (US)", origin=f"{_EV_MAP} @c777525", licence=_EV_MAP_TERMS),
     Source("stations/us-ccs-dcfc-2022-11.geojson", "geojson", "AFDC US CCS map (ev-map)",
            {"id_prefix": "afdc", "connector": "CCS1"},
-           date_from="newest", dc_only=True, caveat="no port counts or power"),
+           date_from="newest", dc_only=True, caveat="no port counts or power",
+           name="AFDC CCS map (US)", origin=f"{_EV_MAP} @1f4e716", licence=_EV_MAP_TERMS),
     Source("stations/tesla-superchargers-NA-2023-06.csv", "supercharge",
-           "Tesla Superchargers (supercharge.info)", date_from="newest", dc_only=True),
+           "Tesla Superchargers (supercharge.info)", date_from="newest", dc_only=True,
+           name="Tesla Superchargers (supercharge.info)",
+           origin="GitHub kspswati/tesla-supercharger-analysis @4eec9b4 (supercharge.info "
+                  "columns)", licence="MIT repository; the list names no upstream licence"),
 )
 
 
@@ -127,6 +155,27 @@ def load_sources(shared: Path, log: Log) -> tuple[list[Station], dict[str, Sourc
             if "not electric" not in msg:
                 log(f"stations:   {msg}")
     return selected, by_file, notes
+
+
+def sources_csv(selected: list[Station], by_file: dict[str, Source]) -> str:
+    """`data/station-sources.csv`: one row per raw station file read (evcorridor.stations.
+    provenance reads it): its short name, date (the export date, or the newest date in it for
+    the maps and lists without one), how many public DC fast records it gave, licence, origin."""
+    dates: dict[str, date] = {}
+    counts: Counter[str] = Counter()
+    for s in selected:
+        f = s.source_file or ""
+        counts[f] += 1
+        if s.data_date is not None and (f not in dates or s.data_date > dates[f]):
+            dates[f] = s.data_date
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["file", "name", "format", "date", "records", "licence", "origin"])
+    for fname, src in sorted(by_file.items()):
+        d = dates.get(fname)
+        w.writerow([fname, src.name or src.label, src.fmt, d.isoformat() if d else "",
+                    counts[fname], src.licence, src.origin])
+    return buf.getvalue()
 
 
 def supersede(stations: list[Station], by_file: dict[str, Source]
@@ -378,6 +427,8 @@ def build(shared: Path, data: Path, log: Log) -> None:
                  for p in sorted(corridors_dir().glob("*.yaml"))]
     build_ocm_reference(shared, data, log)
     selected, by_file, notes = load_sources(shared, log)
+    write_text(data / SOURCES_FILE, sources_csv(selected, by_file))
+    log(f"stations: wrote {data / SOURCES_FILE}")
     merged, mreport = dedupe(selected, distance_m=MERGE_DISTANCE_M,
                              same_operator_distance_m=SAME_OPERATOR_DISTANCE_M)
     log(f"stations: {len(selected)} selected records -> {len(merged)} stations after merging "

@@ -123,7 +123,7 @@ def popup_html(site: Site, plan: Plan) -> str:
         directions=directions_text(site),
         positions=positions,
         used_by=used_by,
-        source=style.source_name(site.source),
+        source=style.site_source(site),
         cost_unit=plan.cost_unit(),
     ).strip()
 
@@ -295,7 +295,7 @@ def build_map(data: MapData, basemap: str = "none") -> folium.Map:
     m.fit_bounds([[y0, x0], [y1, x1]])
     folium.LayerControl(collapsed=False).add_to(m)
     title = html.escape(plan.corridor_name)
-    attribution = html.escape(_attribution(plan))
+    attribution = html.escape(_attribution(data))
     root.html.add_child(Element(_OVERLAY.format(title=title)), name="evc_overlay")
     root.html.add_child(Element(legend_html(data)), name="evc_legend")
     m.add_child(MapSetup(attribution, [[y0, x0], [y1, x1]]))
@@ -375,10 +375,11 @@ class MapSetup(MacroElement):
         self.bounds = bounds
 
 
-def _attribution(plan: Plan) -> str:
-    from evcorridor.render.static_map import attribution
+def _attribution(data: MapData) -> str:
+    """Credits and the data line (each source with its date), in Leaflet's attribution box."""
+    from evcorridor.render.static_map import attribution, data_dates
 
-    return attribution(plan) + (f" Data date {plan.data_date}." if plan.data_date else "")
+    return f"{attribution(data.plan)} {data_dates(data.plan, data)}"
 
 
 def render_html(data: MapData, basemap: str = "none") -> bytes:

@@ -22,7 +22,7 @@ from markupsafe import Markup
 from evcorridor import __version__
 from evcorridor.atomic import write_tree
 from evcorridor.outputs import directions_text
-from evcorridor.plan_model import Gap, Plan, Site, start_text
+from evcorridor.plan_model import Gap, Plan, Site, data_text, start_text
 from evcorridor.render import style
 from evcorridor.render.geodata import LongestGap, longest_gaps
 from evcorridor.render.maps import Rendered
@@ -45,6 +45,11 @@ def run_date() -> str | None:
         return time.strftime("%Y-%m-%d", time.gmtime(int(raw)))
     except (ValueError, OverflowError, OSError):
         return None
+
+
+def data_kind(kind: str) -> str:
+    """`crossing_volumes` -> "crossing volumes" (a data source's kind for people)."""
+    return kind.replace("_", " ")
 
 
 def _worst(gaps: list[Gap]) -> Gap | None:
@@ -90,7 +95,8 @@ def _rule_rows(plan: Plan) -> list[RuleRow]:
 def _common(plans: Iterable[Plan] = ()) -> dict[str, Any]:
     units = sorted({p.cost_unit() for p in plans}) or ["sites"]
     return {"version": __version__, "run_date": run_date(), "cost_unit": ", ".join(units),
-            "source_name": style.source_name, "connectors": connectors,
+            "source_name": style.source_name, "site_source": style.site_source,
+            "connectors": connectors, "data_kind": data_kind,
             "directions": directions_text}
 
 
@@ -114,6 +120,7 @@ def corridor_report(plan: Plan, files: Iterable[str], plan_link: str | None,
                      key=lambda s: (_KIND_ORDER.get(s.kind, 9), s.country, s.id)),
         inputs=sorted(plan.inputs, key=lambda i: (i.kind, i.id)),
         attribution=attribution(plan),
+        data_line=data_text(plan),
         sizing=Markup(sizing),
         **_common([plan]),
     )
@@ -136,16 +143,23 @@ def index_report(items: list[tuple[Rendered, str]], sizing: str = "") -> str:
                  {x.direction: x for x in longest_gaps(r.plan)})
         for r, link in sorted(items, key=lambda x: x[0].plan.corridor)
     ]
-    dates: dict[tuple[str, str], set[str]] = {}
+    # each source with its date, and how many corridors rest on it
+    dates: dict[tuple[str, str, str], set[str]] = {}
+    order = {"stations": 0, "network": 1, "crossing_volumes": 2}
     for r, _ in items:
-        for i in r.plan.inputs:
-            if i.kind in ("network", "stations"):
-                dates.setdefault((i.kind, i.data_date or "—"), set()).add(r.plan.corridor)
+        for d in r.plan.data_sources:
+            key = (data_kind(d.kind), d.name, d.date or "unknown")
+            dates.setdefault(key, set()).add(r.plan.corridor)
+        if not r.plan.data_sources:
+            dates.setdefault(("—", "not recorded (plan file version 1)", "—"), set()).add(
+                r.plan.corridor)
     return render(
         "index.md.j2",
         rows=rows,
         feasible=sum(1 for r in rows if r.plan.feasible),
-        dates=[(k, d, len(v)) for (k, d), v in sorted(dates.items())],
+        dates=[(k, name, d, len(v)) for (k, name, d), v in sorted(
+            dates.items(), key=lambda x: (order.get(x[0][0].replace(" ", "_"), 9), -len(x[1]),
+                                          x[0]))],
         attribution=attribution(items[0][0].plan) if items else None,
         sizing=Markup(sizing),
         **_common(r.plan for r, _ in items),

@@ -17,7 +17,7 @@ from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 from shapely.geometry.base import BaseGeometry
 
-from evcorridor.plan_model import Plan
+from evcorridor.plan_model import Plan, data_text
 from evcorridor.render import style
 from evcorridor.render.geodata import MapData, fit_box, km_per_deg_lon, road_label
 
@@ -71,8 +71,7 @@ def layout(data: MapData) -> Layout:
     title = tuple(textwrap.wrap(data.plan.corridor_name, width=max(30, int(width * 7.0))))
     footer_text = [
         attribution(data.plan),
-        data_dates(data.plan, data)
-        + f"; network: {data.network_source or '?'} {data.network_date}".rstrip(),
+        data_dates(data.plan, data),
     ]
     footer = tuple(line for t in footer_text for line in textwrap.wrap(t, int(width * 15.5)))
     bottom = 0.42 + 0.15 * len(footer)
@@ -109,11 +108,12 @@ def subtitle(plan: Plan) -> str:
 
 
 def data_dates(plan: Plan, data: MapData | None = None) -> str:
-    dates = sorted({f"{i.kind} {i.data_date}" for i in plan.inputs if i.data_date})
-    parts = [f"data date {plan.data_date}"] if plan.data_date else []
-    if dates:
-        parts.append("inputs: " + ", ".join(dates))
-    return "; ".join(parts) if parts else "data date unknown"
+    """The footer's data line: each source with its date (plan_model.data_text); for a plan made
+    before the sources were recorded, the date of the network drawn."""
+    if plan.data_sources or data is None or not data.network_date:
+        return data_text(plan)
+    return (f"{data_text(plan)[:-1]}; network drawn: {data.network_source or '?'} "
+            f"{data.network_date}.")
 
 
 # station data sources whose rows are AFDC data (already credited) or OpenStreetMap (credited)

@@ -16,6 +16,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from evcorridor.provenance import format_name
 from evcorridor.render.geodata import KM_PER_MILE
 
 DPI = 110
@@ -63,22 +64,13 @@ ATTRIBUTION = (
 )
 
 
-#: a site's or station's `source` code -> the source's name for people (reports, popups, tables)
-STATION_SOURCES = {
-    "afdc": "AFDC",
-    "afdc-api": "AFDC API",
-    "geojson": "AFDC (ev-map GeoJSON)",
-    "ocm": "Open Charge Map",
-    "osm": "OpenStreetMap",
-    "supercharge": "supercharge.info",
-    "tesla": "supercharge.info",
-    "plan": "planned (new site)",
-}
+#: a site's or station's `source` code -> the source's name for people (one table, in stations)
+source_name = format_name
 
 
-def source_name(code: str) -> str:
-    """The name of a station source for people (`afdc` -> `AFDC (…)`); unknown codes as given."""
-    return STATION_SOURCES.get(code, code)
+def site_source(site: Any) -> str:
+    """A site's station source by name ("AFDC (WA)"); plans without one: its format's name."""
+    return str(site.source_name or format_name(site.source))
 
 
 def new_figure(width_in: float, height_in: float) -> Figure:

@@ -50,6 +50,7 @@ from evcorridor.network.graph import xml_reason
 from evcorridor.outpaths import SLUG_RULE, is_safe_slug
 from evcorridor.plan_model import (
     CoverageResult,
+    DataSource,
     ExistingSummary,
     InputRef,
     Plan,
@@ -536,6 +537,9 @@ def coverage_plan(
         crossings=list(crossings), inputs=list(inputs), parameters=dict(parameters),
         solver=solver, feasible=solver.status in ("optimal", "feasible"), sites=sites, routes=[],
         existing=ExistingSummary(qualified=len(existing), upgraded=0, unused=0),
+        # a user's network file carries no date; its path and hash are in `inputs`
+        data_sources=[DataSource(kind="network", name=name, date=None,
+                                 provenance="the network file(s) given with --network")],
         coverage=coverage)
 
 

@@ -35,6 +35,7 @@ from evcorridor.outputs import sites_csv, sites_geojson, to_json
 from evcorridor.plan_model import (
     Connector,
     CrossingTrucks,
+    DataSource,
     ExistingSummary,
     Gap,
     Infeasibility,
@@ -46,6 +47,14 @@ from evcorridor.plan_model import (
     StandardRun,
     StationData,
     VehicleRun,
+)
+from evcorridor.provenance import (
+    NETWORK_SOURCES,
+    VOLUMES_SOURCE,
+    files_of,
+    format_name,
+    station_sources,
+    volume_period,
 )
 from evcorridor.settings import get_settings
 from evcorridor.siting import cpsat
@@ -100,7 +109,15 @@ def _gap(leg: Leg) -> Gap:
                crosses_border=leg.crosses_border)
 
 
-def _site(built: Built, c: Candidate, oi: int) -> Site:
+def station_names(built: Built) -> dict[str, str]:
+    """Station id -> the name of the source its row comes from first ("AFDC (WA)", "AFDC CCS map
+    (US)"), as the data build recorded it (evcorridor.provenance)."""
+    names = {src.file: src.name for src, _ in station_sources(list(built.stations))}
+    return {s.id: names.get((files_of(s) or [s.source])[0], format_name(s.source))
+            for s in built.stations}
+
+
+def _site(built: Built, c: Candidate, oi: int, names: dict[str, str]) -> Site:
     o = c.options[oi]
     spec = o.spec
     # unknown facts stay unknown: the DC fast floor the siting assumed is not written as data
@@ -119,6 +136,7 @@ def _site(built: Built, c: Candidate, oi: int) -> Site:
                 ports=int(spec.ports) if spec.ports_known else None,
                 power_kw=_r(spec.power_kw, 3) if spec.power_known else None, connectors=conns,
                 station_ids=list(c.station_ids), source=c.source,
+                source_name=names.get(c.id) if c.existing else None,
                 complies_with=sorted(o.complies_with), cost=round(o.cost, 6), exit=exit_,
                 place=place, place_distance_m=place_m, directions=directions,
                 serves=one_carriageway(c.name) if c.existing else None,
@@ -170,6 +188,35 @@ def _inputs(built: Built) -> list[InputRef]:
     return refs
 
 
+def network_source(G: Any, fallback: str = "") -> DataSource:
+    """The network a graph comes from, with the date and provenance the graph records (Travel
+    Mapping, OpenStreetMap; a generic network file by its name `fallback`)."""
+    g = G.graph
+    built_from = str(g.get("built_from") or g.get("source") or "")
+    name, licence = NETWORK_SOURCES.get(built_from, (fallback or built_from or "network", ""))
+    return DataSource(kind="network", name=name, date=str(g.get("data_date") or "") or None,
+                      licence=licence, provenance=str(g.get("provenance") or ""))
+
+
+def data_sources(built: Built) -> list[DataSource]:
+    """What the plan rests on, each source with its own date: the network, every raw station file
+    of the corridor's stations (name, date and licence as the data build recorded them), and the
+    BTS counts behind the crossings' volumes."""
+    out = [network_source(built.graph, built.corridor.id)]
+    for src, n in station_sources(list(built.stations)):
+        out.append(DataSource(kind="stations", name=src.name, date=src.date, licence=src.licence,
+                              provenance=f"{src.file} ({src.origin})" if src.origin
+                              else src.file,
+                              records=n))
+    period = volume_period(getattr(c, "annualised_from", "") for c in built.crossings.values())
+    if period is not None:
+        name, licence, origin = VOLUMES_SOURCE
+        out.append(DataSource(kind="crossing_volumes", name=name, date=period, licence=licence,
+                              provenance=f"{origin}; annualised per crossing in "
+                                         "data/crossings.csv"))
+    return out
+
+
 def _network_file(built: Built) -> Path | None:
     if built.options.network_path is not None:
         return built.options.network_path
@@ -197,12 +244,15 @@ def _newest(stations: list[Any]) -> str | None:
 
 
 def _station_data(built: Built, countries: list[str]) -> list[StationData]:
+    names = station_names(built)
     out = []
     for cc in countries:
         sts = [s for s in built.stations if s.country == cc]
         sources: dict[str, int] = {}
+        by_name: dict[str, int] = {}
         for s in sts:
             sources[s.source] = sources.get(s.source, 0) + 1
+            by_name[names[s.id]] = by_name.get(names[s.id], 0) + 1
         notes = []
         if not sts:
             notes.append("no station data on this side: every usable site is planned "
@@ -218,6 +268,7 @@ def _station_data(built: Built, countries: list[str]) -> list[StationData]:
                          "them as compliant")
         note = "; ".join(notes)
         out.append(StationData(country=cc, stations=len(sts), sources=dict(sorted(sources.items())),
+                               source_names=dict(sorted(by_name.items())),
                                newest_date=_newest(sts), greenfield=not sts, note=note))
     return out
 
@@ -277,11 +328,12 @@ def assemble_plan(built: Built, sol: cpsat.Solution, stretches: list[Stretch],
     p = built.problem
     sites: list[Site] = []
     listed: set[str] = set()
+    names = station_names(built)
     for ci, c in enumerate(p.candidates):
         oi = sol.option_of(p, ci)
         if oi is None or not _listed(built, c, oi):
             continue
-        sites.append(_site(built, c, oi))
+        sites.append(_site(built, c, oi, names))
         listed.add(c.id)
     sites.sort(key=lambda s: s.id)
     routes: list[RoutePlan] = []
@@ -387,7 +439,7 @@ def assemble_plan(built: Built, sol: cpsat.Solution, stretches: list[Stretch],
         existing=_existing(built, sol), station_data=_station_data(built, countries),
         crossing_trucks=_crossing_trucks(built),
         truck_vehicles=sorted(v.id for v in p.vehicles if v.routes is not None),
-        data_date=str(built.graph.graph.get("data_date") or "") or None, coverage=coverage)
+        data_sources=data_sources(built), coverage=coverage)
 
 
 NO_TRUCKS = "no crossing of this corridor is known to process commercial trucks"
