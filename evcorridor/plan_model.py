@@ -157,6 +157,18 @@ class Gap(_Model):
     crosses_border: bool = False
 
 
+class TripRun(_Model):
+    """A round trip (`--trip round`) driven as one: the route, then its reverse back to the
+    origin, with no usable station at the far end, so the charge left on arriving there carries
+    into the return leg. Positions in `gaps` run along the whole trip (the way back starts at
+    the route's length); the start is the route's start range, the end is the origin."""
+
+    out_stops: list[str]  # site ids on the way out, in driving order
+    back_stops: list[str]  # site ids on the way back, in driving order
+    gaps: list[Gap]
+    feasible: bool
+
+
 class VehicleRun(_Model):
     vehicle: str
     climate: str
@@ -171,6 +183,12 @@ class VehicleRun(_Model):
     # stops whose power or port count the station data does not give (the vehicle is assumed
     # to charge there as at a DC fast station; no standard counts them as compliant)
     unknown_stops: list[str] = Field(default_factory=list)
+    # --trip round only (None one way): what happens at the far end of the route. A station id
+    # (the reverse route's start station: the vehicle charges there, so the way back is the
+    # reverse route's own run), "scenario:start_full", or "carried" (no usable station there:
+    # the charge carries into the way back, and `round_trip` is the whole trip)
+    turn_basis: str | None = None
+    round_trip: TripRun | None = None
 
 
 def start_text(run: VehicleRun) -> str:

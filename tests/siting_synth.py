@@ -67,16 +67,18 @@ def station(sid: str, km: float, connectors: list[tuple[str, int, float]], *,
 
 
 def plan_nacs_car(tmp: Path, km_marks: list[float], stations: list[Station],
-                  scenario: str) -> tuple[Any, Any]:
+                  scenario: str, trip: str = "one-way", exits: set[float] | None = None
+                  ) -> tuple[Any, Any]:
     """Plan the nacs-car on a SYNTHETIC line corridor (border at km 300) with `stations`, written
-    to tmp/stations.csv, under the na-2023 profile set: (built problem, plan)."""
+    to tmp/stations.csv, under the na-2023 profile set, one way or round trips (`trip`), with
+    interchanges at `exits` (default every node): (built problem, plan)."""
     from evcorridor.profiles import get_profile_set, get_standard, get_vehicle
     from evcorridor.scenarios import get_cost_model, get_scenario
     from evcorridor.siting.build import BuildOptions, build_from_graph
     from evcorridor.siting.plan import plan_built
     from evcorridor.stations.normalized import write_stations
 
-    cor, G, routes = line_corridor(km_marks, 300.0)
+    cor, G, routes = line_corridor(km_marks, 300.0, exits=exits)
     source = tmp / "stations.csv"
     write_stations(source, stations)
     pset = get_profile_set("na-2023")
@@ -86,5 +88,6 @@ def plan_nacs_car(tmp: Path, km_marks: list[float], stations: list[Station],
     built = build_from_graph(cor, G, routes, stations, profile_set=pset,
                              vehicles=[get_vehicle("nacs-car")], scenario=get_scenario(scenario),
                              cost_model=get_cost_model("default"), standards=stds,
-                             options=BuildOptions(scenario=scenario, stations=source))
+                             options=BuildOptions(scenario=scenario, stations=source,
+                                                  trip=trip))  # type: ignore[arg-type]
     return built, plan_built(built).plan

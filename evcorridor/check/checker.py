@@ -12,12 +12,12 @@ from evcorridor.check.arith import (
     _m,
 )
 from evcorridor.check.findings import CheckReport
-from evcorridor.check.routes import _Routes
+from evcorridor.check.trip import _Trips, trip_stops
 from evcorridor.errors import EvCorridorError, InputError
 from evcorridor.plan_model import Plan, load_plan
 
 
-class _Checker(_Routes):
+class _Checker(_Trips):
     def run(self) -> CheckReport:
         try:
             return self._run()
@@ -37,6 +37,7 @@ class _Checker(_Routes):
         for route in self.plan.routes:
             self.count["routes"] += 1
             self.check_route(route)
+        self.check_trips()
         if str(self.plan.parameters.get("resilience") or "none").lower() == "n-1":
             self.check_resilience()
         if self.plan.coverage is not None:
@@ -52,7 +53,7 @@ class _Checker(_Routes):
         used: dict[str, set[str]] = {}
         for r in self.plan.routes:
             for vr in r.vehicles:
-                for sid in (*vr.stops, vr.start_basis):
+                for sid in (*vr.stops, vr.start_basis, *trip_stops(vr)):
                     used.setdefault(sid, set()).add(f"{r.id}/{vr.vehicle}")
         for site in self.plan.sites:
             want = sorted(used.get(site.id, ()))
@@ -63,7 +64,8 @@ class _Checker(_Routes):
     # ------------------------------------------------------------------ status
     def check_status(self) -> None:
         plan, solver = self.plan, self.plan.solver
-        runs_ok = all(vr.feasible for r in plan.routes for vr in r.vehicles) and all(
+        runs_ok = all(vr.feasible and (vr.round_trip is None or vr.round_trip.feasible)
+                      for r in plan.routes for vr in r.vehicles) and all(
             sr.feasible for r in plan.routes for sr in r.standards)
         if plan.feasible and not runs_ok:
             self.fail("status", "", "the plan says feasible but a vehicle or standard run is "

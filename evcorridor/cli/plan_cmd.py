@@ -249,7 +249,11 @@ def register(app: typer.Typer) -> None:
                                                  "coverage: most flow with --budget sites."),
         budget: int | None = typer.Option(None, "--budget", min=0, metavar="N",
                                           help="Coverage: at most N new sites/upgrades."),
-        trip: Trip = typer.Option(Trip.round, "--trip", help="Coverage trip semantics."),
+        trip_opt: Trip | None = typer.Option(
+            None, "--trip",
+            help="one-way: each route on its own; round: out and back, the charge left at a "
+                 "far end without a usable station carries into the return (default: one-way "
+                 "for cost, round for coverage)."),
         resilience: Resil = typer.Option(Resil.none, "--resilience",
                                          help="n-1: every vehicle still gets through with any "
                                               "one site out."),
@@ -320,6 +324,7 @@ def register(app: typer.Typer) -> None:
         from evcorridor.siting.build import BuildOptions
         from evcorridor.siting.plan import SolveOptions, write_outputs
 
+        trip = trip_opt or (Trip.round if objective is Objective.coverage else Trip.one_way)
         if network is not None or flows is not None:
             _not_for_networks(ctx)
             _generic(network, flows, objective, budget, trip, vehicle, scenario, time_limit,
@@ -339,6 +344,9 @@ def register(app: typer.Typer) -> None:
 
             if corridors or all_:
                 raise UsageError("give corridor ids, --all or --border, not several")
+            if trip_opt is Trip.round and objective is Objective.cost:
+                raise UsageError("--trip round is not implemented with --border (plan the "
+                                 "corridors it writes with `plan ID --trip round`)")
             plan_border(border, out_dir=out_dir, reach_km=reach_km, profile_set=profile_set,
                         vehicles=list(vehicle or []), scenario=scenario,
                         cost_model=cost_model, time_limit=time_limit, fmt=fmt.value,
@@ -355,6 +363,9 @@ def register(app: typer.Typer) -> None:
                 raise UsageError("--resilience applies to --objective cost only")
         elif budget is not None:
             raise UsageError("--budget applies to --objective coverage only")
+        if trip is Trip.round and resilience is not Resil.none:
+            raise UsageError("--trip round with --resilience n-1 is not modelled (a site on "
+                             "both legs of a round trip is one site to lose)")
         if range_km is not None:
             raise UsageError("--range-km applies to a generic --network only (corridors use "
                              "the vehicle profiles)")
@@ -363,7 +374,9 @@ def register(app: typer.Typer) -> None:
                             cost_model=cost_model, resilience=resilience.value,
                             min_spacing_m=min_spacing_km * 1000.0,
                             max_offset_m=max_offset_km * 1000.0,
-                            network_source=network_source)
+                            network_source=network_source,
+                            trip="round" if trip is Trip.round and objective is Objective.cost
+                            else "one-way")
         from evcorridor.cli.options import processes_for
 
         processes = processes_for(len(ids), workers)

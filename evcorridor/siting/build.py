@@ -48,6 +48,8 @@ from evcorridor.siting.locate import (
     unique_ids,
 )
 from evcorridor.siting.problem import (
+    ARRIVAL,
+    ROUND,
     Candidate,
     Option,
     Placement,
@@ -55,8 +57,10 @@ from evcorridor.siting.problem import (
     Resilience,
     RouteSpec,
     StandardRule,
+    TripMode,
     VehicleRule,
     endpoint_start,
+    round_trip,
 )
 
 #: Vehicle classes planned only through crossings that process commercial trucks.
@@ -90,6 +94,9 @@ class BuildOptions:
     #: source with `network_path`; `build` records what it resolved to
     network_source: str = "auto"
     network_path: Path | None = None
+    #: one-way: every route is driven on its own; round: each route is driven out and back
+    #: (the charge left at a far end without a usable station carries into the return leg)
+    trip: TripMode = "one-way"
 
 
 @dataclass
@@ -449,8 +456,17 @@ def build_from_graph(corridor: Any, G: nx.MultiDiGraph, routes: Sequence[RouteLi
             on = frozenset(rid for rid, rs in route_specs.items()
                            if crossings.get(rs.crossing) is not None
                            and crossings[rs.crossing].takes_trucks)
+        trips: frozenset[str] = frozenset()
+        if options.trip == "round":
+            # out and back as one trip where no usable station is at the far end (the return
+            # leg would start there with the arrival charge): its start is the out route's
+            trips = frozenset(rid + ROUND for rid, rs in route_specs.items()
+                              if start[_reverse_id(rs)][1] == ARRIVAL
+                              and (on is None or (rid in on and _reverse_id(rs) in on)))
+            for t in trips:
+                start[t] = start[t.removesuffix(ROUND)]
         vrules.append(VehicleRule(v.id, scenario.climate, float(v.usable_range_m(scenario.climate)),
-                                  full, waits, on, start))
+                                  full, waits, on, start, trips))
     # one rule per jurisdiction a route side lies in (a country, or a subdivision the profile
     # set overrides it with); spacing chains run per jurisdiction (problem.standard_chain)
     sides = sorted({(rs.start_country, rs.start_jurisdiction) for rs in route_specs.values()}
@@ -460,9 +476,23 @@ def build_from_graph(corridor: Any, G: nx.MultiDiGraph, routes: Sequence[RouteLi
         prof = profile_of(country, juris or None)
         srules.append(StandardRule(country, prof.id, prof.max_spacing_m, tuple(prof.recognizes),
                                    juris))
-    problem = Problem(list(route_specs.values()), candidates, vrules, srules, options.resilience)
+    trip_specs = []
+    if options.trip == "round":
+        if options.resilience != "none":
+            raise UsageError("--trip round with --resilience n-1 is not modelled (a site on "
+                             "both legs of a round trip is one site to lose); plan them apart")
+        wanted = {t for v in vrules for t in v.trips}
+        trip_specs = [round_trip(rs, route_specs[_reverse_id(rs)])
+                      for rid, rs in route_specs.items() if rid + ROUND in wanted]
+    problem = Problem(list(route_specs.values()), candidates, vrules, srules, options.resilience,
+                      options.trip, trip_specs)
     return Built(corridor, G, route_specs, route_nodes, problem, profile_set, standards, vehicles,
                  scenario, cost_model, stations, uses, options, dict(crossings or {}))
+
+
+def _reverse_id(rs: RouteSpec) -> str:
+    """The id of the route driving `rs` the other way."""
+    return f"{rs.crossing}:{'reverse' if rs.direction == 'forward' else 'forward'}"
 
 
 def _no_partial_spacing(profile_set: Any, standards: dict[str, Any], country: str,

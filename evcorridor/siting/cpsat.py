@@ -54,14 +54,17 @@ from evcorridor.siting.problem import (
     RouteSpec,
     StandardRule,
     VehicleRule,
+    Waits,
     compliant_options,
     end_point,
     leg_m,
+    on_route,
     route_points,
     spacing_m,
     standard_chain,
     start_point,
     usable_options,
+    wait_between,
 )
 
 COST_SCALE = 1000  # objective coefficients: cost units x 1000, rounded
@@ -137,7 +140,7 @@ class _Builder:
         return self._or_cache[key]
 
     def vehicle(self, route: RouteSpec, veh: VehicleRule) -> None:
-        wait = veh.wait_m(route.id)
+        waits = veh.waits(route)
         stops = route_points(self.p, route, lambda c: bool(usable_options(c, veh.id)))
         offs = [self.offered(pt.index, usable_options(self.p.candidates[pt.index], veh.id))
                 for pt in stops]
@@ -165,12 +168,12 @@ class _Builder:
         # of the route still gets its sites; the plan marks the run infeasible
         bridged = self.bridges.get((route.id, f"vehicle:{veh.id}"), set())
         for r in rs:
-            self._reach(route, veh, wait, stops, r, bridged)
+            self._reach(route, veh, waits, stops, r, bridged)
         if bridged:
             return  # the window cuts assume every leg within range
         self._windows(route, stops, offs, veh.range_m, veh.start_m(route.id))
 
-    def _reach(self, route: RouteSpec, veh: VehicleRule, wait: float, stops: list[Point],
+    def _reach(self, route: RouteSpec, veh: VehicleRule, waits: Waits, stops: list[Point],
                r: list[Any], bridged: set[tuple[str, str]]) -> None:
         """The start reaches the end or some r-stop; every r-stop reaches the end or a later
         r-stop (so the r-stops hold a stop sequence covering the route)."""
@@ -179,13 +182,14 @@ class _Builder:
         index = {pt.key: k for k, pt in enumerate(stops)}
         pos = [b.pos_m for b in stops]
         off = [b.offset_m for b in stops]
-        border = route.border_pos_m
+        border, wait = waits[0]
+        more = waits[1:]  # a round trip's second crossing
         for i, a in enumerate(pts):
             lit = None if i == 0 else r[i - 1]
             if i > 0 and lit is None:
                 continue
             lim = veh.start_m(route.id) if i == 0 else veh.range_m
-            if leg_m(route, wait, a, end)[0] <= lim + EPS_M or (a.key, "end") in bridged:
+            if leg_m(route, waits, a, end)[0] <= lim + EPS_M or (a.key, "end") in bridged:
                 continue
             succ = []
             # leg a -> stops[k] by the convention of `problem.leg_m`, inlined (hot loop)
@@ -199,6 +203,8 @@ class _Builder:
                 if rk is None:
                     continue
                 w = wait if a_before and border <= pos[k] else 0.0
+                if more:
+                    w += wait_between(more, a_pos, pos[k])
                 if (pos[k] - a_pos) + a_off + off[k] + w <= top:
                     succ.append(rk)
             for ak, bk in sorted(bridged):
@@ -360,13 +366,15 @@ def implies(problem: Problem, route: RouteSpec, a: VehicleRule, b: VehicleRule) 
     """True when every plan that gets vehicle `a` through `route` also gets `b` through: `b` can
     use every option `a` can, and every leg within a's limits is within b's (range and start
     range, with and without the border wait)."""
-    wa, wb = a.wait_m(route.id), b.wait_m(route.id)
     sa, sb = a.start_m(route.id), b.start_m(route.id)
-    if not (b.range_m >= a.range_m and sb >= sa
-            and b.range_m - wb >= a.range_m - wa
-            and sb - wb >= sa - wa):
-        return False
-    return all(b.id in o.usable_by for c in problem.candidates if route.id in c.at
+    wa, wb = [w for _b, w in a.waits(route)], [w for _b, w in b.waits(route)]
+    # every set of crossings one leg may pass (one, or both on a round trip)
+    for k in range(1 << len(wa)):
+        da = sum(w for i, w in enumerate(wa) if k >> i & 1)
+        db = sum(w for i, w in enumerate(wb) if k >> i & 1)
+        if not (b.range_m - db >= a.range_m - da and sb - db >= sa - da):
+            return False
+    return all(b.id in o.usable_by for c in problem.candidates if on_route(c, route)
                for o in c.options if a.id in o.usable_by)
 
 
@@ -379,7 +387,7 @@ def modelled_vehicles(problem: Problem, route: RouteSpec, skip: set[tuple[str, s
         key = (route.id, f"vehicle:{v.id}")
         return key not in skip and not bridges.get(key)
 
-    usable = {v.id: sum(1 for c in problem.candidates if route.id in c.at
+    usable = {v.id: sum(1 for c in problem.candidates if on_route(c, route)
                         for o in c.options if v.id in o.usable_by) for v in problem.vehicles}
     order = sorted(problem.vehicles, key=lambda v: (v.range_m, v.start_m(route.id),
                                                     usable[v.id], v.id))
@@ -422,6 +430,14 @@ def solve(problem: Problem, *, time_limit_s: float = 60.0, num_workers: int = 1,
         for rule in problem.standards:
             if (route.id, f"standard:{rule.profile}") not in skip:
                 b.standard(route, rule)
+    for trip in problem.trips:  # --trip round: out and back without a charge at the far end
+        modelled = (modelled_vehicles(problem, trip, skip, bridges or {}) if drop_implied
+                    else [v for v in problem.vehicles
+                          if v.on(trip.id) and (trip.id, f"vehicle:{v.id}") not in skip])
+        implied += sum(1 for v in problem.vehicles if (trip.id, f"vehicle:{v.id}") not in skip
+                       and v.on(trip.id) and v not in modelled)
+        for veh in modelled:
+            b.vehicle(trip, veh)
     cost = b.cost_expr()
     b.m.minimize(cost)
     if hint:

@@ -46,6 +46,7 @@ from evcorridor.plan_model import (
     SolverResult,
     StandardRun,
     StationData,
+    TripRun,
     VehicleRun,
 )
 from evcorridor.provenance import (
@@ -75,7 +76,7 @@ from evcorridor.siting.precheck import (
     standard_stretches,
     vehicle_stretches,
 )
-from evcorridor.siting.problem import Candidate
+from evcorridor.siting.problem import ARRIVAL, CARRIED, ROUND, Candidate
 from evcorridor.siting.sequence import Leg, standard_legs, vehicle_legs
 
 
@@ -345,11 +346,13 @@ def assemble_plan(built: Built, sol: cpsat.Solution, stretches: list[Stretch],
             if not v.on(rid):
                 continue
             legs = vehicle_legs(p, sol, rs, v)
+            turn, trip_run = _round_trip(p, sol, rs, v)
             vruns.append(VehicleRun(
                 vehicle=v.id, climate=v.climate, range_m=_r(v.range_m),
                 start_range_m=_r(v.start_m(rid)), start_basis=v.start_basis(rid),
                 stops=[lg.b.key for lg in legs[:-1]],
-                gaps=[_gap(lg) for lg in legs], feasible=all(lg.ok for lg in legs)))
+                gaps=[_gap(lg) for lg in legs], feasible=all(lg.ok for lg in legs),
+                turn_basis=turn, round_trip=trip_run))
         sruns = []
         for rule in p.standards:
             if not rule.applies_on(rs):
@@ -376,7 +379,7 @@ def assemble_plan(built: Built, sol: cpsat.Solution, stretches: list[Stretch],
     used: dict[str, set[str]] = {}
     for rp in routes:
         for vr in rp.vehicles:
-            for sid in {*vr.stops, vr.start_basis}:
+            for sid in {*vr.stops, vr.start_basis, *trip_stops(vr)}:
                 used.setdefault(sid, set()).add(f"{rp.id}/{vr.vehicle}")
     for site in sites:
         site.used_by = sorted(used.get(site.id, ()))
@@ -394,8 +397,16 @@ def assemble_plan(built: Built, sol: cpsat.Solution, stretches: list[Stretch],
                 continue
             infeas += [_gap_infeasibility(rs, rule_id, g, p, coverage is not None)
                        for g in run.gaps if g.slack_m < 0]
+        for vr in rp.vehicles:  # a round trip the solver could not meet
+            trip = vr.round_trip
+            if trip is None or trip.feasible or (rp.id + ROUND, f"vehicle:{vr.vehicle}") in named:
+                continue
+            trs = next(t for t in p.trips if t.id == rp.id + ROUND)
+            infeas += [_gap_infeasibility(trs, f"vehicle:{vr.vehicle}", g, p, False)
+                       for g in trip.gaps if g.slack_m < 0]
     status = sol.status
-    runs_ok = all(vr.feasible for rp in routes for vr in rp.vehicles) and all(
+    runs_ok = all(vr.feasible and (vr.round_trip is None or vr.round_trip.feasible)
+                  for rp in routes for vr in rp.vehicles) and all(
         sr.feasible for rp in routes for sr in rp.standards)
     feasible = (status in ("optimal", "feasible") and not stretches and runs_ok
                 and not any(i.rule.startswith("vehicle:") and i.fix.startswith(NO_TRUCKS)
@@ -445,6 +456,30 @@ def assemble_plan(built: Built, sol: cpsat.Solution, stretches: list[Stretch],
 NO_TRUCKS = "no crossing of this corridor is known to process commercial trucks"
 
 
+def trip_stops(vr: VehicleRun) -> list[str]:
+    """The stops of a vehicle run's round trip (none one way or with a charge at the far end)."""
+    t = vr.round_trip
+    return [] if t is None else [*t.out_stops, *t.back_stops]
+
+
+def _round_trip(p: Any, sol: cpsat.Solution, rs: Any, v: Any) -> tuple[str | None, TripRun | None]:
+    """(turn basis, round-trip run) of vehicle `v` on route `rs` (None, None one way): at a far
+    end with a station it can use the vehicle charges there ((station id, None): the way back is
+    the reverse route's run); without one the charge carries over ("carried", the whole trip)."""
+    if p.trip != "round":
+        return None, None
+    back = f"{rs.crossing}:{'reverse' if rs.direction == 'forward' else 'forward'}"
+    basis = v.start_basis(back)
+    if basis != ARRIVAL:
+        return basis, None
+    trip = next(t for t in p.trips if t.id == rs.id + ROUND)
+    legs = vehicle_legs(p, sol, trip, v)
+    stops = [lg.b for lg in legs[:-1]]
+    return CARRIED, TripRun(out_stops=[s.key for s in stops if s.leg == 0],
+                            back_stops=[s.key for s in stops if s.leg == 1],
+                            gaps=[_gap(lg) for lg in legs], feasible=all(lg.ok for lg in legs))
+
+
 def _crossing_trucks(built: Built) -> list[CrossingTrucks]:
     """The commercial status of each of the corridor's crossings (from the registry)."""
     out = []
@@ -484,7 +519,7 @@ def parameters_of(built: Built, solve: SolveOptions, time_limit: float) -> dict[
         "climate": built.scenario.climate, "stations": str(o.stations)
         if str(o.stations) == "embedded" else Path(str(o.stations)).name,
         "cost_model": built.cost_model.id, "cost_currency": built.cost_model.currency,
-        "resilience": o.resilience,
+        "resilience": o.resilience, "trip": o.trip,
         "min_spacing_m": o.min_spacing_m, "max_offset_m": o.max_offset_m, "anchor_ends": True,
         "network_source": o.network_source, "time_limit_s": float(time_limit),
         "num_workers": solve.num_workers, "random_seed": solve.random_seed,
@@ -503,10 +538,16 @@ def plan_built(built: Built, solve: SolveOptions | None = None) -> PlanOutcome:
                 stretches.extend(vehicle_stretches(p, rs, v))
         for rule in p.standards:
             stretches.extend(standard_stretches(p, rs, rule))
-    skip = {(s.route.id, s.rule) for s in stretches if s.rule.startswith("standard:")}
+    for trs in p.trips:  # --trip round: out and back without a charge at the far end
+        for v in p.vehicles:
+            if v.on(trs.id):
+                stretches.extend(vehicle_stretches(p, trs, v))
+    # an uncoverable round trip is left out of the model (its one-way routes stay in it)
+    skip = {(s.route.id, s.rule) for s in stretches
+            if s.rule.startswith("standard:") or s.route.legs}
     bridges: dict[tuple[str, str], set[tuple[str, str]]] = {}
     for s in stretches:
-        if s.rule.startswith("vehicle:"):
+        if s.rule.startswith("vehicle:") and not s.route.legs:
             bridges.setdefault((s.route.id, s.rule), set()).add((s.a.key, s.b.key))
     sol = cpsat.solve(p, time_limit_s=limit, num_workers=solve.num_workers,
                       random_seed=solve.random_seed, skip=skip, bridges=bridges)

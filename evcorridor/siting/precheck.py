@@ -33,6 +33,7 @@ from evcorridor.siting.problem import (
     standard_chain,
     start_point,
     usable_options,
+    wait_between,
 )
 
 
@@ -102,7 +103,7 @@ def _where(p: Point) -> str:
 
 def vehicle_stretches(problem: Problem, route: RouteSpec, vehicle: VehicleRule) -> list[Stretch]:
     """Every stretch of `route` the vehicle cannot cover even with every candidate built."""
-    wait = vehicle.wait_m(route.id)
+    waits = vehicle.waits(route)
     stops = route_points(problem, route, lambda c: bool(usable_options(c, vehicle.id)))
     pts = [start_point(route), *stops, end_point(route)]
 
@@ -110,14 +111,14 @@ def vehicle_stretches(problem: Problem, route: RouteSpec, vehicle: VehicleRule) 
         return vehicle.start_m(route.id) if i == 0 else vehicle.range_m
 
     def dist(i: int, k: int) -> float:
-        return leg_m(route, wait, pts[i], pts[k])[0]
+        return leg_m(route, waits, pts[i], pts[k])[0]
 
     out = []
     for j, k in _scan(pts, limit, dist):
         a, b = pts[j], pts[k]
         length = dist(j, k)
         lim = limit(j)
-        w = wait if route.spans_border(a.pos_m, b.pos_m) else 0.0
+        w = wait_between(waits, a.pos_m, b.pos_m)
         lo = b.pos_m + b.offset_m + w - vehicle.range_m
         hi = a.pos_m - a.offset_m + lim - w
         lo, hi = max(lo, a.pos_m), min(hi, b.pos_m)
@@ -179,7 +180,7 @@ def n1_stretches(problem: Problem, route: RouteSpec, vehicle: VehicleRule) -> li
     """Why n-1 cannot hold even with every candidate built: for each candidate whose loss
     strands the vehicle, the stretch it leaves (exact removal scan; run only after the solver
     reports n-1 infeasible, as it costs one scan per candidate)."""
-    wait = vehicle.wait_m(route.id)
+    waits = vehicle.waits(route)
     stops = route_points(problem, route, lambda c: bool(usable_options(c, vehicle.id)))
     out: list[Stretch] = []
     seen: set[tuple[str, str]] = set()
@@ -190,7 +191,7 @@ def n1_stretches(problem: Problem, route: RouteSpec, vehicle: VehicleRule) -> li
             return vehicle.start_m(route.id) if i == 0 else vehicle.range_m
 
         def dist(i: int, k: int, pts: list[Point] = pts) -> float:
-            return leg_m(route, wait, pts[i], pts[k])[0]
+            return leg_m(route, waits, pts[i], pts[k])[0]
 
         for j, k in _scan(pts, limit, dist)[:1]:
             a, b = pts[j], pts[k]

@@ -36,6 +36,13 @@ EPS_M = 1e-6
 
 OptionKind = Literal["existing", "upgrade", "new"]
 Resilience = Literal["none", "n-1"]
+TripMode = Literal["one-way", "round"]
+#: suffix of a round trip's id: "<route id>:round" drives that route and then its reverse
+ROUND = ":round"
+#: the far-end basis of a round trip that carries its charge into the return leg
+CARRIED = "carried"
+#: (border position along the route or trip, border-wait distance) of each crossing it passes
+Waits = tuple[tuple[float, float], ...]
 
 
 @dataclass(frozen=True)
@@ -105,6 +112,17 @@ class RouteSpec:
     # overrides the country with (the whole side lies in it), else "" = the country
     start_jurisdiction: str = ""
     end_jurisdiction: str = ""
+    # a round trip (`--trip round`): the routes driven one after the other (out, then back);
+    # positions run on from the out route's length into the back route
+    legs: tuple[RouteSpec, ...] = ()
+
+    @property
+    def borders(self) -> tuple[float, ...]:
+        """Position of each border crossing along the route (two on a round trip)."""
+        if not self.legs:
+            return (self.border_pos_m,)
+        out, back = self.legs
+        return (out.border_pos_m, out.length_m + back.border_pos_m)
 
     def jurisdiction(self, country: str) -> str:
         """The jurisdiction of the side of the route in `country` ("" when not on it)."""
@@ -115,8 +133,22 @@ class RouteSpec:
         return ""
 
     def spans_border(self, a_pos: float, b_pos: float) -> bool:
-        """True when a leg from position a to position b (a <= b) passes the border queue."""
-        return a_pos < self.border_pos_m <= b_pos
+        """True when a leg from position a to position b (a <= b) passes a border queue."""
+        return any(a_pos < b <= b_pos for b in self.borders)
+
+
+def round_trip(out: RouteSpec, back: RouteSpec) -> RouteSpec:
+    """The round trip that drives `out` and comes back by `back` (its reverse) without a charge
+    at the far end: one route of both lengths, from the origin back to the origin."""
+    return RouteSpec(out.id + ROUND, out.crossing, out.direction, out.length_m + back.length_m,
+                     out.border_pos_m, out.start_country, out.start_country,
+                     out.border_wait_min, out.start_label, out.start_label,
+                     legs=(out, back))
+
+
+def wait_between(waits: Waits, a_pos: float, b_pos: float) -> float:
+    """The border-wait distance of a leg from position a to position b (a <= b)."""
+    return sum(w for bp, w in waits if a_pos < bp <= b_pos)
 
 
 START_FULL = "scenario:start_full"
@@ -160,9 +192,20 @@ class VehicleRule:
     # route id -> (start range, basis): a station id at the route start, "scenario:start_full"
     # or "scenario:arrival_charge" (see `endpoint_start`); absent = start_range_m, start_full
     start: Mapping[str, tuple[float, str]] = field(default_factory=dict)
+    # round trips (`--trip round`) this vehicle drives as one: ids "<route id>:round" of the
+    # routes whose far end has no station it can use, so the charge it arrives with there
+    # carries into the return leg (their start is the out route's)
+    trips: frozenset[str] = frozenset()
 
     def wait_m(self, route_id: str) -> float:
         return float(self.border_wait_m.get(route_id, 0.0))
+
+    def waits(self, route: RouteSpec) -> Waits:
+        """(border position, wait distance) of each crossing of `route` (two on a round trip)."""
+        if not route.legs:
+            return ((route.border_pos_m, self.wait_m(route.id)),)
+        return tuple((b, self.wait_m(leg.id)) for b, leg in zip(route.borders, route.legs,
+                                                                 strict=True))
 
     def start_m(self, route_id: str) -> float:
         """Range when leaving the start of `route_id`."""
@@ -173,7 +216,9 @@ class VehicleRule:
         return self.start.get(route_id, (0.0, START_FULL))[1]
 
     def on(self, route_id: str) -> bool:
-        """True when this vehicle is planned on `route_id`."""
+        """True when this vehicle is planned on `route_id` (a route, or a round trip)."""
+        if route_id.endswith(ROUND):
+            return route_id in self.trips
         return self.routes is None or route_id in self.routes
 
 
@@ -210,6 +255,10 @@ class Problem:
     vehicles: list[VehicleRule]
     standards: list[StandardRule] = field(default_factory=list)
     resilience: Resilience = "none"
+    trip: TripMode = "one-way"
+    # round trips without a charge at the far end (`round_trip`); each vehicle drives those in
+    # its `trips` besides every route one way
+    trips: list[RouteSpec] = field(default_factory=list)
 
     def route(self, route_id: str) -> RouteSpec:
         for r in self.routes:
@@ -230,11 +279,13 @@ class Point:
     index: int = -1  # candidate index in Problem.candidates (-1 for anchors)
     label: str = ""
     country: str = ""
+    leg: int = 0  # on a round trip: 0 on the way out, 1 on the way back
 
 
-def leg_m(route: RouteSpec, wait_m: float, a: Point, b: Point) -> tuple[float, float]:
-    """(gap length, border-wait part) from point a to a later point b, by the plan convention."""
-    wait = wait_m if route.spans_border(a.pos_m, b.pos_m) else 0.0
+def leg_m(route: RouteSpec, waits: Waits, a: Point, b: Point) -> tuple[float, float]:
+    """(gap length, border-wait part) from point a to a later point b, by the plan convention
+    (`waits`: `VehicleRule.waits(route)`)."""
+    wait = wait_between(waits, a.pos_m, b.pos_m)
     return (b.pos_m - a.pos_m) + a.offset_m + b.offset_m + wait, wait
 
 
@@ -243,8 +294,21 @@ def spacing_m(a: Point, b: Point) -> float:
     return abs(b.pos_m - a.pos_m) + a.offset_m + b.offset_m
 
 
+def on_route(c: Candidate, route: RouteSpec) -> bool:
+    """True when candidate `c` is on `route` (on either leg of a round trip)."""
+    return any(r.id in c.at for r in (route.legs or (route,)))
+
+
 def route_points(problem: Problem, route: RouteSpec, keep: Any = None) -> list[Point]:
-    """Candidates on `route` (optionally filtered by `keep(candidate)`), sorted by (pos, id)."""
+    """Candidates on `route` (optionally filtered by `keep(candidate)`), sorted by (pos, id).
+    On a round trip: those of the way out, then those of the way back (positions after the out
+    route's length), a site on both legs once on each."""
+    if route.legs:
+        out, back = route.legs
+        pts_out = route_points(problem, out, keep)
+        pts_back = [Point(p.key, out.length_m + p.pos_m, p.offset_m, p.index, p.label,
+                          p.country, 1) for p in route_points(problem, back, keep)]
+        return pts_out + pts_back
     pts = []
     for i, c in enumerate(problem.candidates):
         pl = c.at.get(route.id)
@@ -260,7 +324,8 @@ def start_point(route: RouteSpec) -> Point:
 
 
 def end_point(route: RouteSpec) -> Point:
-    return Point("end", route.length_m, 0.0, -1, route.end_label, route.end_country)
+    return Point("end", route.length_m, 0.0, -1, route.end_label, route.end_country,
+                 len(route.legs) - 1 if route.legs else 0)
 
 
 def usable_options(c: Candidate, vehicle_id: str) -> list[int]:

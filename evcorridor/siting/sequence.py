@@ -27,6 +27,7 @@ from evcorridor.siting.problem import (
     spacing_m,
     standard_chain,
     start_point,
+    wait_between,
 )
 
 
@@ -61,7 +62,9 @@ def vehicle_legs(problem: Problem, sol: Solution, route: RouteSpec, veh: Vehicle
     idx = {c.id: i for i, c in enumerate(problem.candidates)}
     stops = route_points(problem, route, lambda c: usable(idx[c.id]))
     pts = [start_point(route), *stops, end_point(route)]
-    wait = veh.wait_m(route.id)
+    waits = veh.waits(route)
+    border, wait = waits[0]
+    more = waits[1:]  # a round trip's second crossing
     n = len(pts)
 
     def limit(i: int) -> float:
@@ -71,7 +74,6 @@ def vehicle_legs(problem: Problem, sol: Solution, route: RouteSpec, veh: Vehicle
     # leg length is `problem.leg_m`'s, inlined in this hot loop (same arithmetic, same order)
     pos = [pt.pos_m for pt in pts]
     off = [pt.offset_m for pt in pts]
-    border = route.border_pos_m
     bex = [0.0] * n
     bns = [0] * n
     nxt = [-1] * n
@@ -87,6 +89,8 @@ def vehicle_legs(problem: Problem, sol: Solution, route: RouteSpec, veh: Vehicle
             if c_k >= 0 and low > 0 and round(low, 3) > c_ex:
                 break
             length = d + a_off + off[k] + (wait if a_before and border <= pos[k] else 0.0)
+            if more:
+                length += wait_between(more, a_pos, pos[k])
             excess = length - lim - EPS_M
             v_ex = round((excess if excess > 0.0 else 0.0) + bex[k], 3)
             v_ns = bns[k] + (1 if k < n - 1 else 0)
@@ -98,7 +102,7 @@ def vehicle_legs(problem: Problem, sol: Solution, route: RouteSpec, veh: Vehicle
     i = 0
     while i != n - 1:
         k = nxt[i]
-        length, w = leg_m(route, wait, pts[i], pts[k])
+        length, w = leg_m(route, waits, pts[i], pts[k])
         legs.append(Leg(pts[i], pts[k], length, w, limit(i),
                         route.spans_border(pts[i].pos_m, pts[k].pos_m)))
         i = k
