@@ -96,6 +96,14 @@ class SiteDirection(_Model):
         return f"{self.heading} to {self.toward}"
 
 
+#: `Site.truck_access_basis` of a new site whose design serves a medium- or heavy-duty vehicle
+#: of the plan (truck lanes), and of one built for cars only
+NEW_TRUCK_BASIS: Final = "new truck-designed site (MCS lanes, truck parking)"
+NEW_CAR_BASIS: Final = "new site, car design (no truck lanes)"
+#: vehicle classes that stop only at truck-accessible sites (and cross only where trucks may)
+TRUCK_CLASSES: Final = frozenset({"medium-duty", "heavy-duty"})
+
+
 class Site(_Model):
     """A charging site in the plan: built new, an existing station upgraded, or existing as is."""
 

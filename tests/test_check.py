@@ -33,6 +33,7 @@ from evcorridor.check import CheckReport, check_file, check_plan
 from evcorridor.cli import app
 from evcorridor.errors import InputError
 from evcorridor.plan_model import (
+    NEW_CAR_BASIS,
     Connector,
     CoverageResult,
     ExistingSummary,
@@ -142,7 +143,10 @@ def site(sid: str, node: int, *, kind: str = "new", offset: float = 0.0, ports: 
                 connectors=[Connector(type=conn, count=ports, max_kw=kw)],
                 complies_with=list(complies), cost=0.0 if kind == "existing" else 1.0,
                 source="afdc" if kind == "existing" else "plan",
-                station_ids=[sid] if kind == "existing" else [])
+                station_ids=[sid] if kind == "existing" else [],
+                # a car-only new site is not truck-designed; a station's access is unknown
+                truck_access="unknown" if kind != "new" else "false",
+                truck_access_basis="" if kind != "new" else NEW_CAR_BASIS)
 
 
 def gap(a: str, b: str, pa: float, pb: float, length: float, limit: float = 150_000.0,
@@ -278,7 +282,7 @@ def test_valid_plan_passes_with_gaps_exactly_at_the_range(env: Path) -> None:
     assert report.ok
     assert report.checked == {"routes": 2, "sites": 4, "vehicle_runs": 2, "gaps": 10,
                               "standard_runs": 4, "spacing_gaps": 6, "resilience_cases": 0,
-                              "flows": 0, "stations": 1}
+                              "flows": 0, "stations": 1, "truck_stops": 0}
 
 
 def test_cli_accepts_valid_plan_file(env: Path, tmp_path: Path) -> None:

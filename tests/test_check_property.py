@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from evcorridor import settings
 from evcorridor.check import check_plan
 from evcorridor.plan_model import (
+    NEW_CAR_BASIS,
     Connector,
     ExistingSummary,
     Gap,
@@ -69,7 +70,8 @@ def build(lengths: list[float], border: int, offsets: list[float]) -> tuple[nx.M
     sites = [Site(id=f"new:{i}", kind="new", name=f"X{i}", node=i, lat=45.0 + cum[i] / DEG_M,
                   lon=-100.0, country="USA" if i <= border else "CAN", offset_m=offsets[i],
                   ports=2, power_kw=100.0, connectors=[Connector(type="CCS1", count=2,
-                                                                 max_kw=100.0)])
+                                                                 max_kw=100.0)],
+                  truck_access="false", truck_access_basis=NEW_CAR_BASIS)
              for i in site_nodes]
     L = cum[-1]
     routes = []

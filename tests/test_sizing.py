@@ -272,6 +272,6 @@ def test_index_compares_high_and_low_volume_corridors(planned: Path, tmp_path: P
     assert code == 0, err
     index = (tmp_path / "r" / "index.md").read_text()
     assert "Sizing follows the traffic: i35-laredo (4.81 M cars and 2.57 M trucks" in index
-    # i15-alberta's most ported site is the 8-stall Tesla station afdc:163998 kept as it is
-    # (trucks may no longer upgrade it: its truck access is unknown)
+    # i15-alberta's busiest site is the new truck-designed site at I-15 exit 373: 4 car ports
+    # and the 4 MCS lanes the plan builds there
     assert "while i15-alberta (0.15 M cars, 0.15 M trucks) needs 8 for" in index

@@ -133,3 +133,84 @@ def test_old_station_files_read_as_unknown(tmp_path: Path) -> None:
     stations, report = read(path)
     assert report.rows_rejected == 0 and len(stations) == 2
     assert {(s.truck_access, s.truck_access_basis) for s in stations} == {(None, "")}
+
+
+# --------------------------------------------------------------------------- check mutations
+
+def _truck_findings(report: object) -> list[str]:
+    return [f"{f.where}: {f.message}" for f in report.findings  # type: ignore[attr-defined]
+            if f.rule == "truck-access"]
+
+
+def test_check_passes_the_real_plan(cascadia: Plan) -> None:
+    from evcorridor.check import check_plan
+
+    report = check_plan(cascadia, label="i5-cascadia")
+    assert report.findings == []
+    assert report.checked["truck_stops"] == 5  # 3 + 2 stops, both starts on arrival charge
+
+
+def test_check_finds_a_truck_access_record_that_is_not_the_station_data(cascadia: Plan) -> None:
+    from evcorridor.check import check_plan
+
+    plan = cascadia.model_copy(deep=True)
+    site = next(s for s in plan.sites if s.id == "afdc:154791")
+    site.truck_access_basis = "AFDC maximum_vehicle_class=HD"
+    assert _truck_findings(check_plan(plan, label="mutated")) == [
+        "site afdc:154791: truck_access true (AFDC maximum_vehicle_class=HD) in the plan, the "
+        "station data gives true (AFDC facility_type=TRUCK_STOP)"]
+
+
+def test_check_finds_a_car_site_claimed_truck_accessible(cascadia: Plan) -> None:
+    from evcorridor.check import check_plan
+
+    plan = cascadia.model_copy(deep=True)
+    site = next(s for s in plan.sites if s.id == "afdc:373069")  # Whole Foods Seattle (Westlake)
+    site.truck_access, site.truck_access_basis = "true", "AFDC facility_type=TRUCK_STOP"
+    assert _truck_findings(check_plan(plan, label="mutated")) == [
+        "site afdc:373069: truck_access true (AFDC facility_type=TRUCK_STOP) in the plan, the "
+        "station data gives unknown (no basis)"]
+
+
+def test_check_finds_a_new_site_without_truck_lanes_called_truck_designed(cascadia: Plan
+                                                                          ) -> None:
+    from evcorridor.check import check_plan
+
+    plan = cascadia.model_copy(deep=True)
+    site = next(s for s in plan.sites if s.id == "new-i5-wa-exit-246")
+    site.connectors = [c for c in site.connectors if c.type != "MCS"]  # a car design
+    found = _truck_findings(check_plan(plan, label="mutated"))
+    assert found[0] == ("site new-i5-wa-exit-246: truck_access true (new truck-designed site "
+                        "(MCS lanes, truck parking)) in the plan, its design gives false (new "
+                        "site, car design (no truck lanes))")
+    assert ("route blaine-pacific-highway:forward: vehicle heavy-truck-mcs: stops at "
+            "new-i5-wa-exit-246 (New site, I-5 exit 246), which is not truck-accessible "
+            "(false: new site, car design (no truck lanes))") in found
+
+
+def test_check_rederives_truck_access_from_the_station_file(tmp_path: Path) -> None:
+    """The Pilot truck stop loses its truck-stop facility type in the station data: the plan made
+    with it still stops the truck there, and check says so from the file alone."""
+    from evcorridor.check import check_plan
+    from evcorridor.siting.build import BuildOptions
+    from evcorridor.siting.plan import plan_corridor
+
+    src = STATIONS / "i5-cascadia.csv"
+    path = tmp_path / "i5-cascadia-stations.csv"
+    path.write_bytes(src.read_bytes())
+    plan = plan_corridor("i5-cascadia", BuildOptions(stations=path)).plan
+    assert "afdc:154791" in {s.id for s in plan.sites if s.kind == "upgrade"}
+    text = path.read_text(encoding="utf-8")
+    assert text.count(",true,AFDC facility_type=TRUCK_STOP\n") == 1
+    path.write_text(text.replace(",true,AFDC facility_type=TRUCK_STOP\n", ",unknown,\n"),
+                    encoding="utf-8")
+    report = check_plan(plan, label="stale", inputs=[tmp_path])
+    assert _truck_findings(report) == [
+        "site afdc:154791: truck_access true (AFDC facility_type=TRUCK_STOP) in the plan, the "
+        "station data gives unknown (no basis)",
+        "route blaine-pacific-highway:forward: vehicle heavy-truck-mcs: stops at afdc:154791 "
+        "(Pilot Travel Center - Tesla Supercharger), which is not truck-accessible (unknown)",
+        "route blaine-pacific-highway:reverse: vehicle heavy-truck-mcs: stops at afdc:154791 "
+        "(Pilot Travel Center - Tesla Supercharger), which is not truck-accessible (unknown)",
+    ]
+    assert {f.rule for f in report.findings} == {"truck-access", "inputs"}  # and the hash

@@ -21,6 +21,10 @@ everything the plan claims. Findings by rule:
   idle consumption, every stop usable by the vehicle (`can_charge_at`), and every gap
   (start -> first stop, stop -> stop, last stop -> end) equal to the plan's figure within 0.5 m and
   within the range exactly (no tolerance in the vehicle's favour);
+- truck-access: every site's `truck_access` and basis re-derived (an existing or upgraded
+  station's from the station data file's `truck_access` column, a new site's from its design: a
+  medium- or heavy-duty vehicle of the plan can charge there), and every stop and start charge
+  of a medium- or heavy-duty vehicle at a site that is truck-accessible by that re-derived value;
 - standard: the spacing chain of compliant sites per route and jurisdiction, re-derived from all
   the plan's sites (see `_Checker.spacing_chain`), and its gaps against the maximum spacing;
 - resilience ("n-1" plans): with any one site out, every vehicle still completes every route on

@@ -47,12 +47,15 @@ class _Base:
         self.corridor: Any = None
         self.crossings: dict[str, Any] = {}  # the crossing registry's rows of the plan's crossings
         self.scenario: Any = None
+        # station id -> Station of the plan's station data (check_stations), None = not loaded
+        self.station_data: dict[str, Any] | None = None
         self._compliance: dict[tuple[str, str], list[str]] = {}
         # a coverage plan on a user's network: no corridor routes, abstract sites
         self.generic = not plan.routes and plan.coverage is not None
         self.count: dict[str, int] = {
             "routes": 0, "sites": 0, "vehicle_runs": 0, "gaps": 0, "standard_runs": 0,
             "spacing_gaps": 0, "resilience_cases": 0, "flows": 0, "stations": 0,
+            "truck_stops": 0,
         }
 
     def fail(self, rule: str, where: str, message: str) -> None:

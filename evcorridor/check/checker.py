@@ -34,6 +34,7 @@ class _Checker(_Trips):
             self.fail(rule, where, message)
         self.check_sites()
         self.check_stations()
+        self.check_truck_access()
         for route in self.plan.routes:
             self.count["routes"] += 1
             self.check_route(route)

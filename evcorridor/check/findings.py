@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 RULES = ("inputs", "files", "route", "site", "vehicle", "standard", "resilience", "coverage",
-         "status", "queue", "power", "totals")  # the last three: sizing files (check/sizing.py)
+         "status", "truck-access",
+         "queue", "power", "totals")  # the last three: sizing files (check/sizing.py)
 
 
 @dataclass(frozen=True)

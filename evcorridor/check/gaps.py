@@ -15,7 +15,7 @@ from evcorridor.check.arith import (
     leg_length,
 )
 from evcorridor.check.sites import _Sites
-from evcorridor.plan_model import Gap, RoutePlan, VehicleRun
+from evcorridor.plan_model import TRUCK_CLASSES, Gap, RoutePlan, VehicleRun
 
 
 class _Gaps(_Sites):
@@ -110,8 +110,9 @@ class _Gaps(_Sites):
         """(start range, basis) by the start-charge rule, recomputed from the plan's sites: the
         nearest station the vehicle can use within the offset limit of the route start
         (position + offset, then id; an existing station as it is, or the claimed basis if it
-        was upgraded) gives full - max(0, offset - position); without one the scenario's
-        arrival charge, or full when the scenario gives none for the vehicle's class."""
+        was upgraded; for a medium/heavy-duty vehicle only a truck-accessible one) gives
+        full - max(0, offset - position); without one the scenario's arrival charge, or full
+        when the scenario gives none for the vehicle's class."""
         given = self.plan.parameters.get("max_offset_m")
         limit = float(given) if isinstance(given, int | float) else 5000.0
         near = []
@@ -119,6 +120,8 @@ class _Gaps(_Sites):
             site = self.sites[sid]
             if site.kind == "new" or (site.kind == "upgrade" and sid != claimed):
                 continue
+            if vehicle.vehicle_class in TRUCK_CLASSES and self.truck_access(site)[0] != "true":
+                continue  # a truck charges only where trucks get in
             if pos + off <= limit + 1e-6 and vehicle.can_charge_at(self.spec(site)) is None:
                 near.append((pos + off, sid, pos, off))
         if near:

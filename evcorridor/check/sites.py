@@ -17,7 +17,13 @@ from evcorridor.check.arith import (
 from evcorridor.check.inputs import _Inputs
 from evcorridor.connectors import UnknownConnector, normalize
 from evcorridor.errors import EvCorridorError, InputError
-from evcorridor.plan_model import RoutePlan, Site
+from evcorridor.plan_model import (
+    NEW_CAR_BASIS,
+    NEW_TRUCK_BASIS,
+    TRUCK_CLASSES,
+    RoutePlan,
+    Site,
+)
 
 #: a new site's readable id (siting/locate.py makes it from the exit: new-i35-tx-exit-4a)
 _NEW_ID = re.compile(r"^new-[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -97,6 +103,7 @@ class _Sites(_Inputs):
             raise InputError(f"{self.label}: cannot reload the station data {name!r}: "
                              f"{exc}") from exc
         self.count["stations"] = len(used)
+        self.station_data = stations
         for site in used:
             where = f"site {site.id}"
             st = stations.get(site.id)
@@ -121,6 +128,56 @@ class _Sites(_Inputs):
                     self.fail("site", where, f"offers {', '.join(extra)} as is, but station "
                                              f"{st.id} has only "
                                              f"{', '.join(sorted(have)) or 'no connector data'}")
+
+    # ------------------------------------------------------------------ truck access
+    def truck_access(self, site: Site) -> tuple[str, str]:
+        """(truck access, basis) of a site, re-derived: an existing or upgraded station's from
+        the station data file (its `truck_access` column); a new site's from its design: true
+        ("new truck-designed site ...") when a medium- or heavy-duty vehicle of the plan can
+        charge there, else false. Without station data to reload (a graph handed in), the
+        plan's own record."""
+        if site.kind == "new":
+            trucks = [v for v in self.vehicles.values()
+                      if getattr(v, "vehicle_class", "") in TRUCK_CLASSES]
+            if any(v.can_charge_at(self.spec(site)) is None for v in trucks):
+                return "true", NEW_TRUCK_BASIS
+            return "false", NEW_CAR_BASIS
+        st = self.station_data.get(site.id) if self.station_data is not None else None
+        if st is None:
+            return site.truck_access, site.truck_access_basis
+        value = "unknown" if st.truck_access is None else str(st.truck_access).lower()
+        return value, st.truck_access_basis
+
+    def check_truck_access(self) -> None:
+        """Rule `truck-access`: every site's `truck_access` and basis are the re-derived ones,
+        and every stop (and start charge) of a medium- or heavy-duty vehicle is at a site that
+        is truck-accessible by the re-derived value."""
+        if self.generic:
+            return
+        for site in self.plan.sites:
+            want = self.truck_access(site)
+            if (site.truck_access, site.truck_access_basis) != want:
+                source = "its design" if site.kind == "new" else "the station data"
+                said = site.truck_access_basis or "no basis"
+                self.fail("truck-access", f"site {site.id}",
+                          f"truck_access {site.truck_access} ({said}) in the plan, {source} "
+                          f"gives {want[0]} ({want[1] or 'no basis'})")
+        for route in self.plan.routes:
+            for vr in route.vehicles:
+                vehicle = self.vehicles.get(vr.vehicle)
+                if getattr(vehicle, "vehicle_class", "") not in TRUCK_CLASSES:
+                    continue
+                for sid in dict.fromkeys((*vr.stops, vr.start_basis)):
+                    stop = self.sites.get(sid)
+                    if stop is None:
+                        continue
+                    access, basis = self.truck_access(stop)
+                    self.count["truck_stops"] += 1
+                    if access != "true":
+                        self.fail("truck-access", f"route {route.id}: vehicle {vr.vehicle}",
+                                  f"{'stops' if sid in vr.stops else 'starts charged'} at "
+                                  f"{sid} ({stop.name}), which is not truck-accessible "
+                                  f"({access}{': ' + basis if basis else ''})")
 
     def check_sites(self) -> None:
         for site in self.plan.sites:

@@ -13,9 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from evcorridor.errors import EvCorridorError
-from evcorridor.plan_model import Plan
-
-TRUCK_CLASSES = ("medium-duty", "heavy-duty")
+from evcorridor.plan_model import TRUCK_CLASSES, Plan
 
 
 def registry(crossing_ids: list[str]) -> dict[str, Any]:

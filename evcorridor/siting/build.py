@@ -39,6 +39,7 @@ import networkx as nx
 from evcorridor.errors import UsageError
 from evcorridor.jurisdictions import ISO2 as _ISO2
 from evcorridor.jurisdictions import node_subdivision, side_jurisdiction
+from evcorridor.plan_model import NEW_CAR_BASIS, NEW_TRUCK_BASIS, TRUCK_CLASSES
 from evcorridor.settings import REPO_ROOT
 from evcorridor.siting.locate import (
     direction_at,
@@ -63,8 +64,6 @@ from evcorridor.siting.problem import (
     round_trip,
 )
 
-#: Vehicle classes planned only through crossings that process commercial trucks.
-TRUCK_CLASSES = frozenset({"medium-duty", "heavy-duty"})
 DEFAULT_MIN_SPACING_M = 2000.0
 DEFAULT_MAX_OFFSET_M = 5000.0
 
@@ -225,12 +224,6 @@ def _designs(profile: Any, vehicles: list[Any], cost: Any, base_cost: float, off
         extra = cost.per_port * max(0, merged.ports - base.ports) + extras
         out.append(("standard+all", base_cost + extra, merged))
     return out
-
-
-#: the truck access basis of a new site built with a design that serves trucks
-NEW_TRUCK_BASIS = "new truck-designed site (MCS lanes, truck parking)"
-#: ... and of a new site built for cars only
-NEW_CAR_BASIS = "new site, car design (no truck lanes)"
 
 
 def access_text(value: bool | None) -> str:
