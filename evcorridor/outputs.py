@@ -32,7 +32,7 @@ SITE_COLUMNS = (
     "id", "corridor", "kind", "name", "country", "lat", "lon", "exit", "exit_highway",
     "exit_label", "place", "place_km", "directions", "node", "offset_m", "ports", "power_kw",
     "connectors", "connectors_json", "cost", "complies_with", "source", "station_ids",
-    "positions",
+    "positions", "truck_access", "truck_access_basis",
 )
 
 
@@ -92,6 +92,7 @@ def site_rows(plan: Plan) -> list[dict[str, Any]]:
             "complies_with": LIST_SEP.join(s.complies_with), "source": s.source,
             "station_ids": LIST_SEP.join(s.station_ids),
             "positions": LIST_SEP.join(positions.get(s.id, [])),
+            "truck_access": s.truck_access, "truck_access_basis": s.truck_access_basis,
         })
     return rows
 
