@@ -249,7 +249,11 @@ class _Trip:
     keys: list[Hashable | None]  # the site at each point (None: none)
     pos: list[float]  # metres from the trip start, non-decreasing (border waits included)
     offs: list[float]  # detour of the site at each point
-    result: FlowResult  # filled in, `covered` decided after the solve
+    result: FlowResult  # the flow, not covered (shared by every solve: never modified)
+    covered_result: FlowResult = field(init=False, repr=False)  # the same, covered
+
+    def __post_init__(self) -> None:
+        self.covered_result = self.result.model_copy(update={"covered": True})
 
 
 #: the largest scaled total flow: CP-SAT's objective is a 64-bit integer sum
@@ -368,10 +372,22 @@ def _add_reach(model: cp_model.CpModel, y: cp_model.IntVar, t: _Trip,
     return added
 
 
-def _solve(trips: Sequence[_Trip], choosable: Sequence[Hashable], existing: Collection[Hashable],
-           *, budget: int, range_m: float, start: float, time_limit_s: float, seed: int,
-           workers: int, trip: str) -> tuple[list[Hashable], CoverageResult, SolverResult]:
-    """Maximise covered flow with at most `budget` of `choosable` (in tie-break order)."""
+@dataclass
+class _Prepared:
+    """What a solve needs before the budget, for one range and start charge (shared by every
+    budget of a grid): the flows already decided and the contested ones with their cover sets."""
+
+    scale: int
+    base: int  # scaled flow the existing sites cover alone
+    contested: list[_Trip]
+    relevant: list[Hashable]  # candidates on contested trips, not dominated, in tie-break order
+    covers: list[list[frozenset[Hashable]] | None]  # per contested trip (None: reach form)
+    dominated: set[Hashable]
+    n_choosable: int
+
+
+def _prepare(trips: Sequence[_Trip], choosable: Sequence[Hashable],
+             existing: Collection[Hashable], *, range_m: float, start: float) -> _Prepared:
     scale = _flow_scale([t.weight for t in trips])
     # Flows the existing sites already cover, and flows that even every candidate cannot cover,
     # are decided before the model; only the contested ones (and their candidates) enter it.
@@ -398,75 +414,140 @@ def _solve(trips: Sequence[_Trip], choosable: Sequence[Hashable], existing: Coll
     dominated: set[Hashable] = set()
     if all(c is not None for c in covers):
         dominated = _dominated(relevant, [c for c in covers if c is not None])
-    model = cp_model.CpModel()
-    x = {k: model.new_bool_var(f"x[{k}]") for k in relevant if k not in dominated}
-    ys: list[cp_model.IntVar] = []
-    weights: list[int] = []
-    n_cover = 0
-    for q, t in enumerate(contested):
-        y = model.new_bool_var(f"y[{q}]")
-        sets = covers[q]
-        if sets is None:
-            n_cover += _add_reach(model, y, t, x, existing, range_m, start)
-        else:
-            for cover in sets:
-                left = sorted((k for k in cover if k in x), key=node_key)
-                if left:
-                    model.add(y <= sum(x[k] for k in left))
-                else:
-                    model.add(y == 0)
-            n_cover += len(sets)
-        ys.append(y)
-        weights.append(int(t.weight * scale))
-    relevant = [k for k in relevant if k in x]
-    model.add(sum(x.values()) <= budget)
-    flow_obj = sum(w * y for w, y in zip(weights, ys, strict=True))
-    n = len(relevant)
-    big = n * (n + 1) // 2 + 1  # more than any rank sum
-    tie_expr = sum((big + rank) * x[k] for rank, k in enumerate(relevant, start=1))
-    lex = (n + 1) * big + 1  # more than any count x big + rank sum
-    one_solve = (sum(weights) + 1) * lex < MAX_SCALED_FLOW
-    if one_solve:  # most flow, then the tie-break, in one objective (exact: integers)
-        model.maximize(lex * flow_obj - tie_expr)
-    else:
-        model.maximize(flow_obj)
+    return _Prepared(scale=scale, base=base, contested=contested,
+                     relevant=[k for k in relevant if k not in dominated], covers=covers,
+                     dominated=dominated, n_choosable=len(choosable))
 
-    def make_solver(limit: float) -> cp_model.CpSolver:
-        return new_solver(limit, num_workers=workers, random_seed=seed, linearization_level=2)
 
-    solver = make_solver(time_limit_s)
-    code = solver.solve(model)
-    status: SolverStatus = STATUS.get(code, "unknown")
-    if code == cp_model.UNKNOWN:
-        status = "time_limit"
-    wall = solver.wall_time
+#: solvers of the coverage model: "auto" (the exact branch and bound of frlm_bnb when every
+#: contested trip is in arc-cover form, CP-SAT otherwise or when it runs out of nodes), or one
+COVERAGE_METHODS = ("auto", "cp-sat")
+
+
+def _solve(trips: Sequence[_Trip], choosable: Sequence[Hashable], existing: Collection[Hashable],
+           *, budget: int, range_m: float, start: float, time_limit_s: float, seed: int,
+           workers: int, trip: str, prepared: _Prepared | None = None, method: str = "auto"
+           ) -> tuple[list[Hashable], CoverageResult, SolverResult]:
+    """Maximise covered flow with at most `budget` of `choosable` (in tie-break order)."""
+    import time
+
+    t0 = time.perf_counter()
+    if method not in COVERAGE_METHODS:
+        raise UsageError(f"unknown coverage method {method!r} (choose from "
+                         f"{', '.join(COVERAGE_METHODS)})")
+    prep = prepared or _prepare(trips, choosable, existing, range_m=range_m, start=start)
+    scale, base, contested, covers = prep.scale, prep.base, prep.contested, prep.covers
+    relevant = prep.relevant
+    weights = [int(t.weight * scale) for t in contested]
+    arc_form = all(c is not None for c in covers)
     chosen: list[Hashable] = []
+    best: int | None = None
     bound: float | None = None
     tie_status = "not run"
-    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) and one_solve:
-        values = {k: solver.boolean_value(v) for k, v in x.items()}
-        best = sum(w for w, y in zip(weights, ys, strict=True) if solver.boolean_value(y))
-        # the bound on lex x flow - tie: the flow bound is its ceiling over lex
-        bound = (base + -(-round(solver.best_objective_bound) // lex)) / scale
-        tie_status = status
-        chosen = [k for k in relevant if values[k]]
-    elif code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        best = round(solver.objective_value)
-        bound = (base + round(solver.best_objective_bound)) / scale
-        values = {k: solver.boolean_value(v) for k, v in x.items()}
-        # phase 2 (tie-break): the same flow with the fewest sites, then the least rank sum
-        # (rank = position in the candidate order), one solve: count x big + rank sum
-        model.add(flow_obj >= best)
-        model.minimize(tie_expr)
-        for k, v in x.items():
-            model.add_hint(v, values[k])
-        solver2 = make_solver(max(1.0, time_limit_s - wall))
-        code2 = solver2.solve(model)
-        wall += solver2.wall_time
-        tie_status = STATUS.get(code2, "time_limit")
-        if code2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            values = {k: solver2.boolean_value(v) for k, v in x.items()}
-        chosen = [k for k in relevant if values[k]]
+    status: SolverStatus = "unknown"
+    hint: dict[Hashable, bool] | None = None
+    name = "cp-sat"
+    stats: dict[str, int] = {}
+    extra: dict[str, Any] = {}
+    wall = 0.0
+    if arc_form and method == "auto":
+        from evcorridor.siting.frlm_bnb import solve_cover
+
+        index = {k: i for i, k in enumerate(relevant)}
+        flows_b: list[tuple[int, list[int]]] = []
+        for w, sets in zip(weights, covers, strict=True):
+            assert sets is not None
+            masks = []
+            for cover in sets:
+                m = 0
+                for k in cover:
+                    i = index.get(k)
+                    if i is not None:
+                        m |= 1 << i
+                masks.append(m)
+            flows_b.append((w, masks))
+        res = solve_cover(len(relevant), budget, flows_b)
+        wall = time.perf_counter() - t0
+        extra = {"nodes": res.nodes, "lp_bound_solved": res.lp_bound is not None}
+        stats = {"families": res.families}
+        if res.proven:
+            name = "branch-and-bound"
+            status = "optimal"
+            tie_status = "optimal"
+            best = res.flow
+            chosen = [k for i, k in enumerate(relevant) if res.chosen >> i & 1]
+        else:
+            hint = {k: bool(res.chosen >> i & 1) for i, k in enumerate(relevant)}
+    n_cover = sum(len(c) if c is not None else 0 for c in covers)
+    n_vars = n_cons = 0
+    if best is None:
+        model = cp_model.CpModel()
+        x = {k: model.new_bool_var(f"x[{k}]") for k in relevant}
+        ys: list[cp_model.IntVar] = []
+        n_cover = 0
+        for q, t in enumerate(contested):
+            y = model.new_bool_var(f"y[{q}]")
+            sets = covers[q]
+            if sets is None:
+                n_cover += _add_reach(model, y, t, x, existing, range_m, start)
+            else:
+                for cover in sets:
+                    left = sorted((k for k in cover if k in x), key=node_key)
+                    if left:
+                        model.add(y <= sum(x[k] for k in left))
+                    else:
+                        model.add(y == 0)
+                n_cover += len(sets)
+            ys.append(y)
+        model.add(sum(x.values()) <= budget)
+        if hint is not None:
+            for k, v in x.items():
+                model.add_hint(v, hint[k])
+        flow_obj = sum(w * y for w, y in zip(weights, ys, strict=True))
+        n = len(relevant)
+        big = n * (n + 1) // 2 + 1  # more than any rank sum
+        tie_expr = sum((big + rank) * x[k] for rank, k in enumerate(relevant, start=1))
+        lex = (n + 1) * big + 1  # more than any count x big + rank sum
+        one_solve = (sum(weights) + 1) * lex < MAX_SCALED_FLOW
+        if one_solve:  # most flow, then the tie-break, in one objective (exact: integers)
+            model.maximize(lex * flow_obj - tie_expr)
+        else:
+            model.maximize(flow_obj)
+
+        def make_solver(limit: float) -> cp_model.CpSolver:
+            return new_solver(limit, num_workers=workers, random_seed=seed, linearization_level=2)
+
+        solver = make_solver(max(1.0, time_limit_s - wall))
+        code = solver.solve(model)
+        status = STATUS.get(code, "unknown")
+        if code == cp_model.UNKNOWN:
+            status = "time_limit"
+        wall += solver.wall_time
+        n_vars, n_cons = len(model.proto.variables), len(model.proto.constraints)
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) and one_solve:
+            values = {k: solver.boolean_value(v) for k, v in x.items()}
+            best = sum(w for w, y in zip(weights, ys, strict=True) if solver.boolean_value(y))
+            # the bound on lex x flow - tie: the flow bound is its ceiling over lex
+            bound = (base + -(-round(solver.best_objective_bound) // lex)) / scale
+            tie_status = status
+            chosen = [k for k in relevant if values[k]]
+        elif code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            best = round(solver.objective_value)
+            bound = (base + round(solver.best_objective_bound)) / scale
+            values = {k: solver.boolean_value(v) for k, v in x.items()}
+            # phase 2 (tie-break): the same flow with the fewest sites, then the least rank sum
+            # (rank = position in the candidate order), one solve: count x big + rank sum
+            model.add(flow_obj >= best)
+            model.minimize(tie_expr)
+            for k, v in x.items():
+                model.add_hint(v, values[k])
+            solver2 = make_solver(max(1.0, time_limit_s - wall))
+            code2 = solver2.solve(model)
+            wall += solver2.wall_time
+            tie_status = STATUS.get(code2, "time_limit")
+            if code2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                values = {k: solver2.boolean_value(v) for k, v in x.items()}
+            chosen = [k for k in relevant if values[k]]
 
     built = set(existing) | set(chosen)
     flows: list[FlowResult] = []
@@ -475,9 +556,9 @@ def _solve(trips: Sequence[_Trip], choosable: Sequence[Hashable], existing: Coll
         ok = trip_feasible(t.keys, t.pos, t.offs, built, range_m=range_m, start_range_m=start)
         if ok:
             covered_total += t.weight
-        flows.append(t.result.model_copy(update={"covered": ok}))
+        flows.append(t.covered_result if ok else t.result)
     objective: float | None = None
-    if chosen or code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if best is not None:
         objective = float(covered_total)
         proven = float(Decimal(base + best) / scale)
         if status == "optimal" and objective != proven:  # pragma: no cover
@@ -488,24 +569,26 @@ def _solve(trips: Sequence[_Trip], choosable: Sequence[Hashable], existing: Coll
         gap, bound = 0.0, objective
     elif objective is not None and bound is not None:
         gap = round((bound - objective) / bound, 6) if bound > 0 else 0.0
-    coverage = CoverageResult(
-        budget=budget, trip=trip,  # type: ignore[arg-type]
+    coverage = CoverageResult.model_construct(
+        budget=budget, trip=trip,
         total_flow=float(sum((t.weight for t in trips), Decimal(0))),
         covered_flow=float(covered_total), flows=flows)
+    parameters: dict[str, Any] = {
+        "time_limit_s": float(time_limit_s), "seed": int(seed), "workers": int(workers),
+        "trip": trip, "range_m": round(range_m, 1), "start_range_m": round(start, 1),
+        "flow_scale": scale, "tie_break": "fewest sites, then least rank sum",
+        "tie_break_status": tie_status}
+    if name == "cp-sat":
+        parameters["linearization_level"] = 2
+    parameters.update(extra)
     result = SolverResult(
-        name="cp-sat", status=status, objective=objective, best_bound=bound, gap=gap,
-        wall_time_s=round(wall, 3),
-        parameters={"time_limit_s": float(time_limit_s), "seed": int(seed),
-                    "workers": int(workers), "linearization_level": 2, "trip": trip,
-                    "range_m": round(range_m, 1),
-                    "start_range_m": round(start, 1), "flow_scale": scale,
-                    "tie_break": "fewest sites, then least rank sum",
-                    "tie_break_status": tie_status},
+        name=name, status=status, objective=objective, best_bound=bound, gap=gap,
+        wall_time_s=round(wall, 3), parameters=parameters,
         model_size={"flows": len(trips), "contested_flows": len(contested),
-                    "candidates": len(choosable), "candidates_in_model": n,
-                    "existing": len(existing), "dominated_candidates": len(dominated),
-                    "variables": len(model.proto.variables),
-                    "constraints": len(model.proto.constraints), "cover_constraints": n_cover})
+                    "candidates": prep.n_choosable, "candidates_in_model": len(relevant),
+                    "existing": len(existing), "dominated_candidates": len(prep.dominated),
+                    "variables": n_vars, "constraints": n_cons, "cover_constraints": n_cover,
+                    **stats})
     return chosen, coverage, result
 
 
@@ -522,6 +605,107 @@ def _check_args(trip: str, budget: int, range_m: float) -> None:
 # Graph flows (generic networks)
 # ---------------------------------------------------------------------------------------------
 
+class CoverageNetwork:
+    """The trips of a set of flows on a network, built once (shortest paths, positions, sites),
+    for any number of solves over ranges and budgets (`solve`); the cover sets of a range are
+    kept for the other budgets. `solve_coverage` is one such solve."""
+
+    def __init__(
+        self,
+        graph: nx.MultiDiGraph,
+        flows: Sequence[Flow],
+        *,
+        trip: str = "round",
+        candidates: Iterable[int] | None = None,
+        existing: Iterable[int] | Mapping[int, float] = (),
+        offsets: Mapping[int, float] | None = None,
+        path_tie_break: str = "lowest-ids",
+    ) -> None:
+        if trip not in TRIPS:
+            raise UsageError(f"unknown trip {trip!r}; choose one of: {', '.join(TRIPS)}")
+        self.trip = trip
+        offsets = dict(offsets or {})
+        exist: dict[int, float] = (dict(existing) if isinstance(existing, Mapping)
+                                   else dict.fromkeys(existing, 0.0))
+        for n in exist:
+            if n not in graph:
+                raise UsageError(f"existing site at node {n!r} is not a node of the network")
+        cand_pool = list(graph.nodes) if candidates is None else list(candidates)
+        for n in cand_pool:
+            if n not in graph:
+                raise UsageError(f"candidate site node {n!r} is not a node of the network")
+        cands = sorted({n for n in cand_pool if n not in exist}, key=node_key)
+        cand_set = set(cands)
+        self.candidates = cands
+        self.existing = exist
+        self._prepared: dict[tuple[float, float], _Prepared] = {}
+
+        finder = PathFinder(graph, path_tie_break)
+        trips: list[_Trip] = []
+        for f in flows:
+            where = f"{f.where}: " if f.where else ""
+            for end in (f.origin, f.destination):
+                if end not in graph:
+                    raise InputError(f"{where}node {end!r} is not in the network")
+            if f.path is not None:
+                path = list(f.path)
+                if not path or path[0] != f.origin or path[-1] != f.destination:
+                    raise InputError(f"{where}flow {f.label}: its path must run from origin to "
+                                     "destination")
+            else:
+                found = finder.path(f.origin, f.destination)
+                if found is None:
+                    raise InputError(f"{where}no path from {f.origin} to {f.destination} in the "
+                                     "network (flow cannot be routed)")
+                path = list(found)
+            back: list[int] | None = None
+            if trip == "round":  # the way back: the fixed path reversed, else the shortest back
+                found = path[::-1] if f.path is not None else finder.path(f.destination, f.origin)
+                if found is None:
+                    raise InputError(f"{where}no path back from {f.destination} to {f.origin} "
+                                     "in the network (round trip impossible)")
+                back = list(found)
+            try:
+                cum = finder.length(path)
+                back_cum = finder.length(back) if back is not None else None
+            except InputError as exc:
+                raise InputError(f"{where}flow {f.label}: {exc}") from exc
+            nodes, pos = trip_sequence(path, cum, back, back_cum)
+            keys: list[Hashable | None] = [n if (n in cand_set or n in exist) else None
+                                           for n in nodes]
+            offs = [exist[n] if n in exist else offsets.get(n, 0.0) for n in nodes]
+            result = FlowResult(
+                origin=f.origin_name or str(f.origin),
+                destination=f.destination_name or str(f.destination),
+                flow=float(f.flow), covered=False, length_m=round(pos[-1], 1),
+                nodes=[int(n) for n in nodes])
+            trips.append(_Trip(_exact(f), keys, pos, offs, result))
+        self.trips = trips
+
+    def solve(self, *, range_m: float, budget: int, start_range_m: float | None = None,
+              time_limit_s: float = 60.0, seed: int = 0, workers: int = 1,
+              method: str = "auto") -> tuple[list[int], CoverageResult, SolverResult]:
+        """Choose at most `budget` new sites maximising the covered flow (see
+        `solve_coverage`)."""
+        _check_args(self.trip, budget, range_m)
+        if self.trip == "round":
+            start = range_m / 2.0
+        else:
+            start = range_m if start_range_m is None else min(start_range_m, range_m)
+        key = (range_m, start)
+        prep = self._prepared.get(key)
+        if prep is None:
+            prep = _prepare(self.trips, self.candidates, set(self.existing), range_m=range_m,
+                            start=start)
+            self._prepared[key] = prep
+        chosen, coverage, solved = _solve(
+            self.trips, self.candidates, set(self.existing), budget=budget, range_m=range_m,
+            start=start, time_limit_s=time_limit_s, seed=seed, workers=workers, trip=self.trip,
+            prepared=prep, method=method)
+        picked = set(chosen)
+        return [n for n in self.candidates if n in picked], coverage, solved
+
+
 def solve_coverage(
     graph: nx.MultiDiGraph,
     flows: Sequence[Flow],
@@ -537,74 +721,20 @@ def solve_coverage(
     seed: int = 0,
     workers: int = 1,
     path_tie_break: str = "lowest-ids",
+    method: str = "auto",
 ) -> tuple[list[int], CoverageResult, SolverResult]:
     """Choose at most `budget` new sites among `candidates` (default: every node) maximising the
     covered flow. `existing` sites (node ids, or node -> offset m) count for free; `offsets` gives
     the detour of a new site per node (default 0). `start_range_m` applies to one-way trips only
     (default `range_m`); round trips start with `range_m / 2`. Returns the chosen new nodes
-    (sorted), the coverage (re-derived by simulation) and the solver result."""
+    (sorted), the coverage (re-derived by simulation) and the solver result. `method`:
+    COVERAGE_METHODS. For a grid of ranges and budgets on one network, build a `CoverageNetwork`
+    once and call its `solve`."""
     _check_args(trip, budget, range_m)
-    if trip == "round":
-        start = range_m / 2.0
-    else:
-        start = range_m if start_range_m is None else min(start_range_m, range_m)
-    offsets = dict(offsets or {})
-    exist: dict[int, float] = (dict(existing) if isinstance(existing, Mapping)
-                               else dict.fromkeys(existing, 0.0))
-    for n in exist:
-        if n not in graph:
-            raise UsageError(f"existing site at node {n!r} is not a node of the network")
-    cand_pool = list(graph.nodes) if candidates is None else list(candidates)
-    for n in cand_pool:
-        if n not in graph:
-            raise UsageError(f"candidate site node {n!r} is not a node of the network")
-    cands = sorted({n for n in cand_pool if n not in exist}, key=node_key)
-    cand_set = set(cands)
-
-    finder = PathFinder(graph, path_tie_break)
-    trips: list[_Trip] = []
-    for f in flows:
-        where = f"{f.where}: " if f.where else ""
-        for end in (f.origin, f.destination):
-            if end not in graph:
-                raise InputError(f"{where}node {end!r} is not in the network")
-        if f.path is not None:
-            path = list(f.path)
-            if not path or path[0] != f.origin or path[-1] != f.destination:
-                raise InputError(f"{where}flow {f.label}: its path must run from origin to "
-                                 "destination")
-        else:
-            found = finder.path(f.origin, f.destination)
-            if found is None:
-                raise InputError(f"{where}no path from {f.origin} to {f.destination} in the "
-                                 "network (flow cannot be routed)")
-            path = list(found)
-        back: list[int] | None = None
-        if trip == "round":  # the way back: the fixed path reversed, else the shortest way back
-            found = path[::-1] if f.path is not None else finder.path(f.destination, f.origin)
-            if found is None:
-                raise InputError(f"{where}no path back from {f.destination} to {f.origin} in "
-                                 "the network (round trip impossible)")
-            back = list(found)
-        try:
-            cum = finder.length(path)
-            back_cum = finder.length(back) if back is not None else None
-        except InputError as exc:
-            raise InputError(f"{where}flow {f.label}: {exc}") from exc
-        nodes, pos = trip_sequence(path, cum, back, back_cum)
-        keys: list[Hashable | None] = [n if (n in cand_set or n in exist) else None
-                                       for n in nodes]
-        offs = [exist[n] if n in exist else offsets.get(n, 0.0) for n in nodes]
-        result = FlowResult(
-            origin=f.origin_name or str(f.origin),
-            destination=f.destination_name or str(f.destination),
-            flow=float(f.flow), covered=False, length_m=round(pos[-1], 1),
-            nodes=[int(n) for n in nodes])
-        trips.append(_Trip(_exact(f), keys, pos, offs, result))
-    chosen, coverage, solved = _solve(
-        trips, cands, set(exist), budget=budget, range_m=range_m, start=start,
-        time_limit_s=time_limit_s, seed=seed, workers=workers, trip=trip)
-    return [n for n in cands if n in set(chosen)], coverage, solved
+    net = CoverageNetwork(graph, flows, trip=trip, candidates=candidates, existing=existing,
+                          offsets=offsets, path_tie_break=path_tie_break)
+    return net.solve(range_m=range_m, budget=budget, start_range_m=start_range_m,
+                     time_limit_s=time_limit_s, seed=seed, workers=workers, method=method)
 
 
 # ---------------------------------------------------------------------------------------------
