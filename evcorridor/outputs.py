@@ -17,10 +17,12 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from evcorridor.atomic import write_bytes, write_text
-from evcorridor.plan_model import Plan, Site
+
+if TYPE_CHECKING:  # annotations only: printing JSON/CSV does not load the plan model
+    from evcorridor.plan_model import Plan, Site
 
 __all__ = ["LIST_SEP", "SITE_COLUMNS", "directions_text", "feature_collection", "site_rows",
            "sites_csv", "sites_geojson", "to_csv", "to_json", "write_bytes", "write_text"]

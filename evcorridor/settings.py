@@ -6,11 +6,11 @@ Every field can be set by an `EVCORRIDOR_<FIELD>` environment variable (for exam
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 _SHIPPED = Path(__file__).resolve().parent / "_shipped"
 #: the folder that holds data/ and configs/: the copy an installed wheel ships inside the package
@@ -19,8 +19,13 @@ _SHIPPED = Path(__file__).resolve().parent / "_shipped"
 REPO_ROOT = _SHIPPED if _SHIPPED.is_dir() else Path(__file__).resolve().parents[1]
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="EVCORRIDOR_", extra="ignore")
+ENV_PREFIX = "EVCORRIDOR_"
+
+
+class Settings(BaseModel):
+    """The settings; read from the environment by pydantic-settings (`_from_environment`)."""
+
+    model_config = ConfigDict(extra="ignore")
 
     data_dir: Path = Field(default=REPO_ROOT / "data", description="embedded derived datasets")
     configs_dir: Path = Field(
@@ -59,5 +64,27 @@ def configure(**overrides: object) -> None:
 
 
 @lru_cache(maxsize=1)
+def _environment_settings_class() -> type[Settings]:
+    """`Settings` read by pydantic-settings from the EVCORRIDOR_* variables (case-insensitive)."""
+    from pydantic_settings import BaseSettings, SettingsConfigDict
+
+    class EnvSettings(BaseSettings, Settings):
+        model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore")
+
+    return EnvSettings
+
+
+def _from_environment() -> Settings:
+    return _environment_settings_class().model_validate(_overrides)
+
+
+@lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings(**_overrides)  # type: ignore[arg-type]
+    """The settings in force: CLI overrides, then EVCORRIDOR_* variables, then the defaults.
+
+    pydantic-settings (and the asyncio it imports: about a quarter of a light command's start-up)
+    is loaded only when some EVCORRIDOR_* variable is set; without one the defaults and the
+    overrides are all there is."""
+    if any(name.upper().startswith(ENV_PREFIX) for name in os.environ):
+        return _from_environment()
+    return Settings.model_validate(_overrides)

@@ -11,7 +11,8 @@ aliases followed) exceeds MAX_NODES (an "alias bomb"). Duplicate keys are errors
 from __future__ import annotations
 
 import copy
-import hashlib
+import datetime
+import re
 import types
 import typing
 from collections.abc import Iterator
@@ -20,10 +21,6 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import DuplicateKeyError
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from evcorridor.errors import InputError, closest
 
@@ -96,8 +93,11 @@ def dotted(loc: Loc) -> str:
 
 class _Walker:
     def __init__(self, located: Located) -> None:
+        from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
         self.located = located
         self.nodes = 0
+        self.mapping, self.sequence = CommentedMap, CommentedSeq
 
     def walk(self, node: Any, loc: Loc, depth: int) -> Any:
         self.nodes += 1
@@ -126,7 +126,7 @@ class _Walker:
                     )
                 ]
             )
-        if isinstance(node, CommentedMap):
+        if isinstance(node, self.mapping):
             out: dict[Any, Any] = {}
             for key in node:
                 try:
@@ -138,7 +138,7 @@ class _Walker:
                     node[key], (*loc, str(key)), depth + 1
                 )
             return out
-        if isinstance(node, CommentedSeq):
+        if isinstance(node, self.sequence):
             items = []
             for i, item in enumerate(node):
                 try:
@@ -159,9 +159,9 @@ class _Walker:
         return node
 
 
-#: parsed documents by (display name, sha256 of the bytes): each config file is parsed once per
+#: parsed documents by (display name, the file's bytes): each config file is parsed once per
 #: process however often it is loaded (`plan --all` loads the same profiles for every corridor)
-_PARSED: dict[tuple[str, str], Located] = {}
+_PARSED: dict[tuple[str, bytes], Located] = {}
 _PARSED_MAX = 1024
 
 
@@ -178,7 +178,7 @@ def load_yaml(path: Path | str, *, display: str | None = None) -> Located:
         raise InputError(f"{name}: file not found") from exc
     except OSError as exc:
         raise InputError(f"{name}: cannot read: {exc.strerror}") from exc
-    key = (name, hashlib.sha256(raw).hexdigest())
+    key = (name, raw)
     found = _PARSED.get(key)
     if found is None:
         found = loads_yaml(raw, name)
@@ -188,7 +188,9 @@ def load_yaml(path: Path | str, *, display: str | None = None) -> Located:
     return Located(found.file, copy.deepcopy(found.data), dict(found.positions))
 
 
-def loads_yaml(raw: bytes | str, name: str) -> Located:
+def loads_yaml(raw: bytes | str, name: str, *, fast: bool = True) -> Located:
+    """Parse one YAML document (see `load_yaml`). `fast=False` always uses ruamel (the reference
+    the fast libyaml path is tested against)."""
     if isinstance(raw, str):
         raw = raw.encode("utf-8")
     if len(raw) > MAX_BYTES:
@@ -209,6 +211,13 @@ def loads_yaml(raw: bytes | str, name: str) -> Located:
         raise YamlProblems(
             [Problem(name, 1, 1, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
         ) from exc
+    found = _fast_located(text, name) if fast else None
+    if found is not None:
+        return found
+    from ruamel.yaml import YAML
+    from ruamel.yaml.constructor import DuplicateKeyError
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
     yaml = YAML(typ="rt", pure=True)
     yaml.allow_duplicate_keys = False
     try:
@@ -249,9 +258,155 @@ def loads_yaml(raw: bytes | str, name: str) -> Located:
     return located
 
 
+class _Unsure(Exception):
+    """The fast loader met something it does not read exactly like ruamel (see `_fast_located`)."""
+
+
+#: The YAML 1.2 core schema (ruamel's resolver, without reading ruamel: importing it is a tenth of
+#: a light command's start-up) for the plain scalars the fast loader builds itself. A plain scalar
+#: is a string unless its first character is one of _TYPED_FIRST; such a scalar must be one of the
+#: simple forms below, else ruamel reads the file (hex, octal, underscores, exponents without a
+#: fraction, .inf, .nan, date-times, merge keys, strings such as `1st`). tests/test_yamlio_fast.py
+#: checks these against ruamel's own resolver table.
+_TYPED_FIRST = frozenset("-+.0123456789~nNtTfF<=!&*")
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False,
+          "FALSE": False}
+_SIMPLE_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_SIMPLE_FLOAT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\.[0-9]+(?:[eE][-+]?[0-9]+)?")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+#: every character YAML 1.2 numbers and timestamps (ruamel's int, float and timestamp patterns:
+#: 0x1F, 0o17, 1_000, -1.5e3, .inf, .NaN, 2024-01-02T10:00:00.5 +01:00) may contain, and more
+_NUMBER_CHARS = frozenset("0123456789_+-.:eEoOxXbBabcdefABCDEFtTzZ \tinfINFnaNA")
+#: an anchor on a number (`&a 2024`): ruamel keeps such a key as its own ScalarInt
+_ANCHORED_NUMBER = re.compile(r"&[^\s,\[\]{}]+\s+[-+]?[0-9.]")
+#: characters YAML 1.1 (libyaml) reads as line breaks and YAML 1.2 (ruamel) does not
+_BREAKS_1_1 = ("\x85", "\u2028", "\u2029")
+_PLAIN, _QUOTED, _COLLECTION = "evcorridor:plain", "evcorridor:quoted", "evcorridor:collection"
+
+
+def _plain(value: str) -> Any:
+    """The value ruamel gives the plain scalar `value`, or _Unsure."""
+    if value in _NULLS:
+        return None
+    if value[0] not in _TYPED_FIRST:
+        return value
+    if value in _BOOLS:
+        return _BOOLS[value]
+    if value[0] in "nNtTfF":  # not exactly null/true/false: a string
+        return value
+    if value[0] in "<=!&*":  # merge key `<<`, value `=`...: ruamel's own objects
+        raise _Unsure(value)
+    if not _NUMBER_CHARS.issuperset(value):  # `150 kW`, `1st`: no number or date has a `k`
+        return value
+    if _SIMPLE_INT.fullmatch(value):
+        return int(value)
+    if _SIMPLE_FLOAT.fullmatch(value):
+        return float(value)
+    if _DATE.fullmatch(value):
+        try:  # a plain date is a datetime.date for ruamel too; an impossible one: ruamel says why
+            return datetime.date(int(value[:4]), int(value[5:7]), int(value[8:10]))
+        except ValueError as exc:
+            raise _Unsure(value) from exc
+    raise _Unsure(value)
+
+
+def _fast_located(text: str, name: str) -> Located | None:
+    """`text` read with libyaml (PyYAML's C parser) when that gives exactly what ruamel gives, or
+    None: then ruamel reads it (and reports any problem with its own message and position).
+
+    ruamel's pure-Python round-trip parser takes 10-30 ms per config file; libyaml composes the
+    node tree (with line and column of every node) in a fraction of that, and this function builds
+    the same plain data and positions as `_Walker` from it. It declines (None) whenever it could
+    differ: libyaml missing or failing, a %YAML directive, several documents, explicit tags,
+    duplicate or non-scalar keys, plain scalars other than strings, null,
+    true/false, dates and simple decimal numbers, YAML 1.1 line breaks, or the depth/size limits."""
+    if "%YAML" in text or "\t" in text or any(b in text for b in _BREAKS_1_1):
+        return None
+    try:
+        from yaml import MappingNode, ScalarNode, SequenceNode, YAMLError
+        from yaml._yaml import CParser
+    except ImportError:  # PyYAML without libyaml
+        return None
+
+    class Composer(CParser):  # composes only: the tags say plain/quoted/collection
+        def descend_resolver(self, *_: Any) -> None:
+            return None
+
+        def ascend_resolver(self, *_: Any) -> None:
+            return None
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+            if kind is not ScalarNode:
+                return _COLLECTION
+            # (False, False): the non-specific tag `!`, which ruamel reads its own way
+            return _PLAIN if implicit[0] else _QUOTED if implicit[1] else "!"
+
+    try:
+        root = Composer(text).get_single_node()
+    except (YAMLError, ValueError, RecursionError):
+        return None
+    if not isinstance(root, MappingNode) or root.tag != _COLLECTION:
+        return None
+    located = Located(name, None, {(): (1, 1)})
+    positions = located.positions
+    count = [0]  # values walked, aliases expanded (as `_Walker`, against an alias bomb)
+
+    def scalar(node: Any) -> Any:
+        if node.tag == _PLAIN:
+            return _plain(node.value)
+        if node.tag == _QUOTED:
+            return node.value
+        raise _Unsure(node.tag)
+
+    def walk(node: Any, loc: Loc, depth: int) -> Any:
+        count[0] += 1
+        if count[0] > MAX_NODES or depth > MAX_DEPTH:
+            raise _Unsure("limit")  # ruamel's walk reports it
+        if isinstance(node, ScalarNode):
+            return scalar(node)
+        if node.tag != _COLLECTION:
+            raise _Unsure(node.tag)
+        if isinstance(node, MappingNode):
+            out: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, ScalarNode):
+                    raise _Unsure("key")
+                key = scalar(key_node)
+                if key in out or not (isinstance(key, str) or _plain_int_key(key, key_node)):
+                    raise _Unsure("key")  # ruamel keeps its own int/float/bool/null key objects
+                mark = key_node.start_mark
+                positions[(*loc, str(key))] = (mark.line + 1, mark.column + 1)
+                out[key] = walk(value_node, (*loc, str(key)), depth + 1)
+            return out
+        if isinstance(node, SequenceNode):
+            items = []
+            for i, item in enumerate(node.value):
+                mark = item.start_mark
+                positions[(*loc, i)] = (mark.line + 1, mark.column + 1)
+                items.append(walk(item, (*loc, i), depth + 1))
+            return items
+        raise _Unsure(type(node).__name__)
+
+    anchors = _ANCHORED_NUMBER.search(text) is not None
+
+    def _plain_int_key(key: Any, node: Any) -> bool:
+        """An int key ruamel also gives as a plain int (not ScalarInt: leading zero, anchor)."""
+        return (type(key) is int and not anchors
+                and not node.value.lstrip("+-").startswith("0"))
+
+    try:
+        located.data = walk(root, (), 0)
+    except _Unsure:
+        return None
+    return located
+
+
 def _bad_scalar(text: str, name: str, exc: Exception) -> Problem:
     """Locate the scalar whose construction failed (an impossible date or time such as
     2023-13-01 is read as a YAML timestamp); composing builds no values, only nodes."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
     from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
     def check(value: str) -> str | None:

@@ -3,6 +3,7 @@ module and `--help` load none, and the summaries `--help` shows are the commands
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -76,3 +77,38 @@ def test_root_help_lists_every_command_and_unknown_ones_suggest() -> None:
     res = CliRunner().invoke(app, ["corridrs", "list"])
     assert res.exit_code == 2
     assert "No such command 'corridrs'. Did you mean 'corridors'?" in res.output
+
+
+HELP_PROBE = """
+import contextlib, io, sys
+{preload}
+from evcorridor.cli import main
+buf = io.StringIO()
+with contextlib.redirect_stdout(buf):
+    try:
+        main({argv!r})
+    except SystemExit:
+        pass
+print(buf.getvalue())
+print("loaded:" + ",".join(m for m in ("rich.markdown", "markdown_it", "pygments")
+                           if m in sys.modules))
+"""
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["corridors", "--help"], ["plan", "--help"]])
+def test_help_skips_markdown_and_tracebacks_and_reads_the_same(argv: list[str]) -> None:
+    """`--help` imports typer's formatter with stand-ins for rich.markdown/rich.traceback (a
+    third of its time): the text is the same as with the real modules loaded first."""
+    def run(preload: str) -> tuple[str, str]:
+        env = {**os.environ, "COLUMNS": "100", "TERM": "dumb"}
+        out = subprocess.run([sys.executable, "-c", HELP_PROBE.format(preload=preload,
+                                                                      argv=argv)],
+                             capture_output=True, text=True, check=True, env=env).stdout
+        text, _, loaded = out.rpartition("loaded:")
+        return text, loaded.strip()
+
+    light, loaded = run("")
+    real, _ = run("import rich.markdown, rich.traceback")
+    assert "Usage: evcorridor" in light
+    assert light == real
+    assert loaded == ""

@@ -134,6 +134,58 @@ def files_read_by_the_core(cmd: _click.Command) -> None:
         files_read_by_the_core(sub)
 
 
+def _real(module: str, name: str) -> Any:
+    return getattr(importlib.import_module(module), name)
+
+
+class _LazyMarkdown:
+    """Stands for rich.markdown.Markdown while typer.rich_utils is imported (see below)."""
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        return _real("rich.markdown", "Markdown")(*args, **kwargs)
+
+
+class _LazyTraceback:
+    """Stands for rich.traceback.Traceback while typer.rich_utils is imported (see below)."""
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        return _real("rich.traceback", "Traceback")(*args, **kwargs)
+
+    @staticmethod
+    def from_exception(*args: Any, **kwargs: Any) -> Any:
+        return _real("rich.traceback", "Traceback").from_exception(*args, **kwargs)
+
+
+def import_help_formatter() -> None:
+    """Import typer's help formatter (typer.rich_utils) without rich.markdown and rich.traceback.
+
+    typer.rich_utils imports both at the top, about half of what `evcorridor --help` spends
+    (markdown-it, pygments), though our help is rich markup (no Markdown) and our tracebacks are
+    never pretty: for that import only, stand-ins that load the real class when first used take
+    their place in sys.modules; they are removed again at once, so any other import gets the real
+    modules. The help text is the same either way (tests/test_cli_lazy.py)."""
+    if "typer.rich_utils" in sys.modules:
+        return
+    import types
+
+    stand_ins = {"rich.markdown": ("Markdown", _LazyMarkdown),
+                 "rich.traceback": ("Traceback", _LazyTraceback)}
+    placed = []
+    for module, (name, cls) in stand_ins.items():
+        if module not in sys.modules:
+            stub = types.ModuleType(module)
+            setattr(stub, name, cls)
+            sys.modules[module] = stub
+            placed.append(module)
+    try:
+        importlib.import_module("typer.rich_utils")
+    finally:
+        for module in placed:
+            if sys.modules.get(module) is not None and not hasattr(sys.modules[module],
+                                                                   "__file__"):
+                del sys.modules[module]
+
+
 class LazyGroup(TyperGroup):
     """The root group: commands are summary stubs until one is run (see the module docstring)."""
 
@@ -154,6 +206,7 @@ class LazyGroup(TyperGroup):
         return self._loaded[cmd_name]
 
     def format_help(self, ctx: _click.Context, formatter: _click.HelpFormatter) -> None:
+        import_help_formatter()
         self._listing = True
         plain_metavars(self)  # the root options, completion ones included (added after init)
         try:
@@ -255,6 +308,8 @@ def hoist_root_options(argv: list[str]) -> list[str]:
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app; an EvCorridorError becomes one line on stderr and its exit code."""
     args = hoist_root_options(sys.argv[1:] if argv is None else argv)
+    if "--help" in args or not args:  # any command's help: the light formatter import
+        import_help_formatter()
     try:
         app(args=args, prog_name="evcorridor")
     except EvCorridorError as err:

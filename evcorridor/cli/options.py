@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from evcorridor.errors import UsageError
 from evcorridor.render.console import err
@@ -106,6 +105,8 @@ def progress_bar(description: str) -> Iterator[Callable[[str, float], None]]:
 
         yield log
         return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
     with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
                   console=err, transient=True) as bar:
         task = bar.add_task(description, total=1.0)
@@ -136,6 +137,8 @@ def step_progress(verb: str, total: int, *, show: bool = True, after: bool = Fal
 
         yield line
         return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
     with Progress(TextColumn("{task.description}"), BarColumn(),
                   TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
                   console=err, transient=True) as bar:
