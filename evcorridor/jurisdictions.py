@@ -9,7 +9,8 @@ regions of the node's own country count (a border waypoint is on `ny.i087` and `
 Canada it is CA-QC). A node on a state line (regions of two subdivisions of its country) or
 without a route id has no subdivision: the national rules apply there.
 
-Shared by the siting and the checker (no siting import here).
+Used by the siting; the checker derives subdivisions with its own table and rule
+(`evcorridor/check/subdivisions.py`), so a mistake here is caught by `check`.
 """
 
 from __future__ import annotations

@@ -67,11 +67,14 @@ def station(sid: str, km: float, connectors: list[tuple[str, int, float]], *,
 
 
 def plan_nacs_car(tmp: Path, km_marks: list[float], stations: list[Station],
-                  scenario: str, trip: str = "one-way", exits: set[float] | None = None
+                  scenario: str, trip: str = "one-way", exits: set[float] | None = None,
+                  *, profile_set: str = "na-2023", regions: tuple[str, str] | None = None
                   ) -> tuple[Any, Any]:
     """Plan the nacs-car on a SYNTHETIC line corridor (border at km 300) with `stations`, written
-    to tmp/stations.csv, under the na-2023 profile set, one way or round trips (`trip`), with
-    interchanges at `exits` (default every node): (built problem, plan)."""
+    to tmp/stations.csv, under `profile_set`, one way or round trips (`trip`), with
+    interchanges at `exits` (default every node); `regions`: Travel Mapping region codes of the
+    US and the other side, given to every node as a route id (`ny.x0`; the border node has
+    both): (built problem, plan)."""
     from evcorridor.profiles import get_profile_set, get_standard, get_vehicle
     from evcorridor.scenarios import get_cost_model, get_scenario
     from evcorridor.siting.build import BuildOptions, build_from_graph
@@ -79,9 +82,15 @@ def plan_nacs_car(tmp: Path, km_marks: list[float], stations: list[Station],
     from evcorridor.stations.normalized import write_stations
 
     cor, G, routes = line_corridor(km_marks, 300.0, exits=exits)
+    if regions is not None:
+        for _n, d in G.nodes(data=True):
+            ids = [f"{regions[0]}.x0"] if d["country"] == "USA" else [f"{regions[1]}.x0"]
+            if d["crossing"]:
+                ids = [f"{regions[0]}.x0", f"{regions[1]}.x0"]
+            d["routes"] = ";".join(ids)
     source = tmp / "stations.csv"
     write_stations(source, stations)
-    pset = get_profile_set("na-2023")
+    pset = get_profile_set(profile_set)
     stds = {pid: get_standard(pid) for pid in pset.profiles.values()}
     for p in list(stds.values()):
         stds.update({r: get_standard(r) for r in p.recognizes})

@@ -15,6 +15,7 @@ from evcorridor.check.arith import (
     straight_line_m,
 )
 from evcorridor.check.inputs import _Inputs
+from evcorridor.check.subdivisions import governing, subdivision_of
 from evcorridor.connectors import UnknownConnector, normalize
 from evcorridor.errors import EvCorridorError, InputError
 from evcorridor.plan_model import (
@@ -63,15 +64,13 @@ class _Sites(_Inputs):
         """Per country side of the route, the jurisdiction whose profile governs it, recomputed
         from the graph: an ISO 3166-2 subdivision the profile set maps when the whole side lies
         in it (Travel Mapping regions of its nodes), else the country."""
-        from evcorridor.jurisdictions import node_subdivision, side_jurisdiction
-
         subs: dict[str, list[str | None]] = {}
         for n in route.nodes:
             if n in self.G:
                 d = self.G.nodes[n]
-                subs.setdefault(str(d.get("country", "")), []).append(node_subdivision(d))
+                subs.setdefault(str(d.get("country", "")), []).append(subdivision_of(d))
         mapped = self.profile_set.profiles if self.profile_set is not None else {}
-        return {c: side_jurisdiction(v, c, mapped)[0] for c, v in subs.items()}
+        return {c: governing(v, c, mapped) for c, v in subs.items()}
 
     def check_stations(self) -> None:
         """Existing and upgraded sites are open public stations of the plan's station data, at
@@ -263,9 +262,7 @@ class _Sites(_Inputs):
         if site.kind == "new" and not self.generic and not _truthy(nd.get("interchange", False)):
             self.fail("site", where, f"a new site at node {site.node}, which is not an "
                                      "interchange (no exit to build at)")
-        from evcorridor.jurisdictions import node_subdivision
-
-        sub = node_subdivision(nd)
+        sub = subdivision_of(nd)
         if site.subdivision != sub:
             self.fail("site", where, f"subdivision {site.subdivision} but its node {site.node} "
                                      f"is in {sub or 'no subdivision'} (Travel Mapping region)")
