@@ -80,7 +80,8 @@ def site_rows(plan: Plan) -> list[dict[str, Any]]:
     for s in plan.sites:
         rows.append({
             "id": s.id, "corridor": plan.corridor, "kind": s.kind, "name": s.name,
-            "country": s.country, "lat": round(s.lat, 7), "lon": round(s.lon, 7),
+            "country": s.country, "lat": None if s.lat is None else round(s.lat, 7),
+            "lon": None if s.lon is None else round(s.lon, 7),
             "exit": s.exit.text() if s.exit else None,
             "exit_highway": s.exit.highway if s.exit else None,
             "exit_label": s.exit.label if s.exit else None,
@@ -111,8 +112,10 @@ def sites_csv(plan: Plan) -> str:
 
 
 def sites_geojson(plan: Plan) -> str:
-    """`sites.geojson`: one Point per site, the properties are the columns of `sites.csv`."""
+    """`sites.geojson`: one Point per site, the properties are the columns of `sites.csv`; a
+    site without coordinates (a distance matrix's node) has geometry null (RFC 7946 3.2)."""
     feats = [{"type": "Feature",
-              "geometry": {"type": "Point", "coordinates": [r["lon"], r["lat"]]},
+              "geometry": None if r["lat"] is None or r["lon"] is None
+              else {"type": "Point", "coordinates": [r["lon"], r["lat"]]},
               "properties": r} for r in site_rows(plan)]
     return feature_collection(f"{plan.corridor} sites", feats)

@@ -113,8 +113,8 @@ class Site(_Model):
     kind: SiteKind
     name: str
     node: int  # corridor graph node the site hangs off
-    lat: float
-    lon: float
+    lat: float | None  # None: a generic network's node without coordinates (a distance matrix)
+    lon: float | None
     country: str
     offset_m: float  # travel distance highway exit -> site (counted twice in a gap)
     ports: int | None  # None: the station data gives no DC fast port count

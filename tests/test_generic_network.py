@@ -143,12 +143,15 @@ def test_missing_columns_empty_and_absent_files(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         read_network(tmp_path)
     assert str(err.value) == (f"{tmp_path / 'edges.csv'}: empty file (expected a header: "
-                              "u,v,length_m)")
+                              "u,v,length_m; from,to,km; or a square matrix's corner cell and "
+                              "node ids)")
     with pytest.raises(InputError) as err:
         read_network(f"{tmp_path / 'nodes.csv'},{tmp_path / 'nope.csv'}")
     assert str(err.value) == f"{tmp_path / 'nope.csv'}: file not found"
-    with pytest.raises(UsageError, match=r"a CSV network is named by its nodes file"):
+    # a CSV without "nodes" in its name is the links alone (a distance matrix or an edge list)
+    with pytest.raises(InputError) as err:
         read_network(tmp_path / "roads.csv")
+    assert str(err.value) == f"{tmp_path / 'roads.csv'}: file not found"
     with pytest.raises(UsageError) as uerr:
         read_network(f"{tmp_path / 'nodes.csv'},")
     assert str(uerr.value) == (f"--network '{tmp_path / 'nodes.csv'},': give NODES.csv,EDGES.csv "

@@ -21,39 +21,87 @@ from evcorridor.outpaths import is_safe_slug
 from evcorridor.settings import REPO_ROOT, get_settings
 
 
+def _csv_lines(path: Path) -> list[str]:
+    return [ln for ln in read_text(path, "network").splitlines()
+            if ln.strip() and not ln.lstrip().startswith("#")]
+
+
 def _csv_rows(path: Path) -> list[dict[str, str]]:
-    lines = [ln for ln in read_text(path, "network").splitlines()
-             if ln.strip() and not ln.lstrip().startswith("#")]
+    lines = _csv_lines(path)
+    if lines:
+        lines[0] = lines[0].lower()
     return list(csv.DictReader(lines))
 
 
+def _xy(d: Any) -> dict[str, float]:
+    """x/y of a node when it has both (a distance matrix's nodes have none)."""
+    x, y = d.get("x"), d.get("y")
+    if x is None or y is None or str(x).strip() == "" or str(y).strip() == "":
+        return {}
+    return {"x": float(x), "y": float(y)}
+
+
+#: cells of a distance matrix that mean "no direct link" (docs/siting.md)
+_NO_LINK = ("", "-", "inf", "infinity")
+
+
+def _add_links(path: Path, G: nx.MultiDiGraph) -> None:
+    """The links of an edge list (u,v,length_m[,oneway]), a long distance matrix (from,to,km) or
+    a square one (corner cell and node ids, a row per node, km; an empty cell is no link). A
+    matrix pair given one way is a road both ways; given both ways, each keeps its length."""
+    lines = _csv_lines(path)
+    rows = list(csv.reader(lines))
+    header = [h.strip().lower() for h in rows[0]] if rows else []
+    if {"u", "v", "length_m"} <= set(header):
+        for row in _csv_rows(path):
+            u, v, length = int(row["u"]), int(row["v"]), float(row["length_m"])
+            G.add_edge(u, v, length=length)
+            if str(row.get("oneway") or "").strip().lower() not in ("true", "yes", "1", "y",
+                                                                     "t"):
+                G.add_edge(v, u, length=length)
+        return
+    km: dict[tuple[int, int], float] = {}
+    if {"from", "to", "km"} <= set(header):
+        for row in _csv_rows(path):
+            km[(int(row["from"]), int(row["to"]))] = float(row["km"])
+    else:
+        ids = [int(h) for h in header[1:]]
+        for cells in rows[1:]:
+            u = int(cells[0])
+            for v, cell in zip(ids, cells[1:], strict=True):
+                if u != v and cell.strip().lower() not in _NO_LINK:
+                    km[(u, v)] = float(cell)
+    for (u, v), value in km.items():
+        G.add_edge(u, v, length=value * 1000.0)
+        if (v, u) not in km:
+            G.add_edge(v, u, length=value * 1000.0)
+
+
 def read_generic_network(files: Sequence[Path]) -> nx.MultiDiGraph:
-    """A user's network as the coverage planner reads it (GraphML, or nodes.csv + edges.csv):
-    integer node ids, x/y, country; edge `length` or `length_m`; undirected / two-way roads get
-    both directions. Read here again so the checker does not lean on the planner's reader."""
+    """A user's network as the coverage planner reads it (GraphML, nodes.csv + edges.csv, or a
+    distance matrix alone or after a nodes file): integer node ids, x/y when given, country;
+    edge `length` or `length_m`; undirected / two-way roads get both directions. Read here
+    again so the checker does not lean on the planner's reader."""
     G = nx.MultiDiGraph()
+    if len(files) == 1 and files[0].suffix.lower() == ".csv":
+        _add_links(files[0], G)
+        return G
     if len(files) == 1:
         raw = nx.parse_graphml(read_text(files[0], "network"))
         for n, d in raw.nodes(data=True):
-            G.add_node(int(n), x=float(d.get("x", 0.0)), y=float(d.get("y", 0.0)),
-                       country=str(d.get("country", "") or ""))
+            G.add_node(int(n), **_xy(d), country=str(d.get("country", "") or ""))
         for u, v, d in raw.edges(data=True):
+            if int(u) == int(v):
+                continue
             length = float(d.get("length", d.get("length_m")))
             G.add_edge(int(u), int(v), length=length)
             if not raw.is_directed():
                 G.add_edge(int(v), int(u), length=length)
         return G
     for row in _csv_rows(files[0]):
-        G.add_node(int(row["id"]), x=float(row["x"]), y=float(row["y"]),
-                   country=str(row.get("country") or ""))
-    for row in _csv_rows(files[1]):
-        u, v, length = int(row["u"]), int(row["v"]), float(row["length_m"])
-        G.add_edge(u, v, length=length)
-        if str(row.get("oneway") or "").strip().lower() not in ("true", "yes", "1", "y", "t"):
-            G.add_edge(v, u, length=length)
+        G.add_node(int(row["id"]), **_xy(row), country=str(row.get("country") or "").upper())
+    _add_links(files[1], G)
     return G
-
-
 
 
 def input_roots(allowed: Sequence[Path] = ()) -> list[Path]:

@@ -110,6 +110,10 @@ class _Sites(_Inputs):
                 self.fail("site", where, f"{site.kind} site but no station {site.id} in the "
                                          f"station data ({name})")
                 continue
+            if site.lat is None or site.lon is None:
+                self.fail("site", where, f"no coordinates, but station {st.id} is at "
+                                         f"({st.lat:.6f}, {st.lon:.6f})")
+                continue
             dist = straight_line_m(site.lat, site.lon, st.lat, st.lon)
             if dist > 1.0:
                 self.fail("site", where, f"{_m(dist)} from station {st.id} at "
@@ -253,8 +257,18 @@ class _Sites(_Inputs):
             self.fail("site", where, f"node {site.node} is not in the corridor graph")
             return
         nd = self.G.nodes[site.node]
-        dist = straight_line_m(float(nd.get("y", 0.0)), float(nd.get("x", 0.0)), site.lat,
-                               site.lon)
+        placed = nd.get("x") is not None and nd.get("y") is not None
+        if site.lat is None or site.lon is None:
+            dist = 0.0  # unknown stays null: only where its node has no coordinates either
+            if placed:
+                self.fail("site", where, f"no coordinates, but its node {site.node} is at "
+                                         f"({float(nd['y']):.6f}, {float(nd['x']):.6f})")
+        elif not placed:
+            dist = 0.0
+            self.fail("site", where, f"({site.lat:.6f}, {site.lon:.6f}), but its node "
+                                     f"{site.node} has no coordinates in the network")
+        else:
+            dist = straight_line_m(float(nd["y"]), float(nd["x"]), site.lat, site.lon)
         if dist > site.offset_m + TOL_M:
             self.fail("site", where, f"({site.lat:.6f}, {site.lon:.6f}) is {_m(dist)} from its "
                                      f"node {site.node}, farther than its offset "

@@ -258,8 +258,9 @@ def register(app: typer.Typer) -> None:
                                          help="n-1: every vehicle still gets through with any "
                                               "one site out."),
         network: Path | None = typer.Option(None, "--network", metavar="PATH",
-                                            help="Generic network (GraphML or nodes/edges CSV) "
-                                                 "for coverage with --flows."),
+                                            help="Generic network for coverage with --flows: "
+                                                 "GraphML, nodes/edges CSV, or a distance "
+                                                 "matrix CSV (alone or NODES.csv,MATRIX.csv)."),
         flows: Path | None = typer.Option(None, "--flows", metavar="FILE.csv",
                                           help="O-D flows CSV (with --network)."),
         range_km: float | None = typer.Option(None, "--range-km", min=0.001, metavar="KM",
@@ -530,6 +531,14 @@ def _generic(network: Path | None, flows: Path | None, objective: Objective,
                               scenario=scenario if vehicle else None, time_limit_s=limit,
                               candidates_path=candidates, existing_path=existing,
                               path_tie_break=path_tie_break)
+    if plan.parameters.get("complete_matrix"):
+        from evcorridor.render.console import err
+
+        err.print(f"{plan.corridor}: note: the distance matrix links every pair of nodes, so "
+                  "every flow drives its one direct link and only its origin and destination "
+                  "are on its path; give only the direct road links (empty cells elsewhere) "
+                  "for trips through other nodes",
+                  markup=False, highlight=False, soft_wrap=True)
     outcome = PlanOutcome(plan, {"corridor": plan.corridor, "wall_time_s": round(wall, 3),
                                  "status": plan.solver.status})
     folder = write_outputs(outcome, out_dir)

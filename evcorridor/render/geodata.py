@@ -28,7 +28,7 @@ from evcorridor.network.routegeom import (
     route_positions,
     sub_path,
 )
-from evcorridor.plan_model import Gap, Plan, RoutePlan
+from evcorridor.plan_model import Gap, Plan, RoutePlan, Site
 
 COUNTRY_NAMES = {"USA": "United States", "CAN": "Canada", "MEX": "Mexico"}
 KM_PER_MILE = 1.609344
@@ -61,6 +61,8 @@ class MapData:
     network_date: str = ""
     crossing_names: dict[str, str] = field(default_factory=dict)  # id -> name (data/crossings)
     endpoints: list[tuple[str, float, float]] = field(default_factory=list)  # (place, lon, lat)
+    # what the map leaves out and why ("3 of 5 nodes ... have no coordinates: not drawn")
+    notes: list[str] = field(default_factory=list)
 
     @property
     def mid_lat(self) -> float:
@@ -90,6 +92,32 @@ def route_endpoints(plan: Plan, G: nx.MultiDiGraph) -> list[tuple[str, float, fl
                 d = G.nodes[node]
                 seen[name] = (name, round(float(d["x"]), 5), round(float(d["y"]), 5))
     return sorted(seen.values())
+
+
+def located(site: Site) -> bool:
+    """Whether a site has coordinates (a distance matrix's node has none: maps leave it out)."""
+    return site.lat is not None and site.lon is not None
+
+
+def lon_lat(site: Site) -> tuple[float, float]:
+    """(lon, lat) of a site that has coordinates (see `located`)."""
+    if site.lat is None or site.lon is None:
+        raise ValueError(f"site {site.id} has no coordinates")
+    return site.lon, site.lat
+
+
+def unplaced_note(G: nx.MultiDiGraph, plan: Plan) -> tuple[nx.MultiDiGraph, list[str]]:
+    """The part of `G` a map can draw (nodes with x/y) and a note on what is left out: nodes of
+    a generic network given as a distance matrix have no coordinates."""
+    drawable = [n for n, d in G.nodes(data=True)
+                if d.get("x") is not None and d.get("y") is not None]
+    nodes = G.number_of_nodes() - len(drawable)
+    sites = sum(1 for s in plan.sites if not located(s))
+    if not nodes and not sites:
+        return G, []
+    note = (f"Not drawn (no coordinates): {nodes} of {G.number_of_nodes()} network node(s), "
+            f"{sites} of {len(plan.sites)} site(s)")
+    return G.subgraph(drawable), [note]
 
 
 def road_label(country: str) -> str:
@@ -324,10 +352,16 @@ def gather(
     plan_path: Path | str | None = None,
     borders: Mapping[str, BaseGeometry] | None = None,
 ) -> MapData:
-    """Everything the static and interactive maps draw, deterministic and view-clipped."""
+    """Everything the static and interactive maps draw, deterministic and view-clipped. Nodes
+    and sites without coordinates are left out, with a note (`MapData.notes`)."""
+    G, notes = unplaced_note(G, plan)
     roads = road_lines(G)
     pts = [pt for lines in roads.values() for line in lines for pt in line]
-    pts += [(s.lon, s.lat) for s in plan.sites]
+    pts += [lon_lat(s) for s in plan.sites if located(s)]
+    if not pts and notes:
+        raise InputError(f"{plan_path or plan.corridor}: no node of the network has coordinates "
+                         "(a distance matrix): nothing to draw; give a nodes file with x,y "
+                         "(--network NODES.csv,MATRIX.csv) to map the plan")
     if not pts:
         raise InputError(f"{plan_path or plan.corridor}: the corridor network has no roads to draw")
     bbox = view_box(pts)
@@ -376,6 +410,7 @@ def gather(
         countries_wide=clipped_wide,
         network_source=str(G.graph.get("source") or ""),
         network_date=str(G.graph.get("data_date") or ""),
+        notes=notes,
     )
 
 

@@ -28,7 +28,7 @@ from jinja2 import Template
 from evcorridor.outputs import directions_text
 from evcorridor.plan_model import Plan, Site
 from evcorridor.render import style
-from evcorridor.render.geodata import MapData, road_label
+from evcorridor.render.geodata import MapData, located, lon_lat, road_label
 from evcorridor.render.templating import render
 
 ASSETS = Path(__file__).resolve().parent / "assets" / "leaflet"
@@ -243,7 +243,8 @@ def build_map(data: MapData, basemap: str = "none") -> folium.Map:
             (
                 s
                 for s in plan.sites
-                if s.kind == kind and (want_used is None or (s.id in used) == want_used)
+                if s.kind == kind and located(s)
+                and (want_used is None or (s.id in used) == want_used)
             ),
             key=lambda s: s.id,
         )
@@ -253,7 +254,7 @@ def build_map(data: MapData, basemap: str = "none") -> folium.Map:
         colour = style.KIND_STYLE[kind]["color"]
         for s in sites:
             folium.CircleMarker(
-                [round(s.lat, 5), round(s.lon, 5)],
+                [round(lon_lat(s)[1], 5), round(lon_lat(s)[0], 5)],
                 radius=4 if spare else 8 if kind == "new" else 7,
                 color=colour if spare else "black",
                 weight=1.2,
@@ -282,8 +283,10 @@ def build_map(data: MapData, basemap: str = "none") -> folium.Map:
         )
         for sid in stops:
             s = by_id[sid]
+            if not located(s):
+                continue
             folium.CircleMarker(
-                [round(s.lat, 5), round(s.lon, 5)],
+                [round(lon_lat(s)[1], 5), round(lon_lat(s)[0], 5)],
                 radius=13,
                 color="#111111",
                 weight=2,
@@ -347,6 +350,7 @@ def legend_html(data: MapData) -> str:
         f"{lg.gap.length_m / 1000:.1f} km"
         for lg in data.longest
     ]
+    rows += [html.escape(note) for note in data.notes]
     return (
         '<div class="evc-legend" style="position:fixed;bottom:60px;left:10px;z-index:1000;'
         "background:rgba(255,255,255,.92);padding:6px 10px;border-radius:4px;"

@@ -19,7 +19,14 @@ from shapely.geometry.base import BaseGeometry
 
 from evcorridor.plan_model import Plan, data_text
 from evcorridor.render import style
-from evcorridor.render.geodata import MapData, fit_box, km_per_deg_lon, road_label
+from evcorridor.render.geodata import (
+    MapData,
+    fit_box,
+    km_per_deg_lon,
+    located,
+    lon_lat,
+    road_label,
+)
 
 
 def _polygon_path(geom: BaseGeometry) -> MplPath | None:
@@ -255,12 +262,13 @@ def draw_map(data: MapData) -> Figure:
                               "pad": 1.0})
         used = stop_ids(plan)
         spare = sorted(
-            (s for s in plan.sites if s.kind == "existing" and s.id not in used), key=lambda s: s.id
+            (s for s in plan.sites if s.kind == "existing" and s.id not in used and located(s)),
+            key=lambda s: s.id,
         )
         if spare:  # qualifying existing stations no vehicle needs to stop at: small, behind
             ax.scatter(
-                [s.lon for s in spare],
-                [s.lat for s in spare],
+                [lon_lat(s)[0] for s in spare],
+                [lon_lat(s)[1] for s in spare],
                 marker="o",
                 s=14,
                 facecolor=SPARE_FILL,
@@ -270,14 +278,15 @@ def draw_map(data: MapData) -> Figure:
             )
         for kind in style.KIND_ORDER:
             sites = sorted(
-                (s for s in plan.sites if s.kind == kind and (kind != "existing" or s.id in used)),
+                (s for s in plan.sites if s.kind == kind and located(s)
+                 and (kind != "existing" or s.id in used)),
                 key=lambda s: s.id,
             )
             if sites:
                 st = style.KIND_STYLE[kind]
                 ax.scatter(
-                    [s.lon for s in sites],
-                    [s.lat for s in sites],
+                    [lon_lat(s)[0] for s in sites],
+                    [lon_lat(s)[1] for s in sites],
                     marker=st["marker"],
                     s=st["size"],
                     facecolor=st["color"],
@@ -451,6 +460,9 @@ def summary_text(data: MapData) -> str:
         share = cov.covered_flow / cov.total_flow if cov.total_flow else 0.0
         lines.append(f"Flow covered: {cov.covered_flow:g} of {cov.total_flow:g} ({share:.1%})")
         lines.append(f"  budget {cov.budget} new site(s), {cov.trip} trips")
+    for note in data.notes:
+        lines.append("")
+        lines.append(note)
     return "\n".join(lines)
 
 

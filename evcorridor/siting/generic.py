@@ -13,6 +13,21 @@ Network (`--network`), one of:
   in degrees (they only place sites on maps: siting uses `length_m` alone), `country` ISO alpha-3.
   edges.csv columns `u,v,length_m[,oneway]`: `length_m` >= 0 metres; `oneway` true/false/yes/no/1/0
   (default false: a road usable both ways gets both directions). Extra columns are ignored.
+  `x`,`y` are optional: a nodes file without both columns, or a row with both empty, gives nodes
+  without coordinates (they plan as any other; maps leave them out, GeoJSON geometry is null).
+- a distance matrix (issue 12), alone (`--network dist.csv`: any `.csv` whose name has no
+  "nodes") or as the second file of a pair (`--network nodes.csv,dist.csv`, the nodes giving
+  labels and optional coordinates). The links file's header decides its format:
+    * `u,v,length_m[,oneway]`: the edge list above;
+    * `from,to,km`: one link per row (long format);
+    * anything else: a square matrix, header `<corner>,ID1,ID2,...`, then one row per node
+      `ID,km,km,...` (row = from, column = to).
+  A matrix lists the network's LINKS in km: an empty cell (or `-`, `inf`) is no direct link; a
+  flow drives the shortest path over the links. A pair given one way only is a road both ways;
+  given both ways, each direction keeps its own length (asymmetric allowed, counted in the plan).
+  A full matrix of shortest distances therefore makes every trip one direct link (see
+  docs/siting.md). 0 km between two different nodes is refused (leave the cell empty for "no
+  link"); a matrix has at most MAX_MATRIX_NODES nodes.
 Flows (`--flows`): CSV `origin,destination,flow` (node ids; flow >= 0, annual trips or any unit).
 Candidates (`--candidates`) and existing stations (`--existing`): node ids, either one per line
 (no header) or a CSV with a `node` column (other columns ignored). Every id must be a node of the
@@ -45,7 +60,14 @@ from pathlib import Path
 import networkx as nx
 
 from evcorridor.errors import InputError, UsageError, closest
-from evcorridor.inputs import Problems, csv_rows, open_binary, read_text
+from evcorridor.inputs import (
+    Problems,
+    csv_rows,
+    delimiter_hint,
+    open_binary,
+    read_text,
+    shown_header,
+)
 from evcorridor.network.graph import xml_reason
 from evcorridor.outpaths import SLUG_RULE, is_safe_slug
 from evcorridor.plan_model import (
@@ -60,8 +82,9 @@ from evcorridor.plan_model import (
 from evcorridor.siting.frlm import Flow, node_key, solve_coverage
 from evcorridor.siting.locate import slug, unique_ids
 
-NODE_COLUMNS = ("id", "x", "y")
+NODE_COLUMNS = ("id",)  # x, y optional (both or neither)
 EDGE_COLUMNS = ("u", "v", "length_m")
+LONG_COLUMNS = ("from", "to", "km")  # a distance matrix in long format
 FLOW_COLUMNS = ("origin", "destination", "flow")
 _TRUE = {"true", "yes", "1", "y", "t"}
 _FALSE = {"false", "no", "0", "n", "f", ""}
@@ -73,6 +96,11 @@ MAX_EDGE_M = 40_075_000.0
 #: the largest flow, and the largest total of a flows file: the coverage model weighs flows
 #: exactly as 64-bit integers (with up to six decimals), so larger volumes need a larger unit
 MAX_FLOW = Decimal("1e12")
+#: the most nodes a distance matrix may name: a full matrix of n nodes is n * (n - 1) links held
+#: in memory (500 nodes: 249,500 links)
+MAX_MATRIX_NODES = 500
+#: cells of a matrix that mean "no direct link"
+NO_LINK = ("", "-", "inf", "infinity")
 
 
 class InputProblems(InputError):
@@ -106,6 +134,13 @@ def _read_rows(path: Path, required: Sequence[str], kind: str
     comes back as {_BAD: problem}, in its place. '#' lines are comments; row numbers are the
     file's line numbers."""
     header, rows = csv_rows(path, kind, required, comments=True, lower=True)
+    return _rows_of(path, header, rows)
+
+
+def _rows_of(path: Path, header: Sequence[str], rows: Iterable[tuple[int, list[str]]]
+             ) -> Iterator[tuple[int, dict[str, str]]]:
+    """The rows of `csv_rows` as dicts by header (see `_read_rows`); a file without data rows
+    is an InputError."""
     empty = True
     for line, values in rows:
         empty = False
@@ -174,7 +209,8 @@ def sha256_of(*paths: Path) -> str:
 # ---------------------------------------------------------------------------------------------
 
 def network_files(spec: str | Path) -> tuple[Path, ...]:
-    """The file(s) a `--network` value names: (graphml,) or (nodes.csv, edges.csv)."""
+    """The file(s) a `--network` value names: (graphml,), (matrix.csv,) or (nodes.csv,
+    links.csv)."""
     text = str(spec)
     if "," in text:
         raw = [p.strip() for p in text.split(",")]
@@ -190,14 +226,13 @@ def network_files(spec: str | Path) -> tuple[Path, ...]:
         name = path.name
         at = name.lower().rfind("nodes")
         if at < 0:
-            raise UsageError(f"--network {text}: a CSV network is named by its nodes file "
-                             "(…nodes….csv, read with its …edges….csv sibling), a folder holding "
-                             "nodes.csv and edges.csv, or NODES.csv,EDGES.csv")
+            return (path,)  # the links alone: a distance matrix (or an edge list)
         return path, path.with_name(name[:at] + "edges" + name[at + 5:])
     if not path.exists():
         raise InputError(f"{path}: file not found")
-    raise UsageError(f"--network {text}: unknown network format (expected .graphml, a nodes/edges "
-                     "CSV pair, or a folder holding nodes.csv and edges.csv)")
+    raise UsageError(f"--network {text}: unknown network format (expected .graphml, a distance "
+                     "matrix .csv, a nodes/edges CSV pair, or a folder holding nodes.csv and "
+                     "edges.csv)")
 
 
 def network_name(spec: str | Path) -> str:
@@ -219,17 +254,48 @@ def network_name(spec: str | Path) -> str:
 
 
 def read_network(spec: str | Path) -> nx.MultiDiGraph:
-    """Load a generic network (GraphML or nodes/edges CSV; see the module doc)."""
+    """Load a generic network (GraphML, nodes/edges CSV or a distance matrix; see the module
+    doc). `graph.graph["links_format"]` says how the links were given ("graphml", "edges",
+    "matrix-long", "matrix-square"); a matrix also sets `asymmetric_pairs` and `complete`."""
     files = network_files(spec)
     name = network_name(spec)  # a usage error before any reading
-    graph = _read_graphml(files[0]) if len(files) == 1 else _read_csv_network(files[0], files[1])
+    if len(files) == 2:
+        graph = _read_csv_network(files[0], files[1])
+    elif files[0].suffix.lower() == ".csv":
+        graph = nx.MultiDiGraph()
+        problems = Problems()
+        _read_links(files[0], graph, problems, fixed_nodes=False)
+        if problems:
+            raise InputProblems(problems)
+    else:
+        graph = _read_graphml(files[0])
+        graph.graph["links_format"] = "graphml"
     graph.graph.update({"crs": "EPSG:4326", "corridor": name, "source": "file",
                         "data_date": None, "provenance": ", ".join(str(f) for f in files)})
     return graph
 
 
-def _read_csv_network(nodes_path: Path, edges_path: Path) -> nx.MultiDiGraph:
-    rows = _read_rows(nodes_path, NODE_COLUMNS, "network")
+def has_coordinates(data: Mapping[str, object]) -> bool:
+    """Whether a node (its attribute dict) has x/y coordinates (a matrix's nodes have none)."""
+    return data.get("x") is not None and data.get("y") is not None
+
+
+def _coordinates(path: Path, header: Sequence[str]) -> bool:
+    """Whether a nodes file gives coordinates: x and y, or neither (then lon/lat-like columns
+    are an error rather than silently ignored)."""
+    has = [c for c in ("x", "y") if c in header]
+    if len(has) == 2:
+        return True
+    lonlat = [c for c in header if c in ("lon", "lng", "long", "longitude", "lat", "latitude")]
+    if has or lonlat:  # the reader's own one-line error: file, header row, missing columns
+        csv_rows(path, "network", ("id", "x", "y"), comments=True, lower=True)
+    return False
+
+
+def _read_csv_network(nodes_path: Path, links_path: Path) -> nx.MultiDiGraph:
+    header, raw_rows = csv_rows(nodes_path, "network", NODE_COLUMNS, comments=True, lower=True)
+    coords = _coordinates(nodes_path, header)
+    rows = _rows_of(nodes_path, header, raw_rows)
     problems = Problems()
     graph = nx.MultiDiGraph()
     first_row: dict[int, int] = {}
@@ -244,38 +310,227 @@ def _read_csv_network(nodes_path: Path, edges_path: Path) -> nx.MultiDiGraph:
             bad.append(f"{where}: id: {row['id']!r} is not an integer node id")
         elif node in first_row:
             bad.append(f"{where}: id: duplicate node id {node} (first at row {first_row[node]})")
-        x, y = _number(row["x"]), _number(row["y"])
-        if x is None or not -180 <= x <= 180:
-            bad.append(f"{where}: x: {row['x']!r} is not a longitude in [-180, 180] "
-                       "(x,y are WGS84 lon/lat degrees)")
-        if y is None or not -90 <= y <= 90:
-            bad.append(f"{where}: y: {row['y']!r} is not a latitude in [-90, 90] "
-                       "(x,y are WGS84 lon/lat degrees)")
+        xy: dict[str, float] = {}
+        if coords and (row["x"] or row["y"]):
+            x, y = _number(row["x"]), _number(row["y"])
+            if x is None or not -180 <= x <= 180:
+                bad.append(f"{where}: x: {row['x']!r} is not a longitude in [-180, 180] "
+                           "(x,y are WGS84 lon/lat degrees)")
+            if y is None or not -90 <= y <= 90:
+                bad.append(f"{where}: y: {row['y']!r} is not a latitude in [-90, 90] "
+                           "(x,y are WGS84 lon/lat degrees)")
+            if x is not None and y is not None:
+                xy = {"x": x, "y": y}
         country = row.get("country", "").upper()
         if country and not re.fullmatch(r"[A-Z]{3}", country):
             bad.append(f"{where}: country: {row['country']!r} is not an ISO 3166 alpha-3 code")
         if bad:
             problems.extend(bad)
             continue
-        assert node is not None and x is not None and y is not None
+        assert node is not None
         first_row[node] = line
-        graph.add_node(node, x=x, y=y, country=country, label=row.get("label", ""),
+        graph.add_node(node, **xy, country=country, label=row.get("label", ""),
                        interchange=True, crossing="")
-    erows = _read_rows(edges_path, EDGE_COLUMNS, "network")
-    known = list(first_row)
-    for line, row in erows:
+    _read_links(links_path, graph, problems, fixed_nodes=True)
+    if problems:
+        raise InputProblems(problems)
+    return graph
+
+
+def _read_links(path: Path, graph: nx.MultiDiGraph, problems: Problems, *,
+                fixed_nodes: bool) -> None:
+    """Add the links of an edge list, a long or a square distance matrix (decided by the header)
+    to `graph`. With `fixed_nodes` every id must be a node of `graph` (a nodes file); else the
+    links' ids make the nodes (no coordinates)."""
+    try:
+        header, raw_rows = csv_rows(path, "network", comments=True, lower=True)
+    except InputError as exc:
+        if str(exc) == f"{path}: empty file":
+            raise InputError(f"{path}: empty file (expected a header: u,v,length_m; from,to,km; "
+                             "or a square matrix's corner cell and node ids)") from None
+        raise
+    if all(c in header for c in EDGE_COLUMNS):
+        graph.graph["links_format"] = "edges"
+        _read_edge_rows(path, _rows_of(path, header, raw_rows), graph, problems, fixed_nodes)
+        return
+    if all(c in header for c in LONG_COLUMNS):
+        graph.graph["links_format"] = "matrix-long"
+        links = _read_long(path, _rows_of(path, header, raw_rows), graph, problems, fixed_nodes)
+    else:
+        graph.graph["links_format"] = "matrix-square"
+        links = _read_square(path, header, raw_rows, graph, problems, fixed_nodes)
+    asymmetric = 0
+    for (u, v), km in links.items():
+        back = links.get((v, u))
+        if back is not None and back != km and u < v:
+            asymmetric += 1
+        _add_road(graph, u, v, km * 1000.0, both=back is None)
+    n = graph.number_of_nodes()
+    graph.graph["asymmetric_pairs"] = asymmetric
+    graph.graph["complete"] = n > 2 and len({frozenset(k) for k in links}) == n * (n - 1) // 2
+
+
+def _matrix_node(raw: str, graph: nx.MultiDiGraph, fixed_nodes: bool, *, cap: bool = True
+                 ) -> int | str:
+    """The node a links file's id names (added to `graph` unless `fixed_nodes`; at most
+    MAX_MATRIX_NODES with `cap`), or what is wrong."""
+    node = _int_id(raw)
+    if fixed_nodes:
+        if node is None or node not in graph:
+            return _unknown_node(raw, sorted(graph.nodes, key=node_key))
+        return node
+    if node is None:
+        return f"{_short(raw)} is not an integer node id"
+    if node not in graph:
+        if cap and graph.number_of_nodes() >= MAX_MATRIX_NODES:
+            return (f"node {node} is one more than the {MAX_MATRIX_NODES} nodes a distance "
+                    "matrix may have")
+        graph.add_node(node, country="", label="", interchange=True, crossing="")
+    return node
+
+
+def _km(raw: str) -> float | str | None:
+    """A link length in km (> 0, finite, at most the Earth's circumference), None for "no
+    link" (an empty cell, `-`, `inf`), or what is wrong with it."""
+    if raw.strip().lower() in NO_LINK:
+        return None
+    value = _number(raw)
+    if value is None or value < 0:
+        return f"{_short(raw)} is not a non-negative number of km"
+    if value == 0:
+        return ("0 km between two different nodes (leave the cell empty for no direct link; "
+                "merge the nodes if they are one place)")
+    if value * 1000.0 > MAX_EDGE_M:
+        return f"{_short(raw)} km is longer than the Earth's circumference"
+    return value
+
+
+def _read_long(path: Path, rows: Iterable[tuple[int, dict[str, str]]], graph: nx.MultiDiGraph,
+               problems: Problems, fixed_nodes: bool) -> dict[tuple[int, int], float]:
+    links: dict[tuple[int, int], float] = {}
+    first: dict[tuple[int, int], int] = {}
+    for line, row in rows:
         if _BAD in row:
             problems.add(row[_BAD])
             continue
-        where = f"{edges_path}:row {line}"
+        where = f"{path}:row {line}"
+        bad: list[str] = []
+        ends: list[int] = []
+        for col in ("from", "to"):
+            node = _matrix_node(row[col], graph, fixed_nodes)
+            if isinstance(node, str):
+                bad.append(f"{where}: {col}: {node}")
+            else:
+                ends.append(node)
+        km = _km(row["km"])
+        if km is None:
+            bad.append(f"{where}: km: empty; list only the links (a pair without a direct road "
+                       "is left out)")
+        elif isinstance(km, str):
+            bad.append(f"{where}: km: {km}")
+        if len(ends) == 2 and ends[0] == ends[1]:
+            bad.append(f"{where}: from, to: a link from node {ends[0]} to itself")
+        elif len(ends) == 2 and tuple(ends) in first:
+            bad.append(f"{where}: from, to: link {ends[0]} -> {ends[1]} listed twice (first at "
+                       f"row {first[(ends[0], ends[1])]})")
+        if bad:
+            problems.extend(bad)
+            continue
+        assert isinstance(km, float)
+        first[(ends[0], ends[1])] = line
+        links[(ends[0], ends[1])] = km
+    return links
+
+
+def _read_square(path: Path, header: Sequence[str], rows: Iterable[tuple[int, list[str]]],
+                 graph: nx.MultiDiGraph, problems: Problems, fixed_nodes: bool
+                 ) -> dict[tuple[int, int], float]:
+    if len(header) < 3:
+        raise InputError(
+            f"{path}: header: not a network links file (header has: {shown_header(header)}); "
+            "give u,v,length_m (edge list), from,to,km (distance matrix, long) or a square "
+            f"matrix: a corner cell, then the node ids{delimiter_hint(header)}")
+    if len(header) - 1 > MAX_MATRIX_NODES:
+        raise InputError(f"{path}: header: {len(header) - 1} node columns, more than the "
+                         f"{MAX_MATRIX_NODES} a distance matrix may have")
+    cols: list[int | None] = []
+    seen_col: dict[int, int] = {}
+    for k, raw in enumerate(header[1:], start=2):
+        node = _matrix_node(raw, graph, fixed_nodes)
+        if isinstance(node, str):
+            problems.add(f"{path}:header: column {k}: {node}")
+            cols.append(None)
+        elif node in seen_col:
+            problems.add(f"{path}:header: column {k}: node {node} repeated (first in column "
+                         f"{seen_col[node]})")
+            cols.append(None)
+        else:
+            seen_col[node] = k
+            cols.append(node)
+    if problems:  # the columns are wrong: the rows cannot be read against them
+        return {}
+    links: dict[tuple[int, int], float] = {}
+    seen_row: dict[int, int] = {}
+    for line, values in rows:
+        where = f"{path}:row {line}"
+        if len(values) != len(header):
+            problems.add(f"{where}: {len(values)} values, header has {len(header)} columns")
+            continue
+        raw = values[0].strip()
+        u = _int_id(raw)
+        if u is None or u not in seen_col:
+            problems.add(f"{where}: column 1: row id {_short(raw)} is not one of the header's "
+                         "node ids")
+            continue
+        if u in seen_row:
+            problems.add(f"{where}: column 1: node {u} has a second row (first at row "
+                         f"{seen_row[u]})")
+            continue
+        seen_row[u] = line
+        for k, (v, cell) in enumerate(zip(cols, values[1:], strict=True), start=2):
+            assert v is not None
+            if u == v:
+                if cell.strip() and _number(cell) != 0:
+                    problems.add(f"{where}: column {k} (to node {v}): {_short(cell.strip())} on "
+                                 "the diagonal; a node is 0 km from itself (0 or empty)")
+                continue
+            km = _km(cell)
+            if isinstance(km, str):
+                problems.add(f"{where}: column {k} (to node {v}): {km}")
+            elif km is not None:
+                links[(u, v)] = km
+    if not seen_row and not problems:
+        raise InputError(f"{path}: no data rows after the header")
+    missing = [n for n in seen_col if n not in seen_row]
+    if missing and not problems:
+        problems.add(f"{path}: node {missing[0]} has a column but no row (a square matrix has a "
+                     f"row per column; {len(missing)} row(s) missing)")
+    return links
+
+
+def _read_edge_rows(path: Path, rows: Iterable[tuple[int, dict[str, str]]],
+                    graph: nx.MultiDiGraph, problems: Problems, fixed_nodes: bool) -> None:
+    known = sorted(graph.nodes, key=node_key)
+    for line, row in rows:
+        if _BAD in row:
+            problems.add(row[_BAD])
+            continue
+        where = f"{path}:row {line}"
         bad = []
         ends: list[int] = []
         for col in ("u", "v"):
-            node = _int_id(row[col])
-            if node is None or node not in graph:
-                bad.append(f"{where}: {col}: {_unknown_node(row[col], known)}")
+            if fixed_nodes:
+                node = _int_id(row[col])
+                if node is None or node not in graph:
+                    bad.append(f"{where}: {col}: {_unknown_node(row[col], known)}")
+                else:
+                    ends.append(node)
             else:
-                ends.append(node)
+                got = _matrix_node(row[col], graph, False, cap=False)
+                if isinstance(got, str):
+                    bad.append(f"{where}: {col}: {got}")
+                else:
+                    ends.append(got)
         length = _length(row["length_m"])
         if isinstance(length, str):
             bad.append(f"{where}: length_m: {length}")
@@ -290,9 +545,6 @@ def _read_csv_network(nodes_path: Path, edges_path: Path) -> nx.MultiDiGraph:
         u, v = ends
         assert isinstance(length, float)
         _add_road(graph, u, v, length, both=oneway_raw in _FALSE)
-    if problems:
-        raise InputProblems(problems)
-    return graph
 
 
 def _add_road(graph: nx.MultiDiGraph, u: int, v: int, length: float, *, both: bool) -> None:
@@ -326,12 +578,15 @@ def _read_graphml(path: Path) -> nx.MultiDiGraph:
     for n, data in raw.nodes(data=True):
         if n not in ids:
             continue
-        x, y = _number(str(data.get("x", "nan"))), _number(str(data.get("y", "nan")))
-        if x is None or y is None or not (-180 <= x <= 180 and -90 <= y <= 90):
-            problems.add(f"{path}: node {n}: x/y must be WGS84 lon/lat degrees, got "
-                         f"x={_short(data.get('x'))} y={_short(data.get('y'))}")
-            continue
-        graph.add_node(ids[n], x=x, y=y, country=str(data.get("country", "") or ""),
+        xy: dict[str, float] = {}
+        if "x" in data or "y" in data:  # neither: a node without coordinates
+            x, y = _number(str(data.get("x", "nan"))), _number(str(data.get("y", "nan")))
+            if x is None or y is None or not (-180 <= x <= 180 and -90 <= y <= 90):
+                problems.add(f"{path}: node {n}: x/y must be WGS84 lon/lat degrees, got "
+                             f"x={_short(data.get('x'))} y={_short(data.get('y'))}")
+                continue
+            xy = {"x": x, "y": y}
+        graph.add_node(ids[n], **xy, country=str(data.get("country", "") or ""),
                        label=str(data.get("label", data.get("ref", "")) or ""), interchange=True,
                        crossing=str(data.get("crossing", "") or ""))
     directed = raw.is_directed()
@@ -527,7 +782,8 @@ def coverage_plan(
         label = str(data.get("label", "") or "")
         sites.append(Site(
             id=ids[index[node]], kind="new", name=label or f"node {node}", node=int(node),
-            lat=round(float(data.get("y", 0.0)), 6), lon=round(float(data.get("x", 0.0)), 6),
+            lat=round(float(data["y"]), 6) if has_coordinates(data) else None,
+            lon=round(float(data["x"]), 6) if has_coordinates(data) else None,
             country=str(data.get("country", "") or ""), offset_m=0.0, ports=0, power_kw=0.0,
             connectors=[], cost=1.0))
     countries = sorted({str(c) for _, c in graph.nodes(data="country") if c})
@@ -599,6 +855,11 @@ def plan_generic(
         **veh_params}
     if candidates is not None:
         params["candidate_nodes"] = [str(n) for n in sorted(candidates)]
+    links = str(graph.graph.get("links_format") or "")
+    if links.startswith("matrix"):
+        params["network_links"] = links
+        params["asymmetric_pairs"] = int(graph.graph.get("asymmetric_pairs") or 0)
+        params["complete_matrix"] = bool(graph.graph.get("complete"))
     plan = coverage_plan(graph=graph, name=name, chosen=chosen, coverage=coverage, solver=solver,
                          inputs=inputs, parameters=params, existing=existing)
     return plan, float(solver.wall_time_s or 0.0)
