@@ -57,6 +57,7 @@ class InputRef(_Model):
         "flows",
         "candidates",
         "existing",
+        "paths",
     ]
     id: str
     path: str  # relative to the repository root where possible
@@ -301,6 +302,10 @@ class FlowResult(_Model):
     covered: bool
     length_m: float
     nodes: list[int]  # path origin -> destination (round trips add the way back)
+    # on a generic network, where the path comes from: "shortest" (a shortest path of the
+    # network) or "given" (`plan --paths FILE`; need not be a shortest path); None on a corridor
+    # (the flow drives its routes) and in plans made before issue 12's --paths
+    path_source: Literal["shortest", "given"] | None = None
 
 
 class CrossingTrucks(_Model):

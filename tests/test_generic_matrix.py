@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pytest
 from cli_run import run
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from evcorridor.errors import InputError
 from evcorridor.plan_model import load_plan
@@ -274,3 +277,46 @@ def test_map_leaves_out_nodes_without_coordinates(tmp_path: Path) -> None:
     path = tmp_path / "plan.json"
     path.write_text(plan.dump(), encoding="utf-8")
     assert plan_loaded(path).sites[0].lat is None
+
+
+@pytest.mark.parametrize(("cell", "why"), [
+    ("1e308", "'1e308' km is longer than the Earth's circumference"),
+    ("1e400", "'1e400' is not a non-negative number of km"),
+    ("nan", "'nan' is not a non-negative number of km"),
+    ("-0.5", "'-0.5' is not a non-negative number of km"),
+    ("1e-400", "0 km between two different nodes"),
+])
+def test_absurd_matrix_cells_are_input_errors(tmp_path: Path, cell: str, why: str,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    matrix = write(tmp_path / "m.csv", f",1,2,3\n1,0,100,\n2,100,0,{cell}\n3,,100,0\n")
+    flows = write(tmp_path / "f.csv", "origin,destination,flow\n1,3,1\n")
+    code, out, err = run(["plan", "--network", str(matrix), "--flows", str(flows),
+                          "--objective", "coverage", "--budget", "1", "--range-km", "250",
+                          "--out", str(tmp_path / "out")], capsys)
+    assert (code, out) == (3, "")
+    assert err.startswith(f"error: {matrix}:row 3: column 4 (to node 3): {why}")
+    assert err.count("\n") == 1 and not (tmp_path / "out").exists()
+
+
+_CELLS = st.sampled_from(["", "0", "1", "100", "-", "inf", "x", "-3", "1e999", "nan", '"',
+                          "2.5", " 7 ", "0x10", "1,2", "\u00e9", "\x00"])
+
+
+@given(header=st.lists(st.sampled_from(["", "1", "2", "3", "x", "1 ", "-1", "from", "to",
+                                        "km", "u"]), min_size=0, max_size=5),
+       rows=st.lists(st.lists(_CELLS, min_size=0, max_size=5), max_size=5))
+@hsettings(max_examples=150, deadline=None,
+           suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_matrix_is_read_or_refused_in_one_line(tmp_path: Path, header: list[str],
+                                                   rows: list[list[str]]) -> None:
+    """Whatever the cells, reading a matrix ends in a graph or an InputError, never another
+    exception (the CLI turns an InputError into one line and exit 3)."""
+    text = ",".join(header) + "\n" + "".join(",".join(r) + "\n" for r in rows)
+    path = tmp_path / "fuzz.csv"
+    path.write_text(text, encoding="utf-8")
+    try:
+        g = read_network(path)
+    except InputError as exc:
+        assert "\n" not in str(exc)
+    else:
+        assert all(d["length"] > 0 for _, _, d in g.edges(data=True))

@@ -53,8 +53,11 @@ def test_unreadable_file_is_exit_3_one_line_for_every_option(tmp_path: Path) -> 
     shutil.copy(LACEY, work / "st.csv")
     (work / "net.graphml").write_text("<graphml/>", encoding="utf-8")
     (work / "p.yaml").write_text("kind: vehicle\n", encoding="utf-8")
+    (work / "km.csv").write_text(",1,2\n1,0,5\n2,5,0\n", encoding="utf-8")  # SYNTHETIC
+    (work / "paths.csv").write_text("origin,destination,path\n1,3,1 2 3\n", encoding="utf-8")
     locked = [work / "plan.json", work / "line" / "flows.csv", work / "line" / "edges.csv",
-              work / "st.csv", work / "net.graphml", work / "p.yaml"]
+              work / "st.csv", work / "net.graphml", work / "p.yaml", work / "km.csv",
+              work / "paths.csv"]
     for f in locked:
         f.chmod(0)
     o = str(tmp_path / "out")
@@ -71,6 +74,12 @@ def test_unreadable_file_is_exit_3_one_line_for_every_option(tmp_path: Path) -> 
         (["plan", "--network", str(work / "net.graphml"), "--flows", str(LINE / "flows.csv"),
           "--objective", "coverage", "--budget", "1", "--range-km", "250", "--out", o],
          work / "net.graphml"),
+        (["plan", "--network", str(work / "km.csv"), "--flows", str(LINE / "flows.csv"),
+          "--objective", "coverage", "--budget", "1", "--range-km", "250", "--out", o],
+         work / "km.csv"),
+        (["plan", "--network", str(LINE), "--flows", str(LINE / "flows.csv"), "--paths",
+          str(work / "paths.csv"), "--objective", "coverage", "--budget", "1", "--range-km",
+          "250", "--out", o], work / "paths.csv"),
         (["plan", "i5-cascadia", "--stations", str(work / "st.csv"), "--out", o],
          work / "st.csv"),
         (["stations", "list", "i5-cascadia", "--source", str(work / "st.csv")],

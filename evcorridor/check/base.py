@@ -22,7 +22,7 @@ from evcorridor.plan_model import Plan, Site
 #: inputs whose files the checker hashes: all of them (a changed station snapshot, cost model or
 #: flow file makes the plan stale even where the checker does not reload it)
 HASHED_KINDS = ("network", "corridor", "vehicle", "profile", "profile_set", "scenario",
-                "stations", "cost_model", "flows", "candidates", "existing")
+                "stations", "cost_model", "flows", "candidates", "existing", "paths")
 
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import json
+import re
 from decimal import Decimal, InvalidOperation
 
 import networkx as nx
@@ -55,6 +57,7 @@ class _Coverage(_Resilience):
                      if str(n).lstrip("+-").isdigit()}
         self.check_flows_file()
         self.check_node_lists(stations)
+        given = self._given_paths()
         shortest: dict[int, dict[int, float]] = {}
         for i, f in enumerate(cov.flows):
             self.count["flows"] += 1
@@ -62,12 +65,81 @@ class _Coverage(_Resilience):
             cum = self.walk("coverage", where, f.nodes, f.length_m, "recomputed")
             if not cum:
                 continue
-            self.check_shortest(where, f.nodes, cum, f.destination, round_trip, shortest)
+            # a given path need not be a shortest path
+            if not self.check_given_path(where, f.origin, f.destination, f.nodes, f.path_source,
+                                         round_trip, given):
+                self.check_shortest(where, f.nodes, cum, f.destination, round_trip, shortest)
             stranded = drive(f.nodes, cum, stations, start, rng)
             if f.covered and stranded is not None:
                 self.fail("coverage", where, f"marked covered but the vehicle runs out {stranded}")
             if not f.covered and stranded is None:
                 self.fail("coverage", where, "marked not covered but the trip can be completed")
+
+    def _given_paths(self) -> dict[tuple[str, str], list[str]] | None:
+        """The paths file's paths by (origin, destination), read here again (CSV
+        origin,destination,path with ids separated by spaces, ';' or '>'; or a JSON list of
+        objects); {} when the plan names no paths file; None when it names one that is
+        missing, outside or changed (the inputs rule's finding). Every listed flow must be a
+        flow of the plan."""
+        refs = self._input("paths")
+        if not refs:
+            return {}
+        path = self._resolve(refs[0].path)
+        if path is None or sha256_files([path]) != refs[0].sha256:
+            return None
+        found: dict[tuple[str, str], list[str]] = {}
+        try:
+            if path.suffix.lower() == ".json":
+                items = json.loads(read_text(path, "flows"))
+                rows = [(str(it["origin"]), str(it["destination"]),
+                         [str(n) for n in it["path"]]) for it in items]
+            else:
+                lines = [ln for ln in read_text(path, "flows").splitlines()
+                         if ln.strip() and not ln.lstrip().startswith("#")]
+                if lines:
+                    lines[0] = lines[0].lower()
+                rows = [(str(r["origin"]), str(r["destination"]),
+                         [n for n in re.split(r"[\s;>]+", str(r["path"])) if n])
+                        for r in csv.DictReader(lines)]
+            for o, d, nodes in rows:
+                found[(str(int(o)), str(int(d)))] = [str(int(n)) for n in nodes]
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            self.fail("coverage", "", f"{path}: not a paths file ({exc})")
+            return None
+        flows = {(f.origin, f.destination) for f in self.plan.coverage.flows} \
+            if self.plan.coverage else set()
+        for o, d in found:
+            if (o, d) not in flows:
+                self.fail("coverage", f"flow {o} -> {d}", f"in the paths file {path.name} but "
+                                                          "not a flow of the plan")
+        return found
+
+    def check_given_path(self, where: str, origin: str, destination: str, nodes: list[int],
+                         source: str | None, round_trip: bool,
+                         given: dict[tuple[str, str], list[str]] | None) -> bool:
+        """A flow whose plan says its path was given drives exactly the paths file's path (and
+        on a round trip back the same way); a flow the paths file lists must be one. True when
+        the flow's path is a given one (then it need not be a shortest path)."""
+        listed = None if given is None else given.get((origin, destination))
+        if source != "given":
+            if listed is not None:
+                self.fail("coverage", where, f"the paths file gives its path "
+                                             f"{' '.join(listed)}, but the plan says it drives "
+                                             f"a shortest path ({source})")
+            return False
+        if given is None:
+            return True  # the paths file cannot be read here: the inputs rule says why
+        if listed is None:
+            self.fail("coverage", where, "marked as a given path, but the plan's paths file "
+                                         "does not list it" if self._input("paths") else
+                                         "marked as a given path, but the plan names no paths "
+                                         "file")
+            return True
+        want = listed + listed[-2::-1] if round_trip else listed
+        if [str(n) for n in nodes] != want:
+            self.fail("coverage", where, f"drives {' '.join(str(n) for n in nodes)}, not the "
+                                         f"given path {' '.join(want)}")
+        return True
 
     def check_shortest(self, where: str, nodes: list[int], cum: list[float], destination: str,
                        round_trip: bool, cache: dict[int, dict[int, float]]) -> None:

@@ -274,6 +274,11 @@ def register(app: typer.Typer) -> None:
             None, "--existing", metavar="FILE",
             help="Generic network: nodes with existing stations (node ids, one per line or a "
                  "CSV `node` column); they charge for free."),
+        paths: Path | None = typer.Option(
+            None, "--paths", metavar="FILE",
+            help="Generic network: each listed flow's path (CSV origin,destination,path with "
+                 "the node ids separated by spaces, ';' or '>', or a JSON list); need not be a "
+                 "shortest path. Other flows drive a shortest path."),
         path_tie_break: str | None = typer.Option(
             None, "--path-tie-break", metavar="lowest-ids|highest-ids",
             help="Generic network: which of equal shortest paths a flow drives (same length and "
@@ -330,11 +335,13 @@ def register(app: typer.Typer) -> None:
             _not_for_networks(ctx)
             _generic(network, flows, objective, budget, trip, vehicle, scenario, time_limit,
                      out_dir, fmt, quiet, range_km, candidates=candidates, existing=existing,
-                     path_tie_break=path_tie_break or "lowest-ids")
+                     paths=paths, path_tie_break=path_tie_break or "lowest-ids")
             return
-        if candidates is not None or existing is not None or path_tie_break is not None:
-            raise UsageError("--candidates, --existing and --path-tie-break apply to a generic "
-                             "--network only (corridors use --stations and their own routes)")
+        if (candidates is not None or existing is not None or path_tie_break is not None
+                or paths is not None):
+            raise UsageError("--candidates, --existing, --paths and --path-tie-break apply to a "
+                             "generic --network only (corridors use --stations and their own "
+                             "routes)")
         from evcorridor.network.pulled import CHOICES
 
         if network_source not in CHOICES:
@@ -510,7 +517,8 @@ def _generic(network: Path | None, flows: Path | None, objective: Objective,
              budget: int | None, trip: Trip, vehicle: list[str] | None, scenario: str,
              time_limit: float | None, out_dir: Path, fmt: Fmt, quiet: bool,
              range_km: float | None = None, *, candidates: Path | None = None,
-             existing: Path | None = None, path_tie_break: str = "lowest-ids") -> None:
+             existing: Path | None = None, paths: Path | None = None,
+             path_tie_break: str = "lowest-ids") -> None:
     from evcorridor.render.console import print_csv, print_json
     from evcorridor.settings import get_settings
     from evcorridor.siting.generic import plan_generic
@@ -530,14 +538,15 @@ def _generic(network: Path | None, flows: Path | None, objective: Objective,
                               vehicle=vehicle[0] if vehicle else None,
                               scenario=scenario if vehicle else None, time_limit_s=limit,
                               candidates_path=candidates, existing_path=existing,
-                              path_tie_break=path_tie_break)
-    if plan.parameters.get("complete_matrix"):
+                              paths_path=paths, path_tie_break=path_tie_break)
+    if plan.parameters.get("complete_matrix") and plan.coverage is not None and any(
+            f.path_source != "given" for f in plan.coverage.flows):
         from evcorridor.render.console import err
 
         err.print(f"{plan.corridor}: note: the distance matrix links every pair of nodes, so "
                   "every flow drives its one direct link and only its origin and destination "
                   "are on its path; give only the direct road links (empty cells elsewhere) "
-                  "for trips through other nodes",
+                  "or each flow's path (--paths) for trips through other nodes",
                   markup=False, highlight=False, soft_wrap=True)
     outcome = PlanOutcome(plan, {"corridor": plan.corridor, "wall_time_s": round(wall, 3),
                                  "status": plan.solver.status})

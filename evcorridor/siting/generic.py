@@ -33,6 +33,9 @@ Candidates (`--candidates`) and existing stations (`--existing`): node ids, eith
 (no header) or a CSV with a `node` column (other columns ignored). Every id must be a node of the
 network; a repeated id is an error (nothing is merged silently). Without `--candidates` every
 node is a candidate; existing stations count as charging points for free.
+Paths (`--paths`): CSV `origin,destination,path` (node ids separated by spaces, ';' or '>') or a
+JSON list of {origin, destination, path}: the listed flows drive their given path (every step a
+link; not necessarily a shortest path), the others a shortest path (see `read_paths`).
 
 Lines starting with '#' are comments. Errors name the file and row (`file:row N: field: what`;
 N is the line number in the file, header and comments included, as a spreadsheet numbers rows)
@@ -50,10 +53,12 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import itertools
 import math
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -65,6 +70,7 @@ from evcorridor.inputs import (
     csv_rows,
     delimiter_hint,
     open_binary,
+    read_json,
     read_text,
     shown_header,
 )
@@ -718,6 +724,127 @@ def read_node_list(path: str | Path, graph: nx.MultiDiGraph, option: str) -> lis
 
 
 # ---------------------------------------------------------------------------------------------
+# per-flow paths (--paths)
+# ---------------------------------------------------------------------------------------------
+
+PATH_COLUMNS = ("origin", "destination", "path")
+#: what separates the node ids of a path in a CSV cell: spaces, ';' or '>' ("1 2 3", "1>2>3")
+PATH_SEPARATORS = r"[\s;>]+"
+
+
+def read_paths(path: str | Path, graph: nx.MultiDiGraph, flows: Sequence[Flow], *,
+               round_trip: bool) -> dict[tuple[int, int], tuple[int, ...]]:
+    """Each listed flow's path (`--paths FILE`): a CSV `origin,destination,path` (the path's node
+    ids separated by spaces, ';' or '>'), or JSON `[{"origin": 1, "destination": 3, "path":
+    [1, 2, 3]}, ...]`. Every (origin, destination) must be a flow of the flows file, listed once;
+    the path runs from its origin to its destination, visits no node twice, and every step is a
+    link of the network (on a round trip the way back, the path reversed, too). Flows not listed
+    drive a shortest path. A listed path need not be a shortest path."""
+    path = Path(path)
+    known = {(f.origin, f.destination) for f in flows}
+    adj = {u: set(graph.successors(u)) for u in graph.nodes}
+    ids = sorted(graph.nodes, key=node_key)
+    problems = Problems()
+    found: dict[tuple[int, int], tuple[int, ...]] = {}
+    first: dict[tuple[int, int], str] = {}
+    for where, origin, destination, nodes in _path_entries(path, problems):
+        bad: list[str] = []
+        ends: list[int] = []
+        for col, raw in (("origin", origin), ("destination", destination)):
+            node = _int_id(raw)
+            if node is None or node not in graph:
+                bad.append(f"{where}: {col}: {_unknown_node(raw, ids)}")
+            else:
+                ends.append(node)
+        seq: list[int] = []
+        for raw in nodes:
+            node = _int_id(raw)
+            if node is None or node not in graph:
+                bad.append(f"{where}: path: {_unknown_node(raw, ids)}")
+                break
+            seq.append(node)
+        if bad:
+            problems.extend(bad)
+            continue
+        key = (ends[0], ends[1])
+        problem = _path_problem(key, seq, adj, round_trip)
+        if key not in known:
+            problem = (f"origin, destination: {key[0]} -> {key[1]} is not a flow of the flows "
+                       "file")
+        elif key in first:
+            problem = (f"origin, destination: a second path for flow {key[0]} -> {key[1]} "
+                       f"(first at {first[key]})")
+        if problem:
+            problems.add(f"{where}: {problem}")
+            continue
+        first[key] = where.rsplit(":", 1)[-1].strip()
+        found[key] = tuple(seq)
+    if problems:
+        raise InputProblems(problems)
+    if not found:
+        raise InputError(f"{path}: no paths (--paths FILE lists flows' paths: "
+                         "origin,destination,path)")
+    return found
+
+
+def _path_problem(key: tuple[int, int], seq: Sequence[int], adj: Mapping[int, set[int]],
+                  round_trip: bool) -> str:
+    """What is wrong with `seq` as the path of flow `key` ('' when nothing)."""
+    if len(seq) < 2 or seq[0] != key[0] or seq[-1] != key[1]:
+        shown = " ".join(str(n) for n in seq[:6]) + (" ..." if len(seq) > 6 else "")
+        return (f"path: {shown or 'empty'} does not run from the origin {key[0]} to the "
+                f"destination {key[1]}")
+    seen: set[int] = set()
+    for n in seq:
+        if n in seen:
+            return f"path: visits node {n} twice"
+        seen.add(n)
+    for u, v in itertools.pairwise(seq):
+        if v not in adj[u]:
+            return f"path: {u} -> {v} is not a link of the network"
+    if round_trip:
+        for u, v in itertools.pairwise(seq):
+            if u not in adj[v]:
+                return (f"path: the way back (the path reversed) needs {v} -> {u}, which is not "
+                        "a link of the network (a one-way link); a round trip drives its path "
+                        "back reversed")
+    return ""
+
+
+def _path_entries(path: Path, problems: Problems
+                  ) -> Iterator[tuple[str, str, str, list[str]]]:
+    """(where, origin, destination, path node ids) of each entry of a paths file, as text."""
+    if path.suffix.lower() == ".json":
+        data = read_json(path, "flows", allow_nan=False)
+        if not isinstance(data, list):
+            raise InputError(f"{path}: expected a JSON list of {{\"origin\", \"destination\", "
+                             "\"path\"}} objects")
+        for i, item in enumerate(data, start=1):
+            where = f"{path}:item {i}"
+            if not isinstance(item, dict) or not all(k in item for k in PATH_COLUMNS):
+                problems.add(f"{where}: expected an object with origin, destination and path")
+                continue
+            nodes = item["path"]
+            if not isinstance(nodes, list) or not all(
+                    isinstance(n, int | str) and not isinstance(n, bool) for n in nodes):
+                problems.add(f"{where}: path: expected a list of node ids")
+                continue
+            ends = [item["origin"], item["destination"]]
+            if not all(isinstance(n, int | str) and not isinstance(n, bool) for n in ends):
+                problems.add(f"{where}: origin, destination: expected node ids")
+                continue
+            yield where, str(ends[0]).strip(), str(ends[1]).strip(), \
+                [str(n).strip() for n in nodes]
+        return
+    for line, row in _read_rows(path, PATH_COLUMNS, "flows"):
+        if _BAD in row:
+            problems.add(row[_BAD])
+            continue
+        cells = [c for c in re.split(PATH_SEPARATORS, row["path"]) if c]
+        yield f"{path}:row {line}", row["origin"], row["destination"], cells
+
+
+# ---------------------------------------------------------------------------------------------
 # plan
 # ---------------------------------------------------------------------------------------------
 
@@ -811,15 +938,22 @@ def plan_generic(
     existing: Sequence[int] = (),
     candidates_path: str | Path | None = None,
     existing_path: str | Path | None = None,
+    paths_path: str | Path | None = None,
     path_tie_break: str = "lowest-ids",
     time_limit_s: float = 60.0,
     seed: int = 0,
 ) -> tuple[Plan, float]:
     """Coverage plan for a generic network + O-D flows. Returns (plan, solver wall time s).
     `candidates_path` limits the new sites to the nodes it lists; `existing_path` lists existing
-    stations (added to `existing`). Both files are recorded in the plan's inputs with a hash."""
+    stations (added to `existing`); `paths_path` gives flows their paths (`read_paths`; the
+    others drive a shortest path). The files are recorded in the plan's inputs with a hash, and
+    each flow's `path_source` says whether its path was given or is a shortest path."""
     graph = read_network(network)
     flows = read_flows(flows_path, graph)
+    given: dict[tuple[int, int], tuple[int, ...]] = {}
+    if paths_path is not None:
+        given = read_paths(paths_path, graph, flows, round_trip=trip == "round")
+        flows = [replace(f, path=given.get((f.origin, f.destination))) for f in flows]
     candidates = (None if candidates_path is None
                   else read_node_list(candidates_path, graph, "--candidates"))
     existing = list(existing)
@@ -834,6 +968,9 @@ def plan_generic(
         graph, flows, range_m=rng, budget=budget, trip=trip, existing=existing,
         candidates=candidates, time_limit_s=time_limit_s, seed=seed,
         path_tie_break=path_tie_break)
+    coverage = coverage.model_copy(update={"flows": [
+        fr.model_copy(update={"path_source": "given" if (int(fr.origin), int(fr.destination))
+                               in given else "shortest"}) for fr in coverage.flows]})
     name = network_name(network)
     files = network_files(network)
     # resolved paths: `check` run from another folder finds them, and the same inputs give the
@@ -845,16 +982,19 @@ def plan_generic(
                  sha256=sha256_of(Path(flows_path))),
         *refs,
     ]
-    for kind, given in (("candidates", candidates_path), ("existing", existing_path)):
-        if given is not None:
-            inputs.append(InputRef(kind=kind, id=Path(given).stem,  # type: ignore[arg-type]
-                                   path=str(Path(given).resolve()), sha256=sha256_of(Path(given))))
+    for kind, file in (("candidates", candidates_path), ("existing", existing_path),
+                       ("paths", paths_path)):
+        if file is not None:
+            inputs.append(InputRef(kind=kind, id=Path(file).stem,  # type: ignore[arg-type]
+                                   path=str(Path(file).resolve()), sha256=sha256_of(Path(file))))
     params: dict[str, str | int | float | bool | list[str] | None] = {
         "objective": "coverage", "budget": budget, "trip": trip, "range_m": round(rng, 1),
         "existing_nodes": [str(n) for n in sorted(existing)], "path_tie_break": path_tie_break,
         **veh_params}
     if candidates is not None:
         params["candidate_nodes"] = [str(n) for n in sorted(candidates)]
+    if paths_path is not None:
+        params["given_paths"] = len(given)
     links = str(graph.graph.get("links_format") or "")
     if links.startswith("matrix"):
         params["network_links"] = links
