@@ -24,6 +24,7 @@ import csv
 import io
 import json
 import os
+import re
 import stat
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -215,8 +216,10 @@ def read_document(path: Path | str, kind: str, version: str, model: type[_M],
 
 
 def shown_header(values: Sequence[str]) -> str:
-    """A header for an error message: at most HEADER_SHOWN characters."""
+    """A header for an error message: at most HEADER_SHOWN characters, on one line (a control
+    character such as a newline in a quoted header cell is shown escaped, `\\n`)."""
     text = ", ".join(v for v in values if v)
+    text = re.sub(r"[\x00-\x1f\x7f]", lambda m: repr(m.group())[1:-1], text)
     return text if len(text) <= HEADER_SHOWN else text[:HEADER_SHOWN - 3] + "..."
 
 

@@ -320,3 +320,11 @@ def test_any_matrix_is_read_or_refused_in_one_line(tmp_path: Path, header: list[
         assert "\n" not in str(exc)
     else:
         assert all(d["length"] > 0 for _, _, d in g.edges(data=True))
+
+
+def test_header_with_a_quoted_newline_is_one_line(tmp_path: Path) -> None:
+    path = write(tmp_path / "nl.csv", '"a\nb",c\n1,2\n')
+    with pytest.raises(InputError) as err:
+        read_network(path)
+    assert str(err.value).startswith(f"{path}: header: not a network links file (header has: "
+                                     "a\\nb, c)")
