@@ -148,8 +148,9 @@ class _Sites(_Inputs):
         st = self.station_data.get(site.id) if self.station_data is not None else None
         if st is None:
             return site.truck_access, site.truck_access_basis
-        value = "unknown" if st.truck_access is None else str(st.truck_access).lower()
-        return value, st.truck_access_basis
+        from evcorridor.stations.truck import access_text
+
+        return access_text(st.truck_access), st.truck_access_basis
 
     def check_truck_access(self) -> None:
         """Rule `truck-access`: every site's `truck_access` and basis are the re-derived ones,

@@ -226,15 +226,13 @@ def _designs(profile: Any, vehicles: list[Any], cost: Any, base_cost: float, off
     return out
 
 
-def access_text(value: bool | None) -> str:
-    return "unknown" if value is None else ("true" if value else "false")
-
-
 def truck_access(c: Candidate, o: Option, trucks: frozenset[str]) -> tuple[str, str]:
     """("true" | "false" | "unknown", basis) of candidate `c` built with option `o`: an existing
     station's from the station data; a new site's true when its design serves a medium- or
     heavy-duty vehicle of the plan (`trucks`), false when it is built for cars only."""
     if c.existing:
+        from evcorridor.stations.truck import access_text
+
         return access_text(c.truck_access), c.truck_access_basis
     if o.usable_by & trucks:
         return "true", NEW_TRUCK_BASIS
@@ -258,6 +256,7 @@ def build_from_graph(corridor: Any, G: nx.MultiDiGraph, routes: Sequence[RouteLi
     only on routes through crossings whose `commercial` is "true"; without it (synthetic
     problems) every vehicle is planned on every route."""
     from evcorridor.stations import describe_site, snap_stations
+    from evcorridor.stations.truck import access_text
 
     nodes = G.nodes
     route_specs: dict[str, RouteSpec] = {}
