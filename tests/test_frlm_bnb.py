@@ -63,7 +63,7 @@ def test_branch_and_bound_matches_brute_force(seed: int) -> None:
 def test_node_limit_returns_the_best_found_unproven() -> None:
     rng = random.Random(5)
     flows = random_flows(rng, 12, 60)
-    got = solve_cover(12, 3, flows, nodes_before_lp=1, node_limit=1)
+    got = solve_cover(12, 3, flows, nodes_before_lp=0, node_limit=0)
     assert not got.proven
     mask = got.chosen
     assert mask.bit_count() <= 3
@@ -105,3 +105,29 @@ def test_same_optimum_and_tie_break_as_cp_sat(range_km: float, budget: int, trip
     rank = {k: i for i, k in enumerate(prep.relevant, start=1)}
     assert len(ours[0]) == len(cpsat[0])
     assert sum(rank[k] for k in ours[0]) == sum(rank[k] for k in cpsat[0])
+
+
+@pytest.mark.parametrize(("side", "range_km", "existing", "trip"),
+                         [(4, 250, (), "round"), (4, 320, (6,), "round"),
+                          (4, 180, (1, 11), "round"), (5, 300, (), "one-way"),
+                          (4, 150, (), "one-way")])
+def test_bitmask_preparation_equals_the_set_one(side: int, range_km: float,
+                                                existing: tuple[int, ...], trip: str) -> None:
+    from evcorridor.siting import frlm
+
+    g = grid(side, 100)
+    flows = [Flow(a, b, 1.0) for a, b in itertools.permutations(sorted(g.nodes), 2)]
+    net = CoverageNetwork(g, flows, trip=trip, existing=existing)
+    args = (net.trips, net.candidates, set(net.existing))
+    start = range_km * KM / 2 if trip == "round" else range_km * KM
+    fast = frlm._prepare(*args, range_m=range_km * KM, start=start, point_bits=net._bits)
+    slow = frlm._prepare(*args, range_m=range_km * KM, start=start)
+    assert net._bits is not None and fast.masks is not None and slow.masks is not None
+    assert fast.base == slow.base and fast.relevant == slow.relevant
+    assert fast.dominated == slow.dominated
+    assert bool(fast.dominated) == (trip == "one-way")  # both forms of dominance exercised
+    assert [t.result.nodes for t in fast.contested] == [t.result.nodes for t in slow.contested]
+    kept = set(fast.relevant)  # the set form keeps dominated candidates in its cover sets
+    assert [{s & kept for s in c or ()} for c in fast.covers] == \
+        [{s & kept for s in c or ()} for c in slow.covers]
+    assert [sorted(m) for m in fast.masks] == [sorted(m) for m in slow.masks]

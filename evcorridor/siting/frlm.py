@@ -52,6 +52,7 @@ see `corridor_flows` for how the inbound-only counts are split over directions.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import itertools
 import math
@@ -313,6 +314,62 @@ def _arc_cover_sets(t: _Trip, candidates: Collection[Hashable], existing: Collec
     return kept
 
 
+def _arc_cover_masks(pos: Sequence[float], bits: Sequence[int], range_m: float, start: float
+                     ) -> list[int]:
+    """`_arc_cover_sets` on bitmasks: `bits[i]` is the candidate bit of point i (0: none, -1: an
+    existing site). The inclusion-minimal masks by (size, mask); [0]: never coverable; []: the
+    existing sites alone complete the trip."""
+    masks: set[int] = set()
+    lo = 0
+    last_lo = -1
+    for j in range(1, len(pos)):
+        if pos[j] <= start + EPS_M:
+            continue
+        while pos[j] - pos[lo] > range_m + EPS_M:
+            lo += 1
+        if lo == last_lo:
+            continue  # the window lo..j-1 holds the previous one (same lo): never minimal
+        last_lo = lo
+        mask = 0
+        for i in range(lo, j):
+            b = bits[i]
+            if b < 0:
+                break
+            mask |= b
+        else:
+            if not mask:
+                return [0]
+            masks.add(mask)
+    kept: list[int] = []
+    for m in sorted(masks, key=lambda c: (c.bit_count(), c)):
+        if not any(k & m == k for k in kept):
+            kept.append(m)
+    return kept
+
+
+def _dominated_masks(n: int, covers: Iterable[Sequence[int]]) -> int:
+    """`_dominated` on bitmasks over candidates 0..n-1 (in tie-break order): the mask of the
+    dominated ones."""
+    member = [0] * n
+    bit = 0
+    for sets in covers:
+        for cover in sets:
+            c = cover
+            while c:
+                low = c & -c
+                member[low.bit_length() - 1] |= 1 << bit
+                c ^= low
+            bit += 1
+    out = 0
+    for i in range(n):
+        mk = member[i]
+        for j in range(i):
+            if mk & ~member[j] == 0:
+                out |= 1 << i
+                break
+    return out
+
+
 def _dominated(order: Sequence[Hashable], covers: Sequence[Sequence[frozenset[Hashable]]]
                ) -> set[Hashable]:
     """Candidates never in the tie-broken optimum of an arc-cover model: k when some candidate
@@ -381,18 +438,91 @@ class _Prepared:
     base: int  # scaled flow the existing sites cover alone
     contested: list[_Trip]
     relevant: list[Hashable]  # candidates on contested trips, not dominated, in tie-break order
-    covers: list[list[frozenset[Hashable]] | None]  # per contested trip (None: reach form)
     dominated: set[Hashable]
     n_choosable: int
+    # arc-cover form of every contested trip (no detours): per contested trip its cover sets as
+    # bitmasks over `relevant`; None when some contested trip needs the reach form
+    masks: list[list[int]] | None = None
+    _covers: list[list[frozenset[Hashable]] | None] | None = None
+    cover_model: Any = None  # frlm_bnb.CoverModel of the masks, built by the first solve
+
+    @functools.cached_property
+    def weights(self) -> list[int]:
+        """The contested flows scaled to integers."""
+        return [int(t.weight * self.scale) for t in self.contested]
+
+    @property
+    def covers(self) -> list[list[frozenset[Hashable]] | None]:
+        """Per contested trip its arc-cover sets (None: the reach form)."""
+        if self._covers is None:
+            assert self.masks is not None
+            self._covers = [[frozenset(k for i, k in enumerate(self.relevant) if m >> i & 1)
+                             for m in sets] for sets in self.masks]
+        return self._covers
+
+
+def _point_bits(trips: Sequence[_Trip], choosable: Sequence[Hashable],
+                existing: Collection[Hashable]) -> list[list[int]] | None:
+    """Per trip the candidate bit of each point (0: none, -1: an existing site), over
+    `choosable` in order; None when some site on a trip has a detour (the reach form)."""
+    index = {k: 1 << i for i, k in enumerate(choosable)}
+    out = []
+    for t in trips:
+        bits = []
+        for k, off in zip(t.keys, t.offs, strict=True):
+            if k is None:
+                bits.append(0)
+                continue
+            if off > 0:
+                return None
+            bits.append(-1 if k in existing else index.get(k, 0))
+        out.append(bits)
+    return out
 
 
 def _prepare(trips: Sequence[_Trip], choosable: Sequence[Hashable],
-             existing: Collection[Hashable], *, range_m: float, start: float) -> _Prepared:
+             existing: Collection[Hashable], *, range_m: float, start: float,
+             point_bits: list[list[int]] | None = None) -> _Prepared:
     scale = _flow_scale([t.weight for t in trips])
+    if point_bits is not None:  # no detours anywhere: arc cover sets decide every trip
+        base = 0
+        contested: list[_Trip] = []
+        masks: list[list[int]] = []
+        for t, bits in zip(trips, point_bits, strict=True):
+            sets = _arc_cover_masks(t.pos, bits, range_m, start)
+            if not sets:
+                base += int(t.weight * scale)
+            elif sets != [0]:
+                contested.append(t)
+                masks.append(sets)
+        on_contested = {k for t in contested for k in t.keys}
+        order = [i for i, k in enumerate(choosable) if k in on_contested]
+        # re-index the masks to the candidates on contested trips, then leave out the dominated
+        where = {i: 1 << j for j, i in enumerate(order)}
+
+        def reindex(m: int, table: Mapping[int, int]) -> int:
+            out = 0
+            while m:
+                low = m & -m
+                out |= table[low.bit_length() - 1]
+                m ^= low
+            return out
+
+        masks = [[reindex(m, where) for m in sets] for sets in masks]
+        dom = _dominated_masks(len(order), masks)
+        keep = [j for j in range(len(order)) if not dom >> j & 1]
+        again = {j: 1 << new for new, j in enumerate(keep)}
+        table = {j: again.get(j, 0) for j in range(len(order))}
+        final = [[reindex(m & ~dom, table) for m in sets] for sets in masks] if dom else masks
+        return _Prepared(scale=scale, base=base, contested=contested,
+                         relevant=[choosable[order[j]] for j in keep],
+                         dominated={choosable[order[j]] for j in range(len(order))
+                                    if dom >> j & 1},
+                         n_choosable=len(choosable), masks=final)
     # Flows the existing sites already cover, and flows that even every candidate cannot cover,
     # are decided before the model; only the contested ones (and their candidates) enter it.
     everything = set(existing) | set(choosable)
-    contested: list[_Trip] = []
+    contested = []
     base = 0  # scaled flow covered by the existing sites alone
     for t in trips:
         if trip_feasible(t.keys, t.pos, t.offs, existing, range_m=range_m, start_range_m=start):
@@ -414,9 +544,15 @@ def _prepare(trips: Sequence[_Trip], choosable: Sequence[Hashable],
     dominated: set[Hashable] = set()
     if all(c is not None for c in covers):
         dominated = _dominated(relevant, [c for c in covers if c is not None])
-    return _Prepared(scale=scale, base=base, contested=contested,
-                     relevant=[k for k in relevant if k not in dominated], covers=covers,
-                     dominated=dominated, n_choosable=len(choosable))
+    kept = [k for k in relevant if k not in dominated]
+    arc_masks: list[list[int]] | None = None
+    if all(c is not None for c in covers):  # every contested trip in arc-cover form
+        bit = {k: 1 << i for i, k in enumerate(kept)}
+        arc_masks = [[sum(bit.get(k, 0) for k in cover) for cover in sets]
+                     for sets in covers if sets is not None]
+    return _Prepared(scale=scale, base=base, contested=contested, relevant=kept,
+                     dominated=dominated, n_choosable=len(choosable), masks=arc_masks,
+                     _covers=covers)
 
 
 #: solvers of the coverage model: "auto" (the exact branch and bound of frlm_bnb when every
@@ -436,10 +572,9 @@ def _solve(trips: Sequence[_Trip], choosable: Sequence[Hashable], existing: Coll
         raise UsageError(f"unknown coverage method {method!r} (choose from "
                          f"{', '.join(COVERAGE_METHODS)})")
     prep = prepared or _prepare(trips, choosable, existing, range_m=range_m, start=start)
-    scale, base, contested, covers = prep.scale, prep.base, prep.contested, prep.covers
+    scale, base, contested = prep.scale, prep.base, prep.contested
     relevant = prep.relevant
-    weights = [int(t.weight * scale) for t in contested]
-    arc_form = all(c is not None for c in covers)
+    weights = prep.weights
     chosen: list[Hashable] = []
     best: int | None = None
     bound: float | None = None
@@ -450,23 +585,13 @@ def _solve(trips: Sequence[_Trip], choosable: Sequence[Hashable], existing: Coll
     stats: dict[str, int] = {}
     extra: dict[str, Any] = {}
     wall = 0.0
-    if arc_form and method == "auto":
-        from evcorridor.siting.frlm_bnb import solve_cover
+    if prep.masks is not None and method == "auto":
+        from evcorridor.siting.frlm_bnb import CoverModel
 
-        index = {k: i for i, k in enumerate(relevant)}
-        flows_b: list[tuple[int, list[int]]] = []
-        for w, sets in zip(weights, covers, strict=True):
-            assert sets is not None
-            masks = []
-            for cover in sets:
-                m = 0
-                for k in cover:
-                    i = index.get(k)
-                    if i is not None:
-                        m |= 1 << i
-                masks.append(m)
-            flows_b.append((w, masks))
-        res = solve_cover(len(relevant), budget, flows_b)
+        if prep.cover_model is None:
+            prep.cover_model = CoverModel(len(relevant), list(zip(weights, prep.masks,
+                                                                  strict=True)))
+        res = prep.cover_model.solve(budget)
         wall = time.perf_counter() - t0
         extra = {"nodes": res.nodes, "lp_bound_solved": res.lp_bound is not None}
         stats = {"families": res.families}
@@ -478,9 +603,10 @@ def _solve(trips: Sequence[_Trip], choosable: Sequence[Hashable], existing: Coll
             chosen = [k for i, k in enumerate(relevant) if res.chosen >> i & 1]
         else:
             hint = {k: bool(res.chosen >> i & 1) for i, k in enumerate(relevant)}
-    n_cover = sum(len(c) if c is not None else 0 for c in covers)
+    n_cover = sum(len(c) for c in prep.masks) if prep.masks is not None else 0
     n_vars = n_cons = 0
     if best is None:
+        covers = prep.covers
         model = cp_model.CpModel()
         x = {k: model.new_bool_var(f"x[{k}]") for k in relevant}
         ys: list[cp_model.IntVar] = []
@@ -681,6 +807,8 @@ class CoverageNetwork:
                 nodes=[int(n) for n in nodes])
             trips.append(_Trip(_exact(f), keys, pos, offs, result))
         self.trips = trips
+        # per trip the candidate bit of each point (None: a site with a detour somewhere)
+        self._bits = _point_bits(trips, cands, set(exist))
 
     def solve(self, *, range_m: float, budget: int, start_range_m: float | None = None,
               time_limit_s: float = 60.0, seed: int = 0, workers: int = 1,
@@ -696,7 +824,7 @@ class CoverageNetwork:
         prep = self._prepared.get(key)
         if prep is None:
             prep = _prepare(self.trips, self.candidates, set(self.existing), range_m=range_m,
-                            start=start)
+                            start=start, point_bits=self._bits)
             self._prepared[key] = prep
         chosen, coverage, solved = _solve(
             self.trips, self.candidates, set(self.existing), budget=budget, range_m=range_m,

@@ -21,11 +21,15 @@ How:
   the m largest credits p_k, where a family that k alone completes credits k its whole weight
   and every other site on its trips half of it (a family completed by one site has it among
   its single completers; otherwise two or more of its sites are built); (b) the alive weight (not
-  covered, not dead: a cover set with no candidate left); (c) with the LP duals mu >= 0 of the
-  cover rows: sum_q max(0, w_q - sum mu) + sum over built and the m best remaining sites of
-  pi_k = sum of mu over k's cover rows -- weak duality, valid for any mu >= 0, so the LP's
-  precision never makes the bound wrong (float tolerance 1e-9 of the total weight). The LP
-  (GLOP) is only solved when the search without it needs more than a few hundred nodes.
+  covered, not dead: a cover set with no candidate left); (c) the flows every improving set
+  must cover (without one of them the rest falls short of the incumbent): their open cover sets,
+  packed disjointly, need that many distinct sites; (d) the LP relaxation of the whole objective
+  lex * weight - (big * count + rank sum): with duals mu >= 0 of the cover rows,
+  sum_q max(0, lex * w_q - sum mu) + sum over the built and the m best remaining sites of
+  (pi_k - big - rank_k), pi_k = sum of mu over k's cover rows -- weak duality, valid for any
+  mu >= 0, so the LP's precision never makes the bound wrong (float tolerance 1e-9 of the
+  largest value). The LP (GLOP) is only solved when the search without it needs more than
+  NODES_BEFORE_LP nodes; then the search starts again with it.
   A node is dropped when no m can beat the incumbent in (weight, then fewer sites, then least
   rank sum); with one site left the best completion is computed exactly.
 - Deterministic: no time limit inside, a node limit instead; `proven` False when it is reached
@@ -38,7 +42,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 #: nodes of the search without the LP bound before the LP is solved
-NODES_BEFORE_LP = 300
+NODES_BEFORE_LP = 100
 #: nodes of the whole search before giving up (the caller falls back to CP-SAT)
 NODE_LIMIT = 200_000
 
@@ -62,6 +66,18 @@ def _bits(mask: int) -> list[int]:
     return out
 
 
+def _heavier_than(desc: Sequence[int], limit: int) -> int:
+    """How many of the descending `desc` are greater than `limit`."""
+    lo, hi = 0, len(desc)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if desc[mid] > limit:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
 def minimal_covers(covers: Sequence[int]) -> tuple[int, ...]:
     """The inclusion-minimal cover sets, without repeats, by (size, mask): a superset of another
     cover set is implied by it."""
@@ -81,7 +97,7 @@ class _Weigher:
         for gap, w in gaps_weights:
             by_value[w] = by_value.get(w, 0) | gap
         top = max((w for _, w in gaps_weights), default=0).bit_length()
-        if len(by_value) <= max(4, top):
+        if len(by_value) <= top:
             self.classes = sorted(by_value.items())
         else:
             self.classes = []
@@ -96,25 +112,30 @@ class _Weigher:
         return sum(v * (mask & m).bit_count() for v, m in self.classes)
 
 
-def _lp_duals(n: int, budget: int, families: Sequence[tuple[int, tuple[int, ...]]]
-              ) -> tuple[float, list[float], float] | None:
-    """(sum_q max(0, w_q - sum of its cover rows' mu), pi_k, LP value) from the LP relaxation
-    (GLOP, OR-Tools' simplex: silent and deterministic); None when it finds no optimum."""
+def _lp_duals(n: int, budget: int, families: Sequence[tuple[int, tuple[int, ...]]],
+              lex: int, cost: Sequence[int]) -> tuple[float, list[float], float] | None:
+    """The LP relaxation of the whole lexicographic objective, max sum lex * w_q * y_q -
+    sum cost_k * x_k (GLOP, OR-Tools' simplex: silent and deterministic), as a bound for any
+    node: (sum_q max(0, lex * w_q - sum of its cover rows' mu), pi_k - cost_k, the LP's flow)
+    with pi_k the sum of mu over k's cover rows. None when GLOP finds no optimum."""
     from ortools.linear_solver import pywraplp
 
     solver = pywraplp.Solver.CreateSolver("GLOP")
     if solver is None:  # pragma: no cover - GLOP ships with every OR-Tools wheel
         return None
-    scale = max((w for w, _ in families), default=1)
+    scale = float(lex) * max((w for w, _ in families), default=1)
     x = [solver.NumVar(0.0, 1.0, "") for _ in range(n)]
     budget_row = solver.Constraint(-solver.infinity(), float(budget))
-    for v in x:
-        budget_row.SetCoefficient(v, 1.0)
-    rows: list[tuple[int, int, object]] = []
     objective = solver.Objective()
+    for k, v in enumerate(x):
+        budget_row.SetCoefficient(v, 1.0)
+        objective.SetCoefficient(v, -cost[k] / scale)
+    rows: list[tuple[int, int, object]] = []
+    ys = []
     for q, (w, covers) in enumerate(families):
         y = solver.NumVar(0.0, 1.0, "")
-        objective.SetCoefficient(y, w / scale)
+        ys.append(y)
+        objective.SetCoefficient(y, lex * w / scale)
         for c in covers:
             row = solver.Constraint(0.0, solver.infinity())
             row.SetCoefficient(y, -1.0)
@@ -124,64 +145,118 @@ def _lp_duals(n: int, budget: int, families: Sequence[tuple[int, tuple[int, ...]
     objective.SetMaximization()
     if solver.Solve() != pywraplp.Solver.OPTIMAL:
         return None
-    pi = [0.0] * n
-    reduced = [float(w) for w, _ in families]
+    gain = [-float(c) for c in cost]
+    reduced = [float(lex * w) for w, _ in families]
     for q, c, row in rows:
         mu = abs(float(row.dual_value())) * scale  # type: ignore[attr-defined]
         if mu <= 0.0:  # weak duality holds for any mu >= 0
             continue
         reduced[q] -= mu
         for k in _bits(c):
-            pi[k] += mu
+            gain[k] += mu
     sigma = sum(r for r in reduced if r > 0.0)
-    return sigma, pi, float(objective.Value()) * scale
+    flow = sum(w * y.solution_value() for (w, _), y in zip(families, ys, strict=True))
+    return sigma, gain, flow
+
+
+class CoverModel:
+    """The budget-independent part of the problem (flows merged, the bit layout), built once
+    for every budget of a grid; `solve(budget)` finds the optimum."""
+
+    def __init__(self, n: int, flows: Sequence[tuple[int, Sequence[int]]]) -> None:
+        """Candidates 0..n-1 (rank = index + 1); `flows` are (weight >= 0, cover set bitmasks).
+        A flow with an empty cover set is never covered; one with no cover set always is."""
+        merged: dict[tuple[int, ...], int] = {}
+        free = 0
+        for w, covers in flows:
+            if not covers:
+                free += w
+            elif all(covers) and w > 0:
+                key = minimal_covers(covers)
+                merged[key] = merged.get(key, 0) + w
+        families = sorted(((w, key) for key, w in merged.items()), key=lambda f: f[1])
+        # bit layout: per family its cover sets, then a gap bit
+        D = [0] * n
+        FK = [0] * n  # gap bits of the families with k on one of their cover sets
+        CM = LOW = GAP = 0
+        gw: list[tuple[int, int]] = []
+        block: dict[int, tuple[int, tuple[int, ...]]] = {}  # gap bit index -> (offset, cover sets)
+        off = 0
+        for w, covers in families:
+            block[off + len(covers)] = (off, covers)
+            LOW |= 1 << off
+            union = 0
+            for j, c in enumerate(covers):
+                b = 1 << (off + j)
+                CM |= b
+                union |= c
+                for k in _bits(c):
+                    D[k] |= b
+            gap = 1 << (off + len(covers))
+            GAP |= gap
+            gw.append((gap, w))
+            for k in _bits(union):
+                FK[k] |= gap
+            off += len(covers) + 1
+        weigh = _Weigher(gw)
+        # families by weight, heaviest first: heavier[i] = gap bits of the families weighing at
+        # least weights[i]
+        weights = sorted({w for _, w in gw}, reverse=True)
+        heavier: list[int] = []
+        acc_mask = 0
+        by_weight: dict[int, int] = {}
+        for gap, w in gw:
+            by_weight[w] = by_weight.get(w, 0) | gap
+        for w in weights:
+            acc_mask |= by_weight[w]
+            heavier.append(acc_mask)
+        total = sum(w for w, _ in families)
+        useful = 0
+        for k in range(n):
+            if D[k]:
+                useful |= 1 << k
+
+        self.n = n
+        self.free = free
+        self.families = families
+        self.D = D
+        self.FK = FK
+        self.CM = CM
+        self.LOW = LOW
+        self.GAP = GAP
+        self.block = block
+        self.weigh = weigh
+        self.weights = weights
+        self.heavier = heavier
+        self.total = total
+        self.useful = useful
+
+    def solve(self, budget: int, *, nodes_before_lp: int = NODES_BEFORE_LP,
+              node_limit: int = NODE_LIMIT, hint: int | None = None) -> BnbResult:
+        """The lexicographic optimum (most weight, fewest candidates, least rank sum) over sets
+        of at most `budget` candidates. `hint`: a candidate set to start from."""
+        n, free, families, D, FK = self.n, self.free, self.families, self.D, self.FK
+        CM, LOW, GAP, block, weigh = self.CM, self.LOW, self.GAP, self.block, self.weigh
+        weights, heavier, total, useful = self.weights, self.heavier, self.total, self.useful
+        everyone = (1 << n) - 1
+        return _search(n, budget, free, families, D, FK, CM, LOW, GAP, block, weigh, weights,
+                       heavier, total, useful, everyone, nodes_before_lp, node_limit, hint)
 
 
 def solve_cover(n: int, budget: int, flows: Sequence[tuple[int, Sequence[int]]], *,
                 nodes_before_lp: int = NODES_BEFORE_LP, node_limit: int = NODE_LIMIT,
                 hint: int | None = None) -> BnbResult:
-    """The lexicographic optimum (most weight, fewest candidates, least rank sum) over sets of at
-    most `budget` of the candidates 0..n-1; `flows` are (weight >= 0, cover set bitmasks). A flow
-    with an empty cover set is never covered; one with no cover set always is (counted in the
-    flow). `hint`: a candidate set to start from."""
-    merged: dict[tuple[int, ...], int] = {}
-    free = 0
-    for w, covers in flows:
-        if not covers:
-            free += w
-        elif all(covers) and w > 0:
-            key = minimal_covers(covers)
-            merged[key] = merged.get(key, 0) + w
-    families = sorted(((w, key) for key, w in merged.items()), key=lambda f: f[1])
-    # bit layout: per family its cover sets, then a gap bit
-    D = [0] * n
-    FK = [0] * n  # gap bits of the families with k on one of their cover sets
-    CM = LOW = GAP = 0
-    gw: list[tuple[int, int]] = []
-    off = 0
-    for w, covers in families:
-        LOW |= 1 << off
-        union = 0
-        for j, c in enumerate(covers):
-            b = 1 << (off + j)
-            CM |= b
-            union |= c
-            for k in _bits(c):
-                D[k] |= b
-        gap = 1 << (off + len(covers))
-        GAP |= gap
-        gw.append((gap, w))
-        for k in _bits(union):
-            FK[k] |= gap
-        off += len(covers) + 1
-    weigh = _Weigher(gw)
-    total = sum(w for w, _ in families)
-    everyone = (1 << n) - 1
-    useful = 0
-    for k in range(n):
-        if D[k]:
-            useful |= 1 << k
+    """`CoverModel(n, flows).solve(budget)`: the lexicographic optimum (most weight, fewest
+    candidates, least rank sum) over sets of at most `budget` of the candidates 0..n-1."""
+    return CoverModel(n, flows).solve(budget, nodes_before_lp=nodes_before_lp,
+                                      node_limit=node_limit, hint=hint)
 
+
+def _search(n: int, budget: int, free: int, families: list[tuple[int, tuple[int, ...]]],
+            D: list[int], FK: list[int], CM: int, LOW: int, GAP: int,
+            block: dict[int, tuple[int, tuple[int, ...]]], weigh: _Weigher, weights: list[int],
+            heavier: list[int], total: int, useful: int, everyone: int, nodes_before_lp: int,
+            node_limit: int, hint: int | None) -> BnbResult:
     def covered_of(hit: int) -> int:
         return ((hit & CM) + LOW) & GAP
 
@@ -216,16 +291,42 @@ def solve_cover(n: int, budget: int, flows: Sequence[tuple[int, Sequence[int]]],
         return mask
 
     def improve(mask: int) -> int:
+        """Best-improvement local search: drop one site, add one, swap one for one, or two for
+        one, while (weight, fewer sites, less rank sum) gets better."""
         best = key_of(mask)
         while True:
-            moves = [mask & ~(1 << k) for k in _bits(mask)]
-            if mask.bit_count() < budget:
-                moves += [mask | 1 << j for j in _bits(useful & ~mask)]
-            moves += [(mask & ~(1 << k)) | 1 << j for k in _bits(mask)
-                      for j in _bits(useful & ~mask)]
-            found = None
-            for m in moves:
-                v = key_of(m)
+            members = _bits(mask)
+            free = _bits(useful & ~mask)
+            cnt = len(members)
+            rs = sum(k + 1 for k in members)
+            found: int | None = None
+            # hit of the set without one member (prefix and suffix ORs)
+            pre = [0]
+            for k in members:
+                pre.append(pre[-1] | D[k])
+            suf = [0]
+            for k in reversed(members):
+                suf.append(suf[-1] | D[k])
+            full = pre[-1]
+            moves: list[tuple[int, int, int, int]] = []  # (mask, hit, count, rank sum)
+            if cnt < budget:
+                moves += [(mask | 1 << j, full | D[j], cnt + 1, rs + j + 1) for j in free]
+            for i, a in enumerate(members):
+                rest = pre[i] | suf[cnt - 1 - i]
+                without = mask & ~(1 << a)
+                moves.append((without, rest, cnt - 1, rs - a - 1))
+                moves += [(without | 1 << j, rest | D[j], cnt, rs - a + j) for j in free]
+            for i, a in enumerate(members):
+                for b in members[i + 1:]:
+                    without = mask & ~(1 << a) & ~(1 << b)
+                    rest = 0
+                    for k in members:
+                        if k != a and k != b:
+                            rest |= D[k]
+                    moves += [(without | 1 << j, rest | D[j], cnt - 1, rs - a - b - 1 + j)
+                              for j in free]
+            for m, h, c, r in moves:
+                v = (weigh(covered_of(h)), -c, -r)
                 if v > best:
                     best, found = v, m
             if found is None:
@@ -239,7 +340,10 @@ def solve_cover(n: int, budget: int, flows: Sequence[tuple[int, Sequence[int]]],
     best = [inc_key[0], -inc_key[1], -inc_key[2], start]  # flow, count, rank sum, mask
     nodes = 0
     dual: tuple[float, list[float], float] | None = None
-    tol = 1e-9 * total + 1e-6
+    big = n * (n + 1) // 2 + 1  # more than any rank sum
+    lex = (n + 1) * big + 1  # more than any count x big + rank sum
+    cost = [big + k + 1 for k in range(n)]
+    tol = 1e-9 * (lex * total + sum(cost)) + 1e-6
 
     class _Stop(Exception):
         pass
@@ -289,22 +393,52 @@ def solve_cover(n: int, budget: int, flows: Sequence[tuple[int, Sequence[int]]],
             if kb >= 0 and better(covered + gb, cnt + 1, rs + kb + 1):
                 best[:] = [covered + gb, cnt + 1, rs + kb + 1, X | 1 << kb]
             return
+        # families every improving completion must cover: without one of them the rest of
+        # the alive flow falls short of the incumbent; their open cover sets need distinct sites
+        # for disjoint sets (a packing: at least `need` more sites, ranks at least `need_rank`)
+        need, need_rank = 1, 0
+        short = tot - (best[0] - covered)
+        i = _heavier_than(weights, short)
+        if i > 0:
+            essential = alive & heavier[i - 1]
+            open_sets = []
+            while essential:
+                low = essential & -essential
+                first, sets = block[low.bit_length() - 1]
+                essential ^= low
+                done = (hit >> first) & ((1 << len(sets)) - 1)  # this family's block
+                for j, c in enumerate(sets):
+                    if not done >> j & 1:
+                        open_sets.append(c & U)
+            used = packed = 0
+            open_sets.sort(key=int.bit_count)
+            for c in open_sets:
+                if not c & used:
+                    used |= c
+                    packed += 1
+                    need_rank += (c & -c).bit_length()
+            if packed > R:
+                return
+            need = max(1, packed)
         vals = sorted(credit.values(), reverse=True)
         ranks = [k + 1 for k in ks[:R]]
         dv = sorted((dual[1][k] for k in ks), reverse=True) if dual is not None else []
         acc, racc = covered, rs
         dacc = (dual[0] + dsum) if dual is not None else 0.0
         bf, bc, br = best[0], best[1], best[2]
+        target = float(lex * bf - big * bc - br + 1) - tol  # the incumbent's value, plus one
         hopeful = False
         for m in range(1, R + 1):
             acc += vals[m - 1] if m <= len(vals) else 0
             racc += ranks[m - 1]
-            ub = min(acc, covered + tot)
             if dual is not None:
                 dacc += dv[m - 1]
-                if dacc + tol < ub:
-                    ub = min(ub, int(dacc + tol))
-            if ub > bf or (ub == bf and (cnt + m, racc) < (bc, br)):
+            if m < need:
+                continue
+            if dual is not None and dacc < target:
+                continue  # m more sites cannot beat the incumbent (LP bound)
+            ub = min(acc, covered + tot)
+            if ub > bf or (ub == bf and (cnt + m, max(racc, rs + need_rank)) < (bc, br)):
                 hopeful = True
                 break
         if not hopeful:
@@ -322,7 +456,7 @@ def solve_cover(n: int, budget: int, flows: Sequence[tuple[int, Sequence[int]]],
         rec(0, 0, 0, useful, 0, hit_of(useful), 0.0, nodes_before_lp)
         proven = True
     except _Stop:
-        dual = _lp_duals(n, budget, families)
+        dual = _lp_duals(n, budget, families, lex, cost)
         if dual is not None:
             lp_value = dual[2]
         nodes = 0
