@@ -234,13 +234,24 @@ def test_cli_matrix_plan_check_and_map(tmp_path: Path,
     (folder / "plan.json").write_text(json.dumps(data), encoding="utf-8")
     code, text, _ = run(["check", str(folder / "plan.json"), "--input", str(tmp_path)], capsys)
     assert code == 1 and "length 400000.0 m in the plan, 460000.0 m recomputed" in text
-    # a map of a network without any coordinates: one line, exit 3, no files
-    code, _, err = run(["map", str(folder / "plan.json"), "--png"], capsys)
-    assert code == 3
-    assert err == (f"error: {folder / 'plan.json'}: no node of the network has coordinates (a "
-                   "distance matrix): nothing to draw; give a nodes file with x,y (--network "
-                   "NODES.csv,MATRIX.csv) to map the plan\n")
-    assert not (folder / "map.png").exists()
+    # a map of a network without any coordinates is skipped with a note; the strip is drawn
+    (folder / "plan.json").write_text(json.dumps({**data, "coverage": {
+        **data["coverage"], "flows": [{**data["coverage"]["flows"][0], "length_m": 460_000.0}]}}),
+        encoding="utf-8")
+    note = (f"{folder / 'plan.json'}: map not drawn: no node of the network has coordinates (a "
+            "distance matrix); give a nodes file with x,y (--network NODES.csv,MATRIX.csv) to "
+            "map it")
+    code, text, err = run(["map", str(folder / "plan.json"), "--png", "--strip"], capsys)
+    assert code == 0 and err == f"note: {note}\n"
+    assert text == f"wrote {folder / 'strip.png'}\n" and not (folder / "map.png").exists()
+    # the report says so under Pictures, and lists the sites with unknown coordinates
+    code, _, err = run(["report", str(folder / "plan.json"), "--out", str(tmp_path / "rep")],
+                       capsys)
+    assert code == 0, err
+    report = (tmp_path / "rep" / "asym" / "report.md").read_text(encoding="utf-8")
+    assert "Note: map not drawn: no node of the network has coordinates" in report
+    assert "| new-node-2 | new | node 2 | — | — |" in report
+    assert not (tmp_path / "rep" / "asym" / "map.png").exists()
 
 
 def test_cli_complete_matrix_note_and_bad_matrix(tmp_path: Path,
@@ -328,3 +339,49 @@ def test_header_with_a_quoted_newline_is_one_line(tmp_path: Path) -> None:
         read_network(path)
     assert str(err.value).startswith(f"{path}: header: not a network links file (header has: "
                                      "a\\nb, c)")
+
+
+def grid(tmp_path: Path) -> tuple[Path, Path, Path, Path]:
+    """SYNTHETIC 3 x 4 grid (nodes 1..12 row by row), horizontal links 80 km, vertical 110 km,
+    as nodes/edges, a square matrix (both triangles) and a long matrix (one row per link); flows
+    between every pair i < j of weight i * j (a solver test, not traffic)."""
+    links: dict[tuple[int, int], int] = {}
+    for r in range(3):
+        for c in range(4):
+            n = 4 * r + c + 1
+            if c < 3:
+                links[(n, n + 1)] = 80
+            if r < 2:
+                links[(n, n + 4)] = 110
+    folder = tmp_path / "grid"
+    folder.mkdir()
+    write(folder / "nodes.csv", "id,x,y\n" + "".join(
+        f"{n},{-100 + (n - 1) % 4},{45 - (n - 1) // 4}\n" for n in range(1, 13)))
+    write(folder / "edges.csv", "u,v,length_m\n" + "".join(
+        f"{u},{v},{km * 1000}\n" for (u, v), km in links.items()))
+    km = {**links, **{(v, u): d for (u, v), d in links.items()}}
+    square = write(tmp_path / "grid-square.csv", "," + ",".join(map(str, range(1, 13))) + "\n"
+                   + "".join(f"{u}," + ",".join("0" if u == v else str(km.get((u, v), ""))
+                                                 for v in range(1, 13)) + "\n"
+                             for u in range(1, 13)))
+    long = write(tmp_path / "grid-long.csv", "from,to,km\n" + "".join(
+        f"{u},{v},{d}\n" for (u, v), d in links.items()))
+    flows = write(tmp_path / "grid-flows.csv", "origin,destination,flow\n" + "".join(
+        f"{i},{j},{i * j}\n" for i in range(1, 13) for j in range(i + 1, 13)))
+    return folder, square, long, flows
+
+
+@pytest.mark.parametrize(("range_km", "budget"), [(200, 2), (250, 3), (300, 2)])
+def test_grid_matrix_formats_agree_with_each_other_and_the_plain_mip(
+        tmp_path: Path, range_km: int, budget: int) -> None:
+    from evcorridor.siting.frlm_mip import solve_plain_mip
+    from evcorridor.siting.generic import read_flows
+
+    folder, square, long, flows = grid(tmp_path)
+    plans = [plan_generic(net, flows, budget=budget, range_m=range_km * 1000.0)[0]
+             for net in (folder, square, long)]
+    assert summary(plans[0]) == summary(plans[1]) == summary(plans[2])
+    g = read_network(square)
+    mip = solve_plain_mip(g, read_flows(flows, g), range_m=range_km * 1000.0, budget=budget)
+    assert plans[1].coverage.covered_flow == pytest.approx(mip.objective, abs=1e-9)
+    assert 0 < plans[1].coverage.covered_flow < plans[1].coverage.total_flow == 2_717.0

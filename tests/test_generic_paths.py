@@ -188,3 +188,25 @@ def test_cli_paths_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     code, _, err = run(["plan", "--network", str(net), *base, "--paths", str(huge)], capsys)
     assert code == 3 and err.startswith(f"error: {huge}: 67108865 bytes, over the 67108864-byte "
                                         "limit")
+
+
+MATRIX = Path(__file__).parent / "fixtures" / "generic" / "matrix"
+
+
+def test_docs_example_matrix_with_paths(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The command of docs/siting.md ("Per-flow paths") and README, on the shipped SYNTHETIC
+    fixture: the same network as `square` given as a link matrix without coordinates."""
+    out = tmp_path / "out"
+    base = ["plan", "--network", str(MATRIX / "km.csv"), "--flows", str(MATRIX / "flows.csv"),
+            "--objective", "coverage", "--budget", "1", "--range-km", "250", "--quiet",
+            "--out", str(out)]
+    assert run(base, capsys)[0] == 0
+    plan = load_plan(out / "km" / "plan.json")
+    assert [s.node for s in plan.sites] == [2] and plan.coverage.covered_flow == 15.0
+    assert run([*base, "--paths", str(MATRIX / "paths.csv")], capsys)[0] == 0
+    plan = load_plan(out / "km" / "plan.json")
+    assert [s.node for s in plan.sites] == [3] and plan.coverage.covered_flow == 10.0
+    assert [(f.nodes, f.path_source) for f in plan.coverage.flows] == [
+        ([1, 3, 4, 3, 1], "given"), ([2, 4, 2], "shortest")]
+    code, text, _ = run(["check", str(out / "km" / "plan.json"), "--input", str(MATRIX)], capsys)
+    assert code == 0, text

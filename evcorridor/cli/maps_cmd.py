@@ -100,6 +100,9 @@ def map_cmd(
         raise UsageError(f"unknown --basemap {basemap!r}; use none or osm")
     request = MapRequest(png=png, svg=svg, html=html, strip=strip, basemap=basemap)
     results = _render(_load(plans), request)
+    for r in results:
+        for note in r.notes:
+            sys.stderr.write(f"note: {note}\n")
     if check is not None:
         stale = stale_files(results, check)
         total = sum(len(r.files) for r in results)

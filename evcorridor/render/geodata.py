@@ -106,6 +106,12 @@ def lon_lat(site: Site) -> tuple[float, float]:
     return site.lon, site.lat
 
 
+def mappable(G: nx.MultiDiGraph, plan: Plan) -> bool:
+    """Whether a map can show anything of the plan: a node or a site with coordinates."""
+    return any(d.get("x") is not None and d.get("y") is not None for _, d in G.nodes(data=True)) \
+        or any(located(s) for s in plan.sites)
+
+
 def unplaced_note(G: nx.MultiDiGraph, plan: Plan) -> tuple[nx.MultiDiGraph, list[str]]:
     """The part of `G` a map can draw (nodes with x/y) and a note on what is left out: nodes of
     a generic network given as a distance matrix have no coordinates."""

@@ -28,6 +28,7 @@ from evcorridor.render.geodata import (
     load_border_geometries,
     load_country_shapes,
     load_graph,
+    mappable,
 )
 
 ALL_KINDS = ("png", "svg", "html", "strip")
@@ -70,6 +71,8 @@ class Rendered:
     plan: Plan
     plan_path: Path | None
     files: dict[str, bytes] = field(default_factory=dict)
+    # what was not drawn and why (a generic network without coordinates has no map)
+    notes: list[str] = field(default_factory=list)
 
 
 def render_plan(
@@ -90,8 +93,13 @@ def render_plan(
     request = request or MapRequest()
     names = request.files()
     result = Rendered(plan=plan, plan_path=plan_path)
-    if any(n.startswith("map.") for n in names):
-        G = graph if graph is not None else load_graph(plan, plan_path)
+    G = (graph if graph is not None else load_graph(plan, plan_path)) \
+        if any(n.startswith("map.") for n in names) else None
+    if G is not None and not mappable(G, plan):
+        result.notes.append(f"{plan_path or plan.corridor}: map not drawn: no node of the "
+                            "network has coordinates (a distance matrix); give a nodes file "
+                            "with x,y (--network NODES.csv,MATRIX.csv) to map it")
+    elif G is not None:
         if countries is None:
             countries = load_country_shapes()
             if borders is None:

@@ -101,9 +101,10 @@ def _common(plans: Iterable[Plan] = ()) -> dict[str, Any]:
 
 
 def corridor_report(plan: Plan, files: Iterable[str], plan_link: str | None,
-                    sizing: str = "") -> str:
+                    sizing: str = "", notes: Iterable[str] = ()) -> str:
     """The Markdown report of one plan; `files` are the picture names beside it; `sizing` the
-    rendered sizing section (render/sizing_report.py), placed before the footer."""
+    rendered sizing section (render/sizing_report.py), placed before the footer; `notes` what
+    was not drawn and why (shown under Pictures)."""
     have = set(files)
     return render(
         "report.md.j2",
@@ -113,6 +114,7 @@ def corridor_report(plan: Plan, files: Iterable[str], plan_link: str | None,
         longest=longest_gaps(plan),
         pictures=[(t, f) for t, f in _PICTURES if f in have],
         html_map="map.html" in have,
+        picture_notes=[n.split(": ", 1)[-1] for n in notes],
         plan_link=plan_link,
         rule_rows=_rule_rows(plan),
         sites=sorted(plan.sites, key=lambda s: (_KIND_ORDER.get(s.kind, 9), s.country, s.id)),
@@ -181,7 +183,7 @@ def report_files(results: list[Rendered], out: Path) -> dict[str, bytes]:
         section, extra, sizing = sizing_files(r.plan_path, r.plan.corridor)  # beside the plan
         if sizing is not None:
             sizings.append(sizing)
-        text = corridor_report(r.plan, r.files, link, section)
+        text = corridor_report(r.plan, r.files, link, section, notes=r.notes)
         files.update({f"{r.plan.corridor}/{name}": data for name, data in extra.items()})
         files[f"{r.plan.corridor}/report.md"] = text.encode("utf-8")
         items.append((r, f"{r.plan.corridor}/report.md"))
