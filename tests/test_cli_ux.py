@@ -134,6 +134,35 @@ def test_corridors_list_at_80_columns_keeps_every_id(monkeypatch: pytest.MonkeyP
             assert crossing in out
 
 
+@pytest.mark.parametrize("width", [80, 50])
+def test_show_commands_use_the_table_helper(width: int, monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """`network info`, `crossings show` and `profiles show` print through render/table.py like
+    the list commands: no box-drawing table of their own, ids never cut at any width."""
+    from cli_run import table_rows
+
+    from evcorridor.render import console
+
+    monkeypatch.setattr(console.out, "width", width)
+    code, out, _ = run(["network", "info", "i35-laredo"], capsys)
+    assert code == 0 and "…" not in out and "│" not in out
+    assert max(len(x) for x in out.splitlines()) <= width
+    for cid in ("laredo-juarez-lincoln", "laredo-world-trade-bridge"):
+        assert cid in out.split()  # whole, never folded inside the id
+    if width == 80:
+        rows = table_rows(out)
+        assert rows["nodes / edges"] == "330 / 682"
+        assert rows["road km per country"] == "MEX 511.1 km, USA 418.3 km"
+        assert "471.6 km (border at 250.8 km; MEX 220.9 km," in out  # route via Juárez–Lincoln
+    else:  # stacked: the field on its own line, then the value
+        assert "nodes / edges\n  value  330 / 682\n" in out
+    code, out, _ = run(["crossings", "show", "blaine-peace-arch"], capsys)
+    assert code == 0 and "│" not in out and "blaine-peace-arch" in out.split()
+    code, out, _ = run(["profiles", "show", "pickup"], capsys)
+    assert code == 0 and "│" not in out and "…" not in out
+    assert max(len(x) for x in out.splitlines()) <= max(width, 60)
+
+
 def test_plan_table_at_110_columns_keeps_ids_and_figures(
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
         tmp_path: Path) -> None:

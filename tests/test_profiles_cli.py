@@ -9,6 +9,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+from cli_run import table_rows
 
 from evcorridor.cli import main
 from evcorridor.profiles import get_standard, get_vehicle
@@ -183,8 +184,8 @@ def test_show_table_flags_unverified_and_names_ocpi_types(capsys: pytest.Capture
     monkeypatch.setenv("COLUMNS", "250")
     code, out, _ = run(capsys, "profiles", "show", "us-23cfr680")
     assert code == 0
-    rows = {line.split("│")[1].strip(): line.split("│")[2].strip()
-            for line in out.splitlines() if line.count("│") == 3}
+    rows = table_rows(out)  # the shared table helper (render/table.py), plain text
+    assert "[yellow]" not in out and "│" not in out
     assert rows["min_power"] == "150 kW  — cfr680 680.106 (DCFC, simultaneous)"
     assert rows["payment"] == ("contactless-card (UNVERIFIED)  — cfr680 680.106 (wording "
                                "UNVERIFIED)")

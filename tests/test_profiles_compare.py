@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from cli_run import run as cli_run
+from cli_run import table_rows
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -270,8 +271,8 @@ def test_uptime_is_above_97_percent_in_profile_and_compare(
     assert (up.a, up.b, up.match, up.level) == ("above 97 %", "above 97 %", "same", "same")
     code, out, _ = run(capsys, "profiles", "show", "us-23cfr680")
     assert code == 0
-    row = next(line for line in out.splitlines() if line.startswith("│ uptime_above "))
-    assert "│ above 97 %  — cfr680 680.116 (uptime per port above 97 %)" in row
+    assert table_rows(out)["uptime_above"] == ("above 97 %  — cfr680 680.116 (uptime per port "
+                                               "above 97 %)")
     code, out, _ = run(capsys, "profiles", "show", "us-23cfr680", "-f", "json")
     assert code == 0 and json.loads(out)["data"]["uptime_above"] == "97.0 %"
     text = (Path(us.source_file)).read_text(encoding="utf-8")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 
 import typer
-from rich.table import Table
 
 from evcorridor.cli.options import check_choice, format_option, id_argument
 from evcorridor.crossings import COLUMNS, Crossing, get_crossing, list_crossings
@@ -104,11 +103,9 @@ def show_cmd(
     if fmt == "csv":  # the row of `crossings list --format csv`
         sys.stdout.write(to_csv(COLUMNS, [_row(c)]))
         return
-    table = Table(title=c.name, show_header=False)
-    table.add_column("field", style="bold")
-    table.add_column("value")
+    rows = []
     for k, v in zip(COLUMNS, _row(c), strict=True):
         if k.endswith("_per_year"):
             v = _num(v if isinstance(v, int) else None)
-        table.add_row(k, "" if v is None else str(v))
-    out.print(table)
+        rows.append([k, "" if v is None else str(v)])
+    print_table(out, [Column("field", "whole"), Column("value", "words")], rows, title=c.name)

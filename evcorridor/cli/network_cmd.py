@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.table import Table
 
 from evcorridor.atomic import write_bytes
 from evcorridor.cli.options import check_choice, format_option, id_argument, progress_bar
@@ -16,6 +15,7 @@ from evcorridor.network.graph import gzip_bytes, to_graphml_bytes
 from evcorridor.network.pulled import record_pull
 from evcorridor.network.summary import network_summary
 from evcorridor.render.console import out, print_csv, print_json
+from evcorridor.render.table import Column, print_table
 from evcorridor.settings import get_settings
 
 FORMATS = ("table", "json", "csv")
@@ -29,28 +29,31 @@ SOURCE_HELP = ("embedded (data/networks, offline), travelmapping (build from a T
 
 
 def _render(summary: dict[str, Any]) -> None:
-    table = Table(title=f"{summary['corridor']}: network ({summary['source']})", show_header=False)
-    table.add_column("what", style="bold")
-    table.add_column("value")
-    table.add_row("data date", str(summary["data_date"]))
-    table.add_row("nodes / edges", f"{summary['nodes']} / {summary['edges']}")
-    table.add_row("nodes per country", ", ".join(f"{k} {v}" for k, v in
-                                                 summary["nodes_per_country"].items()))
-    table.add_row("road km per country", ", ".join(f"{k} {v:.1f}" for k, v in
-                                                   summary["km_per_country"].items()))
-    table.add_row("components", f"{summary['components']} (sizes {summary['component_sizes']})")
-    table.add_row("interchanges", str(summary["interchanges"]))
-    table.add_row("synthetic segments", str(summary["synthetic_links"]))
-    table.add_row("crossing nodes", ", ".join(f"{c['crossing']} ({c['lat']:.5f}, {c['lon']:.5f})"
-                                              for c in summary["crossing_nodes"]))
+    """The summary as `field value` rows (render/table.py: ids and figures never cut)."""
+    rows = [
+        ["data date", str(summary["data_date"])],
+        ["nodes / edges", f"{summary['nodes']} / {summary['edges']}"],
+        ["nodes per country", ", ".join(f"{k} {v}" for k, v in
+                                        summary["nodes_per_country"].items())],
+        ["road km per country", ", ".join(f"{k} {v:.1f} km" for k, v in
+                                          summary["km_per_country"].items())],
+        ["components", f"{summary['components']} (sizes {summary['component_sizes']})"],
+        ["interchanges", str(summary["interchanges"])],
+        ["synthetic segments", str(summary["synthetic_links"])],
+        ["crossing nodes", "\n".join(f"{c['crossing']} ({c['lat']:.5f}, {c['lon']:.5f})"
+                                     for c in summary["crossing_nodes"])],
+    ]
     for r in summary["routes"]:
-        table.add_row(f"main route via {r['crossing']}",
-                      f"{r['length_km']:.1f} km (border at {r['border_km']:.1f} km; "
-                      + ", ".join(f"{k} {v:.1f}" for k, v in r["km_per_country"].items()) + ")")
+        rows.append([f"main route via {r['crossing']}",
+                     f"{r['length_km']:.1f} km (border at {r['border_km']:.1f} km; "
+                     + ", ".join(f"{k} {v:.1f} km" for k, v in r["km_per_country"].items())
+                     + ")"])
     if summary["route_error"]:
-        table.add_row("main route", f"[red]{summary['route_error']}[/red]")
-    table.add_row("provenance", str(summary["provenance"]))
-    out.print(table)
+        rows.append(["main route", f"ERROR: {summary['route_error']}"])
+    rows.append(["provenance", str(summary["provenance"])])
+    # ids (crossings) wrap between words, never inside one; too narrow: stacked, nothing cut
+    print_table(out, [Column("field", "words"), Column("value", "words")], rows,
+                title=f"{summary['corridor']}: network ({summary['source']})")
 
 
 @app.command("pull")

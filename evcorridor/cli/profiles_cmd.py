@@ -228,14 +228,13 @@ def _rule_line(p: StandardProfile, r: SourcedRule) -> str:
         cite += f"; from {r.expires}: {r.after_expiry}"
     if r.on_expiry:
         cite += "; then " + ", ".join(f"{k}: {_fmt_value(k, v)}" for k, v in r.on_expiry.items())
-    flag = " [yellow](UNVERIFIED)[/]" if r.unverified else ""
-    return escape(text) + flag + f"  [dim]— {escape(cite)}[/]"
+    flag = " (UNVERIFIED)" if r.unverified else ""
+    return text + flag + f"  — {cite}"
 
 
 def _show_table(kind: str, model: Any) -> None:
-    t = Table(title=f"{kind} {model.id} — {model.title}", show_header=False)
-    t.add_column("field", style="bold")
-    t.add_column("value", overflow="fold")
+    """`field value` rows (render/table.py, plain text: values from files are never markup)."""
+    rows: list[list[str]] = []
     absent: list[str] = []
     for name, info in type(model).model_fields.items():
         if name in ("kind", "id", "title", "notes", "unverified", "sources", "source_file"):
@@ -247,22 +246,19 @@ def _show_table(kind: str, model: Any) -> None:
             continue
         key = info.alias or name
         if name == "rules":
-            for r in value:
-                t.add_row(f"rule {escape(r.id)}", _rule_line(model, r))
+            rows += [[f"rule {r.id}", _rule_line(model, r)] for r in value]
             continue
         note = model.notes.get(key)
-        flag = " [yellow](UNVERIFIED)[/]" if key in model.unverified else ""
-        t.add_row(key, escape(_fmt_value(name, value)) + flag
-                  + (f"  [dim]— {escape(note)}[/]" if note else ""))
-    for k, v in _derived(model).items():
-        t.add_row(k, _fmt_value(k, v))
+        flag = " (UNVERIFIED)" if key in model.unverified else ""
+        rows.append([key, _fmt_value(name, value) + flag + (f"  — {note}" if note else "")])
+    rows += [[k, _fmt_value(k, v)] for k, v in _derived(model).items()]
     if absent:
-        t.add_row("not set (no rule / default)", ", ".join(absent))
-    t.add_row("sources", escape("; ".join(f"[{s.id}] {s.title}" for s in model.sources)))
-    for k, why in model.unverified.items():
-        t.add_row(f"unverified: {k}", escape(why))
-    t.add_row("file", model.source_file)
-    out.print(t)
+        rows.append(["not set (no rule / default)", ", ".join(absent)])
+    rows.append(["sources", "; ".join(f"[{s.id}] {s.title}" for s in model.sources)])
+    rows += [[f"unverified: {k}", why] for k, why in model.unverified.items()]
+    rows.append(["file", str(model.source_file)])
+    print_table(out, [Column("field", "words"), Column("value")], rows,
+                title=f"{kind} {model.id} — {model.title}")
 
 
 @app.command("show")
