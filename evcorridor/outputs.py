@@ -33,8 +33,8 @@ LIST_SEP = "; "
 SITE_COLUMNS = (
     "id", "corridor", "kind", "name", "country", "lat", "lon", "exit", "exit_highway",
     "exit_label", "place", "place_km", "directions", "node", "offset_m", "ports", "power_kw",
-    "connectors", "connectors_json", "cost", "complies_with", "source", "station_ids",
-    "positions", "truck_access", "truck_access_basis",
+    "connectors", "connectors_json", "cost", "complies_with", "source", "source_name",
+    "station_ids", "positions", "truck_access", "truck_access_basis",
 )
 
 
@@ -93,6 +93,7 @@ def site_rows(plan: Plan) -> list[dict[str, Any]]:
             "connectors": LIST_SEP.join(s.connector_labels()),
             "connectors_json": _connectors_json(s), "cost": s.cost,
             "complies_with": LIST_SEP.join(s.complies_with), "source": s.source,
+            "source_name": s.source_name,  # "AFDC (WA)": plan.data_sources has its date
             "station_ids": LIST_SEP.join(s.station_ids),
             "positions": LIST_SEP.join(positions.get(s.id, [])),
             "truck_access": s.truck_access, "truck_access_basis": s.truck_access_basis,

@@ -82,6 +82,10 @@ def test_sites_csv_and_geojson_have_the_same_columns(laredo: tuple[Plan, Path]) 
         assert feat["geometry"]["coordinates"] == [props["lon"], props["lat"]]
     new = next(r for r in rows if r["kind"] == "new")
     assert new["exit"] == "I-35 exit 77" and new["place"] == "Cotulla, TX"
+    # an existing station's source by name (the raw file its row comes from first)
+    devine = next(r for r in rows if r["id"] == "afdc:316163")
+    assert (devine["source"], devine["source_name"]) == ("geojson", "AFDC Tesla map (US)")
+    assert new["source_name"] == ""
     assert new["place_km"] == "16.1"
     assert new["directions"] == LIST_SEP.join(["southbound to Monterrey, NL",
                                                "northbound to San Antonio, TX"])
