@@ -101,8 +101,13 @@ def test_heavy_truck_stops_only_at_truck_sites(cascadia: Plan) -> None:
         "new-i405-or-exit-2": ("new", "true", "new truck-designed site (MCS lanes, truck parking)"),
         "new-i5-wa-exit-246": ("new", "true", "new truck-designed site (MCS lanes, truck parking)"),
     }
-    # the Pilot truck stop's upgrade: the car upgrade (283,886 USD) + 4 truck lanes (1,257,772)
-    assert sites["afdc:154791"].cost == 1_541_658.0
+    # the Pilot truck stop's upgrade is its truck lanes alone (its 8 Tesla stalls stay as they
+    # are): 4 MCS dispensers + 4 truck bays + the grid band step, 1,257,772 USD
+    pilot = sites["afdc:154791"]
+    assert pilot.cost == 1_257_772.0
+    assert [(c.type, c.count, c.max_kw) for c in pilot.connectors] == [
+        ("MCS", 4, 350.0), ("NACS", 8, 250.0)]
+    assert (pilot.ports, pilot.power_kw) == (8, 250.0)
     assert sites["new-i5-wa-exit-246"].cost == 1_825_544.0
     # every site says its truck access; existing ones as the station data does
     rows = _rows("i5-cascadia")

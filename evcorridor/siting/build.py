@@ -204,6 +204,30 @@ def _variant_extra(cost: Any, base: Any, design: Any, vehicle: Any) -> float:
     return float(cost.extra_design)
 
 
+def _lanes_only(profile: Any, vehicle: Any, cost: Any, spec: Any, offset_m: float
+                ) -> tuple[float, Any]:
+    """(cost, spec) of an upgrade that adds only a truck design's lanes (MCS) to an existing
+    station `spec` (its ports and power stay its own): the lanes' dispensers, truck bays and
+    grid band step from the standard design's load (`CostModel.truck_lanes`; sizing takes an
+    existing station to have the first band), or `extra_design` without truck costs."""
+    base = profile.standard_site()
+    design = profile.standard_site(vehicle)
+    have = {c: n for c, n, _kw in base.connectors}
+    added = tuple((c, n, kw) for c, n, kw in design.connectors if n > have.get(c, 0))
+    lanes, kw = truck_lanes(base, design)
+    priced = cost.truck_lanes(lanes, kw, base.ports * base.power_kw)
+    from evcorridor.profiles import SiteSpec
+
+    conns: dict[str, tuple[int, float]] = {c: (n, k) for c, n, k in spec.connectors}
+    for c, n, k in added:
+        old = conns.get(c, (0, 0.0))
+        conns[c] = (max(old[0], n), max(old[1], k))
+    up = SiteSpec(tuple(sorted((c, n, k) for c, (n, k) in conns.items())), spec.ports,
+                  spec.power_kw, offset_m, power_known=spec.power_known,
+                  ports_known=spec.ports_known)
+    return (float(priced.total) if priced is not None else float(cost.extra_design)), up
+
+
 def _designs(profile: Any, vehicles: list[Any], cost: Any, base_cost: float, offset_m: float
              ) -> list[tuple[str, float, Any]]:
     """(design name, cost, spec) of the designs offered at a site in `profile`'s jurisdiction."""
@@ -397,9 +421,14 @@ def build_from_graph(corridor: Any, G: nx.MultiDiGraph, routes: Sequence[RouteLi
         if prof.id not in as_is.complies_with:
             reasons.append(f"{prof.id}: does not comply")
         if reasons:
-            for name, cost, design in _designs(prof, [v for v in vehicles
-                                                      if v.id not in no_trucks],
-                                               cost_model, cost_model.upgrade, offset):
+            # at a truck-accessible station whose power and ports are known: truck lanes alone
+            # (first, so that it wins over the dearer standard+truck upgrade offering the same)
+            lanes_only = [] if no_trucks or not (spec.power_known and spec.ports_known) else [
+                (f"truck-lanes+{v.id}", *_lanes_only(prof, v, cost_model, spec, offset))
+                for v in vehicles if v.id in trucks]
+            for name, cost, design in [*lanes_only, *_designs(
+                    prof, [v for v in vehicles if v.id not in no_trucks], cost_model,
+                    cost_model.upgrade, offset)]:
                 up = _merge_specs([spec, design])
                 extra_ports = max(0, up.ports - max(spec.ports, design.ports))
                 o = _without(judge.option("upgrade", f"upgrade:{name}",

@@ -130,6 +130,8 @@ def _min_ld_ports(plan: Plan, site: Site) -> int:
         profile = profiles.get(site.country)
         if profile:
             std_min = max(get_standard(profile).min_ports, 1)
+    if site.kind == "upgrade":  # an upgraded station keeps its own ports (truck lanes only)
+        return max(std_min, _known_ports(site), 1)
     return max(std_min, 1)
 
 
