@@ -385,3 +385,34 @@ def test_grid_matrix_formats_agree_with_each_other_and_the_plain_mip(
     mip = solve_plain_mip(g, read_flows(flows, g), range_m=range_km * 1000.0, budget=budget)
     assert plans[1].coverage.covered_flow == pytest.approx(mip.objective, abs=1e-9)
     assert 0 < plans[1].coverage.covered_flow < plans[1].coverage.total_flow == 2_717.0
+
+
+def test_graphml_nodes_without_coordinates(tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    import networkx as nx
+
+    G = nx.Graph()  # SYNTHETIC: the line 1-2-3-4-5, 100 km links, node 3 without x/y
+    for n in (1, 2, 4, 5):
+        G.add_node(n, x=-101.0 + n, y=45.0)
+    G.add_node(3)
+    for n in range(1, 5):
+        G.add_edge(n, n + 1, length=100_000.0)
+    path = tmp_path / "line.graphml"
+    nx.write_graphml(G, path)
+    out = tmp_path / "out"
+    code, _, err = run(["plan", "--network", str(path), "--flows", str(FLOWS), "--objective",
+                        "coverage", "--budget", "1", "--range-km", "250", "--quiet", "--out",
+                        str(out)], capsys)
+    assert code == 0, err
+    (site,) = load_plan(out / "line" / "plan.json").sites
+    assert (site.node, site.lat, site.lon) == (3, None, None)
+    code, text, _ = run(["check", str(out / "line" / "plan.json"), "--input", str(tmp_path),
+                         "--input", str(LINE)], capsys)
+    assert code == 0, text
+    # a site given coordinates its node does not have is a finding
+    data = json.loads((out / "line" / "plan.json").read_text(encoding="utf-8"))
+    data["sites"][0].update(lat=45.0, lon=-98.0)
+    (out / "line" / "plan.json").write_text(json.dumps(data), encoding="utf-8")
+    code, text, _ = run(["check", str(out / "line" / "plan.json"), "--input", str(tmp_path),
+                         "--input", str(LINE)], capsys)
+    assert code == 1 and "(45.000000, -98.000000), but its node 3 has no coordinates" in text

@@ -160,6 +160,14 @@ def test_cli_paths_planned_and_checked(tmp_path: Path,
     # a shortest-path flow marked as given
     text = tampered(lambda d: d["coverage"]["flows"][1].update(path_source="given"))
     assert "marked as a given path, but the plan's paths file does not list it" in text
+    # a flow left out of the plan: missing from the flows file's flows and the paths file's
+    text = tampered(lambda d: d["coverage"].update(flows=d["coverage"]["flows"][1:],
+                                                   covered_flow=0.0, total_flow=5.0))
+    assert "flow 1 -> 4 of flows.csv is missing from the plan" in text
+    assert "flow 1 -> 4: in the paths file paths.csv but not a flow of the plan" in text
+    # a volume changed
+    text = tampered(lambda d: d["coverage"]["flows"][1].update(flow=6.0))
+    assert "volume 6.0 in the plan, 5 in flows.csv" in text
     # without the paths file in the inputs, a given path is not verifiable
     text = tampered(lambda d: d.update(inputs=[r for r in d["inputs"] if r["kind"] != "paths"]))
     assert "marked as a given path, but the plan names no paths file" in text
@@ -210,3 +218,27 @@ def test_docs_example_matrix_with_paths(tmp_path: Path, capsys: pytest.CaptureFi
         ([1, 3, 4, 3, 1], "given"), ([2, 4, 2], "shortest")]
     code, text, _ = run(["check", str(out / "km" / "plan.json"), "--input", str(MATRIX)], capsys)
     assert code == 0, text
+
+
+def test_check_reads_a_forged_paths_file_in_one_line(tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """A plan edited to name a paths file nested too deeply to read (with its true hash): check
+    says so in one line, never a traceback."""
+    import hashlib
+
+    net, flows = square(tmp_path)
+    out = tmp_path / "out"
+    assert run(["plan", "--network", str(net), "--flows", str(flows), "--objective", "coverage",
+                "--budget", "1", "--range-km", "250", "--quiet", "--out", str(out)],
+               capsys)[0] == 0
+    deep = write(tmp_path / "deep.json", "[" * 100_000 + "]" * 100_000)
+    plan_path = out / "square" / "plan.json"
+    data = json.loads(plan_path.read_text(encoding="utf-8"))
+    data["inputs"].append({"kind": "paths", "id": "deep", "path": str(deep),
+                           "sha256": hashlib.sha256(deep.read_bytes()).hexdigest(),
+                           "data_date": None})
+    plan_path.write_text(json.dumps(data), encoding="utf-8")
+    code, text, err = run(["check", str(plan_path), "--input", str(tmp_path)], capsys)
+    assert code == 3, text + err
+    assert "JSON nested too deeply to read" in text + err
+    assert "Traceback" not in text + err

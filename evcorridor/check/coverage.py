@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import json
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -17,7 +16,7 @@ from evcorridor.check.arith import (
     sha256_files,
 )
 from evcorridor.check.resilience import _Resilience
-from evcorridor.inputs import read_text
+from evcorridor.inputs import loads_json, read_text
 from evcorridor.plan_model import RoutePlan
 
 #: slack per edge when comparing a flow's path with the shortest (the planner compares lengths
@@ -90,7 +89,7 @@ class _Coverage(_Resilience):
         found: dict[tuple[str, str], list[str]] = {}
         try:
             if path.suffix.lower() == ".json":
-                items = json.loads(read_text(path, "flows"))
+                items = loads_json(read_text(path, "flows"), path, allow_nan=False)
                 rows = [(str(it["origin"]), str(it["destination"]),
                          [str(n) for n in it["path"]]) for it in items]
             else:
