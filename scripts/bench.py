@@ -3,7 +3,8 @@ scenario) and report per corridor and in total the solve time and the CP-SAT mod
 the wall time of the whole `evcorridor plan --all` command in a subprocess.
 
 A benchmark figure, not a test: the goals (issue 12) are `plan --all` under 5 s wall with peak
-memory under 500 MB, `--help` and `corridors list` under 0.3 s, on an idle 2-core machine.
+memory under 500 MB, `--help` and `corridors list` under 0.3 s, `report` and `map` of the 16
+plans under 5 s each and `check` of them under 2 s, on an idle 2-core machine.
 Issue 11: loading the continental graph, creating and planning one new corridor offline (goal
 < 15 s), and `plan --border all` with 1 and with 2 Dask workers (goal < 10 min on 2 cores, wall
 time near-halved by the second worker; long: skip with --no-border).
@@ -18,7 +19,10 @@ unit flows: a solver benchmark, not a traffic estimate), over a grid of ranges a
 Both must reach the same optimum (the bench stops if not); the figures are wall times measured
 in the same run.
 
-Usage: python scripts/bench.py [--no-cli] [--no-border] [--no-plan] [--no-coverage]
+The commands of `make run` (plan --all, size, check, report) and `map` on the 16 plans are timed
+in fresh interpreters, each against its goal (`--cli-only`: those timings alone).
+
+Usage: python scripts/bench.py [--no-cli | --cli-only] [--no-border] [--no-plan] [--no-coverage]
        [--nodes 25,50,100] [corridor ...]
 """
 
@@ -41,12 +45,21 @@ from evcorridor.siting.plan import plan_built
 
 REPO = Path(__file__).resolve().parents[1]
 
-#: (label, evcorridor arguments, goal in seconds on an idle 2-core machine)
+#: (label, evcorridor arguments, goal in seconds on an idle 2-core machine), run in this order in
+#: one folder {out}: plan --all writes the 16 plans that size, check, report and map then read
+#: (the steps of `make run`, and `make maps`' map)
 CLI_TIMINGS: tuple[tuple[str, list[str], float], ...] = (
     ("--help", ["--help"], 0.3),
     ("corridors list", ["corridors", "list"], 0.3),
-    ("plan --all --quiet", ["plan", "--all", "--out", "{tmp}", "--quiet"], 5.0),
+    ("plan --all --quiet", ["plan", "--all", "--out", "{out}", "--quiet"], 5.0),
+    ("size (16 plans)", ["size", "{plans}", "--out", "{out}"], 0.0),
+    ("check (16 plans)", ["check", "{plans}"], 2.0),
+    ("check (16 plans + 16 sizings, as make run)", ["check", "{out}"], 0.0),
+    ("report (16 plans)", ["report", "{plans}", "--out", "{out}"], 5.0),
+    ("map (16 plans, every picture)", ["map", "{plans}"], 5.0),
 )
+#: peak resident memory goal of `plan --all` (MB, the largest process)
+PLAN_MEMORY_GOAL_MB = 500.0
 
 
 def timed(argv: list[str]) -> tuple[float, float, int, float]:
@@ -183,8 +196,32 @@ def coverage_bench(con: Console, sizes: list[int]) -> None:
                   f">= 10x; points under 10x: {sum(1 for r in ratios if r < 10)} of {len(ratios)}")
 
 
+def cli_bench(con: Console) -> None:
+    """Each command of CLI_TIMINGS in a fresh interpreter: wall and CPU time, peak memory, and
+    the figure against its goal (issue 12) measured in this same run."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "out"
+        for label, argv, goal in CLI_TIMINGS:
+            plans = sorted(str(p) for p in out.glob("*/plan.json"))
+            args: list[str] = []
+            for a in argv:
+                args += plans if a == "{plans}" else [a.replace("{out}", str(out))]
+            wall, rss, code, cpu = timed(args)
+            line = (f"evcorridor {label}: {wall:.2f} s wall, {cpu:.2f} s CPU, peak memory "
+                    f"{rss:.0f} MB (exit {code})")
+            if goal:
+                line += f"; goal < {goal:g} s wall: {wall / goal:.2f} x the goal"
+            if label.startswith("plan --all"):
+                line += (f"; memory goal < {PLAN_MEMORY_GOAL_MB:g} MB: "
+                         f"{rss / PLAN_MEMORY_GOAL_MB:.2f} x the goal")
+            con.print(line, highlight=False)
+
+
 def main(argv: list[str]) -> int:
     run_cli = "--no-cli" not in argv
+    if "--cli-only" in argv:  # the command timings alone (a minute, not the whole bench)
+        cli_bench(Console(width=132))
+        return 0
     sizes = [25, 50]
     if "--nodes" in argv:
         i = argv.index("--nodes")
@@ -220,12 +257,7 @@ def main(argv: list[str]) -> int:
               str(tot["cons"]), "", "")
     con.print(t)
     if run_cli:
-        for label, argv, goal in CLI_TIMINGS:
-            with tempfile.TemporaryDirectory() as tmp:
-                wall, rss, code, cpu = timed([a.replace("{tmp}", tmp) for a in argv])
-            con.print(f"evcorridor {label}: {wall:.2f} s wall, {cpu:.2f} s CPU, peak memory "
-                      f"{rss:.0f} MB (exit {code}); goal < {goal:g} s wall: {wall / goal:.2f} x "
-                      "the goal")
+        cli_bench(con)
     new_corridor(con)
     if "--no-border" not in argv:
         border_all(con)

@@ -24,10 +24,20 @@ class _Gaps(_Sites):
         site = self.sites.get(sid)
         if site is None:
             return None
-        for i, n in enumerate(route.nodes):
-            if n == site.node:
-                return geo.cum[i]
-        return None
+        i = self._first_index(route).get(site.node)
+        return None if i is None else geo.cum[i]
+
+    def _first_index(self, route: RoutePlan) -> dict[int, int]:
+        """Each node of the route -> the index of its first occurrence (built once per route)."""
+        memo: dict[int, tuple[RoutePlan, dict[int, int]]] = self.__dict__.setdefault(
+            "_first_index_memo", {})
+        got = memo.get(id(route))
+        if got is None or got[0] is not route:
+            index: dict[int, int] = {}
+            for i, n in enumerate(route.nodes):
+                index.setdefault(n, i)
+            got = memo[id(route)] = (route, index)
+        return got[1]
 
     def route_sites(self, route: RoutePlan, geo: _Geo) -> list[Point]:
         """Every site of the plan whose node is on the route, in driving order."""

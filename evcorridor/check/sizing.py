@@ -28,7 +28,7 @@ from pathlib import Path
 
 from evcorridor.check.findings import CheckReport, Finding
 from evcorridor.check.inputs import input_roots, resolve_input
-from evcorridor.sizing.model import Sizing, load_sizing
+from evcorridor.sizing.model import SiteSizing, SiteYear, Sizing, load_sizing
 
 TOL_P = 1e-6  # probabilities are written with 8 decimals
 TOL_KW = 0.01
@@ -159,9 +159,13 @@ def check_sizing(s: Sizing, *, label: str = "sizing", inputs: Sequence[Path] = (
                                             f"P(wait) is {worst:g} (target {prob:g})"))
     spent = 0.0
     first_year = min((t.year for t in s.totals), default=0)
+    by_year: dict[int, list[tuple[SiteSizing, SiteYear]]] = {}  # site order, then year order
+    for site in s.sites:
+        for y in site.years:
+            by_year.setdefault(y.year, []).append((site, y))
     for t in s.totals:
-        sel = [(site, y) for site in s.sites for y in site.years
-               if y.year == t.year and t.country in ("ALL", site.country)]
+        sel = [(site, y) for site, y in by_year.get(t.year, [])
+               if t.country in ("ALL", site.country)]
         where = f"totals {t.year} {t.country}"
         sums = {"ports": sum(y.ports for _, y in sel),
                 "sites_open": sum(1 for _, y in sel if y.open),

@@ -32,6 +32,25 @@ def expand(paths: list[Path]) -> list[Path]:
     return out
 
 
+class _CheckJob:
+    """Check one plan or sizing file (sent to worker processes: every file is checked on its own,
+    one process per CPU core): ("report", CheckReport) or ("unreadable", message)."""
+
+    def __init__(self, inputs: list[Path]) -> None:
+        self.inputs = inputs
+
+    def __call__(self, path: Path) -> tuple[str, object]:
+        from evcorridor.check import check_file
+        from evcorridor.check.sizing import check_sizing_file, is_sizing
+        from evcorridor.errors import InputError
+
+        try:
+            return ("report", check_sizing_file(path, inputs=self.inputs) if is_sizing(path)
+                    else check_file(path, inputs=self.inputs))
+        except InputError as exc:
+            return ("unreadable", str(exc))
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
 
@@ -60,24 +79,30 @@ def register(app: typer.Typer) -> None:
                  "generic network, flows, a station file); repeat. check reads no other file."),
     ) -> None:
         """`evcorridor check PLAN.json... [--format table|json]` (help text above)."""
-        from evcorridor.check import CheckReport, check_file
-        from evcorridor.check.sizing import check_sizing_file, is_sizing
-        from evcorridor.cli.options import step_progress
+        from evcorridor.check import CheckReport
+        from evcorridor.check.sizing import is_sizing
+        from evcorridor.cli.options import in_processes, processes_for, step_progress
         from evcorridor.errors import InputError
         from evcorridor.render.console import err, out, print_csv, print_json
 
         plans = expand(plans)
         reports: list[CheckReport] = []
         unreadable: list[tuple[str, str]] = []
-        with step_progress("checking", len(plans), show=len(plans) > 1) as step:
-            for path in plans:
+        processes = processes_for(len(plans), None)
+        if processes > 1:  # imported once here, shared by the forked workers
+            import evcorridor.network
+            import evcorridor.stations  # noqa: F401
+        job = _CheckJob(list(inputs or []))
+        with step_progress("checking", len(plans), show=len(plans) > 1, after=True) as step:
+            for path, (kind, got) in zip(plans, in_processes(job, plans, processes),
+                                         strict=True):
                 step(str(path))
-                try:
-                    reports.append(check_sizing_file(path, inputs=list(inputs or []))
-                                   if is_sizing(path)
-                                   else check_file(path, inputs=list(inputs or [])))
-                except InputError as exc:
-                    unreadable.append((str(path), str(exc)))
+                if kind == "unreadable":
+                    assert isinstance(got, str)
+                    unreadable.append((str(path), got))
+                else:
+                    assert isinstance(got, CheckReport)
+                    reports.append(got)
 
         n_findings = sum(len(r.findings) for r in reports)
         failed = sum(1 for r in reports if not r.ok)

@@ -46,6 +46,14 @@ def _render(items: list[tuple[Path, object]], request: object) -> list:
 
         if any(name.endswith(".html") for name in request.files()):
             from evcorridor.render import html_map as _html  # noqa: F401
+        if any(name.startswith("map.") for name in request.files()):
+            import contextlib
+
+            from evcorridor.render.geodata import load_border_geometries, load_country_shapes
+
+            with contextlib.suppress(EvCorridorError):  # built once (cached); a worker says why
+                load_country_shapes()
+                load_border_geometries()
     results = []
     with step_progress("rendering", len(items), show=len(items) > 1) as step:
         for (_path, plan), got in zip(items, in_processes(_RenderJob(request), items,

@@ -41,9 +41,15 @@ def _read(path: str) -> dict[str, Any]:
 
 
 def _features(kind: str) -> dict[str, BaseGeometry]:
-    path = boundaries_path()
+    """The features of `kind` by id (a new dict each call; shapely geometries are immutable, so
+    they are built once per file and process: `map`/`report` draw every plan on them)."""
+    return dict(_built(str(boundaries_path()), kind))
+
+
+@lru_cache(maxsize=8)
+def _built(path: str, kind: str) -> dict[str, BaseGeometry]:
     out: dict[str, BaseGeometry] = {}
-    for i, feat in enumerate(_read(str(path)).get("features", [])):
+    for i, feat in enumerate(_read(path).get("features", [])):
         props = feat.get("properties") or {}
         if props.get("kind") != kind:
             continue

@@ -17,6 +17,7 @@ import base64
 import html
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -386,12 +387,51 @@ def _attribution(data: MapData) -> str:
     return f"{attribution(data.plan)} {data_dates(data.plan, data)}"
 
 
+class LiteralTemplate:
+    """What `jinja2.Template(text)` renders for a `text` without Jinja syntax: the text less one
+    trailing newline (Jinja's default keep_trailing_newline=False); see `literal_templates`."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text[:-1] if text.endswith("\n") else text
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        return self.text
+
+
+def template_or_literal(text: str) -> Any:
+    """A LiteralTemplate when `text` has nothing Jinja would act on (no `{{`, `{%`, `{#` and no
+    carriage return, which Jinja turns into a newline), else the compiled Jinja template."""
+    if "{{" in text or "{%" in text or "{#" in text or "\r" in text:
+        return Template(text)
+    return LiteralTemplate(text)
+
+
+@contextmanager
+def literal_templates() -> Iterator[None]:
+    """While folium renders a map, text without Jinja syntax is not compiled as a template.
+
+    branca's MacroElement.render wraps each element's rendered JavaScript (every polyline with
+    its coordinates, every marker) in `Element(text)`, whose constructor compiles `text` as a
+    Jinja template only to render it back unchanged: four fifths of the time of an HTML map. For
+    the duration, branca.element's `Template` makes a LiteralTemplate of such text (the same
+    output, tests/test_render_speed.py) and compiles the rest as before."""
+    import branca.element as branca_element
+
+    saved = branca_element.Template
+    branca_element.Template = template_or_literal  # type: ignore[misc,assignment]
+    try:
+        yield
+    finally:
+        branca_element.Template = saved  # type: ignore[misc]
+
+
 def render_html(data: MapData, basemap: str = "none") -> bytes:
     """The interactive map as one self-contained HTML document (deterministic bytes); `basemap`
     "osm" adds OpenStreetMap tiles (online only)."""
-    m = build_map(data, basemap)
-    root = m.get_root()
-    _reset_ids(root)
-    text = root.render()
+    with literal_templates():
+        m = build_map(data, basemap)
+        root = m.get_root()
+        _reset_ids(root)
+        text = root.render()
     text = "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
     return text.encode("utf-8")
