@@ -33,7 +33,7 @@ class _RenderJob:
 
 def _render(items: list[tuple[Path, object]], request: object) -> list:
     """Every plan's pictures, in order; several plans are drawn in parallel processes (one per
-    CPU core; drawing is deterministic, so the bytes do not depend on it)."""
+    CPU core; drawing is deterministic, so the bytes do not depend on it or on the order)."""
     from evcorridor.cli.options import in_processes, processes_for, step_progress
     from evcorridor.render.maps import MapRequest
 
@@ -54,13 +54,26 @@ def _render(items: list[tuple[Path, object]], request: object) -> list:
             with contextlib.suppress(EvCorridorError):  # built once (cached); a worker says why
                 load_country_shapes()
                 load_border_geometries()
-    results = []
-    with step_progress("rendering", len(items), show=len(items) > 1) as step:
-        for (_path, plan), got in zip(items, in_processes(_RenderJob(request), items,
-                                                          processes), strict=True):
-            step(plan.corridor)  # type: ignore[attr-defined]
-            results.append(got)
+    # the largest plans first (plan file size: routes, sites, gaps), so that no core is left
+    # drawing one last big plan alone; the results go back into plan order
+    order = sorted(range(len(items)), key=lambda i: (-_size(items[i][0]), i))
+    results: list = [None] * len(items)
+    reported = 0  # progress in plan order, as each plan and those before it are done
+    with step_progress("rendering", len(items), show=len(items) > 1, after=True) as step:
+        for i, got in zip(order, in_processes(_RenderJob(request), [items[i] for i in order],
+                                              processes), strict=True):
+            results[i] = got
+            while reported < len(items) and results[reported] is not None:
+                step(items[reported][1].corridor)  # type: ignore[attr-defined]
+                reported += 1
     return results
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def map_cmd(
