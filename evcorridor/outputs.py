@@ -34,7 +34,7 @@ SITE_COLUMNS = (
     "id", "corridor", "kind", "name", "country", "lat", "lon", "exit", "exit_highway",
     "exit_label", "place", "place_km", "directions", "node", "offset_m", "ports", "power_kw",
     "connectors", "connectors_json", "cost", "complies_with", "source", "source_name",
-    "station_ids", "positions", "truck_access", "truck_access_basis",
+    "station_ids", "positions", "truck_access", "truck_access_basis", "serves", "serves_basis",
 )
 
 
@@ -97,6 +97,8 @@ def site_rows(plan: Plan) -> list[dict[str, Any]]:
             "station_ids": LIST_SEP.join(s.station_ids),
             "positions": LIST_SEP.join(positions.get(s.id, [])),
             "truck_access": s.truck_access, "truck_access_basis": s.truck_access_basis,
+            # the one carriageway a station serves, in words ("southbound"); None = both ways
+            "serves": s.serves, "serves_basis": s.serves_basis,
         })
     return rows
 

@@ -134,9 +134,12 @@ class Site(_Model):
     place: str | None = None  # nearest named place of the corridor (configs/corridors)
     place_distance_m: float | None = None  # straight-line distance to `place`
     directions: list[SiteDirection] = Field(default_factory=list)
-    # a station on one carriageway only (its name says NB/SB/EB/WB or ...bound): the one heading
-    # it serves; routes driving the other way do not pass it
+    # a station on one carriageway only (its name, address, AFDC intersection directions or OSM
+    # direction tag says so: evcorridor/stations/carriageway.py): the one heading it serves;
+    # routes driving the other way do not pass it. `serves_basis`: the evidence ("name '...'",
+    # "address 'Highway 401 Eastbound'", "OSM direction=N"); None when it serves both ways
     serves: Heading | None = None
+    serves_basis: str | None = None
     # ISO 3166-2 subdivision of its node (Travel Mapping region: evcorridor/jurisdictions.py);
     # None where the node has none (a state line, no route id)
     subdivision: str | None = None

@@ -55,12 +55,18 @@ def line_corridor(km_marks: list[float], border_km: float, *, exits: set[float] 
 
 
 def station(sid: str, km: float, connectors: list[tuple[str, int, float]], *,
-            country: str = "USA", east_m: float = 0.0) -> Station:
-    """A SYNTHETIC station at km `km` of the line, `east_m` metres off it."""
+            country: str = "USA", east_m: float = 0.0, name: str | None = None,
+            address: str = "") -> Station:
+    """A SYNTHETIC station at km `km` of the line, `east_m` metres off it (named `name`, else
+    "SYNTHETIC <sid>"; its direction of service read from the name and `address`)."""
+    from evcorridor.stations.carriageway import serves_from
+
     lat = LAT0 + km * 1000 / M_PER_DEG_LAT
     lon = LON0 + east_m / (M_PER_DEG_LAT * math.cos(math.radians(lat)))
+    label = name or f"SYNTHETIC {sid}"
+    way, basis = serves_from(label, address=address)
     return Station(id=f"synth:{sid}", source="synth", source_ids=[f"synth:{sid}"],
-                   name=f"SYNTHETIC {sid}", lat=lat, lon=lon, country=country,
+                   name=label, serves=way, serves_basis=basis, lat=lat, lon=lon, country=country,
                    connectors=[ConnectorInfo(type=t, count=n, max_kw=kw)
                                for t, n, kw in connectors],
                    dc_fast_ports=sum(n for _, n, _ in connectors), data_date=date(2025, 1, 1))

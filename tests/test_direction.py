@@ -13,7 +13,11 @@ from siting_synth import plan_nacs_car, station
 
 from evcorridor.check import check_plan
 from evcorridor.check.direction import serves_from_name
-from evcorridor.siting.locate import one_carriageway
+from evcorridor.stations.carriageway import serves_from
+
+
+def one_carriageway(name: str) -> str | None:
+    return serves_from(name)[0]
 
 HEADINGS = ["northbound", "southbound", "eastbound", "westbound"]
 words = st.sampled_from(["Service Plaza", "Travel Plaza", "ONroute", "Rest Area", "Shell",
@@ -50,8 +54,7 @@ def test_one_carriageway_station_serves_its_way_only(tmp_path_factory: Any, word
                                                      km: float) -> None:
     tmp = tmp_path_factory.mktemp("dir")
     name = f"Thruway {word} Service Plaza".replace("  ", " ")
-    st_ = station("plaza", km, [("NACS", 4, 250.0)])
-    st_ = st_.model_copy(update={"name": name})
+    st_ = station("plaza", km, [("NACS", 4, 250.0)], name=name)
     built, plan = _plan(tmp, [st_])
     serves = one_carriageway(name)
     want = {"northbound": {"forward"}, "southbound": {"reverse"},
@@ -65,8 +68,7 @@ def test_one_carriageway_station_serves_its_way_only(tmp_path_factory: Any, word
 
 
 def test_check_rejects_the_other_carriageway(tmp_path: Path) -> None:
-    st_ = station("plaza", 200.0, [("NACS", 4, 250.0)]).model_copy(
-        update={"name": "Thruway SB Service Plaza"})
+    st_ = station("plaza", 200.0, [("NACS", 4, 250.0)], name="Thruway SB Service Plaza")
     built, plan = _plan(tmp_path, [st_])
     fwd = next(r for r in plan.routes if r.direction == "forward")
     assert st_.id not in fwd.site_positions

@@ -206,8 +206,9 @@ def test_check_rederives_truck_access_from_the_station_file(tmp_path: Path) -> N
     plan = plan_corridor("i5-cascadia", BuildOptions(stations=path)).plan
     assert "afdc:154791" in {s.id for s in plan.sites if s.kind == "upgrade"}
     text = path.read_text(encoding="utf-8")
-    assert text.count(",true,AFDC facility_type=TRUCK_STOP\n") == 1
-    path.write_text(text.replace(",true,AFDC facility_type=TRUCK_STOP\n", ",unknown,\n"),
+    # the truck columns, then the (empty) direction-of-service columns
+    assert text.count(",true,AFDC facility_type=TRUCK_STOP,,\n") == 1
+    path.write_text(text.replace(",true,AFDC facility_type=TRUCK_STOP,,\n", ",unknown,,,\n"),
                     encoding="utf-8")
     report = check_plan(plan, label="stale", inputs=[tmp_path])
     assert _truck_findings(report) == [

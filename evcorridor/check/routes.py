@@ -172,7 +172,8 @@ class _Routes(_Coverage):
         for sid, site in self.sites.items():
             if site.node not in index:
                 continue
-            serves = direction.serves_from_name(site.name) if site.kind != "new" else None
+            serves = (direction.serves_from(site.name, site.serves_basis)
+                      if site.kind != "new" else None)
             heading = direction.heading_at(self.G, route.nodes, site.node)
             if serves is not None and heading != serves:  # the other carriageway's station
                 if sid in route.site_positions:

@@ -124,6 +124,10 @@ class _Sites(_Inputs):
             if st.country != site.country:
                 self.fail("site", where, f"country {site.country} but station {st.id} is in "
                                          f"{st.country}")
+            if st.serves != site.serves:
+                self.fail("direction", where, f"serves {site.serves or 'both ways'} in the plan, "
+                                              f"the station data says "
+                                              f"{st.serves or 'both ways'} ({st.id})")
             if site.kind == "existing":
                 have = {c.type for c in st.connectors}
                 extra = sorted({c.type for c in site.connectors} - have)
@@ -209,10 +213,17 @@ class _Sites(_Inputs):
             if site.kind != "existing" and (site.power_kw is None or site.ports is None):
                 self.fail("unknown", where, f"a {site.kind} site's power and ports are planned: "
                                             "they cannot be unknown")
-            serves = direction.serves_from_name(site.name) if site.kind != "new" else None
+            serves = (direction.serves_from(site.name, site.serves_basis)
+                      if site.kind != "new" else None)
             if site.serves != serves:
-                self.fail("direction", where, f"serves {site.serves} in the plan; its name "
-                                              f"{site.name!r} gives {serves}")
+                said = (f"its name {site.name!r}" if not site.serves_basis
+                        or site.serves_basis.startswith("name ")
+                        else f"its name {site.name!r} and {site.serves_basis}")
+                self.fail("direction", where, f"serves {site.serves} in the plan; {said} "
+                                              f"gives {serves}")
+            if site.serves is None and site.serves_basis is not None:
+                self.fail("direction", where, f"serves both ways but gives a basis "
+                                              f"({site.serves_basis})")
             for pid in site.complies_with:
                 if pid in self.standards and not self.standards[pid].has_station_rules:
                     self.fail("site", where, f"claims to comply with {pid}, which has no station "

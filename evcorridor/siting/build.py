@@ -45,7 +45,6 @@ from evcorridor.siting.locate import (
     direction_at,
     highway_exit,
     new_site_id,
-    one_carriageway,
     unique_ids,
 )
 from evcorridor.siting.problem import (
@@ -440,7 +439,7 @@ def build_from_graph(corridor: Any, G: nx.MultiDiGraph, routes: Sequence[RouteLi
                     opts_l.append(o)
         cid = st.id
         at = placements(node, offset)
-        serves = one_carriageway(st.name)
+        serves = st.serves  # from its name, address, directions or OSM tags
         if serves is not None:  # one carriageway only: only routes driving that way pass it
             at = {rid: pl for rid, pl in at.items()
                   if (way := direction_at(G, rid, route_nodes[rid], node, "")) is not None
@@ -453,7 +452,9 @@ def build_from_graph(corridor: Any, G: nx.MultiDiGraph, routes: Sequence[RouteLi
             cid, country, at, tuple(opts_l), existing=True,
             label=str(d.get("label", "") or ""), name=st.name, node=node, lat=float(st.lat),
             lon=float(st.lon), station_ids=tuple(sorted({st.id, *st.source_ids})),
-            source=st.source, meta={"assumptions": list(info.assumptions)}, subdivision=sub,
+            source=st.source, meta={"assumptions": list(info.assumptions), "serves": serves,
+                                    "serves_basis": st.serves_basis if serves else None},
+            subdivision=sub,
             truck_access=st.truck_access, truck_access_basis=st.truck_access_basis))
         uses.append(StationUse(st, cid, reasons))
 

@@ -129,29 +129,6 @@ def nearest_place(places: Iterable[Any], lat: float, lon: float) -> tuple[str | 
     return best[1], round(best[0], -2)
 
 
-_ONE_WAY = (
-    (re.compile(r"\bNB\b|\bnorth[ -]?bound\b", re.I), "northbound"),
-    (re.compile(r"\bSB\b|\bsouth[ -]?bound\b", re.I), "southbound"),
-    (re.compile(r"\bEB\b|\beast[ -]?bound\b", re.I), "eastbound"),
-    (re.compile(r"\bWB\b|\bwest[ -]?bound\b", re.I), "westbound"),
-)
-
-
-_PLAZA = re.compile(r"plaza|service area|rest area|travel centre|onroute", re.I)
-
-
-def one_carriageway(name: str) -> Heading | None:
-    """The one heading a station serves when its name says it is on one carriageway only
-    ("Brookdale Service Plaza - Northbound", "New Baltimore SB Travel Plaza"); None when it says
-    none or several. NB/SB/EB/WB count as whole upper-case words of a service / travel plaza,
-    rest area or ONroute name only ("NB Power" is New Brunswick's utility)."""
-    plaza = _PLAZA.search(name) is not None
-    found = [h for rx, h in _ONE_WAY
-             if any(len(m.group(0)) > 2 or (plaza and m.group(0).isupper())
-                    for m in rx.finditer(name))]
-    return found[0] if len(found) == 1 else None  # type: ignore[return-value]
-
-
 def _heading(dlat: float, dlon: float, mid_lat: float) -> Heading:
     x = dlon * math.cos(math.radians(mid_lat))
     if abs(dlat) >= abs(x):

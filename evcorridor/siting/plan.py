@@ -68,7 +68,7 @@ from evcorridor.siting.build import (
     sha256_file,
     truck_access,
 )
-from evcorridor.siting.locate import direction_at, highway_exit, nearest_place, one_carriageway
+from evcorridor.siting.locate import direction_at, highway_exit, nearest_place
 from evcorridor.siting.precheck import (
     Stretch,
     km,
@@ -140,7 +140,8 @@ def _site(built: Built, c: Candidate, oi: int, names: dict[str, str]) -> Site:
                 source_name=names.get(c.id) if c.existing else None,
                 complies_with=sorted(o.complies_with), cost=round(o.cost, 6), exit=exit_,
                 place=place, place_distance_m=place_m, directions=directions,
-                serves=one_carriageway(c.name) if c.existing else None,
+                serves=c.meta.get("serves") if c.existing else None,
+                serves_basis=c.meta.get("serves_basis") if c.existing else None,
                 subdivision=c.subdivision, truck_access=access,  # type: ignore[arg-type]
                 truck_access_basis=basis)
 

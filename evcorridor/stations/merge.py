@@ -120,7 +120,19 @@ def combine(group: Sequence[Station]) -> Station:
     ids = sorted({i for m in members for i in (m.source_ids or [m.id])})
     # truck access: the freshest record that knows it, with its basis
     truck = next((m for m in members if m.truck_access is not None), None)
+    # direction of service: the one heading the records say (the freshest record's basis);
+    # records saying different headings: both ways, the conflict kept as the basis
+    said = [m for m in members if m.serves is not None]
+    ways = {m.serves for m in said}
+    if len(ways) == 1:
+        serves, serves_basis = said[0].serves, said[0].serves_basis
+    elif said:
+        serves, serves_basis = None, "conflicting: " + "; ".join(f"{m.id} {m.serves_basis}"
+                                                                  for m in said)
+    else:
+        serves, serves_basis = None, next((m.serves_basis for m in members if m.serves_basis), "")
     return best.model_copy(update={
+        "serves": serves, "serves_basis": serves_basis,
         "truck_access": truck.truck_access if truck else None,
         "truck_access_basis": truck.truck_access_basis if truck else "",
         "source_ids": ids,

@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from evcorridor.inputs import MAX_KEPT
+from evcorridor.stations.carriageway import Heading, serves_from
 
 Status = Literal["open", "planned", "temporarily_unavailable"]
 Access = Literal["public", "restricted"]
@@ -52,6 +53,19 @@ class Station(BaseModel):
     truck_access: bool | None = Field(default=None, description="truck access; None = unknown")
     truck_access_basis: str = Field(default="", description="source field and value, e.g. "
                                     "'AFDC maximum_vehicle_class=HD'; empty when unknown")
+    #: the one carriageway the station serves (evcorridor.stations.carriageway); None = both
+    serves: Heading | None = Field(default=None, description="northbound, southbound, eastbound "
+                                   "or westbound when on one carriageway only; None = both")
+    serves_basis: str = Field(default="", description="the evidence, e.g. \"address 'Highway "
+                              "401 Eastbound'\"; empty when it serves both ways")
+
+    @model_validator(mode="after")
+    def _name_says(self) -> Station:
+        """A station without a direction read from its source: the name rule (every reader,
+        and station files without the columns, get the same answer)."""
+        if self.serves is None and not self.serves_basis:
+            self.serves, self.serves_basis = serves_from(self.name)
+        return self
 
     @property
     def connector_types(self) -> list[str]:

@@ -3,7 +3,8 @@
 CSV columns (UTF-8, `\\n` line ends, rows sorted by id, floats rounded — same stations, same bytes):
     id, source, source_ids (space-separated), name, lat, lon, country, state, operator, status,
     access, connectors, dc_fast_ports, open_date, last_confirmed, data_date, source_file,
-    truck_access (true / false / unknown), truck_access_basis
+    truck_access (true / false / unknown), truck_access_basis, serves (northbound / southbound /
+    eastbound / westbound, empty = both ways: evcorridor.stations.carriageway), serves_basis
 `connectors` is `TYPE:count:max_kw` joined by `|`, with an empty count/kW when unknown, e.g.
 `CCS1:2:150|CHAdeMO::`.
 """
@@ -17,6 +18,7 @@ from pathlib import Path
 from evcorridor.atomic import write_text
 from evcorridor.errors import OutputError
 from evcorridor.outputs import to_csv
+from evcorridor.stations.carriageway import HEADINGS, Heading
 from evcorridor.stations.common import (
     connector,
     parse_coord_pair,
@@ -30,10 +32,22 @@ from evcorridor.stations.truck import access_text, parse_access
 
 COLUMNS = ("id", "source", "source_ids", "name", "lat", "lon", "country", "state", "operator",
            "status", "access", "connectors", "dc_fast_ports", "open_date", "last_confirmed",
-           "data_date", "source_file", "truck_access", "truck_access_basis")
-#: columns a file written before truck access was recorded may lack (read as unknown)
-OPTIONAL_COLUMNS = ("truck_access", "truck_access_basis")
+           "data_date", "source_file", "truck_access", "truck_access_basis", "serves",
+           "serves_basis")
+#: columns a file written before truck access (or direction of service) was recorded may lack
+#: (read as unknown; the direction of service then comes from the name)
+OPTIONAL_COLUMNS = ("truck_access", "truck_access_basis", "serves", "serves_basis")
 EXTRA_COLUMNS: tuple[str, ...] = ()
+
+
+def _heading(text: str) -> Heading | None:
+    """A `serves` cell: empty (both ways) or one of the four headings (ValueError else)."""
+    t = text.strip()
+    if not t:
+        return None
+    if t not in HEADINGS:
+        raise ValueError(f"serves: {t!r} is not one of {', '.join(HEADINGS)} (or empty)")
+    return t
 
 
 def _num(x: float | None) -> str:
@@ -65,7 +79,7 @@ def station_row(s: Station) -> list[object]:
         s.access, format_connectors(s.connectors),
         "" if s.dc_fast_ports is None else s.dc_fast_ports,
         s.open_date or "", s.last_confirmed or "", s.data_date or "", s.source_file or "",
-        access_text(s.truck_access), s.truck_access_basis,
+        access_text(s.truck_access), s.truck_access_basis, s.serves or "", s.serves_basis,
     ]
 
 
@@ -137,6 +151,8 @@ def read(path: Path) -> tuple[list[Station], ReadReport]:
                 data_date=parse_date(r["data_date"]), source_file=r["source_file"] or None,
                 truck_access=parse_access(r.get("truck_access") or ""),
                 truck_access_basis=(r.get("truck_access_basis") or "").strip(),
+                serves=_heading(r.get("serves") or ""),
+                serves_basis=(r.get("serves_basis") or "").strip(),
             )
 
         rc.add(n, parse)

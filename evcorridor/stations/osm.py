@@ -38,6 +38,7 @@ import numpy as np
 from shapely.geometry import MultiPolygon, Point, Polygon
 
 from evcorridor.settings import get_settings
+from evcorridor.stations.carriageway import serves_from
 from evcorridor.stations.common import parse_coord_pair, parse_date
 from evcorridor.stations.model import ConnectorInfo, ReadReport, Station
 from evcorridor.stations.readers.base import RowCollector
@@ -186,6 +187,9 @@ def station_from_tags(
     status = "planned" if (tags.get("construction") or tags.get("planned")) else "open"
     access = "restricted" if tags.get("access", "").lower() in RESTRICTED_ACCESS else "public"
     trucks, basis = osm_truck_access(tags.get("hgv", ""))
+    way, way_basis = serves_from(name, address=" ".join(
+        tags.get(k, "") for k in ("addr:street", "addr:full") if tags.get(k)),
+        osm_direction=tags.get("direction", ""))
     station = Station(
         id=eid, source="osm", source_ids=[eid], name=name, lat=lat, lon=lon, country=country,
         state=tags.get("addr:state") or tags.get("addr:province") or None, operator=operator,
@@ -195,7 +199,7 @@ def station_from_tags(
         open_date=date_tag("start_date", "opening_date"),
         last_confirmed=date_tag("check_date", "survey:date"),
         data_date=data_date, source_file=source_file, truck_access=trucks,
-        truck_access_basis=basis,
+        truck_access_basis=basis, serves=way, serves_basis=way_basis,
     )
     return station, warnings
 

@@ -19,6 +19,7 @@ import ast
 from pathlib import Path
 
 from evcorridor.connectors import is_dc_fast
+from evcorridor.stations.carriageway import serves_from
 from evcorridor.stations.common import (
     connector,
     country_code,
@@ -59,6 +60,9 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "confirmed": ("Date Last Confirmed", "date_last_confirmed"),
     "max_class": ("Maximum Vehicle Class", "maximum_vehicle_class"),
     "facility": ("Facility Type", "facility_type"),
+    "address": ("Street Address", "street_address"),
+    "directions": ("Intersection Directions", "intersection_directions"),
+    "directions_fr": ("Intersection Directions (French)", "intersection_directions_fr"),
 }
 REQUIRED = ("id", "name", "lat", "lon", "fuel", "connectors")
 STATUS = {"E": "open", "P": "planned", "T": "temporarily_unavailable"}
@@ -156,6 +160,9 @@ def read(path: Path, options: ReaderOptions, *, api: bool = False
             network = get("network") or None
             try:
                 trucks, basis = afdc_truck_access(get("max_class"), get("facility"))
+                way, way_basis = serves_from(get("name"), address=get("address"),
+                                             directions=get("directions"),
+                                             directions_fr=get("directions_fr"))
             except ValueError as exc:
                 raise ValueError(f"{col['max_class']}: {exc}") from None
             return Station(
@@ -167,6 +174,7 @@ def read(path: Path, options: ReaderOptions, *, api: bool = False
                 connectors=infos, dc_fast_ports=dc,
                 open_date=open_d, last_confirmed=conf, data_date=ddate,
                 source_file=path.name, truck_access=trucks, truck_access_basis=basis,
+                serves=way, serves_basis=way_basis,
             )
 
         rc.add(n, parse)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from evcorridor.errors import InputError
+from evcorridor.stations.carriageway import serves_from
 from evcorridor.stations.common import (
     connector,
     country_code,
@@ -38,6 +39,7 @@ DEFAULT_PROPERTIES: dict[str, tuple[str, ...]] = {
     "operator": ("ev_network", "operator", "network", "EV Network"),
     "country": ("country", "Country"),
     "connector": ("connector", "ev_connector_types"),
+    "address": ("street_address", "street_add", "address", "Street Address"),
 }
 FIELDS = tuple(DEFAULT_PROPERTIES)
 STATUS = {"E": "open", "P": "planned", "T": "temporarily_unavailable", "open": "open",
@@ -157,9 +159,11 @@ def read(path: Path, options: ReaderOptions) -> tuple[list[Station], ReadReport]
             opened = parse_date(prop(props, "open_date"))
             op = prop(props, "operator")
             op_s = str(op).strip() if op else None
+            name = str(prop(props, "name") or "").strip() or f"{prefix}:{sid}"
+            way, way_basis = serves_from(name, address=str(prop(props, "address") or ""))
             return Station(
                 id=f"{prefix}:{sid}", source="geojson", source_ids=[f"{prefix}:{sid}"],
-                name=str(prop(props, "name") or "").strip() or f"{prefix}:{sid}",
+                name=name, serves=way, serves_basis=way_basis,
                 lat=lat, lon=lon, country=country, state=state, operator=op_s,
                 status=STATUS.get(status_text, "open"),  # type: ignore[arg-type]
                 access="public", connectors=[ConnectorInfo(type=ctype)], dc_fast_ports=None,

@@ -17,6 +17,7 @@ from typing import Any
 
 from evcorridor.errors import InputError
 from evcorridor.settings import get_settings
+from evcorridor.stations.carriageway import serves_from
 from evcorridor.stations.common import country_code, parse_coord_pair, parse_date
 from evcorridor.stations.model import ConnectorInfo, ReadReport, Station
 from evcorridor.stations.readers.base import (
@@ -222,9 +223,12 @@ def _poi(poi: Any, f: Path, ddate: Any, ref: dict[str, dict[int, dict[str, Any]]
         if d:
             dates.append(d)
     ocm_id = f"ocm:{int(poi['ID'])}"
+    name = str(addr.get("Title") or ocm_id)
+    way, way_basis = serves_from(name, address=" ".join(
+        str(addr.get(k)) for k in ("AddressLine1", "AddressLine2") if addr.get(k)))
     return Station(
-        id=ocm_id, source="ocm", source_ids=[ocm_id],
-        name=str(addr.get("Title") or ocm_id), lat=lat, lon=lon, country=country,
+        id=ocm_id, source="ocm", source_ids=[ocm_id], serves=way, serves_basis=way_basis,
+        name=name, lat=lat, lon=lon, country=country,
         state=addr.get("StateOrProvince") or None, operator=operator,
         status=status,  # type: ignore[arg-type]
         access=access,  # type: ignore[arg-type]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from evcorridor.stations.carriageway import serves_from
 from evcorridor.stations.common import (
     country_code,
     in_column,
@@ -72,6 +73,8 @@ def read(path: Path, options: ReaderOptions) -> tuple[list[Station], ReadReport]
             if status_text and status_text not in STATUS:
                 raise ValueError(f"Status: unknown status {status_text!r}")
             sid = f"tesla:{slug(name)}"
+            way, way_basis = serves_from(f"Tesla Supercharger {name}",
+                                         address=get("Street Address"))
             return Station(
                 id=sid, source="supercharge", source_ids=[sid], name=f"Tesla Supercharger {name}",
                 lat=lat, lon=lon, country=country, state=get("State") or None, operator="Tesla",
@@ -79,7 +82,7 @@ def read(path: Path, options: ReaderOptions) -> tuple[list[Station], ReadReport]
                 access="public",
                 connectors=[ConnectorInfo(type="NACS", count=stalls, max_kw=kw)],
                 dc_fast_ports=stalls, open_date=opened, last_confirmed=None, data_date=ddate,
-                source_file=path.name,
+                source_file=path.name, serves=way, serves_basis=way_basis,
             )
 
         rc.add(n, parse)
