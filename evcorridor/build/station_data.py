@@ -295,6 +295,20 @@ def _trucks(rows: list[Station]) -> str:
     return f"{yes} / {no} / {len(rows) - yes - no}"
 
 
+def _one_way(summary: list[dict[str, Any]]) -> str:
+    """The stations serving one carriageway, per corridor ("i87-champlain 6: ...")."""
+    parts = []
+    for item in summary:
+        if item.get("missing"):
+            continue
+        rows = sorted((s for side in item["sides"] for s in item["rows"].get(side, [])
+                       if s.serves), key=lambda s: s.id)
+        if rows:
+            parts.append(f"{item['id']} {len(rows)} (" + ", ".join(
+                f"{s.id} {s.serves}" for s in rows) + ")")
+    return "; ".join(parts) or "none on the corridors"
+
+
 def readme_block(summary: list[dict[str, Any]], by_file: dict[str, Source], notes: list[str]
                  ) -> str:
     lines = [
@@ -313,7 +327,7 @@ def readme_block(summary: list[dict[str, Any]], by_file: dict[str, Source], note
         "without one, the newest date in the file). Rows are sorted by id; floats have 6 decimals. "
         "Columns: `id, source, source_ids, name, lat, lon, country, state, operator, status, "
         "access, connectors, dc_fast_ports, open_date, last_confirmed, data_date, source_file, "
-        "truck_access, truck_access_basis`; "
+        "truck_access, truck_access_basis, serves, serves_basis`; "
         "`connectors` is `TYPE:count:max_kw` joined by `|`, empty where unknown "
         "(e.g. `CHAdeMO::|CCS1::`). Read them with `evcorridor stations list <corridor>` or "
         "`evcorridor.stations.corridor_stations`.",
@@ -330,6 +344,18 @@ def readme_block(summary: list[dict[str, Any]], by_file: dict[str, Source], note
         "unknown. No OpenStreetMap station extract is among the raw files, so no `hgv=*` tag "
         "is used here (the live OSM reader, `stations import --input-format osm`, reads "
         "`hgv=yes|designated|no`). A merged station keeps the freshest record that knows it.",
+        "",
+        "`serves` (`northbound` / `southbound` / `eastbound` / `westbound`, empty = both ways) "
+        "says that a station is on one carriageway only, and `serves_basis` the evidence "
+        "(evcorridor/stations/carriageway.py; docs/siting.md, \"Direction of service\"): the "
+        "name (\"New Baltimore SB Travel Plaza\", \"Brookdale Service Plaza - Northbound\"), "
+        "the street address or AFDC `Intersection Directions` with a heading beside a highway "
+        "number or milepost (\"62 Highway 401 Eastbound\" on ONroute Tilbury South, \"NYS "
+        "Thruway Milepost 210 Eastbound\", \"Milepost 66 Southbound\"), or an OSM `direction` "
+        "tag (live OSM reader only). A bare \"South\" in an address (\"Milepost 127 South\" "
+        "on both New Baltimore plazas) and a heading beside a street (\"Westbound Airport Way "
+        "at Highway 97\") are not read; two headings give both ways with the basis "
+        "`conflicting: ...`. One carriageway only: " + _one_way(summary) + ".",
         "",
         "| corridor | side | stations | from (data date) | data dates | gaps | truck access "
         "true / false / unknown |",
