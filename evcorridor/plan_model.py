@@ -296,6 +296,13 @@ class StationData(_Model):
     note: str = ""
 
 
+class Refuel(_Model):
+    """Vehicles of a flow that refuel at the same stops (capacitated coverage)."""
+
+    stops: list[int]  # indices into the flow's `nodes` where these vehicles charge, in order
+    vehicles: float
+
+
 class FlowResult(_Model):
     """One origin-destination flow in coverage mode (flow refuelling location model)."""
 
@@ -309,6 +316,11 @@ class FlowResult(_Model):
     # network) or "given" (`plan --paths FILE`; need not be a shortest path); None on a corridor
     # (the flow drives its routes) and in plans made before issue 12's --paths
     path_source: Literal["shortest", "given"] | None = None
+    # capacitated coverage (`plan --capacity N`, Upchurch, Kuby & Lim 2009): the vehicles of the
+    # flow served (<= flow; `covered` when all are) and how they refuel: stop sequences (indices
+    # into `nodes`) with their vehicles; None without a capacity
+    served: float | None = None
+    refuels: list[Refuel] | None = None
 
 
 class CrossingTrucks(_Model):

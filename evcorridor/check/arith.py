@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -132,12 +132,13 @@ class _Geo:
 
 
 def drive(nodes: Sequence[int], cum: Sequence[float], stations: set[int], start: float,
-          rng: float) -> str | None:
+          rng: float, stops: Collection[int] | None = None) -> str | None:
     """Drive a trip node by node, charging to the full range at every station (at the road,
-    no detour on a user's network): None when it completes, else where the charge runs out."""
+    no detour on a user's network), or only at the points `stops` (indices into `nodes`):
+    None when it completes, else where the charge runs out."""
     charge = start
     for i, n in enumerate(nodes):
-        if n in stations:
+        if (i in stops) if stops is not None else (n in stations):
             charge = max(charge, rng)
         if i + 1 < len(nodes):
             charge -= cum[i + 1] - cum[i]

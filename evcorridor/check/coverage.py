@@ -17,7 +17,11 @@ from evcorridor.check.arith import (
 )
 from evcorridor.check.resilience import _Resilience
 from evcorridor.inputs import loads_json, read_text
-from evcorridor.plan_model import RoutePlan
+from evcorridor.plan_model import FlowResult, RoutePlan
+
+#: relative slack when comparing served vehicles and station loads (the capacitated model's
+#: continuous values come from a MIP solver with a 1e-6 feasibility tolerance)
+CAPACITY_TOL = 1e-6
 
 #: slack per edge when comparing a flow's path with the shortest (the planner compares lengths
 #: rounded to the millimetre per edge)
@@ -35,8 +39,13 @@ class _Coverage(_Resilience):
         if len(built) > cov.budget:
             self.fail("coverage", "", f"{len(built)} new or upgraded sites, over the budget of "
                                       f"{cov.budget}")
+        cap_raw = self.plan.parameters.get("capacity_refuels")
+        capacity = float(cap_raw) if isinstance(cap_raw, (int, float)) else None
         total = sum(f.flow for f in cov.flows)
-        covered = sum(f.flow for f in cov.flows if f.covered)
+        if capacity is not None:  # capacitated: the vehicles served, flows in part
+            covered = sum(f.served or 0.0 for f in cov.flows)
+        else:
+            covered = sum(f.flow for f in cov.flows if f.covered)
         for label, theirs, mine in (("total flow", cov.total_flow, total),
                                     ("covered flow", cov.covered_flow, covered)):
             if abs(theirs - mine) > 1e-6 * max(1.0, abs(mine)):
@@ -58,6 +67,7 @@ class _Coverage(_Resilience):
         self.check_node_lists(stations)
         given = self._given_paths()
         shortest: dict[int, dict[int, float]] = {}
+        loads: dict[int, float] = {}  # capacitated: refuels per station node
         for i, f in enumerate(cov.flows):
             self.count["flows"] += 1
             where = f"flow {i + 1} {f.origin} -> {f.destination}"
@@ -68,11 +78,54 @@ class _Coverage(_Resilience):
             if not self.check_given_path(where, f.origin, f.destination, f.nodes, f.path_source,
                                          round_trip, given):
                 self.check_shortest(where, f.nodes, cum, f.destination, round_trip, shortest)
+            if capacity is not None:
+                self.check_served(where, f, cum, stations, start, rng, loads)
+                continue
             stranded = drive(f.nodes, cum, stations, start, rng)
             if f.covered and stranded is not None:
                 self.fail("coverage", where, f"marked covered but the vehicle runs out {stranded}")
             if not f.covered and stranded is None:
                 self.fail("coverage", where, "marked not covered but the trip can be completed")
+        if capacity is not None:
+            for node, load in sorted(loads.items()):
+                if load > capacity + CAPACITY_TOL * max(1.0, capacity):
+                    self.fail("coverage", f"node {node}", f"{load:g} refuels, over the station "
+                                                          f"capacity of {capacity:g}")
+
+    def check_served(self, where: str, f: FlowResult, cum: list[float], stations: set[int],
+                     start: float, rng: float, loads: dict[int, float]) -> None:
+        """Capacitated coverage: the flow's served vehicles are at most its volume, `covered`
+        when all are, split into stop sequences that each complete the trip charging only at
+        those stops (all of them stations); each stop adds the vehicles to its station's load."""
+        tol = CAPACITY_TOL * max(1.0, f.flow)
+        if f.served is None or f.refuels is None:
+            self.fail("coverage", where, "a capacitated plan gives no served vehicles and "
+                                         "refuelling stops for this flow")
+            return
+        if f.served > f.flow + tol or f.served < 0:
+            self.fail("coverage", where, f"{f.served:g} vehicles served of a flow of {f.flow:g}")
+        if f.covered != (f.served >= f.flow - tol):
+            self.fail("coverage", where, f"marked {'' if f.covered else 'not '}covered but "
+                                         f"{f.served:g} of {f.flow:g} vehicles are served")
+        split = sum(r.vehicles for r in f.refuels)
+        if abs(split - f.served) > tol:
+            self.fail("coverage", where, f"its stop sequences carry {split:g} vehicles, not the "
+                                         f"{f.served:g} served")
+        for r in f.refuels:
+            if r.vehicles < 0 or any(not 0 <= i < len(f.nodes) for i in r.stops) or \
+                    r.stops != sorted(set(r.stops)):
+                self.fail("coverage", where, f"stop sequence {r.stops} is not increasing points "
+                                             "of the flow's path")
+                continue
+            off = [f.nodes[i] for i in r.stops if f.nodes[i] not in stations]
+            if off:
+                self.fail("coverage", where, f"stops at node {off[0]}, which has no station")
+            stranded = drive(f.nodes, cum, stations, start, rng, stops=set(r.stops))
+            if stranded is not None:
+                self.fail("coverage", where, f"{r.vehicles:g} vehicles charging only at points "
+                                             f"{r.stops} run out {stranded}")
+            for i in r.stops:
+                loads[f.nodes[i]] = loads.get(f.nodes[i], 0.0) + r.vehicles
 
     def _given_paths(self) -> dict[tuple[str, str], list[str]] | None:
         """The paths file's paths by (origin, destination), read here again (CSV

@@ -279,6 +279,11 @@ def register(app: typer.Typer) -> None:
             help="Generic network: each listed flow's path (CSV origin,destination,path with "
                  "the node ids separated by spaces, ';' or '>', or a JSON list); need not be a "
                  "shortest path. Other flows drive a shortest path."),
+        capacity: float | None = typer.Option(
+            None, "--capacity", min=0.000001, metavar="N",
+            help="Generic network coverage: every station refuels at most N vehicles per "
+                 "period (the flows' unit); flows may be served in part (capacitated FRLM, "
+                 "Upchurch, Kuby & Lim 2009)."),
         path_tie_break: str | None = typer.Option(
             None, "--path-tie-break", metavar="lowest-ids|highest-ids",
             help="Generic network: which of equal shortest paths a flow drives (same length and "
@@ -335,13 +340,17 @@ def register(app: typer.Typer) -> None:
             _not_for_networks(ctx)
             _generic(network, flows, objective, budget, trip, vehicle, scenario, time_limit,
                      out_dir, fmt, quiet, range_km, candidates=candidates, existing=existing,
-                     paths=paths, path_tie_break=path_tie_break or "lowest-ids")
+                     paths=paths, path_tie_break=path_tie_break or "lowest-ids",
+                     capacity=capacity)
             return
         if (candidates is not None or existing is not None or path_tie_break is not None
                 or paths is not None):
             raise UsageError("--candidates, --existing, --paths and --path-tie-break apply to a "
                              "generic --network only (corridors use --stations and their own "
                              "routes)")
+        if capacity is not None:
+            raise UsageError("--capacity applies to a generic --network only (capacitated "
+                             "coverage is not modelled on corridors)")
         from evcorridor.network.pulled import CHOICES
 
         if network_source not in CHOICES:
@@ -518,7 +527,7 @@ def _generic(network: Path | None, flows: Path | None, objective: Objective,
              time_limit: float | None, out_dir: Path, fmt: Fmt, quiet: bool,
              range_km: float | None = None, *, candidates: Path | None = None,
              existing: Path | None = None, paths: Path | None = None,
-             path_tie_break: str = "lowest-ids") -> None:
+             path_tie_break: str = "lowest-ids", capacity: float | None = None) -> None:
     from evcorridor.render.console import print_csv, print_json
     from evcorridor.settings import get_settings
     from evcorridor.siting.generic import plan_generic
@@ -538,7 +547,8 @@ def _generic(network: Path | None, flows: Path | None, objective: Objective,
                               vehicle=vehicle[0] if vehicle else None,
                               scenario=scenario if vehicle else None, time_limit_s=limit,
                               candidates_path=candidates, existing_path=existing,
-                              paths_path=paths, path_tie_break=path_tie_break)
+                              paths_path=paths, path_tie_break=path_tie_break,
+                              capacity=capacity)
     if plan.parameters.get("complete_matrix") and plan.coverage is not None and any(
             f.path_source != "given" for f in plan.coverage.flows):
         from evcorridor.render.console import err

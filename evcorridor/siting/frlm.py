@@ -44,6 +44,11 @@ the same inputs give the same set. (Until issue 12 the rule was the least sum of
 unique set, found with one extra solve per site: most of the solve time.) Coverage in the result
 is re-derived by simulation.
 
+Solvers: the exact branch and bound of `frlm_bnb` when every contested trip is in arc-cover
+form, CP-SAT otherwise (or when the branch and bound runs out of nodes). With a station
+capacity (`capacity=`, refuels per station), the capacitated model of `frlm_cap` (Upchurch, Kuby
+& Lim 2009) replaces both: flows may be served in part.
+
 Embedded corridors (`corridor_flows`, `solve_problem_coverage`): the flows are the end-to-end
 trips through each crossing on the siting `Problem`'s routes, weighted by the crossing's real
 annual BTS count (`crossing_volume`: personal vehicles for light duty, trucks for medium/heavy);
@@ -812,14 +817,19 @@ class CoverageNetwork:
 
     def solve(self, *, range_m: float, budget: int, start_range_m: float | None = None,
               time_limit_s: float = 60.0, seed: int = 0, workers: int = 1,
-              method: str = "auto") -> tuple[list[int], CoverageResult, SolverResult]:
+              method: str = "auto", capacity: float | None = None
+              ) -> tuple[list[int], CoverageResult, SolverResult]:
         """Choose at most `budget` new sites maximising the covered flow (see
-        `solve_coverage`)."""
+        `solve_coverage`); with `capacity`, every station refuels at most that many vehicles
+        and flows may be served in part (`frlm_cap`)."""
         _check_args(self.trip, budget, range_m)
         if self.trip == "round":
             start = range_m / 2.0
         else:
             start = range_m if start_range_m is None else min(start_range_m, range_m)
+        if capacity is not None:
+            return self._solve_capacitated(range_m=range_m, start=start, budget=budget,
+                                           capacity=capacity, time_limit_s=time_limit_s)
         key = (range_m, start)
         prep = self._prepared.get(key)
         if prep is None:
@@ -832,6 +842,46 @@ class CoverageNetwork:
             prepared=prep, method=method)
         picked = set(chosen)
         return [n for n in self.candidates if n in picked], coverage, solved
+
+
+    def _solve_capacitated(self, *, range_m: float, start: float, budget: int,
+                           capacity: float, time_limit_s: float
+                           ) -> tuple[list[int], CoverageResult, SolverResult]:
+        from evcorridor.plan_model import Refuel
+        from evcorridor.siting.frlm_cap import CapTrip, solve_capacitated
+
+        if not (math.isfinite(capacity) and capacity > 0):
+            raise UsageError(f"capacity must be a positive number of refuels, got {capacity}")
+        cap_trips = [CapTrip(t.keys, t.pos, t.offs, float(t.weight)) for t in self.trips]
+        res = solve_capacitated(cap_trips, self.candidates, set(self.existing), budget=budget,
+                                capacity=capacity, range_m=range_m, start=start,
+                                time_limit_s=time_limit_s)
+        flows: list[FlowResult] = []
+        for t, served, patterns in zip(self.trips, res.served, res.patterns, strict=True):
+            amount = round(served, 9)
+            full = amount >= float(t.weight) * (1 - 1e-9)
+            flows.append(t.result.model_copy(update={
+                "covered": full, "served": amount,
+                "refuels": [Refuel(stops=stops, vehicles=round(v, 9)) for stops, v in patterns]}))
+        covered = sum(f.served or 0.0 for f in flows)
+        coverage = CoverageResult(
+            budget=budget, trip=self.trip,  # type: ignore[arg-type]
+            total_flow=float(sum((t.weight for t in self.trips), Decimal(0))),
+            covered_flow=round(covered, 9), flows=flows)
+        optimal = res.status == "optimal"
+        result = SolverResult(
+            name="scip", status=res.status,  # type: ignore[arg-type]
+            objective=round(covered, 9), best_bound=round(covered, 9) if optimal else None,
+            gap=0.0 if optimal else None, wall_time_s=round(res.wall_s, 3),
+            parameters={"time_limit_s": float(time_limit_s), "trip": self.trip,
+                        "range_m": round(range_m, 1), "start_range_m": round(start, 1),
+                        "capacity_refuels": capacity,
+                        "model": "capacitated FRLM (Upchurch, Kuby & Lim 2009), stop flows",
+                        "tie_break": "fewest sites, then least rank sum"},
+            model_size={"flows": len(self.trips), "candidates": len(self.candidates),
+                        "existing": len(self.existing)})
+        picked = set(res.chosen)
+        return [n for n in self.candidates if n in picked], coverage, result
 
 
 def solve_coverage(
@@ -850,19 +900,22 @@ def solve_coverage(
     workers: int = 1,
     path_tie_break: str = "lowest-ids",
     method: str = "auto",
+    capacity: float | None = None,
 ) -> tuple[list[int], CoverageResult, SolverResult]:
     """Choose at most `budget` new sites among `candidates` (default: every node) maximising the
     covered flow. `existing` sites (node ids, or node -> offset m) count for free; `offsets` gives
     the detour of a new site per node (default 0). `start_range_m` applies to one-way trips only
     (default `range_m`); round trips start with `range_m / 2`. Returns the chosen new nodes
     (sorted), the coverage (re-derived by simulation) and the solver result. `method`:
-    COVERAGE_METHODS. For a grid of ranges and budgets on one network, build a `CoverageNetwork`
-    once and call its `solve`."""
+    COVERAGE_METHODS. `capacity` (refuels per station per period): the capacitated model of
+    `frlm_cap` (flows served in part). For a grid of ranges and budgets on one network, build a
+    `CoverageNetwork` once and call its `solve`."""
     _check_args(trip, budget, range_m)
     net = CoverageNetwork(graph, flows, trip=trip, candidates=candidates, existing=existing,
                           offsets=offsets, path_tie_break=path_tie_break)
     return net.solve(range_m=range_m, budget=budget, start_range_m=start_range_m,
-                     time_limit_s=time_limit_s, seed=seed, workers=workers, method=method)
+                     time_limit_s=time_limit_s, seed=seed, workers=workers, method=method,
+                     capacity=capacity)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -942,8 +942,10 @@ def plan_generic(
     path_tie_break: str = "lowest-ids",
     time_limit_s: float = 60.0,
     seed: int = 0,
+    capacity: float | None = None,
 ) -> tuple[Plan, float]:
     """Coverage plan for a generic network + O-D flows. Returns (plan, solver wall time s).
+    `capacity`: refuels per station per period (the capacitated model, flows served in part).
     `candidates_path` limits the new sites to the nodes it lists; `existing_path` lists existing
     stations (added to `existing`); `paths_path` gives flows their paths (`read_paths`; the
     others drive a shortest path). The files are recorded in the plan's inputs with a hash, and
@@ -967,7 +969,7 @@ def plan_generic(
     chosen, coverage, solver = solve_coverage(
         graph, flows, range_m=rng, budget=budget, trip=trip, existing=existing,
         candidates=candidates, time_limit_s=time_limit_s, seed=seed,
-        path_tie_break=path_tie_break)
+        path_tie_break=path_tie_break, capacity=capacity)
     coverage = coverage.model_copy(update={"flows": [
         fr.model_copy(update={"path_source": "given" if (int(fr.origin), int(fr.destination))
                                in given else "shortest"}) for fr in coverage.flows]})
@@ -993,6 +995,8 @@ def plan_generic(
         **veh_params}
     if candidates is not None:
         params["candidate_nodes"] = [str(n) for n in sorted(candidates)]
+    if capacity is not None:
+        params["capacity_refuels"] = float(capacity)
     if paths_path is not None:
         params["given_paths"] = len(given)
     links = str(graph.graph.get("links_format") or "")
