@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -161,6 +162,10 @@ def test_show_commands_use_the_table_helper(width: int, monkeypatch: pytest.Monk
     code, out, _ = run(["profiles", "show", "pickup"], capsys)
     assert code == 0 and "│" not in out and "…" not in out
     assert max(len(x) for x in out.splitlines()) <= max(width, 60)
+    code, out, _ = run(["stations", "stats", "i5-cascadia", "--as-of", "2026-01-01"], capsys)
+    assert code == 0 and "│" not in out and "afdc-WA-2025-02-09.csv" in out.split()
+    if width == 80:  # each raw file by its source name (data/station-sources.csv)
+        assert re.search(r"\nAFDC \(WA\) +243 +2025-02-09 +326\n *afdc-WA-2025-02-09\.csv *\n", out)
 
 
 def test_plan_table_at_110_columns_keeps_ids_and_figures(

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.table import Table
+from rich.text import Text
 
 from evcorridor.cli.options import check_choice, format_option, id_argument, progress_bar
 from evcorridor.connectors import notation
@@ -255,25 +255,26 @@ def stats_cmd(
 
 
 def _print_stats(stats: dict[str, Any]) -> None:
-    out.print(f"[bold]{stats['corridor']}[/]: {stats['stations']} stations, "
-              f"{stats['dc_fast_ports_known']} DC fast ports where known "
-              f"({stats['stations_ports_unknown']} stations with unknown port count)")
+    """The statistics as tables of render/table.py (plain text, ids and figures never cut); the
+    data age per raw file with the source's name as the data build recorded it."""
+    from evcorridor.provenance import build_sources
+
+    out.print(Text(f"{stats['corridor']}: {stats['stations']} stations, "
+                   f"{stats['dc_fast_ports_known']} DC fast ports where known "
+                   f"({stats['stations_ports_unknown']} stations with unknown port count)"))
     for key, title in (("by_country", "country"), ("by_connector", "connector"),
                        ("by_power_class", "power class (max DC kW per port)")):
-        table = Table(title=f"by {title}")
-        table.add_column(title)
         countries = sorted({c for row in stats[key].values() for c in row})
-        for c in countries:
-            table.add_column(c, justify="right")
-        for name, row in stats[key].items():
-            table.add_row(name, *(str(row.get(c, 0)) for c in countries))
-        out.print(table)
-    table = Table(title=f"data age (as of {stats['as_of']})")
-    for col in ("source file", "stations", "data date", "age (days)"):
-        table.add_column(col, justify="right" if col in ("stations", "age (days)") else "left")
-    for row in stats["data_age"]:
-        table.add_row(row["source_file"], str(row["stations"]), str(row["data_date"] or "?"),
-                      "?" if row["age_days"] is None else str(row["age_days"]))
-    out.print(table)
+        cols = [Column(title, "words"), *(Column(c, "whole", "right") for c in countries)]
+        rows = [[name, *(str(row.get(c, 0)) for c in countries)]
+                for name, row in stats[key].items()]
+        print_table(out, cols, rows, title=f"by {title}")
+    names = build_sources()
+    cols = [Column("source / file", "whole"), Column("stations", "whole", "right"),
+            Column("data date", "whole"), Column("age (days)", "whole", "right")]
+    rows = [["\n".join((names[f].name, f) if (f := r["source_file"]) in names else (f,)),
+             str(r["stations"]), str(r["data_date"] or "?"),
+             "?" if r["age_days"] is None else str(r["age_days"])] for r in stats["data_age"]]
+    print_table(out, cols, rows, title=f"data age (as of {stats['as_of']})")
     for side in stats["empty_sides"]:
-        out.print(f"[yellow]{side}: no station data — plans there are greenfield[/]")
+        out.print(Text(f"{side}: no station data — plans there are greenfield"))
