@@ -263,6 +263,16 @@ def test_cli_complete_matrix_note_and_bad_matrix(tmp_path: Path,
     code, _, err = run(["plan", "--network", str(matrix), *base], capsys)
     assert code == 0
     assert err.startswith("full: note: the distance matrix links every pair of nodes")
+    plan_path = tmp_path / "out" / "full" / "plan.json"
+    code, text, _ = run(["check", str(plan_path), "--input", str(tmp_path)], capsys)
+    assert code == 0, text
+    data = json.loads(plan_path.read_text(encoding="utf-8"))
+    data["parameters"].update(complete_matrix=False, asymmetric_pairs=2)
+    plan_path.write_text(json.dumps(data), encoding="utf-8")
+    code, text, _ = run(["check", str(plan_path), "--input", str(tmp_path)], capsys)
+    assert code == 1
+    assert "asymmetric_pairs 2 in the plan, the matrix has 0" in text
+    assert "complete_matrix False in the plan, the matrix links every pair of nodes" in text
     bad = write(tmp_path / "bad.csv", ",1,2\n1,0,x\n2,1,0\n")
     code, out, err = run(["plan", "--network", str(bad), *base], capsys)
     assert code == 3 and out == ""

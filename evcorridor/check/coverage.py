@@ -65,6 +65,7 @@ class _Coverage(_Resilience):
                      if str(n).lstrip("+-").isdigit()}
         self.check_flows_file()
         self.check_node_lists(stations)
+        self.check_matrix_parameters()
         given = self._given_paths()
         shortest: dict[int, dict[int, float]] = {}
         loads: dict[int, float] = {}  # capacitated: refuels per station node
@@ -126,6 +127,29 @@ class _Coverage(_Resilience):
                                              f"{r.stops} run out {stranded}")
             for i in r.stops:
                 loads[f.nodes[i]] = loads.get(f.nodes[i], 0.0) + r.vehicles
+
+    def check_matrix_parameters(self) -> None:
+        """A plan on a distance matrix states how many pairs are asymmetric and whether every
+        pair is linked: both re-derived from the network read here."""
+        params = self.plan.parameters
+        if not str(params.get("network_links") or "").startswith("matrix"):
+            return
+        best: dict[tuple[int, int], float] = {}
+        for u, v, d in self.G.edges(data=True):
+            if u != v:
+                best[(u, v)] = min(best.get((u, v), float("inf")), float(d["length"]))
+        asym = sum(1 for (u, v), m in best.items()
+                   if u < v and (v, u) in best and best[(v, u)] != m)
+        n = self.G.number_of_nodes()
+        pairs = {frozenset(k) for k in best}
+        complete = n > 2 and len(pairs) == n * (n - 1) // 2
+        if params.get("asymmetric_pairs") != asym:
+            self.fail("coverage", "", f"asymmetric_pairs {params.get('asymmetric_pairs')} in the "
+                                      f"plan, the matrix has {asym}")
+        if params.get("complete_matrix") != complete:
+            self.fail("coverage", "", f"complete_matrix {params.get('complete_matrix')} in the "
+                                      f"plan, the matrix {'links' if complete else 'does not link'}"
+                                      " every pair of nodes")
 
     def _given_paths(self) -> dict[tuple[str, str], list[str]] | None:
         """The paths file's paths by (origin, destination), read here again (CSV
