@@ -6,13 +6,11 @@ from __future__ import annotations
 import itertools
 import random
 
-import networkx as nx
 import pytest
+from test_coverage_issue12 import KM, grid
 
 from evcorridor.siting.frlm import CoverageNetwork, Flow
 from evcorridor.siting.frlm_bnb import minimal_covers, solve_cover
-
-KM = 1000.0
 
 
 def brute(n: int, budget: int, flows: list[tuple[int, list[int]]]) -> tuple[int, int, int]:
@@ -73,17 +71,6 @@ def test_node_limit_returns_the_best_found_unproven() -> None:
 
 def test_minimal_covers_drop_supersets_and_repeats() -> None:
     assert minimal_covers([0b111, 0b011, 0b011, 0b100, 0b110]) == (0b100, 0b011)
-
-
-def grid(n: int, edge_km: float) -> nx.MultiDiGraph:
-    """SYNTHETIC n x n grid, every edge `edge_km` long, both directions; ids 1.."""
-    g = nx.MultiDiGraph()
-    for r, c in itertools.product(range(n), range(n)):
-        a = r * n + c + 1
-        for b in ([a + 1] if c + 1 < n else []) + ([a + n] if r + 1 < n else []):
-            g.add_edge(a, b, length=edge_km * KM)
-            g.add_edge(b, a, length=edge_km * KM)
-    return g
 
 
 @pytest.mark.parametrize(("range_km", "budget", "trip"),

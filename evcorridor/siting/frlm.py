@@ -42,7 +42,8 @@ networks; rank 1 first), in one solve (objective: count x (largest rank sum + 1)
 Sets with equal rank sums are left to CP-SAT, which runs single-threaded with a fixed seed, so
 the same inputs give the same set. (Until issue 12 the rule was the least sum of 2**rank, a
 unique set, found with one extra solve per site: most of the solve time.) Coverage in the result
-is re-derived by simulation.
+is re-derived by simulating the contested trips with the chosen sites (the others are decided
+before the model).
 
 Solvers: the exact branch and bound of `frlm_bnb` when every contested trip is in arc-cover
 form, CP-SAT otherwise (or when the branch and bound runs out of nodes). With a station
@@ -450,6 +451,11 @@ class _Prepared:
     masks: list[list[int]] | None = None
     _covers: list[list[frozenset[Hashable]] | None] | None = None
     cover_model: Any = None  # frlm_bnb.CoverModel of the masks, built by the first solve
+    alone: set[int] = field(default_factory=set)  # ids of the trips existing sites complete
+
+    @functools.cached_property
+    def contested_ids(self) -> set[int]:
+        return {id(t) for t in self.contested}
 
     @functools.cached_property
     def weights(self) -> list[int]:
@@ -493,10 +499,12 @@ def _prepare(trips: Sequence[_Trip], choosable: Sequence[Hashable],
         base = 0
         contested: list[_Trip] = []
         masks: list[list[int]] = []
+        alone: set[int] = set()  # ids of the trips the existing sites complete alone
         for t, bits in zip(trips, point_bits, strict=True):
             sets = _arc_cover_masks(t.pos, bits, range_m, start)
             if not sets:
                 base += int(t.weight * scale)
+                alone.add(id(t))
             elif sets != [0]:
                 contested.append(t)
                 masks.append(sets)
@@ -523,15 +531,17 @@ def _prepare(trips: Sequence[_Trip], choosable: Sequence[Hashable],
                          relevant=[choosable[order[j]] for j in keep],
                          dominated={choosable[order[j]] for j in range(len(order))
                                     if dom >> j & 1},
-                         n_choosable=len(choosable), masks=final)
+                         n_choosable=len(choosable), masks=final, alone=alone)
     # Flows the existing sites already cover, and flows that even every candidate cannot cover,
     # are decided before the model; only the contested ones (and their candidates) enter it.
     everything = set(existing) | set(choosable)
     contested = []
     base = 0  # scaled flow covered by the existing sites alone
+    alone = set()
     for t in trips:
         if trip_feasible(t.keys, t.pos, t.offs, existing, range_m=range_m, start_range_m=start):
             base += int(t.weight * scale)
+            alone.add(id(t))
         elif trip_feasible(t.keys, t.pos, t.offs, everything, range_m=range_m,
                            start_range_m=start):
             contested.append(t)
@@ -557,7 +567,7 @@ def _prepare(trips: Sequence[_Trip], choosable: Sequence[Hashable],
                      for sets in covers if sets is not None]
     return _Prepared(scale=scale, base=base, contested=contested, relevant=kept,
                      dominated=dominated, n_choosable=len(choosable), masks=arc_masks,
-                     _covers=covers)
+                     _covers=covers, alone=alone)
 
 
 #: solvers of the coverage model: "auto" (the exact branch and bound of frlm_bnb when every
@@ -683,8 +693,14 @@ def _solve(trips: Sequence[_Trip], choosable: Sequence[Hashable], existing: Coll
     built = set(existing) | set(chosen)
     flows: list[FlowResult] = []
     covered_total = Decimal(0)
+    contested_ids = prep.contested_ids
     for t in trips:
-        ok = trip_feasible(t.keys, t.pos, t.offs, built, range_m=range_m, start_range_m=start)
+        # the others are decided: completed by the existing sites alone, or by no set at all
+        if id(t) in contested_ids:
+            ok = trip_feasible(t.keys, t.pos, t.offs, built, range_m=range_m,
+                               start_range_m=start)
+        else:
+            ok = id(t) in prep.alone
         if ok:
             covered_total += t.weight
         flows.append(t.covered_result if ok else t.result)
