@@ -165,3 +165,22 @@ def test_volume_period() -> None:
     assert volume_period(["cars: 2020-01..2020-02 x6 (pre-closure); trucks: no data"]) \
         == "2020-01..2020-02"
     assert volume_period(["trucks: no data", ""]) is None
+
+
+def test_network_source_names_the_network_and_its_date() -> None:
+    import networkx as nx
+
+    from evcorridor.siting.plan import network_source
+
+    osm = network_source(nx.MultiDiGraph(source="osm", data_date="2026-11-30",
+                                         data_date_kind="osm_base", provenance="Overpass"))
+    assert (osm.name, osm.date, osm.provenance) == ("OpenStreetMap", "2026-11-30", "Overpass")
+    assert "OpenStreetMap contributors" in osm.licence
+    pulled = network_source(nx.MultiDiGraph(source="osm", data_date="2026-12-01",
+                                            data_date_kind="pull_date"))
+    assert pulled.provenance == "date: the day of the pull (Overpass sent no data timestamp)"
+    tm = network_source(nx.MultiDiGraph(source="embedded", built_from="travelmapping",
+                                        data_date="2026-08-22"))
+    assert (tm.name, tm.date) == ("Travel Mapping", "2026-08-22")
+    own = network_source(nx.MultiDiGraph(source="file", data_date=""), "my-corridor")
+    assert (own.name, own.date, own.licence) == ("my-corridor", None, "")

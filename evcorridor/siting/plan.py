@@ -196,8 +196,12 @@ def network_source(G: Any, fallback: str = "") -> DataSource:
     g = G.graph
     built_from = str(g.get("built_from") or g.get("source") or "")
     name, licence = NETWORK_SOURCES.get(built_from, (fallback or built_from or "network", ""))
+    provenance = str(g.get("provenance") or "")
+    if g.get("data_date_kind") == "pull_date":  # an OSM pull whose answer had no base date
+        provenance = "; ".join(x for x in (provenance, "date: the day of the pull (Overpass "
+                                           "sent no data timestamp)") if x)
     return DataSource(kind="network", name=name, date=str(g.get("data_date") or "") or None,
-                      licence=licence, provenance=str(g.get("provenance") or ""))
+                      licence=licence, provenance=provenance)
 
 
 def data_sources(built: Built) -> list[DataSource]:
