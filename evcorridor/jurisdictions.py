@@ -4,7 +4,8 @@ A network node knows its subdivision from the Travel Mapping route systems it li
 Travel Mapping route id starts with its region code (`ny.i087`, `qc.a015`, `mexbc.mex001d`), and
 the corridor graphs keep those ids on every node (`routes`, `;`-separated). US state and Canadian
 province region codes are the ISO 3166-2 suffixes (`ny` -> US-NY, `qc` -> CA-QC); Mexican states
-carry Travel Mapping's own `mex` codes, mapped below for the states the corridors reach. Only the
+carry Travel Mapping's own `mex` codes, mapped below for all 32 (31 states and Mexico City). US
+territories (`pr`, `gu`...) are left out: no corridor reaches them. Only the
 regions of the node's own country count (a border waypoint is on `ny.i087` and `qc.a015`; in
 Canada it is CA-QC). A node on a state line (regions of two subdivisions of its country) or
 without a route id has no subdivision: the national rules apply there.
@@ -30,9 +31,45 @@ US_STATES = frozenset(
 #: Canadian provinces and territories (ISO 3166-2:CA suffixes = Travel Mapping region codes)
 CA_PROVINCES = frozenset(
     ["ab", "bc", "mb", "nb", "nl", "ns", "nt", "nu", "on", "pe", "qc", "sk", "yt"])
-#: Travel Mapping region codes of the Mexican states on the embedded corridors -> ISO 3166-2:MX
-MX_STATES = {"mexbc": "MX-BCN", "mexchih": "MX-CHH", "mexnl": "MX-NLE",
-             "mexson": "MX-SON", "mextam": "MX-TAM"}
+#: Travel Mapping region codes of all 31 Mexican states and Mexico City -> ISO 3166-2:MX.
+#: Source: the MEX rows of Travel Mapping's `regions.csv` (TravelMapping/HighwayData @3d7993c,
+#: ../shared/data/travelmapping/HighwayData-USA-CAN-MEX-3d7993c.tar.gz), code column lower-cased
+#: without its hyphen (`MEX-BC` -> `mexbc`), each state matched by its name there to its
+#: ISO 3166-2:MX code (Travel Mapping's "Distrito Federal" is Ciudad de Mexico, MX-CMX).
+MX_STATES = {
+    "mexags": "MX-AGU",  # Aguascalientes
+    "mexbc": "MX-BCN",  # Baja California
+    "mexbcs": "MX-BCS",  # Baja California Sur
+    "mexcam": "MX-CAM",  # Campeche
+    "mexchih": "MX-CHH",  # Chihuahua
+    "mexchis": "MX-CHP",  # Chiapas
+    "mexcoah": "MX-COA",  # Coahuila
+    "mexcol": "MX-COL",  # Colima
+    "mexdf": "MX-CMX",  # Distrito Federal (Ciudad de Mexico)
+    "mexdgo": "MX-DUR",  # Durango
+    "mexemex": "MX-MEX",  # Estado de Mexico
+    "mexgro": "MX-GRO",  # Guerrero
+    "mexgto": "MX-GUA",  # Guanajuato
+    "mexhgo": "MX-HID",  # Hidalgo
+    "mexjal": "MX-JAL",  # Jalisco
+    "mexmich": "MX-MIC",  # Michoacan
+    "mexmor": "MX-MOR",  # Morelos
+    "mexnay": "MX-NAY",  # Nayarit
+    "mexnl": "MX-NLE",  # Nuevo Leon
+    "mexoax": "MX-OAX",  # Oaxaca
+    "mexpue": "MX-PUE",  # Puebla
+    "mexqro": "MX-QUE",  # Queretaro
+    "mexqroo": "MX-ROO",  # Quintana Roo
+    "mexsin": "MX-SIN",  # Sinaloa
+    "mexslp": "MX-SLP",  # San Luis Potosi
+    "mexson": "MX-SON",  # Sonora
+    "mextab": "MX-TAB",  # Tabasco
+    "mextam": "MX-TAM",  # Tamaulipas
+    "mextlax": "MX-TLA",  # Tlaxcala
+    "mexver": "MX-VER",  # Veracruz
+    "mexyuc": "MX-YUC",  # Yucatan
+    "mexzac": "MX-ZAC",  # Zacatecas
+}
 
 SUBDIVISION_RE = re.compile(r"^(US|CA|MX)-[A-Z0-9]{1,3}$")
 

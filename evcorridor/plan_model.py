@@ -20,6 +20,7 @@ from typing import Final, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from evcorridor.connectors import notation
+from evcorridor.headings import Heading
 from evcorridor.inputs import read_document
 from evcorridor.outpaths import SafeSlug
 
@@ -82,8 +83,6 @@ class SiteExit(_Model):
         word = "exit" if self.label[:1].isdigit() else "at"
         return f"{self.highway} {word} {self.label}"
 
-
-Heading = Literal["northbound", "eastbound", "southbound", "westbound"]
 
 
 class SiteDirection(_Model):

@@ -17,7 +17,8 @@ from typing import Any
 import networkx as nx
 
 from evcorridor.geodesy import haversine_m
-from evcorridor.plan_model import Heading, SiteDirection, SiteExit
+from evcorridor.headings import Heading
+from evcorridor.plan_model import SiteDirection, SiteExit
 
 _SLUG_JUNK = re.compile(r"[^a-z0-9]+")
 _REF = re.compile(r"^([a-z]+)0*(\d+)([a-z]*)$")

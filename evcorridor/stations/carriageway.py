@@ -28,12 +28,8 @@ with the basis "conflicting: ..." naming the evidence.
 from __future__ import annotations
 
 import re
-from typing import Literal
 
-#: the same literal, in the same order, as `evcorridor.plan_model.Heading` (typing caches equal
-#: literals, so another order would change the plan schema with the import order)
-Heading = Literal["northbound", "eastbound", "southbound", "westbound"]
-HEADINGS: tuple[Heading, ...] = ("northbound", "southbound", "eastbound", "westbound")
+from evcorridor.headings import Heading
 
 _WORD = {"north": "northbound", "south": "southbound", "east": "eastbound", "west": "westbound",
          "nord": "northbound", "sud": "southbound", "est": "eastbound", "ouest": "westbound",

@@ -12,8 +12,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from evcorridor.headings import Heading
 from evcorridor.inputs import MAX_KEPT
-from evcorridor.stations.carriageway import Heading, serves_from
+from evcorridor.stations.carriageway import serves_from
 
 Status = Literal["open", "planned", "temporarily_unavailable"]
 Access = Literal["public", "restricted"]

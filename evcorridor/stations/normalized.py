@@ -17,8 +17,8 @@ from pathlib import Path
 
 from evcorridor.atomic import write_text
 from evcorridor.errors import OutputError
+from evcorridor.headings import HEADINGS, Heading
 from evcorridor.outputs import to_csv
-from evcorridor.stations.carriageway import HEADINGS, Heading
 from evcorridor.stations.common import (
     connector,
     parse_coord_pair,
