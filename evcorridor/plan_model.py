@@ -149,6 +149,11 @@ class Site(_Model):
     truck_access: Literal["true", "false", "unknown"] = "unknown"
     truck_access_basis: str = ""  # the source field and value, or the design; "" when unknown
 
+    def trucks_text(self) -> str:
+        """Truck access for people: "yes: <basis>", "no: <basis>" or "unknown" (report, popup)."""
+        word = {"true": "yes", "false": "no"}.get(self.truck_access, "unknown")
+        return f"{word}: {self.truck_access_basis}" if self.truck_access_basis else word
+
     def connector_labels(self) -> list[str]:
         """One `CCS1 ×4 @150 kW` per connector type (the notation for people)."""
         return [notation(c.type, c.count, c.max_kw) for c in self.connectors]

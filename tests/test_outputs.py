@@ -19,7 +19,7 @@ import pytest
 from cli_run import run
 
 from evcorridor.outputs import LIST_SEP, SITE_COLUMNS, sites_csv, sites_geojson
-from evcorridor.plan_model import Plan, SiteExit
+from evcorridor.plan_model import Plan, SiteExit, load_plan
 from evcorridor.siting.locate import (
     _ref_key,
     direction_at,
@@ -112,7 +112,18 @@ def test_report_names_where_to_build(laredo: tuple[Plan, Path],
     # the source by name (the raw file the row comes from first), not "geojson"
     sites = text.split("## Sites")[1].split("## Data sources")[0]
     assert "| — | AFDC CCS map (US) | 0 |" in sites and "geojson" not in sites.lower()
+    # truck access with its basis, in the sites table and the map popup
+    assert ("| CCS1 ×4 @150 kW, MCS ×4 @350 kW | yes: new truck-designed site (MCS lanes, truck "
+            "parking) | us-23cfr680 | planned (new site) |") in sites
+    assert "| NACS ×8 @150 kW | unknown | — | AFDC Tesla map (US) | 0 |" in sites
     page = (tmp_path / "i35-laredo" / "map.html").read_text(encoding="utf-8")
+    assert "yes: new truck-designed site (MCS lanes, truck parking)" in page
+    from evcorridor.render.html_map import popup_html
+
+    plan = load_plan(folder / "plan.json")
+    built = next(s for s in plan.sites if s.id == "new-i35-tx-exit-77")
+    assert ("<td><b>Trucks</b></td><td>yes: new truck-designed site (MCS lanes, truck parking)"
+            "</td>") in popup_html(built, plan)
     assert "I-35 exit 77" in page and "Cotulla, TX (16.1 km)" in page
 
 
