@@ -32,6 +32,9 @@ RC: Any = {
     "image.interpolation": "nearest",
 }
 PNG_META: dict[str, Any] = {"Software": None}
+# zlib level of PNG files: 1 encodes several times faster than PIL's default 6 for ~8 % larger
+# files (issue 12: PNG encoding was a large share of `report`'s time); bytes stay deterministic
+PNG_COMPRESS_LEVEL = 1
 SVG_META: dict[str, Any] = {"Date": None, "Creator": None}
 
 COUNTRY_ROAD = {"USA": "#1f5fa8", "CAN": "#c8102e", "MEX": "#007a3d"}
@@ -82,6 +85,9 @@ def new_figure(width_in: float, height_in: float) -> Figure:
 def figure_bytes(fig: Figure, fmt: str) -> bytes:
     """PNG or SVG bytes of a figure, deterministic (fixed dpi, no metadata dates)."""
     buf = io.BytesIO()
+    extra: dict[str, Any] = (
+        {"pil_kwargs": {"compress_level": PNG_COMPRESS_LEVEL}} if fmt == "png" else {}
+    )
     with matplotlib.rc_context(RC):
         fig.savefig(
             buf,
@@ -89,6 +95,7 @@ def figure_bytes(fig: Figure, fmt: str) -> bytes:
             dpi=DPI,
             metadata=PNG_META if fmt == "png" else SVG_META,
             facecolor="white",
+            **extra,
         )
     return buf.getvalue()
 
