@@ -220,3 +220,27 @@ def test_check_rederives_truck_access_from_the_station_file(tmp_path: Path) -> N
         "(Pilot Travel Center - Tesla Supercharger), which is not truck-accessible (unknown)",
     ]
     assert {f.rule for f in report.findings} == {"truck-access", "inputs"}  # and the hash
+
+
+def test_bad_truck_access_and_serves_cells_are_rejected_rows_named_by_file_row_and_field(
+        tmp_path: Path) -> None:
+    """A station file's truck_access / serves cells are input: a value outside the vocabulary
+    rejects that row with one line naming file, row and field, and the other rows still load
+    (counted, not dropped silently)."""
+    from evcorridor.stations.normalized import read
+
+    with (STATIONS / "i5-cascadia.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))[:3]
+    rows[0]["truck_access"] = "maybe"
+    rows[1]["serves"] = "uphill"
+    path = tmp_path / "bad.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    stations, report = read(path)
+    assert [s.id for s in stations] == [rows[2]["id"]]
+    assert report.rows_rejected == 2
+    lines = report.messages()
+    assert lines[0] == f"{path}:row 2: truck_access: 'maybe' is not true, false or unknown", lines
+    assert lines[1].startswith(f"{path}:row 3: serves: 'uphill' is not one of "), lines

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from evcorridor.check.arith import (
@@ -106,6 +106,26 @@ class _Gaps(_Sites):
                 self.fail(rule, where, f"{name}: the plan says it {said} the border; it "
                                        f"{'does' if leg.crosses_border else 'does not'}")
 
+    def judge_legs(self, where: str, rule: str, legs: list[Leg], feasible: bool, *,
+                   noun: str = "gap", limit: Callable[[Leg], str] | str,
+                   lead: str = "", gap_word: str = "gap", limit_word: str = "range",
+                   tol: float = 0.0) -> None:
+        """One judgement for every chain of recomputed legs (vehicle runs, spacing chains,
+        round trips): each leg over its limit by name, and the plan's feasibility flag against
+        the legs (the plan's own gap list is compared by `compare_gaps`)."""
+        over = [leg for leg in legs if leg.length_m > leg.limit_m + tol]
+        for leg in over:
+            label = limit(leg) if callable(limit) else limit
+            self.fail(rule, where, f"{noun} {leg.from_id} -> {leg.to_id} is {_m(leg.length_m)}, "
+                                   f"over {label}{_m(leg.limit_m)} by "
+                                   f"{_m(leg.length_m - leg.limit_m)}")
+        if feasible and over:
+            self.fail(rule, where, f"{lead}marked feasible but a {gap_word} exceeds the "
+                                   f"{limit_word}")
+        if not feasible and not over:
+            self.fail(rule, where, f"{lead}marked infeasible but every {gap_word} is within the "
+                                   f"{limit_word}")
+
     # ------------------------------------------------------------------ vehicles
     def vehicle_limits(self, vehicle: Any, climate: str, wait_min: float) -> tuple[float, float,
                                                                                      float]:
@@ -189,14 +209,7 @@ class _Gaps(_Sites):
         legs = self.legs(geo, stops, wait, srng, rng)
         self.count["gaps"] += len(legs)
         self.compare_gaps(where, "vehicle", vr.gaps, legs)
-        over = [leg for leg in legs if leg.length_m > leg.limit_m]
-        for leg in over:
-            kind = "start range" if leg.from_id == "start" else "range"
-            self.fail("vehicle", where,
-                      f"gap {leg.from_id} -> {leg.to_id} is {_m(leg.length_m)}, over the {kind} "
-                      f"{_m(leg.limit_m)} by {_m(leg.length_m - leg.limit_m)}")
-        if vr.feasible and over:
-            self.fail("vehicle", where, "marked feasible but a gap exceeds the range")
-        if not vr.feasible and not over:
-            self.fail("vehicle", where, "marked infeasible but every gap is within the range")
+        self.judge_legs(where, "vehicle", legs, vr.feasible,
+                        limit=lambda leg: "the start range " if leg.from_id == "start"
+                        else "the range ")
 

@@ -8,7 +8,6 @@ from evcorridor.check.arith import (
     Leg,
     Point,
     _Geo,
-    _m,
     differ,
     spans_border,
 )
@@ -75,16 +74,8 @@ class _Spacing(_Gaps):
                                          f"not the recomputed one ({', '.join(mine) or 'none'})")
         self.count["spacing_gaps"] += len(legs)
         self.compare_gaps(where, "standard", sr.gaps, legs)
-        over = [leg for leg in legs if leg.length_m > leg.limit_m]
-        for leg in over:
-            self.fail("standard", where,
-                      f"spacing {leg.from_id} -> {leg.to_id} is {_m(leg.length_m)}, over the "
-                      f"maximum {_m(leg.limit_m)} by {_m(leg.length_m - leg.limit_m)}")
-        if sr.feasible and over:
-            self.fail("standard", where, "marked feasible but a spacing gap exceeds the maximum")
-        if not sr.feasible and not over:
-            self.fail("standard", where, "marked infeasible but every spacing gap is within the "
-                                         "maximum")
+        self.judge_legs(where, "standard", legs, sr.feasible, noun="spacing",
+                        limit="the maximum ", gap_word="spacing gap", limit_word="maximum")
 
     def spacing_chain(self, route: RoutePlan, geo: _Geo, country: str, profile: str,
                       recognized: list[str]) -> list[Point] | None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from evcorridor.check.arith import Leg, _Geo, _m
+from evcorridor.check.arith import Leg, _Geo
 from evcorridor.check.routes import _Routes
 from evcorridor.plan_model import RoutePlan, VehicleRun
 
@@ -119,16 +119,8 @@ class _Trips(_Routes):
                             start if i == 0 else rng))
         self.count["gaps"] += len(legs)
         self.compare_gaps(where + " (round trip)", "trip", rt.gaps, legs)
-        over = [leg for leg in legs if leg.length_m > leg.limit_m + 1e-6]
-        for leg in over:
-            self.fail("trip", where, f"round trip: gap {leg.from_id} -> {leg.to_id} is "
-                                     f"{_m(leg.length_m)}, over {_m(leg.limit_m)} by "
-                                     f"{_m(leg.length_m - leg.limit_m)}")
-        if rt.feasible and over:
-            self.fail("trip", where, "round trip marked feasible but a gap exceeds the range")
-        if not rt.feasible and not over:
-            self.fail("trip", where, "round trip marked infeasible but every gap is within "
-                                     "the range")
+        self.judge_legs(where, "trip", legs, rt.feasible, noun="round trip: gap", limit="",
+                        lead="round trip ", tol=1e-6)
 
     def _usable(self, route: RoutePlan, geo: _Geo, vehicle: Any, shift: float
                 ) -> list[TripPoint]:

@@ -419,25 +419,19 @@ def solve(problem: Problem, *, time_limit_s: float = 60.0, num_workers: int = 1,
     b = _Builder(problem, skip, bridges or {})
     b.options()
     implied = 0
-    for route in problem.routes:
-        modelled = (modelled_vehicles(problem, route, skip, bridges or {}) if drop_implied
+    # routes, then --trip round's out-and-back trips (no charge at the far end): both carry
+    # vehicle rules; spacing rules apply to routes only
+    for i, spec in enumerate((*problem.routes, *problem.trips)):
+        modelled = (modelled_vehicles(problem, spec, skip, bridges or {}) if drop_implied
                     else [v for v in problem.vehicles
-                          if v.on(route.id) and (route.id, f"vehicle:{v.id}") not in skip])
-        implied += sum(1 for v in problem.vehicles if (route.id, f"vehicle:{v.id}") not in skip
-                       and v.on(route.id) and v not in modelled)
+                          if v.on(spec.id) and (spec.id, f"vehicle:{v.id}") not in skip])
+        implied += sum(1 for v in problem.vehicles if (spec.id, f"vehicle:{v.id}") not in skip
+                       and v.on(spec.id) and v not in modelled)
         for veh in modelled:
-            b.vehicle(route, veh)
-        for rule in problem.standards:
-            if (route.id, f"standard:{rule.profile}") not in skip:
-                b.standard(route, rule)
-    for trip in problem.trips:  # --trip round: out and back without a charge at the far end
-        modelled = (modelled_vehicles(problem, trip, skip, bridges or {}) if drop_implied
-                    else [v for v in problem.vehicles
-                          if v.on(trip.id) and (trip.id, f"vehicle:{v.id}") not in skip])
-        implied += sum(1 for v in problem.vehicles if (trip.id, f"vehicle:{v.id}") not in skip
-                       and v.on(trip.id) and v not in modelled)
-        for veh in modelled:
-            b.vehicle(trip, veh)
+            b.vehicle(spec, veh)
+        for rule in problem.standards if i < len(problem.routes) else ():
+            if (spec.id, f"standard:{rule.profile}") not in skip:
+                b.standard(problem.routes[i], rule)
     cost = b.cost_expr()
     b.m.minimize(cost)
     if hint:

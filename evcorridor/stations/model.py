@@ -117,19 +117,18 @@ class ReadReport:
     def messages(self) -> list[str]:
         """One line per rejected row (`file:row N: reason`) for the first MAX_KEPT, then one
         line with how many more there are."""
-        lines = [f"{self.source_file}:row {n}: {why}" for n, why in self.rejected]
-        more = self.rejected_count - len(self.rejected)
-        if more > 0:
-            lines.append(f"{self.source_file}: and {more} more rejected row(s) (the first "
-                         f"{len(self.rejected)} are listed)")
-        return lines
+        return self._listed(self.rejected, self.rejected_count, "", "rejected row(s)")
 
     def warning_messages(self) -> list[str]:
-        lines = [f"{self.source_file}:row {n}: warning: {why}" for n, why in self.warnings]
-        more = self.warning_count - len(self.warnings)
-        if more > 0:
-            lines.append(f"{self.source_file}: and {more} more warning(s) (the first "
-                         f"{len(self.warnings)} are listed)")
+        return self._listed(self.warnings, self.warning_count, "warning: ", "warning(s)")
+
+    def _listed(self, kept: list[tuple[int, str]], count: int, tag: str, what: str
+                ) -> list[str]:
+        """`file:row N: <tag>reason` per kept row, then how many more there are."""
+        lines = [f"{self.source_file}:row {n}: {tag}{why}" for n, why in kept]
+        if count > len(kept):
+            lines.append(f"{self.source_file}: and {count - len(kept)} more {what} (the first "
+                         f"{len(kept)} are listed)")
         return lines
 
     def summary(self) -> str:
