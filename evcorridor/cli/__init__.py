@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import importlib
 import sys
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
 import typer
 from typer import _click
+from typer._coercion import RuntimeParam, build_runtime_param
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from evcorridor import __version__
@@ -80,6 +82,7 @@ def load_command(name: str) -> _click.Command:
         raise LookupError(f"evcorridor.cli.{module_name} does not define the command {name!r}")
     files_read_by_the_core(cmd)
     plain_metavars(cmd)
+    lazy_coercion(cmd)
     return cmd
 
 
@@ -120,6 +123,39 @@ def plain_metavars(cmd: _click.Command) -> None:
                 str(c.value) if isinstance(c, Enum) else str(c) for c in desc.choices)
     for sub in getattr(cmd, "commands", {}).values():
         plain_metavars(sub)
+
+
+@dataclass(frozen=True)
+class _LazyCoercion(RuntimeParam):
+    """Typer's coercion of one parameter, built only for a value that needs it.
+
+    Typer 0.29 builds a pydantic TypeAdapter for every parameter a command has, given or not, and
+    so imports pydantic (about 0.1 s) even for `corridors list`. Here a parameter that was not
+    given (None: RuntimeParam.coerce answers before calling this) and a plain `str` value of a
+    `str` parameter (pydantic's str validation returns it unchanged) need no adapter; any other
+    value goes to Typer's own coercion, built then, so errors and conversions are Typer's."""
+
+    def _coerce_value(self, value: Any, param: Any, ctx: _click.Context) -> Any:
+        if isinstance(value, str) and self.annotation in _PLAIN_STR:
+            return value
+        return build_runtime_param(param.type_descriptor)._coerce_value(value, param=param,
+                                                                         ctx=ctx)
+
+
+#: annotations whose command-line string is the value itself
+_PLAIN_STR: tuple[Any, ...] = (str, str | None)
+
+
+def lazy_coercion(cmd: _click.Command) -> None:
+    """Give every Typer parameter of `cmd` and of its subcommands, their --help options included,
+    `_LazyCoercion`."""
+    ctx = _click.Context(cmd)
+    for param in cmd.get_params(ctx):
+        if isinstance(param, TyperOption | TyperArgument) and param._runtime_param is None:
+            desc = param.type_descriptor
+            param._runtime_param = _LazyCoercion(desc.parameter_info, desc.annotation)
+    for sub in getattr(cmd, "commands", {}).values():
+        lazy_coercion(sub)
 
 
 def files_read_by_the_core(cmd: _click.Command) -> None:
@@ -195,6 +231,10 @@ class LazyGroup(TyperGroup):
         self._listing = False
         for name, (_, _, summary) in COMMANDS.items():
             self.commands[name] = TyperCommand(name=name, help=summary)
+
+    def parse_args(self, ctx: _click.Context, args: list[str]) -> list[str]:
+        lazy_coercion(self)  # the root options, completion and --help ones included
+        return super().parse_args(ctx, args)
 
     def get_command(self, ctx: _click.Context, cmd_name: str) -> _click.Command | None:
         if cmd_name not in COMMANDS:
