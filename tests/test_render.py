@@ -15,6 +15,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from matplotlib.collections import PolyCollection
 
 from evcorridor.errors import InputError, OutputError
 from evcorridor.plan_model import Plan, load_plan
@@ -127,13 +128,17 @@ def test_strip_chart_marks_every_violation_red(plan: Plan) -> None:
     violations = sum(1 for r in plan.routes for run in [*r.vehicles, *r.standards]
                      for g in run.gaps if g.slack_m < 0)
     assert violations == 6  # truck 2 per direction, CAN spacing 1 per direction
-    red = 0
-    for ax in fig.axes:
-        for patch in ax.patches:
-            if tuple(round(c, 3) for c in patch.get_facecolor()[:3]) == tuple(
-                    round(int(VIOLATION[i:i + 2], 16) / 255, 3) for i in (1, 3, 5)):
-                red += 1
+    red_rgb = tuple(round(int(VIOLATION[i:i + 2], 16) / 255, 3) for i in (1, 3, 5))
+    red = bars = 0
+    for ax in fig.axes:  # each panel's gap bars are one PolyCollection, a face colour per bar
+        for coll in ax.collections:
+            if isinstance(coll, PolyCollection) and coll.get_zorder() == 4:
+                faces = [tuple(round(float(c), 3) for c in rgba[:3])
+                         for rgba in coll.get_facecolor()]
+                bars += len(faces)
+                red += sum(1 for f in faces if f == red_rgb)
     assert red == violations
+    assert bars == sum(len(run.gaps) for r in plan.routes for run in [*r.vehicles, *r.standards])
     assert len([ax for ax in fig.axes if ax.get_title(loc="left")]) == len(plan.routes)
 
 

@@ -12,12 +12,12 @@ import html
 from collections.abc import Callable
 from typing import Any
 
-import folium
-from folium import Element
+from branca.element import Element
 from matplotlib.figure import Figure
 
 from evcorridor.network import load_border_lines, load_boundaries
 from evcorridor.render.html_map import JsPopup, _reset_ids, _tip, leaflet_inline
+from evcorridor.render.lightfolium import folium
 from evcorridor.render.style import figure_bytes
 
 Coords = Callable[[int], tuple[float, float] | None]  # node id -> (lat, lon)

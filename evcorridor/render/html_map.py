@@ -22,7 +22,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import folium
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
@@ -30,6 +29,7 @@ from evcorridor.outputs import directions_text
 from evcorridor.plan_model import Plan, Site
 from evcorridor.render import style
 from evcorridor.render.geodata import MapData, located, lon_lat, road_label
+from evcorridor.render.lightfolium import folium
 from evcorridor.render.templating import render
 
 ASSETS = Path(__file__).resolve().parent / "assets" / "leaflet"

@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
+from matplotlib.ticker import MaxNLocator
 from shapely.geometry.base import BaseGeometry
 
 from evcorridor.plan_model import Plan, data_text
@@ -172,6 +173,20 @@ def _scale_bar(ax: matplotlib.axes.Axes, data: MapData) -> None:
     )
 
 
+def _degree_ticks(ax: matplotlib.axes.Axes, lon: tuple[float, float], lat: tuple[float, float],
+                  lay: Layout) -> None:
+    """Longitude and latitude ticks (0.1° labels) along the bottom and the left of the map, as
+    matplotlib's locator would place them (at most one per ~0.3 inch, nice steps)."""
+    for which, (lo, hi), inches in (("bottom", lon, lay.map_w), ("left", lat, lay.map_h)):
+        bins = max(3, min(9, int(inches / 0.6)))
+        ticks = [float(t) for t in MaxNLocator(nbins=bins, steps=[1, 2, 2.5, 5, 10]).tick_values(
+            lo, hi) if lo <= t <= hi]
+        style.draw_ticks(ax, which, ticks, [f"{t:.1f}°" for t in ticks], fontsize=7,
+                         color="#555555")
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
 def draw_map(data: MapData) -> Figure:
     """The static map figure of one plan."""
     plan = data.plan
@@ -297,9 +312,7 @@ def draw_map(data: MapData) -> Figure:
         ax.set_xlim(x0, x1)
         ax.set_ylim(y0, y1)
         ax.set_aspect(1.0 / max(0.2, km_per_deg_lon(data.mid_lat) / 111.32), adjustable="box")
-        ax.tick_params(labelsize=7, colors="#555555")
-        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:.1f}°"))
-        ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:.1f}°"))
+        _degree_ticks(ax, (x0, x1), (y0, y1), lay)
         _scale_bar(ax, data)
 
         handles: list[Line2D] = []

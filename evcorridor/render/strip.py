@@ -15,9 +15,11 @@ from collections.abc import Mapping
 from typing import Any
 
 import matplotlib
+from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch, Rectangle
+from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 
 from evcorridor.plan_model import Gap, Plan, RoutePlan, start_text
 from evcorridor.render import style
@@ -52,14 +54,6 @@ def _us_span(route: RoutePlan, plan: Plan) -> tuple[float, float] | None:
     if route.direction == "forward":
         return (0.0, route.border_pos_m / 1000)
     return (route.border_pos_m / 1000, route.length_m / 1000)
-
-
-def _km_to_mi(k: Any) -> Any:
-    return k / KM_PER_MILE
-
-
-def _mi_to_km(m: Any) -> Any:
-    return m * KM_PER_MILE
 
 
 def _other(plan: Plan) -> str:
@@ -119,9 +113,17 @@ def draw_strip(plan: Plan) -> Figure:
     return fig
 
 
+def _bars(rects: list[tuple[float, float, float, float]]) -> list[list[tuple[float, float]]]:
+    """Rectangles (x, y, width, height) as the polygons of one PolyCollection."""
+    return [[(x, y), (x + w, y), (x + w, y + h), (x, y + h)] for x, y, w, h in rects]
+
+
 def _panel(
     ax: matplotlib.axes.Axes, plan: Plan, route: RoutePlan, kinds: Mapping[str, str]
 ) -> None:
+    """One route's panel. Speed (issue 12): the bars of a panel are two PolyCollections and its
+    stops one scatter per kind; the row labels and the US-side mile scale are plain texts and
+    lines, not tick machinery (a Tick is five artists; a secondary axis a second Axes)."""
     rows = _rows(route)
     length_km = route.length_m / 1000
     n = max(1, len(rows))
@@ -133,107 +135,57 @@ def _panel(
     left, right = (
         ("United States", other) if route.direction == "forward" else (other, "United States")
     )
-    ax.text(
-        border_km - length_km * 0.005,
-        -0.5,
-        f"← {left}",
-        ha="right",
-        va="center",
-        fontsize=8,
-        color="#333333",
-    )
-    ax.text(
-        border_km + length_km * 0.005,
-        -0.5,
-        f"{right} →",
-        ha="left",
-        va="center",
-        fontsize=8,
-        color="#333333",
-    )
-    for i, (kind, _, stops, gaps) in enumerate(rows):
-        ax.plot([0, length_km], [i, i], color="#888888", lw=0.8, zorder=2)
+    for x, text, ha in ((border_km - length_km * 0.005, f"← {left}", "right"),
+                        (border_km + length_km * 0.005, f"{right} →", "left")):
+        ax.text(x, -0.5, text, ha=ha, va="center", fontsize=8, color="#333333")
+    ax.add_collection(LineCollection([[(0, i), (length_km, i)] for i in range(len(rows))],
+                                     colors="#888888", linewidths=0.8, zorder=2))
+    limits: list[tuple[float, float, float, float]] = []
+    bars: list[tuple[float, float, float, float]] = []
+    bar_colours: list[str] = []
+    stops_by_kind: dict[str, list[tuple[float, int]]] = {}
+    for i, (kind, label, stops, gaps) in enumerate(rows):
+        ax.text(-0.012, i, label, transform=ax.get_yaxis_transform(), ha="right", va="center",
+                fontsize=8, color="#555555" if kind == "standard" else "black")
         if not gaps:
             note = (
                 "no spacing rule to check on this route"
                 if kind == "standard"
                 else "no gaps recorded"
             )
-            ax.text(
-                length_km / 2,
-                i - 0.2,
-                note,
-                ha="center",
-                va="center",
-                fontsize=7.5,
-                style="italic",
-                color="#777777",
-                zorder=5,
-            )
+            ax.text(length_km / 2, i - 0.2, note, ha="center", va="center", fontsize=7.5,
+                    style="italic", color="#777777", zorder=5)
         for j, gap in enumerate(gaps):
             lane = i - 0.18 if j % 2 == 0 else i + 0.18
             x0 = gap.from_pos_m / 1000
-            lim_w = min(gap.limit_m / 1000, length_km * 1.015 - x0)
-            ax.add_patch(
-                Rectangle(
-                    (x0, lane - 0.13),
-                    lim_w,
-                    0.26,
-                    facecolor=style.LIMIT_FILL,
-                    edgecolor="#aaaaaa",
-                    lw=0.5,
-                    zorder=3,
-                )
-            )
+            limits.append((x0, lane - 0.13, min(gap.limit_m / 1000, length_km * 1.015 - x0),
+                           0.26))
             bad = gap.slack_m < 0
-            ax.add_patch(
-                Rectangle(
-                    (x0, lane - 0.09),
-                    gap.length_m / 1000,
-                    0.18,
-                    facecolor=style.VIOLATION if bad else style.OK,
-                    edgecolor="none",
-                    zorder=4,
-                )
-            )
+            bars.append((x0, lane - 0.09, gap.length_m / 1000, 0.18))
+            bar_colours.append(style.VIOLATION if bad else style.OK)
             if gap.length_m / 1000 >= length_km * 0.07 or bad:
                 txt = f"{gap.length_m / 1000:.0f}" + (
                     f"/{gap.limit_m / 1000:.0f} km" if bad else ""
                 )
-                ax.text(
-                    x0 + gap.length_m / 2000,
-                    lane,
-                    txt,
-                    ha="center",
-                    va="center",
-                    fontsize=7,
-                    color="white",
-                    weight="bold",
-                    zorder=5,
-                    clip_on=True,
-                )
+                ax.text(x0 + gap.length_m / 2000, lane, txt, ha="center", va="center",
+                        fontsize=7, color="white", weight="bold", zorder=5, clip_on=True)
         for sid in stops:
             pos = route.site_positions.get(sid)
-            if pos is None:
-                continue
-            st = style.KIND_STYLE.get(kinds.get(sid, "new"), style.KIND_STYLE["new"])
-            ax.scatter(
-                [pos / 1000],
-                [i],
-                marker=st["marker"],
-                s=st["size"] * 0.7,
-                facecolor=st["color"],
-                edgecolor="black",
-                linewidth=0.6,
-                zorder=6,
-            )
-    ax.set_yticks(range(n))
-    ax.set_yticklabels([r[1] for r in rows] or [""], fontsize=8)
-    for lab, row in zip(ax.get_yticklabels(), rows, strict=False):
-        if row[0] == "standard":
-            lab.set_color("#555555")
-    ax.set_xlabel("km from route start", fontsize=8, labelpad=1)
-    ax.tick_params(axis="x", labelsize=8)
+            if pos is not None:
+                stops_by_kind.setdefault(kinds.get(sid, "new"), []).append((pos / 1000, i))
+    if limits:
+        ax.add_collection(PolyCollection(_bars(limits), facecolors=style.LIMIT_FILL,
+                                         edgecolors="#aaaaaa", linewidths=0.5, zorder=3))
+        ax.add_collection(PolyCollection(_bars(bars), facecolors=bar_colours,
+                                         edgecolors="none", zorder=4))
+    for kind, points in sorted(stops_by_kind.items()):
+        st = style.KIND_STYLE.get(kind, style.KIND_STYLE["new"])
+        ax.scatter([x for x, _ in points], [y for _, y in points], marker=st["marker"],
+                   s=st["size"] * 0.7, facecolor=st["color"], edgecolor="black",
+                   linewidth=0.6, zorder=6)
+    ax.set_yticks([])
+    _km_scale(ax, -0.01 * length_km, length_km * 1.015)
+    span = _us_span(route, plan)
     ax.set_title(
         f"{route.from_name} → {route.to_name}  ({route.direction}, via {route.crossing}; "
         f"{length_km:.1f} km, border at km {border_km:.1f}"
@@ -242,17 +194,34 @@ def _panel(
         fontsize=9.5,
         loc="left",
         weight="bold",
+        y=1.0,
+        pad=21 if span is not None else 6,
     )
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    span = _us_span(route, plan)
     if span is not None:
-        sec = ax.secondary_xaxis("top", functions=(_km_to_mi, _mi_to_km))
-        mi_lo, mi_hi = span[0] / KM_PER_MILE, span[1] / KM_PER_MILE
-        step = style.nice_length(max((mi_hi - mi_lo) / 6, 1e-6))
-        ticks = [k * step for k in range(math.ceil(mi_lo / step), math.floor(mi_hi / step) + 1)]
-        sec.set_xticks(ticks)
-        sec.set_xticklabels([f"{t:g}" for t in ticks], fontsize=7, color=style.COUNTRY_ROAD["USA"])
-        sec.tick_params(axis="x", length=3, pad=1, colors=style.COUNTRY_ROAD["USA"])
-        sec.set_xlabel("miles (US side)", fontsize=7, color=style.COUNTRY_ROAD["USA"], labelpad=1)
-        sec.spines["top"].set_visible(False)
+        _mile_scale(ax, span)
+
+
+def _km_scale(ax: matplotlib.axes.Axes, lo: float, hi: float) -> None:
+    """The km scale under a panel: the ticks matplotlib's own locator would choose (at most 9
+    intervals of 1, 2, 2.5 or 5 x 10^k), drawn as one line of tick marks and a text each."""
+    ticks = [float(t) for t in MaxNLocator(nbins=9, steps=[1, 2, 2.5, 5, 10]).tick_values(lo, hi)
+             if lo <= t <= hi]
+    style.draw_ticks(ax, "bottom", ticks, [f"{t:g}" for t in ticks], fontsize=8)
+    ax.annotate("km from route start", (0.5, 0.0), xycoords="axes fraction", xytext=(0, -19),
+                textcoords="offset points", ha="center", va="top", fontsize=8)
+    ax.set_xticks([])
+
+
+def _mile_scale(ax: matplotlib.axes.Axes, span: tuple[float, float]) -> None:
+    """Miles over the US part of the route (`span`, in km) along the top of a panel: tick marks
+    and their numbers, and "miles (US side)" in the row-label column on the same line."""
+    mi_lo, mi_hi = span[0] / KM_PER_MILE, span[1] / KM_PER_MILE
+    step = style.nice_length(max((mi_hi - mi_lo) / 6, 1e-6))
+    ticks = [k * step for k in range(math.ceil(mi_lo / step), math.floor(mi_hi / step) + 1)]
+    blue = style.COUNTRY_ROAD["USA"]
+    style.draw_ticks(ax, "top", [t * KM_PER_MILE for t in ticks], [f"{t:g}" for t in ticks],
+                     fontsize=7, color=blue, length=3, pad=1)
+    ax.annotate("miles (US side)", (-0.012, 1.0), xycoords="axes fraction", xytext=(0, 4),
+                textcoords="offset points", ha="right", va="bottom", fontsize=7, color=blue)
