@@ -96,6 +96,27 @@ def test_same_plan_gives_identical_bytes(plan: Plan, graph: Any, shapes: Any,
     assert b"<dc:date>" not in rendered.files["strip.svg"]
 
 
+def test_text_caching_canvas_draws_the_same_bytes_as_plain_agg(plan: Plan, graph: Any,
+                                                                shapes: Any) -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from evcorridor.render import agg
+    from evcorridor.render.static_map import draw_map
+    from evcorridor.render.style import png_bytes
+
+    agg._bitmaps.clear()
+    agg._metrics.clear()
+    for draw in (lambda: draw_strip(plan), lambda: draw_map(gather(plan, graph, shapes))):
+        fig = draw()
+        assert isinstance(fig.canvas, agg.TextCachingCanvas)
+        first = png_bytes(fig)  # fills the caches
+        assert agg._bitmaps and agg._metrics
+        again = png_bytes(draw())  # a new figure drawn from the caches
+        plain = draw()
+        FigureCanvasAgg(plain)
+        assert first == again == png_bytes(plain)
+
+
 def test_map_geometry_from_graph(plan: Plan, graph: Any, shapes: Any) -> None:
     data = gather(plan, graph, shapes)
     # route positions re-derived from the graph match the plan's

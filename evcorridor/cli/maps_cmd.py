@@ -44,6 +44,8 @@ def _render(items: list[tuple[Path, object]], request: object) -> list:
         from evcorridor.render import static_map as _static  # noqa: F401
         from evcorridor.render import strip as _strip  # noqa: F401
 
+        if request.sizing:
+            from evcorridor.render import sizing_report as _sizing  # noqa: F401
         if any(name.endswith(".html") for name in request.files()):
             from evcorridor.render import html_map as _html  # noqa: F401
         if any(name.startswith("map.") for name in request.files()):
@@ -185,7 +187,7 @@ def report_cmd(
                 "one plan per corridor in a report"
             )
         seen[corridor] = path
-    results = _render(items, MapRequest(png=True, html=True, strip=True))
+    results = _render(items, MapRequest(png=True, html=True, strip=True, sizing=True))
     written = write_reports(results, out)
     if fmt == "json":
         print_json({"written": [str(p) for p in written]})

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import networkx as nx
 from shapely.geometry.base import BaseGeometry
@@ -23,6 +24,9 @@ from evcorridor.atomic import write_tree
 from evcorridor.errors import OutputError
 from evcorridor.outpaths import inside
 from evcorridor.plan_model import Plan
+
+if TYPE_CHECKING:
+    from evcorridor.sizing.model import Sizing
 from evcorridor.render.geodata import (
     gather,
     load_border_geometries,
@@ -32,6 +36,9 @@ from evcorridor.render.geodata import (
 )
 
 ALL_KINDS = ("png", "svg", "html", "strip")
+
+#: a plan's sizing part of its report: (Markdown section, {file name: bytes}, the sizing or None)
+SizingPart = tuple[str, dict[str, bytes], "Sizing | None"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +50,9 @@ class MapRequest:
     html: bool = False
     strip: bool = False
     basemap: str = "none"  # map.html background: "none" (offline) or "osm" (OpenStreetMap tiles)
+    # also the sizing section and chart of the sizing.json beside the plan (for `report`: drawn
+    # with the pictures, in the same worker process)
+    sizing: bool = False
 
     @property
     def everything(self) -> bool:
@@ -73,6 +83,9 @@ class Rendered:
     files: dict[str, bytes] = field(default_factory=dict)
     # what was not drawn and why (a generic network without coordinates has no map)
     notes: list[str] = field(default_factory=list)
+    # with MapRequest.sizing: render/sizing_report.sizing_files of the plan (section, files,
+    # sizing); None when not asked for
+    sizing: SizingPart | None = None
 
 
 def render_plan(
@@ -123,6 +136,10 @@ def render_plan(
         for fmt in ("png", "svg"):
             if f"strip.{fmt}" in names:
                 result.files[f"strip.{fmt}"] = figure_bytes(fig, fmt)
+    if request.sizing:
+        from evcorridor.render.sizing_report import sizing_files
+
+        result.sizing = sizing_files(plan_path, plan.corridor)
     return result
 
 

@@ -180,7 +180,8 @@ def report_files(results: list[Rendered], out: Path) -> dict[str, bytes]:
             link = os.path.relpath(Path(r.plan_path).resolve(), folder.resolve()).replace(
                 os.sep, "/"
             )
-        section, extra, sizing = sizing_files(r.plan_path, r.plan.corridor)  # beside the plan
+        section, extra, sizing = (r.sizing if r.sizing is not None  # drawn with the pictures
+                                  else sizing_files(r.plan_path, r.plan.corridor))
         if sizing is not None:
             sizings.append(sizing)
         text = corridor_report(r.plan, r.files, link, section, notes=r.notes)

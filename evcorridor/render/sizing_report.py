@@ -8,10 +8,13 @@ beside it (its recorded sha256 matches), else nothing. Deterministic: same sizin
 from __future__ import annotations
 
 import hashlib
+import textwrap
 from pathlib import Path
 from typing import Any
 
-from evcorridor.render.style import figure_bytes, new_figure
+from matplotlib.ticker import MaxNLocator
+
+from evcorridor.render.style import draw_ticks, figure_bytes, new_figure
 from evcorridor.render.templating import render
 from evcorridor.sizing.model import Sizing, load_sizing
 
@@ -19,11 +22,13 @@ CHART = "ports-by-year.png"
 
 
 def ports_chart(s: Sizing) -> bytes:
-    """Stacked bars: installed ports per year and country; a line for the ports required."""
+    """Stacked bars: installed ports per year and country; a line for the ports required.
+    Fixed margins and drawn ticks (style.draw_ticks), not tight_layout, which draws the figure
+    once more only to measure it (issue 12)."""
     years = sorted({t.year for t in s.totals})
     countries = sorted({t.country for t in s.totals if t.country != "ALL"})
     fig = new_figure(7.0, 3.6)
-    ax = fig.add_subplot(1, 1, 1)
+    ax = fig.add_axes((0.09, 0.14, 0.89, 0.66))
     bottom = [0.0] * len(years)
     colours = {"USA": "#3b6ea8", "CAN": "#c0392b", "MEX": "#2e8b57"}
     for c in countries:
@@ -34,13 +39,24 @@ def ports_chart(s: Sizing) -> bytes:
     need = [next(t.ports_required for t in s.totals if t.year == y and t.country == "ALL")
             for y in years]
     ax.plot(years, need, color="black", marker="o", linewidth=1.2, label="required")
-    ax.set_xticks(years)
-    ax.set_xlabel("year")
-    ax.set_ylabel("charging ports")
-    ax.set_title(f"{s.corridor_name}: ports by year ({s.parameters.get('adoption')} adoption)",
-                 fontsize=9)
-    ax.legend(loc="upper left", fontsize=8, frameon=False)
-    fig.tight_layout()
+    top = max([*bottom, *map(float, need), 1.0]) * 1.08
+    ax.set_xlim(years[0] - 0.6, years[-1] + 0.6)
+    ax.set_ylim(0.0, top)
+    ports = [float(v) for v in MaxNLocator(nbins=6, integer=True).tick_values(0.0, top)
+             if 0.0 <= v <= top]
+    draw_ticks(ax, "bottom", [float(y) for y in years], [str(y) for y in years], fontsize=8)
+    draw_ticks(ax, "left", ports, [f"{v:g}" for v in ports], fontsize=8)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.annotate("year", (0.5, 0.0), xycoords="axes fraction", xytext=(0, -19),
+                textcoords="offset points", ha="center", va="top", fontsize=9)
+    ax.annotate("charging ports", (0.0, 0.5), xycoords="axes fraction", xytext=(-30, 0),
+                textcoords="offset points", ha="right", va="center", fontsize=9,
+                rotation=90, rotation_mode="anchor")
+    title = f"{s.corridor_name}: ports by year ({s.parameters.get('adoption')} adoption)"
+    fig.text(0.015, 0.975, textwrap.fill(title, 95), fontsize=9, ha="left", va="top")
+    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=len(countries) + 1,
+              fontsize=8, frameon=False)
     return figure_bytes(fig, "png")
 
 

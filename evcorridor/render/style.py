@@ -77,8 +77,11 @@ def site_source(site: Any) -> str:
 
 
 def new_figure(width_in: float, height_in: float) -> Figure:
+    """A figure on a TextCachingCanvas (render/agg.py: Agg that remembers rasterised text)."""
+    from evcorridor.render.agg import TextCachingCanvas
+
     fig = Figure(figsize=(round(width_in, 2), round(height_in, 2)), dpi=DPI)
-    FigureCanvasAgg(fig)
+    TextCachingCanvas(fig)
     return fig
 
 
