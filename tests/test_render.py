@@ -434,8 +434,7 @@ def test_existing_stations_no_vehicle_needs_are_told_apart(plan: Plan, graph: An
     more = plan.model_copy(update={"sites": [*plan.sites, spare]})
     data = gather(more, graph, shapes)
     fig = draw_map(data)
-    legend = [t.get_text() for ax in fig.axes if ax.get_legend() for t in
-              ax.get_legend().get_texts()]
+    legend = [t.get_text() for lg in fig.legends for t in lg.get_texts()]
     assert "Existing station, qualifies, a stop (1)" in legend
     assert "Existing station, qualifies, not needed (1)" in legend
     text = render_html(data).decode()
@@ -477,8 +476,8 @@ def test_static_map_names_endpoints_and_crossings(plan: Plan, graph: Any, shapes
     assert set(ends) <= texts
     assert "Blaine – Peace Arch (I-5 /\nBC 99)" in texts  # the name, wrapped; not the id
     assert "blaine-peace-arch" not in texts
-    # the side panel too: each crossing once by name, each route by its end places
-    side = "\n".join(t.get_text() for t in fig.axes[1].texts)
+    # the side panel (figure texts) too: each crossing once by name, each route by its ends
+    side = "\n".join(t.get_text() for t in fig.texts)
     assert "blaine-peace-arch" not in side
     assert "Via Blaine – Peace Arch (I-5 / BC 99):" in side
     for r in plan.routes:

@@ -12,9 +12,11 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+from matplotlib.collections import PolyCollection
+from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
-from evcorridor.render.style import draw_ticks, figure_bytes, new_figure
+from evcorridor.render.style import draw_ticks, figure_bytes, new_figure, rectangles
 from evcorridor.render.templating import render
 from evcorridor.sizing.model import Sizing, load_sizing
 
@@ -31,14 +33,21 @@ def ports_chart(s: Sizing) -> bytes:
     ax = fig.add_axes((0.09, 0.14, 0.89, 0.66))
     bottom = [0.0] * len(years)
     colours = {"USA": "#3b6ea8", "CAN": "#c0392b", "MEX": "#2e8b57"}
+    handles: list[Any] = []
     for c in countries:
         vals = [float(next(t.ports for t in s.totals if t.year == y and t.country == c))
                 for y in years]
-        ax.bar(years, vals, bottom=bottom, color=colours.get(c, "#888888"), label=c, width=0.7)
+        colour = colours.get(c, "#888888")
+        ax.add_collection(PolyCollection(
+            rectangles([(y - 0.35, b, 0.7, v) for y, b, v in zip(years, bottom, vals,
+                                                                   strict=True)]),
+            facecolors=colour, edgecolors="none"))
+        handles.append(Patch(facecolor=colour, label=c))
         bottom = [b + v for b, v in zip(bottom, vals, strict=True)]
     need = [next(t.ports_required for t in s.totals if t.year == y and t.country == "ALL")
             for y in years]
-    ax.plot(years, need, color="black", marker="o", linewidth=1.2, label="required")
+    handles.insert(0, *ax.plot(years, need, color="black", marker="o", linewidth=1.2,
+                               label="required"))
     top = max([*bottom, *map(float, need), 1.0]) * 1.08
     ax.set_xlim(years[0] - 0.6, years[-1] + 0.6)
     ax.set_ylim(0.0, top)
@@ -55,7 +64,7 @@ def ports_chart(s: Sizing) -> bytes:
                 rotation=90, rotation_mode="anchor")
     title = f"{s.corridor_name}: ports by year ({s.parameters.get('adoption')} adoption)"
     fig.text(0.015, 0.975, textwrap.fill(title, 95), fontsize=9, ha="left", va="top")
-    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=len(countries) + 1,
+    ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=len(handles),
               fontsize=8, frameon=False)
     return figure_bytes(fig, "png")
 

@@ -194,16 +194,15 @@ def draw_map(data: MapData) -> Figure:
         lay = layout(data)
         fig = style.new_figure(lay.width, lay.height)
         ax = fig.add_axes(lay.rect(lay.left, lay.bottom, lay.map_w, lay.map_h))
-        side = fig.add_axes(
-            lay.rect(lay.left + lay.map_w + lay.gap, lay.bottom, lay.side_w, lay.map_h)
-        )
-        side.set_axis_off()
+        # the side panel (legend and summary) is drawn on the figure in this box: no Axes
+        side = lay.rect(lay.left + lay.map_w + lay.gap, lay.bottom, lay.side_w, lay.map_h)
         x0, y0, x1, y1 = fit_box(data.bbox, data.mid_lat, lay.map_w / lay.map_h)
         ax.set_facecolor("#dfe9f2")  # water / outside the three countries
         for code, geom in sorted(data.countries.items()):
             path = _polygon_path(geom)
-            if path is not None:
-                ax.add_patch(
+            if path is not None:  # add_artist: the view is set below, so the patch need not
+                # widen the data limits (add_patch walks every vertex to do that)
+                ax.add_artist(
                     PathPatch(
                         path,
                         facecolor=style.COUNTRY_FILL.get(code, "#f2f2f2"),
@@ -378,23 +377,23 @@ def draw_map(data: MapData) -> Figure:
                     label=f"Longest gap, {lg.direction}: {lg.gap.length_m / 1000:.1f} km",
                 )
             )
-        side.legend(
+        fig.legend(
             handles=handles,
             loc="upper left",
+            bbox_to_anchor=side,
             frameon=False,
             fontsize=9,
             title="Legend",
             title_fontsize=10,
             alignment="left",
         )
-        side.text(
-            0.0,
-            0.60,
+        fig.text(
+            side[0],
+            side[1] + 0.60 * side[3],
             summary_text(data),
             va="top",
             ha="left",
             fontsize=8.2,
-            transform=side.transAxes,
             linespacing=1.45,
             wrap=False,
         )

@@ -113,11 +113,6 @@ def draw_strip(plan: Plan) -> Figure:
     return fig
 
 
-def _bars(rects: list[tuple[float, float, float, float]]) -> list[list[tuple[float, float]]]:
-    """Rectangles (x, y, width, height) as the polygons of one PolyCollection."""
-    return [[(x, y), (x + w, y), (x + w, y + h), (x, y + h)] for x, y, w, h in rects]
-
-
 def _panel(
     ax: matplotlib.axes.Axes, plan: Plan, route: RoutePlan, kinds: Mapping[str, str]
 ) -> None:
@@ -174,9 +169,9 @@ def _panel(
             if pos is not None:
                 stops_by_kind.setdefault(kinds.get(sid, "new"), []).append((pos / 1000, i))
     if limits:
-        ax.add_collection(PolyCollection(_bars(limits), facecolors=style.LIMIT_FILL,
+        ax.add_collection(PolyCollection(style.rectangles(limits), facecolors=style.LIMIT_FILL,
                                          edgecolors="#aaaaaa", linewidths=0.5, zorder=3))
-        ax.add_collection(PolyCollection(_bars(bars), facecolors=bar_colours,
+        ax.add_collection(PolyCollection(style.rectangles(bars), facecolors=bar_colours,
                                          edgecolors="none", zorder=4))
     for kind, points in sorted(stops_by_kind.items()):
         st = style.KIND_STYLE.get(kind, style.KIND_STYLE["new"])

@@ -113,6 +113,13 @@ def png_bytes(fig: Figure) -> bytes:
     return buf.getvalue()
 
 
+def rectangles(rects: Sequence[tuple[float, float, float, float]]
+               ) -> list[list[tuple[float, float]]]:
+    """Rectangles (x, y, width, height) as the polygons of one PolyCollection (one artist for
+    many bars, instead of a Rectangle patch each)."""
+    return [[(x, y), (x + w, y), (x + w, y + h), (x, y + h)] for x, y, w, h in rects]
+
+
 def draw_ticks(ax: Any, which: str, values: Sequence[float], labels: Sequence[str], *,
                fontsize: float, color: str = "black", length: float = 3.5, pad: float = 3.5,
                width: float = 0.8) -> None:
