@@ -694,11 +694,19 @@ def _solve(trips: Sequence[_Trip], choosable: Sequence[Hashable], existing: Coll
     flows: list[FlowResult] = []
     covered_total = Decimal(0)
     contested_ids = prep.contested_ids
+    # with the cover sets as bitmasks, a contested trip is covered when the chosen set meets
+    # each of them (the arc-cover rule the model is built from); otherwise by simulating the trip
+    done: set[int] | None = None
+    if name == "branch-and-bound" and prep.masks is not None:
+        pick = sum(1 << i for i, k in enumerate(relevant) if k in built)
+        done = {id(t) for t, sets in zip(contested, prep.masks, strict=True)
+                if all(c & pick for c in sets)}
     for t in trips:
         # the others are decided: completed by the existing sites alone, or by no set at all
         if id(t) in contested_ids:
-            ok = trip_feasible(t.keys, t.pos, t.offs, built, range_m=range_m,
-                               start_range_m=start)
+            ok = (id(t) in done if done is not None else
+                  trip_feasible(t.keys, t.pos, t.offs, built, range_m=range_m,
+                                start_range_m=start))
         else:
             ok = id(t) in prep.alone
         if ok:

@@ -23,28 +23,40 @@ How:
   its single completers; otherwise two or more of its sites are built); (b) the alive weight (not
   covered, not dead: a cover set with no candidate left); (c) the flows every improving set
   must cover (without one of them the rest falls short of the incumbent): their open cover sets,
-  packed disjointly, need that many distinct sites; (d) the LP relaxation of the whole objective
-  lex * weight - (big * count + rank sum): with duals mu >= 0 of the cover rows,
-  sum_q max(0, lex * w_q - sum mu) + sum over the built and the m best remaining sites of
-  (pi_k - big - rank_k), pi_k = sum of mu over k's cover rows -- weak duality, valid for any
-  mu >= 0, so the LP's precision never makes the bound wrong (float tolerance 1e-9 of the
-  largest value). The LP (GLOP) is only solved when the search without it needs more than
-  NODES_BEFORE_LP nodes; then the search starts again with it.
+  packed disjointly, need that many distinct sites; (d) a Lagrangian bound of the whole
+  objective lex * weight - (big * count + rank sum), relaxing the cover rows y_q <= sum of x
+  over the row with multipliers mu >= 0: at a node the rows the built sites hit are satisfied and
+  a dead family keeps y_q = 0 (both get mu = 0), so the bound is lex * covered - cost(built) +
+  sum over alive families of max(0, lex * w_q - sum of mu over its open rows) + the m largest
+  pi_k - cost_k over the free sites (pi_k = sum of mu over the open rows through k). Weak
+  duality makes it valid for any mu >= 0, so floating point never makes it wrong (tolerance 1e-9
+  of the largest value). The multipliers start from the duals of the root LP (GLOP) and are
+  improved at every node by SUBGRADIENT_STEPS Polyak subgradient steps towards the incumbent's
+  value, warm-started from the parent's (numpy over the open rows). The LP is only solved when
+  the search without it needs more than NODES_BEFORE_LP nodes; then the LP's largest x values,
+  improved by swaps, are another incumbent and the search starts again with the bound.
   A node is dropped when no m can beat the incumbent in (weight, then fewer sites, then least
   rank sum); with one site left the best completion is computed exactly.
 - Deterministic: no time limit inside, a node limit instead; `proven` False when it is reached
-  (the caller then falls back to CP-SAT with the incumbent as a hint).
+  (the caller then falls back to CP-SAT with the incumbent as a hint). Every step (greedy,
+  swaps, branching, subgradient) follows a fixed order, and an incumbent is only replaced by a
+  strictly better one, so among sets equal in (weight, count, rank sum) the result is the first
+  that this fixed search reaches: the same set for the same input on every run.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 #: nodes of the search without the LP bound before the LP is solved
 NODES_BEFORE_LP = 100
 #: nodes of the whole search before giving up (the caller falls back to CP-SAT)
 NODE_LIMIT = 200_000
+#: subgradient steps per node on the Lagrangian multipliers (warm-started from the parent's)
+SUBGRADIENT_STEPS = 20
 
 
 @dataclass(frozen=True)
@@ -109,15 +121,26 @@ class _Weigher:
                 self.classes.append((1 << b, mask))
 
     def __call__(self, mask: int) -> int:
-        return sum(v * (mask & m).bit_count() for v, m in self.classes)
+        total = 0
+        for v, m in self.classes:
+            total += v * (mask & m).bit_count()
+        return total
 
 
-def _lp_duals(n: int, budget: int, families: Sequence[tuple[int, tuple[int, ...]]],
-              lex: int, cost: Sequence[int]) -> tuple[float, list[float], float] | None:
-    """The LP relaxation of the whole lexicographic objective, max sum lex * w_q * y_q -
-    sum cost_k * x_k (GLOP, OR-Tools' simplex: silent and deterministic), as a bound for any
-    node: (sum_q max(0, lex * w_q - sum of its cover rows' mu), pi_k - cost_k, the LP's flow)
-    with pi_k the sum of mu over k's cover rows. None when GLOP finds no optimum."""
+@dataclass(frozen=True)
+class _Lp:
+    """The LP relaxation of the whole lexicographic objective, solved once: its duals and its
+    x values."""
+
+    mu: list[float]  # per cover row (layout order), in objective units (>= 0)
+    x: list[float]  # per candidate
+    flow: float  # the LP's covered weight
+
+
+def _lp_solve(n: int, budget: int, families: Sequence[tuple[int, tuple[int, ...]]],
+              lex: int, cost: Sequence[int]) -> _Lp | None:
+    """The LP relaxation of max sum lex * w_q * y_q - sum cost_k * x_k (GLOP, OR-Tools' simplex:
+    silent and deterministic). None when GLOP finds no optimum."""
     from ortools.linear_solver import pywraplp
 
     solver = pywraplp.Solver.CreateSolver("GLOP")
@@ -130,9 +153,9 @@ def _lp_duals(n: int, budget: int, families: Sequence[tuple[int, tuple[int, ...]
     for k, v in enumerate(x):
         budget_row.SetCoefficient(v, 1.0)
         objective.SetCoefficient(v, -cost[k] / scale)
-    rows: list[tuple[int, int, object]] = []
+    rows = []
     ys = []
-    for q, (w, covers) in enumerate(families):
+    for w, covers in families:
         y = solver.NumVar(0.0, 1.0, "")
         ys.append(y)
         objective.SetCoefficient(y, lex * w / scale)
@@ -141,22 +164,113 @@ def _lp_duals(n: int, budget: int, families: Sequence[tuple[int, tuple[int, ...]
             row.SetCoefficient(y, -1.0)
             for k in _bits(c):
                 row.SetCoefficient(x[k], 1.0)
-            rows.append((q, c, row))
+            rows.append(row)
     objective.SetMaximization()
     if solver.Solve() != pywraplp.Solver.OPTIMAL:
         return None
-    gain = [-float(c) for c in cost]
-    reduced = [float(lex * w) for w, _ in families]
-    for q, c, row in rows:
-        mu = abs(float(row.dual_value())) * scale  # type: ignore[attr-defined]
-        if mu <= 0.0:  # weak duality holds for any mu >= 0
-            continue
-        reduced[q] -= mu
-        for k in _bits(c):
-            gain[k] += mu
-    sigma = sum(r for r in reduced if r > 0.0)
+    mu = [abs(float(row.dual_value())) * scale for row in rows]
     flow = sum(w * y.solution_value() for (w, _), y in zip(families, ys, strict=True))
-    return sigma, gain, flow
+    return _Lp(mu, [float(v.solution_value()) for v in x], flow)
+
+
+class _NodeBound:
+    """The Lagrangian bound of a node from fixed multipliers mu >= 0 (the root LP's duals) of
+    the cover rows y_q <= sum of x over the row. At a node with the sites X built, some left out
+    and the sites U still free, the rows X already hits are satisfied (multiplier 0) and a dead
+    family (a row with no site left) keeps y_q = 0 (its rows' multipliers 0): for any m,
+    lex * covered - cost(X) + sum over alive families of max(0, lex * w_q - sum of mu over its
+    open rows) + the m largest pi_k - cost_k over U, pi_k = the sum of mu over the open rows of
+    alive families that contain k. Weak duality: valid for any mu >= 0 (numpy floats; the
+    caller allows a tolerance)."""
+
+    def __init__(self, n: int, families: Sequence[tuple[int, tuple[int, ...]]],
+                 block: dict[int, tuple[int, tuple[int, ...]]], mu: Sequence[float],
+                 lex: int, cost: Sequence[int], nbits: int) -> None:
+        import numpy as np
+
+        row_bit, row_fam, fam_gap, ent_row, ent_cand = [], [], [], [], []
+        r = 0
+        for q, gap in enumerate(sorted(block)):
+            first, covers = block[gap]
+            fam_gap.append(gap)
+            for j, c in enumerate(covers):
+                row_bit.append(first + j)
+                row_fam.append(q)
+                for k in _bits(c):
+                    ent_row.append(r)
+                    ent_cand.append(k)
+                r += 1
+        self.np = np
+        self.n = n
+        self.nbytes = (nbits + 8) // 8
+        self.row_bit = np.array(row_bit, dtype=np.int64)
+        self.row_fam = np.array(row_fam, dtype=np.int64)
+        self.fam_gap = np.array(fam_gap, dtype=np.int64)
+        self.ent_row = np.array(ent_row, dtype=np.int64)
+        self.ent_cand = np.array(ent_cand, dtype=np.int64)
+        self.mu = np.array(mu, dtype=np.float64)
+        self.lexw = np.array([float(lex * w) for w, _ in families], dtype=np.float64)
+        self.cost = np.array(cost, dtype=np.float64)
+        self.families = len(families)
+
+    def _bitarray(self, mask: int) -> Any:
+        np = self.np
+        return np.unpackbits(np.frombuffer(mask.to_bytes(self.nbytes, "little"),
+                                           dtype=np.uint8), bitorder="little")
+
+    def __call__(self, hit: int, alive: int, free: Sequence[int], room: int, base: float,
+                 target: float, mu: Any, steps: int) -> tuple[float, list[float], Any, bool]:
+        """(sum over alive families of max(0, reduced weight), pi per candidate, the multipliers,
+        pruned): `steps` subgradient steps (Polyak, towards `target`) from `mu` lower the bound
+        base + sigma + the `room` largest positive pi_k - cost_k over `free`; pruned when it
+        falls under `target`."""
+        np = self.np
+        alive_f = self._bitarray(alive)[self.fam_gap].astype(bool)
+        rows = (self._bitarray(hit)[self.row_bit] == 0) & alive_f[self.row_fam]
+        # the open rows of alive families and their entries on free sites, renumbered
+        act = np.flatnonzero(rows)
+        fam = self.row_fam[act]
+        renum = np.full(len(self.row_bit), -1, dtype=np.int64)
+        renum[act] = np.arange(len(act))
+        free_k = np.zeros(self.n, dtype=bool)
+        idx = np.array(free, dtype=np.int64)
+        free_k[idx] = True
+        ents = np.flatnonzero(rows[self.ent_row] & free_k[self.ent_cand])
+        e_row = renum[self.ent_row[ents]]
+        e_cand = self.ent_cand[ents]
+        lexw = np.where(alive_f, self.lexw, 0.0)
+        m = mu[act]
+        fams = self.families
+        best: tuple[float, float, Any, Any] | None = None
+        theta = 1.0
+        for step in range(steps + 1):
+            red = lexw - np.bincount(fam, weights=m, minlength=fams)
+            yes = red > 0.0
+            sigma = float(red[yes].sum())
+            pi = np.bincount(e_cand, weights=m[e_row], minlength=self.n)
+            gains = pi[idx] - self.cost[idx]
+            top = np.argsort(-gains, kind="stable")[:room]
+            top = top[gains[top] > 0.0]
+            value = base + sigma + float(gains[top].sum())
+            if best is None or value < best[0]:
+                best = (value, sigma, pi, m)
+            if value < target:
+                break
+            if step == steps or not math.isfinite(target):
+                break
+            xs = np.zeros(self.n)
+            xs[idx[top]] = 1.0
+            g = np.bincount(e_row, weights=xs[e_cand], minlength=len(act)) - yes[fam]
+            g = np.where((m > 0.0) | (g < 0.0), g, 0.0)
+            norm = float((g * g).sum())
+            if norm <= 0.0:
+                break
+            m = np.maximum(0.0, m - theta * (value - target) / norm * g)
+            theta *= 0.8
+        assert best is not None
+        out = mu.copy()
+        out[act] = best[3]
+        return best[1], best[2].tolist(), out, best[0] < target
 
 
 class CoverModel:
@@ -339,7 +453,7 @@ def _search(n: int, budget: int, free: int, families: list[tuple[int, tuple[int,
     inc_key = key_of(start)
     best = [inc_key[0], -inc_key[1], -inc_key[2], start]  # flow, count, rank sum, mask
     nodes = 0
-    dual: tuple[float, list[float], float] | None = None
+    nb: _NodeBound | None = None  # the Lagrangian node bound, once the LP is solved
     big = n * (n + 1) // 2 + 1  # more than any rank sum
     lex = (n + 1) * big + 1  # more than any count x big + rank sum
     cost = [big + k + 1 for k in range(n)]
@@ -351,8 +465,8 @@ def _search(n: int, budget: int, free: int, families: list[tuple[int, tuple[int,
     def better(flow: int, cnt: int, rs: int) -> bool:
         return flow > best[0] or (flow == best[0] and (cnt, rs) < (best[1], best[2]))
 
-    def rec(X: int, cnt: int, rs: int, U: int, hit: int, avail: int, dsum: float,
-            limit: int) -> None:
+    def rec(X: int, cnt: int, rs: int, U: int, hit: int, avail: int, limit: int,
+            mu: Any = None) -> None:
         nonlocal nodes
         nodes += 1
         if nodes > limit:
@@ -422,46 +536,59 @@ def _search(n: int, budget: int, free: int, families: list[tuple[int, tuple[int,
             need = max(1, packed)
         vals = sorted(credit.values(), reverse=True)
         ranks = [k + 1 for k in ks[:R]]
-        dv = sorted((dual[1][k] for k in ks), reverse=True) if dual is not None else []
-        acc, racc = covered, rs
-        dacc = (dual[0] + dsum) if dual is not None else 0.0
         bf, bc, br = best[0], best[1], best[2]
-        target = float(lex * bf - big * bc - br + 1) - tol  # the incumbent's value, plus one
-        hopeful = False
-        for m in range(1, R + 1):
-            acc += vals[m - 1] if m <= len(vals) else 0
-            racc += ranks[m - 1]
-            if dual is not None:
-                dacc += dv[m - 1]
-            if m < need:
-                continue
-            if dual is not None and dacc < target:
-                continue  # m more sites cannot beat the incumbent (LP bound)
-            ub = min(acc, covered + tot)
-            if ub > bf or (ub == bf and (cnt + m, max(racc, rs + need_rank)) < (bc, br)):
-                hopeful = True
-                break
-        if not hopeful:
+
+        def hopeful(dv: Sequence[float] | None, dacc: float) -> bool:
+            """Whether some number m of further sites may beat the incumbent by the bounds
+            (with `dv`, the Lagrangian gains, best first, and the node's value `dacc` too)."""
+            acc, racc = covered, rs
+            for m in range(1, R + 1):
+                acc += vals[m - 1] if m <= len(vals) else 0
+                racc += ranks[m - 1]
+                if dv is not None:
+                    dacc += dv[m - 1]
+                if m < need or (dv is not None and dacc < target):
+                    continue
+                ub = min(acc, covered + tot)
+                if ub > bf or (ub == bf and (cnt + m, max(racc, rs + need_rank)) < (bc, br)):
+                    return True
+            return False
+
+        if not hopeful(None, 0.0):
             return
+        if nb is not None:
+            target = float(lex * bf - big * bc - br + 1) - tol  # the incumbent's value, plus one
+            dacc = float(lex * covered - big * cnt - rs)
+            sigma, pi, mu, pruned = nb(hit, alive, ks, R, dacc, target, mu, SUBGRADIENT_STEPS)
+            if pruned or not hopeful(sorted((pi[k] - cost[k] for k in ks), reverse=True),
+                                     dacc + sigma):
+                return
         k = max(credit, key=lambda j: (credit[j], -j))
         bit = 1 << k
-        pk = dual[1][k] if dual is not None else 0.0
-        rec(X | bit, cnt + 1, rs + k + 1, U & ~bit, hit | D[k], avail, dsum + pk, limit)
+        rec(X | bit, cnt + 1, rs + k + 1, U & ~bit, hit | D[k], avail, limit, mu)
         rest = (X | U) & ~bit
-        rec(X, cnt, rs, U & ~bit, hit, hit_of(rest), dsum, limit)
+        rec(X, cnt, rs, U & ~bit, hit, hit_of(rest), limit, mu)
 
     lp_value: float | None = None
     proven = False
     try:
-        rec(0, 0, 0, useful, 0, hit_of(useful), 0.0, nodes_before_lp)
+        rec(0, 0, 0, useful, 0, hit_of(useful), nodes_before_lp)
         proven = True
     except _Stop:
-        dual = _lp_duals(n, budget, families, lex, cost)
-        if dual is not None:
-            lp_value = dual[2]
+        lp = _lp_solve(n, budget, families, lex, cost)
+        if lp is not None:
+            lp_value = lp.flow
+            nb = _NodeBound(n, families, block, lp.mu, lex, cost, GAP.bit_length())
+            # the LP's largest x values, improved by swaps, as another start
+            top = sorted(range(n), key=lambda k: (-lp.x[k], k))[:budget]
+            cand = improve(sum(1 << k for k in top if useful >> k & 1))
+            ck = key_of(cand)
+            if ck > (best[0], -best[1], -best[2]):
+                best[:] = [ck[0], -ck[1], -ck[2], cand]
         nodes = 0
         try:
-            rec(0, 0, 0, useful, 0, hit_of(useful), 0.0, node_limit)
+            rec(0, 0, 0, useful, 0, hit_of(useful), node_limit,
+                None if nb is None else nb.mu)
             proven = True
         except _Stop:
             proven = False

@@ -30,6 +30,7 @@ class MipResult:
     chosen: tuple[Hashable, ...]
     build_s: float  # paths and model
     solve_s: float  # the solver
+    proven: bool = True  # the solver proved the optimum (False: stopped at its time limit)
 
 
 def arc_covers(graph: nx.MultiDiGraph, flows: Sequence[Flow], range_m: float, trip: str
@@ -83,4 +84,5 @@ def solve_plain_mip(graph: nx.MultiDiGraph, flows: Sequence[Flow], *, range_m: f
     chosen = tuple(n for n in nodes if (x[n].value() or 0) > 0.5)
     covered = sum((Decimal(repr(float(f.flow))) for q, f in enumerate(flows)
                    if (y[q].value() or 0) > 0.5), Decimal(0))
-    return MipResult(float(covered), chosen, t1 - t0, t2 - t1)
+    proven = prob.sol_status == pulp.LpSolutionOptimal
+    return MipResult(float(covered), chosen, t1 - t0, t2 - t1, proven)
