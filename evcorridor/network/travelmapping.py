@@ -42,7 +42,6 @@ from typing import NamedTuple
 import networkx as nx
 import numpy as np
 import shapely
-from pyproj import Transformer
 from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
 
@@ -226,6 +225,8 @@ def corridor_polygon(corridor: Corridor, buffer_km: float | None = None) -> Base
     places = corridor.places
     lat0 = sum(p.lat for p in places) / len(places)
     lon0 = sum(p.lon for p in places) / len(places)
+    from pyproj import Transformer  # here: pyproj is only needed to build networks
+
     aeqd = f"+proj=aeqd +lat_0={lat0:.4f} +lon_0={lon0:.4f} +datum=WGS84 +units=m"
     fwd = Transformer.from_crs("EPSG:4326", aeqd, always_xy=True)
     back = Transformer.from_crs(aeqd, "EPSG:4326", always_xy=True)
