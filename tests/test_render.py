@@ -179,7 +179,7 @@ def test_html_is_offline_and_deterministic(plan: Plan, rendered: maps_mod.Render
     assert len(re.findall(r"circle_marker_\d+\.bindPopup\(", text)) == len(plan.sites)
     assert "CCS1 \\u00d74 @150 kW" in text or "CCS1 ×4 @150 kW" in text  # the one notation
     for layer in ("New sites (2)", "Existing stations, upgraded (1)",
-                  "Existing stations, qualify, stops (1)", "Stops of vehicle synthetic-car (4)",
+                  "Existing stations, qualify, used (1)", "Stops of vehicle synthetic-car (4)",
                   "Stops of vehicle synthetic-truck (3)"):
         assert layer in text
 
@@ -292,7 +292,8 @@ def test_report(tmp_path: Path, capsys: pytest.CaptureFixture[str], offline_data
     assert "![Map](map.png)" in report and "![Gaps along each route](strip.png)" in report
     assert "[map.html](map.html)" in report
     assert "**Plan NOT feasible** · solver none: **feasible**" in report
-    assert "| 2 | 1 | used 0 of 1 | 2.4 | 1 | 3 |\n" in report  # no used_by: hand-made
+    # the existing station is a stop (no used_by: hand-made): used, as on the map legend
+    assert "| 2 | 1 | used 1 of 1 | 2.4 | 1 | 3 |\n" in report
     assert ("\nData: stations SYNTHETIC stations 2025-02-09; network Travel Mapping "
             "2026-08-22.\n") in report  # each source with its date
     assert ("| blaine-peace-arch | forward | vehicle synthetic-truck (mild); start 30 km: leaves "
@@ -303,7 +304,7 @@ def test_report(tmp_path: Path, capsys: pytest.CaptureFixture[str], offline_data
     assert (folder / plan_link).resolve() == (FIXDIR / "plan.json").resolve()
     index = (tmp_path / "index.md").read_text()
     assert ("| [synthetic-blaine](synthetic-blaine/report.md) | us-ca | blaine-peace-arch "
-            "| 2 | 1 | used 0 of 1 | 2.4 | 49.5 / 35.0 | 51.2 / 30.0 | none feasible | **NO** |"
+            "| 2 | 1 | used 1 of 1 | 2.4 | 49.5 / 35.0 | 51.2 / 30.0 | none feasible | **NO** |"
             ) in index
     assert "1 corridor(s), 0 feasible." in index
 
@@ -435,11 +436,21 @@ def test_existing_stations_no_vehicle_needs_are_told_apart(plan: Plan, graph: An
     data = gather(more, graph, shapes)
     fig = draw_map(data)
     legend = [t.get_text() for lg in fig.legends for t in lg.get_texts()]
-    assert "Existing station, qualifies, a stop (1)" in legend
+    assert "Existing station, qualifies, used (1)" in legend
     assert "Existing station, qualifies, not needed (1)" in legend
+    # a station a vehicle only starts from (used_by, no stop) is used too: the legend, the
+    # subtitle and the report's summary count the same stations
+    starter = spare.model_copy(update={"id": "afdc:SYNTH-8", "name": "SYNTHETIC start",
+                                       "used_by": ["synthetic-car"]})
+    both = more.model_copy(update={"sites": [*more.sites, starter]})
+    fig = draw_map(gather(both, graph, shapes))
+    legend = [t.get_text() for lg in fig.legends for t in lg.get_texts()]
+    assert "Existing station, qualifies, used (2)" in legend
+    assert "Existing station, qualifies, not needed (1)" in legend
+    assert "used 2 of 3 existing" in "\n".join(t.get_text() for t in fig.texts)
     text = render_html(data).decode()
     assert "Existing stations, qualify, not needed (1)" in text
-    assert "Existing stations, qualify, stops (1)" in text
+    assert "Existing stations, qualify, used (1)" in text
 
 
 def test_basemap_osm_is_opt_in(tmp_path: Path, capsys: pytest.CaptureFixture[str],

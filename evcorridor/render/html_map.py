@@ -230,11 +230,11 @@ def build_map(data: MapData, basemap: str = "none") -> folium.Map:
                 tooltip=_tip(f"Border crossing: {data.crossing_names.get(cid, cid)}"),
             ).add_to(fg)
         fg.add_to(m)
-    from evcorridor.render.static_map import SPARE_FILL, stop_ids
+    from evcorridor.render.static_map import SPARE_FILL, used_ids
 
-    used = stop_ids(plan)
+    used = used_ids(plan)
     groups = [  # (layer name, kind, sites, spare)
-        ("Existing stations, qualify, stops", "existing", True, False),
+        ("Existing stations, qualify, used", "existing", True, False),
         ("Existing stations, qualify, not needed", "existing", False, True),
         ("Existing stations, upgraded", "upgrade", None, False),
         ("New sites", "new", None, False),
@@ -327,13 +327,13 @@ def legend_html(data: MapData) -> str:
             f'background:{colour};vertical-align:middle;margin-right:6px"></span>'
         )
 
-    from evcorridor.render.static_map import SPARE_FILL, stop_ids
+    from evcorridor.render.static_map import SPARE_FILL, used_ids
 
-    used = stop_ids(data.plan)
+    used = used_ids(data.plan)
     n = {k: sum(1 for s in data.plan.sites if s.kind == k) for k in style.KIND_ORDER}
     spare = sum(1 for s in data.plan.sites if s.kind == "existing" and s.id not in used)
     green = style.KIND_STYLE["existing"]["color"]
-    rows = [f"{dot(green)}Existing station, qualifies, a stop ({n['existing'] - spare})"]
+    rows = [f"{dot(green)}Existing station, qualifies, used ({n['existing'] - spare})"]
     if spare:
         rows.append(f"{dot(SPARE_FILL, green, 8)}Existing station, qualifies, not needed ({spare})")
     rows += [

@@ -90,18 +90,20 @@ def layout(data: MapData) -> Layout:
 SPARE_FILL = "#c9ebd0"
 
 
-def stop_ids(plan: Plan) -> set[str]:
-    """Sites some vehicle or spacing rule stops at, on any route."""
+def used_ids(plan: Plan) -> set[str]:
+    """Sites the plan uses: a stop of some vehicle or spacing rule on any route, or where a
+    vehicle starts (`used_by`). The map, its legend, the subtitle and the report count these."""
     used = {sid for r in plan.routes for v in r.vehicles for sid in v.stops}
-    return used | {sid for r in plan.routes for st in r.standards for sid in st.stops}
+    used |= {sid for r in plan.routes for st in r.standards for sid in st.stops}
+    return used | {s.id for s in plan.sites if s.used_by}
 
 
 def counts(plan: Plan) -> dict[str, int]:
     out = {k: 0 for k in style.KIND_ORDER}
     for s in plan.sites:
         out[s.kind] = out.get(s.kind, 0) + 1
-    # existing stations a vehicle stops at or starts from (`used_by`), of those listed
-    out["used"] = sum(1 for s in plan.sites if s.kind == "existing" and s.used_by)
+    used = used_ids(plan)  # existing stations the plan uses, of those listed
+    out["used"] = sum(1 for s in plan.sites if s.kind == "existing" and s.id in used)
     return out
 
 
@@ -274,7 +276,7 @@ def draw_map(data: MapData) -> Figure:
                         ha="right", va="center", fontsize=8, fontweight="bold", zorder=9,
                         bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.75,
                               "pad": 1.0})
-        used = stop_ids(plan)
+        used = used_ids(plan)
         spare = sorted(
             (s for s in plan.sites if s.kind == "existing" and s.id not in used and located(s)),
             key=lambda s: s.id,
@@ -351,7 +353,7 @@ def draw_map(data: MapData) -> Figure:
             count = n[kind] - (len(spare) if kind == "existing" else 0)
             label = f"{st['label']} ({count})"
             if kind == "existing":
-                label = f"Existing station, qualifies, a stop ({count})"
+                label = f"Existing station, qualifies, used ({count})"
             handles.append(style.kind_handle(kind, label, 8))
             if kind == "existing" and spare:
                 handles.append(
