@@ -1,8 +1,9 @@
 """Shared look and the deterministic-output settings of every matplotlib picture.
 
-No pyplot: figures are built with `matplotlib.figure.Figure` and the Agg canvas, inside
-`rc_context(RC)`, so no global state leaks between renders. The font is DejaVu Sans (shipped with
-matplotlib), text is drawn as paths in SVG, the SVG id salt is fixed and the PNG/SVG metadata carry
+No pyplot: figures are built with `matplotlib.figure.Figure` on a TextCachingCanvas (Agg, see
+render/agg.py), inside `rc_context(RC)`, so no global state leaks between renders. The font is
+DejaVu Sans (shipped with matplotlib); SVG text is text (svg.fonttype "none": no glyph outlines
+to build, and the words stay searchable), the SVG id salt is fixed and the PNG/SVG metadata carry
 no date or software version: the same plan gives the same bytes.
 """
 
@@ -22,7 +23,9 @@ from evcorridor.render.geodata import KM_PER_MILE
 
 DPI = 110
 RC: Any = {
-    "font.family": "DejaVu Sans",
+    # DejaVu Sans (shipped with matplotlib) draws every PNG; SVG text names the viewer's
+    # sans-serif fonts after it, for a viewer without DejaVu
+    "font.family": ["DejaVu Sans", "sans-serif"],
     "font.size": 9.0,
     "svg.hashsalt": "evcorridor",
     "svg.fonttype": "none",
