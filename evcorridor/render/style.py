@@ -105,13 +105,17 @@ def png_bytes(fig: Figure) -> bytes:
     channel: the pictures are opaque."""
     import numpy as np
     import png  # pypng
+    from PIL import Image
 
     with matplotlib.rc_context(RC):
         fig.patch.set_facecolor("white")
         canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
         canvas.draw()
-        rgb = np.ascontiguousarray(np.asarray(canvas.buffer_rgba())[:, :, :3])
-    height, width = rgb.shape[:2]
+        rgba = canvas.buffer_rgba()
+        height, width = rgba.shape[:2]
+        # RGBA -> RGB by Pillow (a third of numpy's time for the strided copy)
+        rgb = np.asarray(Image.frombuffer("RGBA", (width, height), rgba, "raw", "RGBA", 0, 1)
+                         .convert("RGB"))
     per_metre = round(DPI / 0.0254)
     writer = png.Writer(width, height, greyscale=False, bitdepth=8,
                         compression=PNG_COMPRESS_LEVEL, x_pixels_per_unit=per_metre,
