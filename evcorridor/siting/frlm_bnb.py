@@ -339,6 +339,12 @@ class CoverModel:
         self.LOW = LOW
         self.GAP = GAP
         self.block = block
+        # the distinct cover sets, each with the gap bits of the families that have it
+        by_set: dict[int, int] = {}
+        for gap, (_, covers) in block.items():
+            for c in covers:
+                by_set[c] = by_set.get(c, 0) | 1 << gap
+        self.cover_sets = sorted(by_set.items(), key=lambda cs: (cs[0].bit_count(), cs[0]))
         self.weigh = weigh
         self.weights = weights
         self.heavier = heavier
@@ -353,7 +359,8 @@ class CoverModel:
         CM, LOW, GAP, block, weigh = self.CM, self.LOW, self.GAP, self.block, self.weigh
         weights, heavier, total, useful = self.weights, self.heavier, self.total, self.useful
         everyone = (1 << n) - 1
-        return _search(n, budget, free, families, D, FK, CM, LOW, GAP, block, weigh, weights,
+        return _search(n, budget, free, families, D, FK, CM, LOW, GAP, block, self.cover_sets,
+                       weigh, weights,
                        heavier, total, useful, everyone, nodes_before_lp, node_limit, hint)
 
 
@@ -368,7 +375,8 @@ def solve_cover(n: int, budget: int, flows: Sequence[tuple[int, Sequence[int]]],
 
 def _search(n: int, budget: int, free: int, families: list[tuple[int, tuple[int, ...]]],
             D: list[int], FK: list[int], CM: int, LOW: int, GAP: int,
-            block: dict[int, tuple[int, tuple[int, ...]]], weigh: _Weigher, weights: list[int],
+            block: dict[int, tuple[int, tuple[int, ...]]], cover_sets: list[tuple[int, int]],
+            weigh: _Weigher, weights: list[int],
             heavier: list[int], total: int, useful: int, everyone: int, nodes_before_lp: int,
             node_limit: int, hint: int | None) -> BnbResult:
     def covered_of(hit: int) -> int:
@@ -515,15 +523,8 @@ def _search(n: int, budget: int, free: int, families: list[tuple[int, tuple[int,
         i = _heavier_than(weights, short)
         if i > 0:
             essential = alive & heavier[i - 1]
-            open_sets = []
-            while essential:
-                low = essential & -essential
-                first, sets = block[low.bit_length() - 1]
-                essential ^= low
-                done = (hit >> first) & ((1 << len(sets)) - 1)  # this family's block
-                for j, c in enumerate(sets):
-                    if not done >> j & 1:
-                        open_sets.append(c & U)
+            # their cover sets that X does not meet yet (each distinct set once)
+            open_sets = [c & U for c, fams in cover_sets if fams & essential and not c & X]
             used = packed = 0
             open_sets.sort(key=int.bit_count)
             for c in open_sets:
