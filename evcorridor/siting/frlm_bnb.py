@@ -31,10 +31,11 @@ How:
   pi_k - cost_k over the free sites (pi_k = sum of mu over the open rows through k). Weak
   duality makes it valid for any mu >= 0, so floating point never makes it wrong (tolerance 1e-9
   of the largest value). The multipliers start from the duals of the root LP (GLOP) and are
-  improved at every node by SUBGRADIENT_STEPS Polyak subgradient steps towards the incumbent's
-  value, warm-started from the parent's (numpy over the open rows). The LP is only solved when
-  the search without it needs more than NODES_BEFORE_LP nodes; then the LP's largest x values,
-  improved by swaps, are another incumbent and the search starts again with the bound.
+  improved at every node by up to SUBGRADIENT_STEPS Polyak subgradient steps aimed under the
+  incumbent's value, warm-started from the parent's (numpy over the open rows). The LP is only
+  solved when the search without it needs more than NODES_BEFORE_LP nodes; then the LP's
+  largest x values, improved by swaps, are another incumbent and the search starts again with
+  the bound.
   A node is dropped when no m can beat the incumbent in (weight, then fewer sites, then least
   rank sum); with one site left the best completion is computed exactly.
 - Deterministic: no time limit inside, a node limit instead; `proven` False when it is reached
@@ -55,8 +56,13 @@ from typing import Any
 NODES_BEFORE_LP = 100
 #: nodes of the whole search before giving up (the caller falls back to CP-SAT)
 NODE_LIMIT = 200_000
-#: subgradient steps per node on the Lagrangian multipliers (warm-started from the parent's)
+#: subgradient steps per node on the Lagrangian multipliers (warm-started from the parent's),
+#: Polyak steps theta * (bound - target) / |g|^2 with theta = STEP_START, times STEP_DECAY per
+#: step (theta > 1 aims under the target: on the 100-node benchmark network at budget 8 about
+#: 5x fewer nodes than theta = 1)
 SUBGRADIENT_STEPS = 20
+STEP_START = 3.0
+STEP_DECAY = 0.85
 
 
 @dataclass(frozen=True)
@@ -242,7 +248,7 @@ class _NodeBound:
         m = mu[act]
         fams = self.families
         best: tuple[float, float, Any, Any] | None = None
-        theta = 1.0
+        theta = STEP_START
         for step in range(steps + 1):
             red = lexw - np.bincount(fam, weights=m, minlength=fams)
             yes = red > 0.0
@@ -266,7 +272,7 @@ class _NodeBound:
             if norm <= 0.0:
                 break
             m = np.maximum(0.0, m - theta * (value - target) / norm * g)
-            theta *= 0.8
+            theta *= STEP_DECAY
         assert best is not None
         out = mu.copy()
         out[act] = best[3]
