@@ -177,7 +177,8 @@ def test_lagrangian_node_bound_is_an_upper_bound(seed: int) -> None:
         for mu, steps in ((np.array(lp.mu), 0), (np.array(lp.mu), 20),
                           (np.array([rng.random() * lex for _ in range(rows)]), 5)):
             low = min(best_by_m.values()) - lex * (model.total + 1)  # steps aim far below
-            sigma, pi, _, pruned = bound(hit, alive, free, room, base, low, mu, steps)
+            sigma, pi, _, pruned, eps = bound(hit, alive, free, room, base, low, mu, steps)
+            assert 0 < eps < 1e-3
             assert not pruned
             gains = sorted((pi[k] - cost[k] for k in free), reverse=True)
             for m, want in best_by_m.items():

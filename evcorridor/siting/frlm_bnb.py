@@ -29,13 +29,14 @@ How:
   a dead family keeps y_q = 0 (both get mu = 0), so the bound is lex * covered - cost(built) +
   sum over alive families of max(0, lex * w_q - sum of mu over its open rows) + the m largest
   pi_k - cost_k over the free sites (pi_k = sum of mu over the open rows through k). Weak
-  duality makes it valid for any mu >= 0, so floating point never makes it wrong (tolerance 1e-9
-  of the largest value). The multipliers start from the duals of the root LP (GLOP) and are
-  improved at every node by up to SUBGRADIENT_STEPS Polyak subgradient steps aimed under the
-  incumbent's value, warm-started from the parent's (numpy over the open rows). The LP is only
-  solved when the search without it needs more than NODES_BEFORE_LP nodes; then the LP's
-  largest x values, improved by swaps, are another incumbent and the search starts again with
-  the bound.
+  duality makes it valid for any mu >= 0; the float sums are judged with a bound on their
+  rounding error (4 x 2**-52 x terms x magnitudes), so floating point never makes it wrong, yet
+  an equal-valued subtree (a tie) is still cut off when that bound is under one unit. The
+  multipliers start from the duals of the root LP (GLOP) and are improved at every node by up
+  to SUBGRADIENT_STEPS Polyak subgradient steps aimed under the incumbent's value,
+  warm-started from the parent's (numpy over the open rows). The LP is only solved when the
+  search without it needs more than NODES_BEFORE_LP nodes; then the LP's largest x values,
+  improved by swaps, are another incumbent and the search starts again with the bound.
   A node is dropped when no m can beat the incumbent in (weight, then fewer sites, then least
   rank sum); with one site left the best completion is computed exactly.
 - Deterministic: no time limit inside, a node limit instead; `proven` False when it is reached
@@ -225,11 +226,12 @@ class _NodeBound:
                                            dtype=np.uint8), bitorder="little")
 
     def __call__(self, hit: int, alive: int, free: Sequence[int], room: int, base: float,
-                 target: float, mu: Any, steps: int) -> tuple[float, list[float], Any, bool]:
+                 target: float, mu: Any, steps: int
+                 ) -> tuple[float, list[float], Any, bool, float]:
         """(sum over alive families of max(0, reduced weight), pi per candidate, the multipliers,
-        pruned): `steps` subgradient steps (Polyak, towards `target`) from `mu` lower the bound
-        base + sigma + the `room` largest positive pi_k - cost_k over `free`; pruned when it
-        falls under `target`."""
+        pruned, the rounding tolerance of the bound): `steps` subgradient steps (Polyak, aimed
+        under `target`) from `mu` lower the bound base + sigma + the `room` largest positive
+        pi_k - cost_k over `free`; pruned when it falls under `target` minus the tolerance."""
         np = self.np
         alive_f = self._bitarray(alive)[self.fam_gap].astype(bool)
         rows = (self._bitarray(hit)[self.row_bit] == 0) & alive_f[self.row_fam]
@@ -247,7 +249,10 @@ class _NodeBound:
         lexw = np.where(alive_f, self.lexw, 0.0)
         m = mu[act]
         fams = self.families
-        best: tuple[float, float, Any, Any] | None = None
+        lexw_sum = float(lexw.sum())
+        cost_sum = float(self.cost.sum())
+        terms = len(ents) + len(act) + fams + self.n
+        best: tuple[float, float, Any, Any, float] | None = None
         theta = STEP_START
         for step in range(steps + 1):
             red = lexw - np.bincount(fam, weights=m, minlength=fams)
@@ -258,9 +263,14 @@ class _NodeBound:
             top = np.argsort(-gains, kind="stable")[:room]
             top = top[gains[top] > 0.0]
             value = base + sigma + float(gains[top].sum())
-            if best is None or value < best[0]:
-                best = (value, sigma, pi, m)
-            if value < target:
+            # rounding error bound of the float sums (first order: terms x 2**-52 x the sum of
+            # the magnitudes, with a factor 4 to spare): values under target - tol are safely
+            # under the integer target
+            mass = (lexw_sum + float(m.sum()) + float(m[e_row].sum()) + cost_sum + abs(base))
+            tol = 4.0 * 2.0 ** -52 * terms * mass + 1e-6
+            if best is None or value - tol < best[0] - best[4]:
+                best = (value, sigma, pi, m, tol)
+            if value < target - tol:
                 break
             if step == steps or not math.isfinite(target):
                 break
@@ -276,7 +286,7 @@ class _NodeBound:
         assert best is not None
         out = mu.copy()
         out[act] = best[3]
-        return best[1], best[2].tolist(), out, best[0] < target
+        return best[1], best[2].tolist(), out, best[0] < target - best[4], best[4]
 
 
 class CoverModel:
@@ -471,7 +481,6 @@ def _search(n: int, budget: int, free: int, families: list[tuple[int, tuple[int,
     big = n * (n + 1) // 2 + 1  # more than any rank sum
     lex = (n + 1) * big + 1  # more than any count x big + rank sum
     cost = [big + k + 1 for k in range(n)]
-    tol = 1e-9 * (lex * total + sum(cost)) + 1e-6
 
     class _Stop(Exception):
         pass
@@ -564,11 +573,14 @@ def _search(n: int, budget: int, free: int, families: list[tuple[int, tuple[int,
         if not hopeful(None, 0.0):
             return
         if nb is not None:
-            target = float(lex * bf - big * bc - br + 1) - tol  # the incumbent's value, plus one
+            target = float(lex * bf - big * bc - br + 1)  # the incumbent's value, plus one
             dacc = float(lex * covered - big * cnt - rs)
-            sigma, pi, mu, pruned = nb(hit, alive, ks, R, dacc, target, mu, SUBGRADIENT_STEPS)
-            if pruned or not hopeful(sorted((pi[k] - cost[k] for k in ks), reverse=True),
-                                     dacc + sigma):
+            sigma, pi, mu, pruned, tol = nb(hit, alive, ks, R, dacc, target, mu,
+                                            SUBGRADIENT_STEPS)
+            if pruned:
+                return
+            target -= tol
+            if not hopeful(sorted((pi[k] - cost[k] for k in ks), reverse=True), dacc + sigma):
                 return
         k = max(credit, key=lambda j: (credit[j], -j))
         bit = 1 << k
