@@ -138,8 +138,8 @@ class _LazyCoercion(RuntimeParam):
     def _coerce_value(self, value: Any, param: Any, ctx: _click.Context) -> Any:
         if isinstance(value, str) and self.annotation in _PLAIN_STR:
             return value
-        return build_runtime_param(param.type_descriptor)._coerce_value(value, param=param,
-                                                                         ctx=ctx)
+        param._runtime_param = build_runtime_param(param.type_descriptor)  # built once, kept
+        return param._runtime_param._coerce_value(value, param=param, ctx=ctx)
 
 
 #: annotations whose command-line string is the value itself

@@ -24,9 +24,6 @@ from evcorridor.atomic import write_tree
 from evcorridor.errors import OutputError
 from evcorridor.outpaths import inside
 from evcorridor.plan_model import Plan
-
-if TYPE_CHECKING:
-    from evcorridor.sizing.model import Sizing
 from evcorridor.render.geodata import (
     gather,
     load_border_geometries,
@@ -34,6 +31,9 @@ from evcorridor.render.geodata import (
     load_graph,
     mappable,
 )
+
+if TYPE_CHECKING:
+    from evcorridor.sizing.model import Sizing
 
 ALL_KINDS = ("png", "svg", "html", "strip")
 

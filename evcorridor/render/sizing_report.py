@@ -14,9 +14,8 @@ from typing import Any
 
 from matplotlib.collections import PolyCollection
 from matplotlib.patches import Patch
-from matplotlib.ticker import MaxNLocator
 
-from evcorridor.render.style import draw_ticks, figure_bytes, new_figure, rectangles
+from evcorridor.render.style import draw_ticks, figure_bytes, new_figure, nice_ticks, rectangles
 from evcorridor.render.templating import render
 from evcorridor.sizing.model import Sizing, load_sizing
 
@@ -51,12 +50,9 @@ def ports_chart(s: Sizing) -> bytes:
     top = max([*bottom, *map(float, need), 1.0]) * 1.08
     ax.set_xlim(years[0] - 0.6, years[-1] + 0.6)
     ax.set_ylim(0.0, top)
-    ports = [float(v) for v in MaxNLocator(nbins=6, integer=True).tick_values(0.0, top)
-             if 0.0 <= v <= top]
+    ports = nice_ticks(0.0, top, 6, steps=None, integer=True)
     draw_ticks(ax, "bottom", [float(y) for y in years], [str(y) for y in years], fontsize=8)
     draw_ticks(ax, "left", ports, [f"{v:g}" for v in ports], fontsize=8)
-    ax.set_xticks([])
-    ax.set_yticks([])
     ax.annotate("year", (0.5, 0.0), xycoords="axes fraction", xytext=(0, -19),
                 textcoords="offset points", ha="center", va="top", fontsize=9)
     ax.annotate("charging ports", (0.0, 0.5), xycoords="axes fraction", xytext=(-30, 0),

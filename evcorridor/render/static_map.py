@@ -15,7 +15,6 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
-from matplotlib.ticker import MaxNLocator
 from shapely.geometry.base import BaseGeometry
 
 from evcorridor.plan_model import Plan, data_text
@@ -180,13 +179,9 @@ def _degree_ticks(ax: matplotlib.axes.Axes, lon: tuple[float, float], lat: tuple
     """Longitude and latitude ticks (0.1° labels) along the bottom and the left of the map, as
     matplotlib's locator would place them (at most one per ~0.3 inch, nice steps)."""
     for which, (lo, hi), inches in (("bottom", lon, lay.map_w), ("left", lat, lay.map_h)):
-        bins = max(3, min(9, int(inches / 0.6)))
-        ticks = [float(t) for t in MaxNLocator(nbins=bins, steps=[1, 2, 2.5, 5, 10]).tick_values(
-            lo, hi) if lo <= t <= hi]
+        ticks = style.nice_ticks(lo, hi, max(3, min(9, int(inches / 0.6))))
         style.draw_ticks(ax, which, ticks, [f"{t:.1f}°" for t in ticks], fontsize=7,
                          color="#555555")
-    ax.set_xticks([])
-    ax.set_yticks([])
 
 
 def draw_map(data: MapData) -> Figure:

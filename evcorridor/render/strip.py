@@ -19,7 +19,6 @@ from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import MaxNLocator
 
 from evcorridor.plan_model import Gap, Plan, RoutePlan, start_text
 from evcorridor.render import style
@@ -201,12 +200,10 @@ def _panel(
 def _km_scale(ax: matplotlib.axes.Axes, lo: float, hi: float) -> None:
     """The km scale under a panel: the ticks matplotlib's own locator would choose (at most 9
     intervals of 1, 2, 2.5 or 5 x 10^k), drawn as one line of tick marks and a text each."""
-    ticks = [float(t) for t in MaxNLocator(nbins=9, steps=[1, 2, 2.5, 5, 10]).tick_values(lo, hi)
-             if lo <= t <= hi]
+    ticks = style.nice_ticks(lo, hi, 9)
     style.draw_ticks(ax, "bottom", ticks, [f"{t:g}" for t in ticks], fontsize=8)
     ax.annotate("km from route start", (0.5, 0.0), xycoords="axes fraction", xytext=(0, -19),
                 textcoords="offset points", ha="center", va="top", fontsize=8)
-    ax.set_xticks([])
 
 
 def _mile_scale(ax: matplotlib.axes.Axes, span: tuple[float, float]) -> None:

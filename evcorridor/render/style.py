@@ -132,13 +132,26 @@ def rectangles(rects: Sequence[tuple[float, float, float, float]]
     return [[(x, y), (x + w, y), (x + w, y + h), (x, y + h)] for x, y, w, h in rects]
 
 
+def nice_ticks(lo: float, hi: float, bins: int, *,
+               steps: Sequence[float] | None = (1, 2, 2.5, 5, 10),
+               integer: bool = False) -> list[float]:
+    """The tick values matplotlib's MaxNLocator picks in [lo, hi]: at most `bins` intervals of a
+    step in `steps` x 10^k (None: any whole step 1..10, matplotlib's default), whole numbers only
+    with `integer`."""
+    from matplotlib.ticker import MaxNLocator
+
+    located = MaxNLocator(nbins=bins, steps=steps, integer=integer).tick_values(lo, hi)
+    return [float(t) for t in located if lo <= t <= hi]
+
+
 def draw_ticks(ax: Any, which: str, values: Sequence[float], labels: Sequence[str], *,
                fontsize: float, color: str = "black", length: float = 3.5, pad: float = 3.5,
                width: float = 0.8) -> None:
     """Tick marks and their labels on one side of `ax` ("bottom", "top" or "left"), drawn as one
     line of tick markers and a text per label instead of matplotlib's Tick objects (five artists
     each, built and laid out again for every picture: most of a strip chart's time; issue 12).
-    `length` and `pad` are in points, as in `tick_params`."""
+    `length` and `pad` are in points, as in `tick_params`. matplotlib's own ticks on that axis
+    are removed."""
     from matplotlib.markers import TICKDOWN, TICKLEFT, TICKUP
     from matplotlib.transforms import offset_copy
 
@@ -157,6 +170,7 @@ def draw_ticks(ax: Any, which: str, values: Sequence[float], labels: Sequence[st
     moved = offset_copy(base, ax.figure, x=dx, y=dy, units="points")
     for x, y, label in zip(xs, ys, labels, strict=True):
         ax.text(x, y, label, transform=moved, ha=ha, va=va, fontsize=fontsize, color=color)
+    (ax.set_yticks if which == "left" else ax.set_xticks)([])
 
 
 def fmt_km(m: float) -> str:
