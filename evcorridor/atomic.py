@@ -13,8 +13,6 @@ behind: no partial file, no empty folder, no staging folder.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import os
 import shutil
 import sys
@@ -35,6 +33,8 @@ def exchange(a: Path, b: Path) -> bool:
     where the platform or file system cannot, so the caller falls back to two renames."""
     if not sys.platform.startswith("linux"):
         return False
+    import ctypes.util  # here: only publish_dir's replacement of a folder needs it
+
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
         renameat2 = libc.renameat2
