@@ -117,6 +117,27 @@ def test_text_caching_canvas_draws_the_same_bytes_as_plain_agg(plan: Plan, graph
         assert first == again == png_bytes(plain)
 
 
+def test_text_caching_canvas_writes_the_same_svg_as_matplotlib(plan: Plan, graph: Any,
+                                                               shapes: Any) -> None:
+    """The canvas's own print_svg (text metrics remembered) against matplotlib's SVG canvas."""
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+
+    from evcorridor.render import agg
+    from evcorridor.render.static_map import draw_map
+    from evcorridor.render.style import figure_bytes
+
+    agg._svg_metrics.clear()
+    for draw in (lambda: draw_strip(plan), lambda: draw_map(gather(plan, graph, shapes))):
+        first = figure_bytes(draw(), "svg")  # fills the cache
+        assert agg._svg_metrics
+        again = figure_bytes(draw(), "svg")  # a new figure measured from the cache
+        plain = draw()
+        FigureCanvasSVG(plain)
+        expected = figure_bytes(plain, "svg")
+        assert b"<text" in first and b"font-family" in first
+        assert first == again == expected
+
+
 def test_map_geometry_from_graph(plan: Plan, graph: Any, shapes: Any) -> None:
     data = gather(plan, graph, shapes)
     # route positions re-derived from the graph match the plan's

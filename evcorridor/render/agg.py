@@ -1,4 +1,4 @@
-"""An Agg canvas whose renderer remembers the text it has rasterised, across figures.
+"""An Agg canvas whose renderers remember the text they have laid out, across figures.
 
 Most of what a PNG costs here is text: for every string, FreeType loads and hints each glyph
 twice (once to measure it, once to draw it), and the same strings come back in every picture:
@@ -8,6 +8,11 @@ antialiasing) it has laid out, and draws a repeat by placing that bitmap exactly
 `RendererAgg.draw_text` places a fresh one (the bitmap does not depend on where it is drawn: Agg
 rounds the position to whole pixels). The pictures are the same bytes as with matplotlib's own
 renderer (tests/test_render.py checks it). Mathtext and TeX go to matplotlib unchanged.
+
+The same canvas writes SVG (`print_svg`, which `savefig(format="svg")` finds on it) with a
+`TextCachingRendererSVG`: SVG text is text (svg.fonttype none), but matplotlib still measures
+each string with FreeType to place it, as often as the Agg renderer does; those metrics are
+remembered the same way (unhinted, at the SVG's 72 dpi).
 """
 
 from __future__ import annotations
@@ -16,15 +21,20 @@ from collections import OrderedDict
 from math import cos, radians, sin
 from typing import Any
 
+import codecs
+
 import numpy as np
-from matplotlib import rcParams
+from matplotlib import cbook, rcParams
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
+from matplotlib.backends.backend_mixed import MixedModeRenderer
+from matplotlib.backends.backend_svg import RendererSVG
 from matplotlib.font_manager import FontProperties
 
 #: most strings remembered per process (a bitmap is a few kB)
 LIMIT = 4096
 
 _metrics: OrderedDict[tuple[Any, ...], tuple[float, float, float]] = OrderedDict()
+_svg_metrics: OrderedDict[tuple[Any, ...], tuple[float, float, float]] = OrderedDict()
 _bitmaps: OrderedDict[tuple[Any, ...], tuple[np.ndarray, float, float, float]] = OrderedDict()
 
 
@@ -78,8 +88,42 @@ class TextCachingRenderer(RendererAgg):
                                        angle, gc)
 
 
+class TextCachingRendererSVG(RendererSVG):
+    """RendererSVG with a per-process cache of text metrics."""
+
+    def get_text_width_height_descent(self, s: str, prop: FontProperties,
+                                      ismath: Any) -> tuple[float, float, float]:
+        if ismath:
+            return super().get_text_width_height_descent(s, prop, ismath)
+        key = (s, _font_key(prop, 72.0))
+        got = _svg_metrics.get(key)
+        if got is None:
+            got = super().get_text_width_height_descent(s, prop, ismath)
+            _remember(_svg_metrics, key, got)
+        return got
+
+
 class TextCachingCanvas(FigureCanvasAgg):
-    """FigureCanvasAgg drawing with a TextCachingRenderer."""
+    """FigureCanvasAgg drawing with a TextCachingRenderer; SVG with a TextCachingRendererSVG."""
+
+    def print_svg(self, filename: Any, *, bbox_inches_restore: Any = None,
+                  metadata: dict[str, Any] | None = None, **_print_figure: Any) -> None:
+        """As matplotlib 3.10's FigureCanvasSVG.print_svg, with the caching renderer.
+        `_print_figure`: what print_figure passes every third-party canvas (facecolor,
+        edgecolor, orientation, dpi), which it has already applied to the figure."""
+        with cbook.open_file_cm(filename, "w", encoding="utf-8") as fh:
+            if not cbook.file_requires_unicode(fh):
+                fh = codecs.getwriter("utf-8")(fh)
+            dpi = self.figure.dpi
+            self.figure.dpi = 72
+            width, height = self.figure.get_size_inches()
+            renderer = MixedModeRenderer(
+                self.figure, width, height, dpi,
+                TextCachingRendererSVG(width * 72, height * 72, fh, image_dpi=dpi,
+                                       metadata=metadata),
+                bbox_inches_restore=bbox_inches_restore)
+            self.figure.draw(renderer)
+            renderer.finalize()
 
     def get_renderer(self) -> RendererAgg:
         w, h = self.figure.bbox.size
