@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from matplotlib.collections import PolyCollection
+from matplotlib.text import Text
 
 from evcorridor.errors import InputError, OutputError
 from evcorridor.plan_model import Plan, load_plan
@@ -172,16 +173,22 @@ def test_strip_chart_marks_every_violation_red(plan: Plan) -> None:
     assert violations == 6  # truck 2 per direction, CAN spacing 1 per direction
     red_rgb = tuple(round(int(VIOLATION[i:i + 2], 16) / 255, 3) for i in (1, 3, 5))
     red = bars = 0
-    for ax in fig.axes:  # each panel's gap bars are one PolyCollection, a face colour per bar
-        for coll in ax.collections:
-            if isinstance(coll, PolyCollection) and coll.get_zorder() == 4:
-                faces = [tuple(round(float(c), 3) for c in rgba[:3])
-                         for rgba in coll.get_facecolor()]
-                bars += len(faces)
-                red += sum(1 for f in faces if f == red_rgb)
+    # the panels are drawn on the figure (style.Panel), not on Axes
+    assert fig.axes == []
+    for coll in fig.artists:  # each panel's gap bars are one PolyCollection, a face colour per bar
+        if isinstance(coll, PolyCollection) and coll.get_zorder() == 4:
+            faces = [tuple(round(float(c), 3) for c in rgba[:3])
+                     for rgba in coll.get_facecolor()]
+            bars += len(faces)
+            red += sum(1 for f in faces if f == red_rgb)
     assert red == violations
     assert bars == sum(len(run.gaps) for r in plan.routes for run in [*r.vehicles, *r.standards])
-    assert len([ax for ax in fig.axes if ax.get_title(loc="left")]) == len(plan.routes)
+    titles = [a.get_text() for a in fig.artists if isinstance(a, Text)
+              and a.get_weight() == "bold" and "border at km" in a.get_text()]
+    assert titles == [f"{r.from_name} → {r.to_name}  ({r.direction}, via {r.crossing}; "
+                      f"{r.length_m / 1000:.1f} km, border at km {r.border_pos_m / 1000:.1f}, "
+                      f"border wait {r.border_wait_min:g} min)" for r in plan.routes]
+    assert [r.border_wait_min for r in plan.routes] == [5, 20]
 
 
 def test_html_is_offline_and_deterministic(plan: Plan, rendered: maps_mod.Rendered) -> None:

@@ -25,6 +25,7 @@ from typer._coercion import RuntimeParam, build_runtime_param
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from evcorridor import __version__
+from evcorridor.cli.gcpolicy import import_frozen
 from evcorridor.errors import EvCorridorError
 
 #: command name -> (module in evcorridor.cli, how it registers: "group" = a Typer `app` added as a
@@ -71,25 +72,10 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 _PROGRAM = False
 
 
-def _import_frozen(module_name: str) -> Any:
-    """Import `module_name`; in the program, with the garbage collector paused, then freeze what
-    is alive (`gc.freeze`): the hundreds of modules, classes and functions a command imports are
-    long-lived, so the collector need not walk them during the import (its 80-odd passes were
-    about a twentieth of `corridors list`) nor in every later full collection of the command."""
-    if not _PROGRAM or not gc.isenabled():
-        return importlib.import_module(module_name)
-    gc.disable()
-    try:
-        return importlib.import_module(module_name)
-    finally:
-        gc.freeze()
-        gc.enable()
-
-
 def load_command(name: str) -> _click.Command:
     """The real click command `name`: import its module and build it with Typer."""
     module_name, how, _ = COMMANDS[name]
-    module: Any = _import_frozen(f"evcorridor.cli.{module_name}")
+    module: Any = import_frozen(f"evcorridor.cli.{module_name}", freeze=_PROGRAM)
     holder = typer.Typer(rich_markup_mode="rich", add_completion=False,
                          pretty_exceptions_enable=False)
     holder.callback()(lambda: None)  # always a group, even with one command
@@ -376,7 +362,7 @@ def main(argv: list[str] | None = None) -> None:
       set): evcorridor uses none, and discovering them reads the metadata of every installed
       distribution. Set PYDANTIC_DISABLE_PLUGINS to an empty value to load them.
     - when run as the program (`argv` None): the command's imports are frozen out of the garbage
-      collector (`_import_frozen`), and so is what is alive when the command ends (`gc.freeze`),
+      collector (cli/gcpolicy.py), and so is what is alive when the command ends (`gc.freeze`),
       so the interpreter's exit does not walk it all once more; it is freed as the process ends,
       as always. Outputs are closed and written before that (atomic writers). A caller that
       passes `argv` (tests) keeps its collector as is.

@@ -40,6 +40,30 @@ def _render(items: list[tuple[Path, object]], request: object) -> list:
     assert isinstance(request, MapRequest)
     processes = processes_for(len(items), None)
     if processes > 1:  # imported once here, shared by the forked workers
+        _import_for_workers(request)
+    # the largest plans first (plan file size: routes, sites, gaps), so that no core is left
+    # drawing one last big plan alone; the results go back into plan order
+    order = sorted(range(len(items)), key=lambda i: (-_size(items[i][0]), i))
+    results: list = [None] * len(items)
+    reported = 0  # progress in plan order, as each plan and those before it are done
+    with step_progress("rendering", len(items), show=len(items) > 1, after=True) as step:
+        for i, got in zip(order, in_processes(_RenderJob(request), [items[i] for i in order],
+                                              processes), strict=True):
+            results[i] = got
+            while reported < len(items) and results[reported] is not None:
+                step(items[reported][1].corridor)  # type: ignore[attr-defined]
+                reported += 1
+    return results
+
+
+def _import_for_workers(request: object) -> None:
+    """What every worker needs, imported (and the map boundaries read) once, before forking;
+    with the garbage collector paused (cli/gcpolicy.py)."""
+    from evcorridor.cli.gcpolicy import paused
+    from evcorridor.render.maps import MapRequest
+
+    assert isinstance(request, MapRequest)
+    with paused():
         from evcorridor.render import maps as _maps  # noqa: F401
         from evcorridor.render import static_map as _static  # noqa: F401
         from evcorridor.render import strip as _strip  # noqa: F401
@@ -56,19 +80,6 @@ def _render(items: list[tuple[Path, object]], request: object) -> list:
             with contextlib.suppress(EvCorridorError):  # built once (cached); a worker says why
                 load_country_shapes()
                 load_border_geometries()
-    # the largest plans first (plan file size: routes, sites, gaps), so that no core is left
-    # drawing one last big plan alone; the results go back into plan order
-    order = sorted(range(len(items)), key=lambda i: (-_size(items[i][0]), i))
-    results: list = [None] * len(items)
-    reported = 0  # progress in plan order, as each plan and those before it are done
-    with step_progress("rendering", len(items), show=len(items) > 1, after=True) as step:
-        for i, got in zip(order, in_processes(_RenderJob(request), [items[i] for i in order],
-                                              processes), strict=True):
-            results[i] = got
-            while reported < len(items) and results[reported] is not None:
-                step(items[reported][1].corridor)  # type: ignore[attr-defined]
-                reported += 1
-    return results
 
 
 def _size(path: Path) -> int:

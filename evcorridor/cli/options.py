@@ -11,6 +11,7 @@ from typing import Any
 
 import typer
 
+from evcorridor.cli.gcpolicy import frozen_for_workers, paused
 from evcorridor.errors import UsageError
 from evcorridor.render.console import err
 
@@ -175,7 +176,8 @@ class _Guarded:
         from evcorridor.errors import EvCorridorError
 
         try:
-            return self.func(item)
+            with paused():
+                return self.func(item)
         except EvCorridorError as exc:
             return ("error", exc.exit_code, str(exc))
 
@@ -188,7 +190,9 @@ def in_processes(func: Callable[[Any], Any], items: Sequence[Any], processes: in
     deterministic, so the results do not depend on the number of processes."""
     if processes <= 1:
         for item in items:
-            yield func(item)
+            with paused():  # one unit of work (cli/gcpolicy.py)
+                got = func(item)
+            yield got
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -205,7 +209,7 @@ def in_processes(func: Callable[[Any], Any], items: Sequence[Any], processes: in
                                                5: OutputError}
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with ProcessPoolExecutor(max_workers=processes, mp_context=ctx) as pool:
+    with frozen_for_workers(), ProcessPoolExecutor(max_workers=processes, mp_context=ctx) as pool:
         for got in pool.map(_Guarded(func), items):
             if isinstance(got, tuple) and len(got) == 3 and got[0] == "error":
                 raise kinds.get(got[1], EvCorridorError)(got[2])

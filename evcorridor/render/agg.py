@@ -17,11 +17,10 @@ remembered the same way (unhinted, at the SVG's 72 dpi).
 
 from __future__ import annotations
 
+import codecs
 from collections import OrderedDict
 from math import cos, radians, sin
 from typing import Any
-
-import codecs
 
 import numpy as np
 from matplotlib import cbook, rcParams
@@ -111,13 +110,14 @@ class TextCachingCanvas(FigureCanvasAgg):
         """As matplotlib 3.10's FigureCanvasSVG.print_svg, with the caching renderer.
         `_print_figure`: what print_figure passes every third-party canvas (facecolor,
         edgecolor, orientation, dpi), which it has already applied to the figure."""
-        with cbook.open_file_cm(filename, "w", encoding="utf-8") as fh:
+        with cbook.open_file_cm(filename, "w", encoding="utf-8") as opened:
+            fh: Any = opened
             if not cbook.file_requires_unicode(fh):
                 fh = codecs.getwriter("utf-8")(fh)
             dpi = self.figure.dpi
             self.figure.dpi = 72
             width, height = self.figure.get_size_inches()
-            renderer = MixedModeRenderer(
+            renderer: Any = MixedModeRenderer(  # a RendererBase in all but its type stubs
                 self.figure, width, height, dpi,
                 TextCachingRendererSVG(width * 72, height * 72, fh, image_dpi=dpi,
                                        metadata=metadata),

@@ -19,6 +19,7 @@ from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.transforms import offset_copy
 
 from evcorridor.plan_model import Gap, Plan, RoutePlan, start_text
 from evcorridor.render import style
@@ -90,8 +91,8 @@ def draw_strip(plan: Plan) -> Figure:
             fig.text(0.16, (top - 0.5) / total, "This plan has no routes to draw.", fontsize=10)
         for route, h in zip(routes, heights, strict=False):
             bottom = top - h
-            ax = fig.add_axes((0.16, (bottom + 0.55) / total, 0.82, (h - 1.0) / total))
-            _panel(ax, plan, route, kinds)
+            _panel(fig, (0.16, (bottom + 0.55) / total, 0.82, (h - 1.0) / total), plan, route,
+                   kinds)
             top = bottom
         handles: list[Any] = [
             Patch(facecolor=style.LIMIT_FILL, edgecolor="#999999", label="limit"),
@@ -112,19 +113,18 @@ def draw_strip(plan: Plan) -> Figure:
     return fig
 
 
-def _panel(
-    ax: matplotlib.axes.Axes, plan: Plan, route: RoutePlan, kinds: Mapping[str, str]
-) -> None:
-    """One route's panel. Speed (issue 12): the bars of a panel are two PolyCollections and its
-    stops one scatter per kind; the row labels and the US-side mile scale are plain texts and
-    lines, not tick machinery (a Tick is five artists; a secondary axis a second Axes)."""
+def _panel(fig: Figure, rect: tuple[float, float, float, float], plan: Plan, route: RoutePlan,
+           kinds: Mapping[str, str]) -> None:
+    """One route's panel, in `rect` (figure fractions). Speed (issue 12): the panel is a
+    `style.Panel` drawn on the figure, not an Axes; its bars are two PolyCollections and its
+    stops one line of markers per kind; its scales are plain texts and tick markers."""
     rows = _rows(route)
     length_km = route.length_m / 1000
     n = max(1, len(rows))
-    ax.set_xlim(-0.01 * length_km, length_km * 1.015)
-    ax.set_ylim(n - 0.5, -0.6)
+    ax = style.Panel(fig, rect, (-0.01 * length_km, length_km * 1.015), (n - 0.5, -0.6))
     border_km = route.border_pos_m / 1000
-    ax.axvline(border_km, color=style.BORDER, ls="--", lw=1.2, zorder=1)
+    ax.plot([border_km, border_km], [0, 1], transform=ax.get_xaxis_transform(),
+            color=style.BORDER, ls="--", lw=1.2, zorder=1)
     other = COUNTRY_NAMES.get(_other(plan), _other(plan))
     left, right = (
         ("United States", other) if route.direction == "forward" else (other, "United States")
@@ -132,8 +132,8 @@ def _panel(
     for x, text, ha in ((border_km - length_km * 0.005, f"← {left}", "right"),
                         (border_km + length_km * 0.005, f"{right} →", "left")):
         ax.text(x, -0.5, text, ha=ha, va="center", fontsize=8, color="#333333")
-    ax.add_collection(LineCollection([[(0, i), (length_km, i)] for i in range(len(rows))],
-                                     colors="#888888", linewidths=0.8, zorder=2))
+    ax.add(LineCollection([[(0, i), (length_km, i)] for i in range(len(rows))],
+                          colors="#888888", linewidths=0.8, zorder=2))
     limits: list[tuple[float, float, float, float]] = []
     bars: list[tuple[float, float, float, float]] = []
     bar_colours: list[str] = []
@@ -167,46 +167,43 @@ def _panel(
             pos = route.site_positions.get(sid)
             if pos is not None:
                 stops_by_kind.setdefault(kinds.get(sid, "new"), []).append((pos / 1000, i))
-    if limits:
-        ax.add_collection(PolyCollection(style.rectangles(limits), facecolors=style.LIMIT_FILL,
-                                         edgecolors="#aaaaaa", linewidths=0.5, zorder=3))
-        ax.add_collection(PolyCollection(style.rectangles(bars), facecolors=bar_colours,
-                                         edgecolors="none", zorder=4))
+    if limits:  # clipped to the panel, as an Axes clips its collections
+        ax.add(PolyCollection(style.rectangles(limits), facecolors=style.LIMIT_FILL,
+                              edgecolors="#aaaaaa", linewidths=0.5, zorder=3), clip_on=True)
+        ax.add(PolyCollection(style.rectangles(bars), facecolors=bar_colours,
+                              edgecolors="none", zorder=4), clip_on=True)
     for kind, points in sorted(stops_by_kind.items()):
         st = style.KIND_STYLE.get(kind, style.KIND_STYLE["new"])
-        ax.scatter([x for x, _ in points], [y for _, y in points], marker=st["marker"],
-                   s=st["size"] * 0.7, facecolor=st["color"], edgecolor="black",
-                   linewidth=0.6, zorder=6)
-    ax.set_yticks([])
+        # a scatter's size is the marker's area in points^2, a line's marker size its width
+        ax.plot([x for x, _ in points], [y for _, y in points], ls="", marker=st["marker"],
+                markersize=math.sqrt(st["size"] * 0.7), markerfacecolor=st["color"],
+                markeredgecolor="black", markeredgewidth=0.6, zorder=6, clip_on=True)
+    # the left and bottom edges (an Axes' spines)
+    ax.plot([0, 0, 1], [1, 0, 0], transform=ax.transAxes, color="black", lw=0.8,
+            solid_capstyle="projecting", solid_joinstyle="miter", zorder=2.5)
     _km_scale(ax, -0.01 * length_km, length_km * 1.015)
     span = _us_span(route, plan)
-    ax.set_title(
-        f"{route.from_name} → {route.to_name}  ({route.direction}, via {route.crossing}; "
-        f"{length_km:.1f} km, border at km {border_km:.1f}"
-        + (f", border wait {route.border_wait_min:g} min" if route.border_wait_min else "")
-        + ")",
-        fontsize=9.5,
-        loc="left",
-        weight="bold",
-        y=1.0,
-        pad=21 if span is not None else 6,
-    )
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
+    title = (f"{route.from_name} → {route.to_name}  ({route.direction}, via {route.crossing}; "
+             f"{length_km:.1f} km, border at km {border_km:.1f}"
+             + (f", border wait {route.border_wait_min:g} min" if route.border_wait_min else "")
+             + ")")
+    ax.text(0.0, 1.0, title, transform=offset_copy(ax.transAxes, fig, y=21 if span else 6,
+                                                   units="points"),
+            fontsize=9.5, weight="bold", ha="left", va="baseline")
     if span is not None:
         _mile_scale(ax, span)
 
 
-def _km_scale(ax: matplotlib.axes.Axes, lo: float, hi: float) -> None:
+def _km_scale(ax: style.Panel, lo: float, hi: float) -> None:
     """The km scale under a panel: the ticks matplotlib's own locator would choose (at most 9
     intervals of 1, 2, 2.5 or 5 x 10^k), drawn as one line of tick marks and a text each."""
     ticks = style.nice_ticks(lo, hi, 9)
     style.draw_ticks(ax, "bottom", ticks, [f"{t:g}" for t in ticks], fontsize=8)
-    ax.annotate("km from route start", (0.5, 0.0), xycoords="axes fraction", xytext=(0, -19),
-                textcoords="offset points", ha="center", va="top", fontsize=8)
+    ax.text(0.5, 0.0, "km from route start", ha="center", va="top", fontsize=8,
+            transform=offset_copy(ax.transAxes, ax.figure, y=-19, units="points"))
 
 
-def _mile_scale(ax: matplotlib.axes.Axes, span: tuple[float, float]) -> None:
+def _mile_scale(ax: style.Panel, span: tuple[float, float]) -> None:
     """Miles over the US part of the route (`span`, in km) along the top of a panel: tick marks
     and their numbers, and "miles (US side)" in the row-label column on the same line."""
     mi_lo, mi_hi = span[0] / KM_PER_MILE, span[1] / KM_PER_MILE
@@ -215,5 +212,5 @@ def _mile_scale(ax: matplotlib.axes.Axes, span: tuple[float, float]) -> None:
     blue = style.COUNTRY_ROAD["USA"]
     style.draw_ticks(ax, "top", [t * KM_PER_MILE for t in ticks], [f"{t:g}" for t in ticks],
                      fontsize=7, color=blue, length=3, pad=1)
-    ax.annotate("miles (US side)", (-0.012, 1.0), xycoords="axes fraction", xytext=(0, 4),
-                textcoords="offset points", ha="right", va="bottom", fontsize=7, color=blue)
+    ax.text(-0.012, 1.0, "miles (US side)", ha="right", va="bottom", fontsize=7, color=blue,
+            transform=offset_copy(ax.transAxes, ax.figure, y=4, units="points"))

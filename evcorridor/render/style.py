@@ -144,14 +144,70 @@ def nice_ticks(lo: float, hi: float, bins: int, *,
     return [float(t) for t in located if lo <= t <= hi]
 
 
+class Panel:
+    """A rectangle of a figure with its own data limits, drawn on the figure itself: the part of
+    an Axes a panel of many (the strip chart's routes) uses, without the Axes. An Axes builds two
+    axis objects with their ticks, three titles and four spines, and draws them all again for
+    every picture: about half of a strip chart's time (issue 12).
+
+    `rect` is (left, bottom, width, height) in figure fractions; `xlim` and `ylim` are the data
+    values at the left/right and bottom/top edges (a reversed pair flips the direction). Its
+    transforms have the Axes' names; `text` and `plot` take the same arguments as the Axes'
+    (data coordinates unless `transform` is given; `clip_on=True` clips to the panel)."""
+
+    def __init__(self, fig: Figure, rect: tuple[float, float, float, float],
+                 xlim: tuple[float, float], ylim: tuple[float, float]) -> None:
+        from matplotlib.transforms import Bbox, BboxTransformFrom, BboxTransformTo, TransformedBbox
+
+        self.figure = fig
+        self.bbox = TransformedBbox(Bbox.from_bounds(*rect), fig.transFigure)
+        self.transAxes = BboxTransformTo(self.bbox)
+        self.transData = BboxTransformFrom(Bbox([[xlim[0], ylim[0]], [xlim[1], ylim[1]]])
+                                           ) + self.transAxes
+
+    def get_xaxis_transform(self) -> Any:
+        """x in data, y in panel fractions (as Axes.get_xaxis_transform)."""
+        from matplotlib.transforms import blended_transform_factory
+
+        return blended_transform_factory(self.transData, self.transAxes)
+
+    def get_yaxis_transform(self) -> Any:
+        """x in panel fractions, y in data (as Axes.get_yaxis_transform)."""
+        from matplotlib.transforms import blended_transform_factory
+
+        return blended_transform_factory(self.transAxes, self.transData)
+
+    def add(self, artist: Any, *, clip_on: bool = False) -> Any:
+        """`artist` on the figure, in data coordinates unless it has a transform."""
+        if not artist.is_transform_set():
+            artist.set_transform(self.transData)
+        if clip_on:
+            artist.set_clip_box(self.bbox)
+        else:
+            artist.set_clip_on(False)
+        return self.figure.add_artist(artist)
+
+    def text(self, x: float, y: float, s: str, *, clip_on: bool = False, **kwargs: Any) -> Any:
+        from matplotlib.text import Text
+
+        kwargs.setdefault("transform", self.transData)
+        return self.add(Text(x, y, s, **kwargs), clip_on=clip_on)
+
+    def plot(self, xs: Sequence[float], ys: Sequence[float], *, clip_on: bool = False,
+             **kwargs: Any) -> Any:
+        kwargs.setdefault("transform", self.transData)
+        return self.add(Line2D(xs, ys, **kwargs), clip_on=clip_on)
+
+
 def draw_ticks(ax: Any, which: str, values: Sequence[float], labels: Sequence[str], *,
                fontsize: float, color: str = "black", length: float = 3.5, pad: float = 3.5,
                width: float = 0.8) -> None:
-    """Tick marks and their labels on one side of `ax` ("bottom", "top" or "left"), drawn as one
-    line of tick markers and a text per label instead of matplotlib's Tick objects (five artists
-    each, built and laid out again for every picture: most of a strip chart's time; issue 12).
-    `length` and `pad` are in points, as in `tick_params`. matplotlib's own ticks on that axis
-    are removed."""
+    """Tick marks and their labels on one side of `ax` (an Axes or a Panel; "bottom", "top" or
+    "left"), drawn as one line of tick markers and a text per label instead of matplotlib's Tick
+    objects (five artists each, built and laid out again for every picture; issue 12).
+    `length` and `pad` are in points, as in `tick_params`. On an Axes, matplotlib's own ticks on
+    that axis are removed."""
+    from matplotlib.axes import Axes
     from matplotlib.markers import TICKDOWN, TICKLEFT, TICKUP
     from matplotlib.transforms import offset_copy
 
@@ -170,7 +226,8 @@ def draw_ticks(ax: Any, which: str, values: Sequence[float], labels: Sequence[st
     moved = offset_copy(base, ax.figure, x=dx, y=dy, units="points")
     for x, y, label in zip(xs, ys, labels, strict=True):
         ax.text(x, y, label, transform=moved, ha=ha, va=va, fontsize=fontsize, color=color)
-    (ax.set_yticks if which == "left" else ax.set_xticks)([])
+    if isinstance(ax, Axes):
+        (ax.set_yticks if which == "left" else ax.set_xticks)([])
 
 
 def fmt_km(m: float) -> str:
