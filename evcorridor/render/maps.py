@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import networkx as nx
 from shapely.geometry.base import BaseGeometry
@@ -32,13 +31,11 @@ from evcorridor.render.geodata import (
     mappable,
 )
 
-if TYPE_CHECKING:
-    from evcorridor.sizing.model import Sizing
-
 ALL_KINDS = ("png", "svg", "html", "strip")
 
-#: a plan's sizing part of its report: (Markdown section, {file name: bytes}, the sizing or None)
-SizingPart = tuple[str, dict[str, bytes], "Sizing | None"]
+#: a plan's sizing part of its report: (Markdown section, {file name: bytes}, its row of the
+#: index (render/sizing_report.index_row) or None)
+SizingPart = tuple[str, dict[str, bytes], "dict[str, object] | None"]
 
 
 @dataclass(frozen=True)

@@ -26,10 +26,9 @@ from evcorridor.plan_model import Gap, Plan, Site, data_text, start_text
 from evcorridor.render import style
 from evcorridor.render.geodata import LongestGap, longest_gaps
 from evcorridor.render.maps import Rendered
-from evcorridor.render.sizing_report import index_section, sizing_files
+from evcorridor.render.sizing_report import SizingRow, index_section, sizing_files
 from evcorridor.render.static_map import attribution, counts
 from evcorridor.render.templating import render
-from evcorridor.sizing.model import Sizing
 
 _PICTURES = (("Map", "map.png"), ("Gaps along each route", "strip.png"))
 _KIND_ORDER = {"new": 0, "upgrade": 1, "existing": 2}
@@ -172,7 +171,7 @@ def report_files(results: list[Rendered], out: Path) -> dict[str, bytes]:
     """{relative path: bytes} of every report (`<corridor>/report.md`) and `index.md`."""
     files: dict[str, bytes] = {}
     items = []
-    sizings: list[Sizing] = []
+    rows: list[SizingRow] = []
     for r in results:
         folder = Path(out) / r.plan.corridor
         link = None
@@ -180,15 +179,15 @@ def report_files(results: list[Rendered], out: Path) -> dict[str, bytes]:
             link = os.path.relpath(Path(r.plan_path).resolve(), folder.resolve()).replace(
                 os.sep, "/"
             )
-        section, extra, sizing = (r.sizing if r.sizing is not None  # drawn with the pictures
-                                  else sizing_files(r.plan_path, r.plan.corridor))
-        if sizing is not None:
-            sizings.append(sizing)
+        section, extra, row = (r.sizing if r.sizing is not None  # drawn with the pictures
+                               else sizing_files(r.plan_path, r.plan.corridor))
+        if row is not None:
+            rows.append(row)
         text = corridor_report(r.plan, r.files, link, section, notes=r.notes)
         files.update({f"{r.plan.corridor}/{name}": data for name, data in extra.items()})
         files[f"{r.plan.corridor}/report.md"] = text.encode("utf-8")
         items.append((r, f"{r.plan.corridor}/report.md"))
-    files["index.md"] = index_report(items, index_section(sizings)).encode("utf-8")
+    files["index.md"] = index_report(items, index_section(rows)).encode("utf-8")
     return files
 
 

@@ -114,36 +114,48 @@ def _volume_m(s: Sizing, classes: tuple[str, ...]) -> float:
     return 0.0
 
 
-def index_section(sizings: list[Sizing]) -> str:
-    """The index's sizing section: one row per corridor and the high/low sentence."""
-    if not sizings:
+#: what the index needs of one corridor's sizing (`index_row`): a few figures, so a worker process
+#: sends them back instead of the whole Sizing (unpickling every site-year of 16 sizings took the
+#: parent of `report` about 0.4 s; issue 12)
+SizingRow = dict[str, Any]
+
+
+def index_row(s: Sizing) -> SizingRow:
+    """One corridor's row of the index's sizing table, with its years and adoption scenario."""
+    last = max(t.year for t in s.totals)
+    busiest = max(s.sites, key=lambda st: st.years[-1].arrivals_peak_hour, default=None)
+    return {
+        "corridor": s.corridor, "cars_m": _volume_m(s, ("light-duty",)),
+        "trucks_m": _volume_m(s, ("heavy-duty", "medium-duty")),
+        "site": busiest.name if busiest else None,
+        "lam": busiest.years[-1].arrivals_peak_hour if busiest else 0.0,
+        "ports": busiest.years[-1].ports_required if busiest else 0,
+        "all_ports": next(t.ports for t in s.totals if t.year == last and t.country == "ALL"),
+        "capex": sum(t.capex for t in s.totals if t.country == "ALL"),
+        "currency": s.parameters.get("currency"),
+        "years": sorted({t.year for t in s.totals}),
+        "adoption": str(s.parameters.get("adoption"))}
+
+
+def index_section(rows: list[SizingRow]) -> str:
+    """The index's sizing section from each corridor's `index_row`: one table row per corridor
+    and the high/low sentence."""
+    if not rows:
         return ""
-    rows: list[dict[str, Any]] = []
-    for s in sorted(sizings, key=lambda s: s.corridor):
-        last = max(t.year for t in s.totals)
-        busiest = max(s.sites, key=lambda st: st.years[-1].arrivals_peak_hour, default=None)
-        rows.append({
-            "corridor": s.corridor, "cars_m": _volume_m(s, ("light-duty",)),
-            "trucks_m": _volume_m(s, ("heavy-duty", "medium-duty")),
-            "site": busiest.name if busiest else None,
-            "lam": busiest.years[-1].arrivals_peak_hour if busiest else 0.0,
-            "ports": busiest.years[-1].ports_required if busiest else 0,
-            "all_ports": next(t.ports for t in s.totals if t.year == last and t.country == "ALL"),
-            "capex": sum(t.capex for t in s.totals if t.country == "ALL"),
-            "currency": s.parameters.get("currency")})
+    rows = sorted(rows, key=lambda r: r["corridor"])
     with_cars = [r for r in rows if r["cars_m"] > 0]
     high = max(with_cars, key=lambda r: (r["cars_m"], r["corridor"]), default=None)
     low = min(with_cars, key=lambda r: (r["cars_m"], r["corridor"]), default=None)
-    years = sorted({t.year for s in sizings for t in s.totals})
-    adoption = ", ".join(sorted({str(s.parameters.get("adoption")) for s in sizings}))
+    years = sorted({y for r in rows for y in r["years"]})
+    adoption = ", ".join(sorted({r["adoption"] for r in rows}))
     return render("sizing-index.md.j2", rows=rows, high=high, low=low, adoption=adoption,
                   first=years[0], last=years[-1])
 
 
 def sizing_files(plan_path: Path | None, corridor: str
-                 ) -> tuple[str, dict[str, bytes], Sizing | None]:
-    """(Markdown section, {file name: bytes}, the sizing) for the sizing beside `plan_path`, or
-    ("", {}, None) when there is none or it was made from another version of the plan."""
+                 ) -> tuple[str, dict[str, bytes], SizingRow | None]:
+    """(Markdown section, {file name: bytes}, its index row) for the sizing beside `plan_path`,
+    or ("", {}, None) when there is none or it was made from another version of the plan."""
     if plan_path is None:
         return "", {}, None
     path = Path(plan_path).parent / "sizing.json"
@@ -154,4 +166,4 @@ def sizing_files(plan_path: Path | None, corridor: str
     digest = hashlib.sha256(Path(plan_path).read_bytes()).hexdigest()
     if s.corridor != corridor or ref is None or ref.sha256 != digest:
         return "", {}, None
-    return sizing_section(s), {CHART: ports_chart(s)}, s
+    return sizing_section(s), {CHART: ports_chart(s)}, index_row(s)

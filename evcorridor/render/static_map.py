@@ -244,16 +244,8 @@ def draw_map(data: MapData) -> Figure:
         # labels of neighbouring crossings go up (northern one) and down (southern one)
         by_lat = sorted(data.crossings, key=lambda c: (-c[2], c[0]))
         for i, (cid, lon, lat) in enumerate(by_lat):
-            ax.scatter(
-                [lon],
-                [lat],
-                marker="s",
-                s=70,
-                facecolor="white",
-                edgecolor="black",
-                linewidth=1.6,
-                zorder=8,
-            )
+            style.markers(ax, [lon], [lat], marker="s", size=70, facecolor="white",
+                          edgecolor="black", linewidth=1.6, zorder=8)
             ax.annotate(
                 textwrap.fill(data.crossing_names.get(cid, cid), 26),
                 (lon, lat),
@@ -265,8 +257,8 @@ def draw_map(data: MapData) -> Figure:
                 bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.75, "pad": 1.0},
             )
         for name, lon, lat in data.endpoints:  # where the trip starts and ends, by name
-            ax.scatter([lon], [lat], marker="o", s=22, facecolor="black", edgecolor="white",
-                       linewidth=0.8, zorder=8)
+            style.markers(ax, [lon], [lat], marker="o", size=22, facecolor="black",
+                          edgecolor="white", linewidth=0.8, zorder=8)
             ax.annotate(name, (lon, lat), xytext=(-6, 0), textcoords="offset points",
                         ha="right", va="center", fontsize=8, fontweight="bold", zorder=9,
                         bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.75,
@@ -277,16 +269,10 @@ def draw_map(data: MapData) -> Figure:
             key=lambda s: s.id,
         )
         if spare:  # qualifying existing stations no vehicle needs to stop at: small, behind
-            ax.scatter(
-                [lon_lat(s)[0] for s in spare],
-                [lon_lat(s)[1] for s in spare],
-                marker="o",
-                s=14,
-                facecolor=SPARE_FILL,
-                edgecolor=style.KIND_STYLE["existing"]["color"],
-                linewidth=0.6,
-                zorder=9,
-            )
+            style.markers(ax, [lon_lat(s)[0] for s in spare], [lon_lat(s)[1] for s in spare],
+                          marker="o", size=14, facecolor=SPARE_FILL,
+                          edgecolor=style.KIND_STYLE["existing"]["color"], linewidth=0.6,
+                          zorder=9)
         for kind in style.KIND_ORDER:
             sites = sorted(
                 (s for s in plan.sites if s.kind == kind and located(s)
@@ -295,16 +281,10 @@ def draw_map(data: MapData) -> Figure:
             )
             if sites:
                 st = style.KIND_STYLE[kind]
-                ax.scatter(
-                    [lon_lat(s)[0] for s in sites],
-                    [lon_lat(s)[1] for s in sites],
-                    marker=st["marker"],
-                    s=st["size"],
-                    facecolor=st["color"],
-                    edgecolor="black",
-                    linewidth=0.7,
-                    zorder=10 + style.KIND_ORDER.index(kind),
-                )
+                style.markers(ax, [lon_lat(s)[0] for s in sites],
+                              [lon_lat(s)[1] for s in sites], marker=st["marker"],
+                              size=st["size"], facecolor=st["color"], edgecolor="black",
+                              linewidth=0.7, zorder=10 + style.KIND_ORDER.index(kind))
         ax.set_xlim(x0, x1)
         ax.set_ylim(y0, y1)
         ax.set_aspect(1.0 / max(0.2, km_per_deg_lon(data.mid_lat) / 111.32), adjustable="box")

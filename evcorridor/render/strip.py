@@ -174,10 +174,9 @@ def _panel(fig: Figure, rect: tuple[float, float, float, float], plan: Plan, rou
                               edgecolors="none", zorder=4), clip_on=True)
     for kind, points in sorted(stops_by_kind.items()):
         st = style.KIND_STYLE.get(kind, style.KIND_STYLE["new"])
-        # a scatter's size is the marker's area in points^2, a line's marker size its width
-        ax.plot([x for x, _ in points], [y for _, y in points], ls="", marker=st["marker"],
-                markersize=math.sqrt(st["size"] * 0.7), markerfacecolor=st["color"],
-                markeredgecolor="black", markeredgewidth=0.6, zorder=6, clip_on=True)
+        style.markers(ax, [x for x, _ in points], [y for _, y in points], marker=st["marker"],
+                      size=st["size"] * 0.7, facecolor=st["color"], edgecolor="black",
+                      linewidth=0.6, zorder=6)
     # the left and bottom edges (an Axes' spines)
     ax.plot([0, 0, 1], [1, 0, 0], transform=ax.transAxes, color="black", lw=0.8,
             solid_capstyle="projecting", solid_joinstyle="miter", zorder=2.5)
