@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from matplotlib.collections import PolyCollection
+from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
 from evcorridor.errors import InputError, OutputError
@@ -454,6 +455,43 @@ def test_plan_older_than_network_is_one_line_error(plan: Plan, graph: Any) -> No
         gather(plan.model_copy(update={"routes": [hop]}), graph, None)
 
 
+@pytest.mark.parametrize("loc, anchor, ncol, title", [
+    ("upper left", (0.55, 0.9), 1, "Legend"),  # the static map's side panel
+    ("lower left", (0.015, 0.0), 4, None),  # the strip chart's row along the bottom
+])
+def test_draw_legend_draws_what_fig_legend_draws(loc: str, anchor: tuple[float, float],
+                                                ncol: int, title: str | None) -> None:
+    """style.draw_legend against matplotlib's own frameless legend: the same pixels."""
+    import matplotlib
+    from matplotlib.patches import Patch
+
+    from evcorridor.render import style
+
+    def handles() -> list[Any]:
+        return [Patch(facecolor=style.LIMIT_FILL, edgecolor="#999999", label="limit"),
+                Line2D([], [], color="#1f5fa8", lw=2, label="Road network, United States"),
+                Line2D([], [], color=style.BORDER, lw=1.4, ls="dashdot", label="border"),
+                style.kind_handle("new", "New site (2)", 8),
+                Line2D([], [], color="#ffbf00", lw=6, alpha=0.75, label="Longest gap: 280.7 km"),
+                Line2D([], [], marker="o", ls="", markersize=4.5, markerfacecolor="white",
+                       markeredgecolor="#2e9e44", label="not needed (3)")]
+
+    pictures = []
+    for ours in (True, False):
+        with matplotlib.rc_context(style.RC):
+            fig = style.new_figure(9.0, 4.0)
+            if ours:
+                style.draw_legend(fig, handles(), anchor=anchor, loc=loc, fontsize=9, ncol=ncol,
+                                  title=title, title_fontsize=10)
+                assert fig.legends == [] and len(fig.texts) == 6 + (title is not None)
+            else:
+                fig.legend(handles=handles(), loc=loc, bbox_to_anchor=anchor, ncol=ncol,
+                           frameon=False, fontsize=9, title=title, title_fontsize=10,
+                           alignment="left")
+            pictures.append(style.png_bytes(fig))
+    assert pictures[0] == pictures[1]
+
+
 def test_existing_stations_no_vehicle_needs_are_told_apart(plan: Plan, graph: Any,
                                                           shapes: Any) -> None:
     from evcorridor.render.html_map import render_html
@@ -463,7 +501,7 @@ def test_existing_stations_no_vehicle_needs_are_told_apart(plan: Plan, graph: An
     more = plan.model_copy(update={"sites": [*plan.sites, spare]})
     data = gather(more, graph, shapes)
     fig = draw_map(data)
-    legend = [t.get_text() for lg in fig.legends for t in lg.get_texts()]
+    legend = [t.get_text() for t in fig.texts if t.get_zorder() == 5]  # style.draw_legend
     assert "Existing station, qualifies, used (1)" in legend
     assert "Existing station, qualifies, not needed (1)" in legend
     # a station a vehicle only starts from (used_by, no stop) is used too: the legend, the
@@ -472,7 +510,7 @@ def test_existing_stations_no_vehicle_needs_are_told_apart(plan: Plan, graph: An
                                        "used_by": ["synthetic-car"]})
     both = more.model_copy(update={"sites": [*more.sites, starter]})
     fig = draw_map(gather(both, graph, shapes))
-    legend = [t.get_text() for lg in fig.legends for t in lg.get_texts()]
+    legend = [t.get_text() for t in fig.texts if t.get_zorder() == 5]  # style.draw_legend
     assert "Existing station, qualifies, used (2)" in legend
     assert "Existing station, qualifies, not needed (1)" in legend
     assert "used 2 of 3 existing" in "\n".join(t.get_text() for t in fig.texts)

@@ -354,16 +354,8 @@ def draw_map(data: MapData) -> Figure:
                     label=f"Longest gap, {lg.direction}: {lg.gap.length_m / 1000:.1f} km",
                 )
             )
-        fig.legend(
-            handles=handles,
-            loc="upper left",
-            bbox_to_anchor=side,
-            frameon=False,
-            fontsize=9,
-            title="Legend",
-            title_fontsize=10,
-            alignment="left",
-        )
+        style.draw_legend(fig, handles, anchor=(side[0], side[1] + side[3]), loc="upper left",
+                          fontsize=9, title="Legend", title_fontsize=10)
         fig.text(
             side[0],
             side[1] + 0.60 * side[3],

@@ -102,14 +102,8 @@ def draw_strip(plan: Plan) -> Figure:
         for kind in style.KIND_ORDER:
             handles.append(style.kind_handle(kind, style.KIND_STYLE[kind]["label"], 7))
         handles.append(Line2D([], [], color=style.BORDER, ls="--", lw=1.2, label="border"))
-        fig.legend(
-            handles=handles,
-            loc="lower left",
-            bbox_to_anchor=(0.015, 0.0),
-            ncol=7,
-            frameon=False,
-            fontsize=8.5,
-        )
+        style.draw_legend(fig, handles, anchor=(0.015, 0.0), loc="lower left", ncol=7,
+                          fontsize=8.5)
     return fig
 
 

@@ -199,6 +199,85 @@ class Panel:
         return self.add(Line2D(xs, ys, **kwargs), clip_on=clip_on)
 
 
+def draw_legend(fig: Figure, handles: Sequence[Any], *, anchor: tuple[float, float],
+                loc: str = "upper left", fontsize: float, ncol: int = 1,
+                title: str | None = None, title_fontsize: float | None = None) -> None:
+    """A legend without a frame, drawn as plain artists on the figure where `fig.legend` with
+    the same arguments (bbox_to_anchor=`anchor`, a point in figure fractions; `loc` "upper left"
+    or "lower left") puts its entries, in matplotlib's default spacings: each handle (a Line2D
+    or a Patch with a label, as for `fig.legend`) in a box 2 font sizes wide and 0.7 high, its
+    label 0.8 after it, rows 0.5 apart, columns 2 apart and filled one after the other (as
+    matplotlib splits the entries), 0.9 from the anchor. A Legend lays out a tree of offset
+    boxes again for every picture: a third of a strip chart's or map's drawing (issue 12).
+
+    Sizes are measured once with the figure's Agg renderer (the PNG's dpi); positions are in
+    points from the figure's lower left, so the SVG has the same layout."""
+
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.patches import Patch, Rectangle
+    from matplotlib.transforms import Affine2D
+
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    to_pt = 72.0 / fig.dpi  # the renderer measures in pixels
+
+    def measure(text: str, size: float) -> tuple[float, float, float]:
+        w, h, d = renderer.get_text_width_height_descent(text, FontProperties(size=size), False)
+        return w * to_pt, h * to_pt, d * to_pt
+
+    where = Affine2D().scale(1 / 72.0) + fig.dpi_scale_trans  # points from the lower left
+    f = fontsize
+    _, lp_h, lp_d = measure("lp", f)  # matplotlib's line height and descent for one line
+    # the entries split into `ncol` columns as numpy's array_split (and so matplotlib) splits
+    # them: the first len % ncol columns one longer
+    n, extra = divmod(len(handles), ncol)
+    sizes = [n + 1] * extra + [n] * (ncol - extra)
+    starts = [sum(sizes[:i]) for i in range(ncol)]
+    columns = [list(handles[a:a + k]) for a, k in zip(starts, sizes, strict=True) if k]
+    rows = max((len(c) for c in columns), default=0)
+    title_h, title_d = (measure("lp", title_fontsize or f)[1:] if title else (0.0, 0.0))
+    body_h = rows * lp_h + max(0, rows - 1) * 0.5 * f
+    height = body_h + (title_h + 0.5 * f if title else 0.0)
+    x0 = anchor[0] * fig.bbox.width * to_pt + 0.9 * f
+    if loc == "upper left":
+        top = anchor[1] * fig.bbox.height * to_pt - 0.9 * f
+    elif loc == "lower left":
+        top = anchor[1] * fig.bbox.height * to_pt + 0.9 * f + height
+    else:
+        raise ValueError(f"draw_legend: loc {loc!r} is not 'upper left' or 'lower left'")
+    if title:
+        fig.text(x0, top - title_h + title_d, title, transform=where, fontsize=title_fontsize,
+                 ha="left", va="baseline", zorder=5)
+        top -= title_h + 0.5 * f
+    x = x0
+    for column in columns:
+        widest = 0.0
+        for i, handle in enumerate(column):
+            label = str(handle.get_label())
+            bottom = top - i * (lp_h + 0.5 * f) - lp_h
+            base = bottom + lp_d  # the label's baseline; the handle box stands on it
+            if isinstance(handle, Patch):
+                box = Rectangle((x, base), 2.0 * f, 0.7 * f)
+                box.update_from(handle)
+                box.set(transform=where, zorder=5, clip_on=False)
+                fig.add_artist(box)
+            else:
+                centre = base + 0.35 * f
+                if handle.get_linestyle() not in ("None", "", " "):
+                    line = Line2D([x, x + 2.0 * f], [centre, centre])
+                    line.update_from(handle)
+                    line.set(marker="None", transform=where, zorder=5, clip_on=False)
+                    fig.add_artist(line)
+                if handle.get_marker() not in ("None", "", " ", None):
+                    dot = Line2D([x + 1.0 * f], [centre])
+                    dot.update_from(handle)
+                    dot.set(linestyle="None", transform=where, zorder=5, clip_on=False)
+                    fig.add_artist(dot)
+            fig.text(x + 2.8 * f, base, label, transform=where, fontsize=f, ha="left",
+                     va="baseline", zorder=5)
+            widest = max(widest, measure(label, f)[0])
+        x += 2.8 * f + widest + 2.0 * f
+
+
 def markers(ax: Any, xs: Sequence[float], ys: Sequence[float], *, marker: str, size: float,
             facecolor: str, edgecolor: str, linewidth: float, zorder: float,
             clip_on: bool = True) -> Any:
