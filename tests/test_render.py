@@ -458,6 +458,7 @@ def test_plan_older_than_network_is_one_line_error(plan: Plan, graph: Any) -> No
 @pytest.mark.parametrize("loc, anchor, ncol, title", [
     ("upper left", (0.55, 0.9), 1, "Legend"),  # the static map's side panel
     ("lower left", (0.015, 0.0), 4, None),  # the strip chart's row along the bottom
+    ("lower right", (0.98, 0.8), 6, None),  # the sizing chart's, above its axes
 ])
 def test_draw_legend_draws_what_fig_legend_draws(loc: str, anchor: tuple[float, float],
                                                 ncol: int, title: str | None) -> None:

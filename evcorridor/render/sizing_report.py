@@ -15,7 +15,14 @@ from typing import Any
 from matplotlib.collections import PolyCollection
 from matplotlib.patches import Patch
 
-from evcorridor.render.style import draw_ticks, figure_bytes, new_figure, nice_ticks, rectangles
+from evcorridor.render.style import (
+    draw_legend,
+    draw_ticks,
+    figure_bytes,
+    new_figure,
+    nice_ticks,
+    rectangles,
+)
 from evcorridor.render.templating import render
 from evcorridor.sizing.model import Sizing, load_sizing
 
@@ -60,8 +67,10 @@ def ports_chart(s: Sizing) -> bytes:
                 rotation=90, rotation_mode="anchor")
     title = f"{s.corridor_name}: ports by year ({s.parameters.get('adoption')} adoption)"
     fig.text(0.015, 0.975, textwrap.fill(title, 95), fontsize=9, ha="left", va="top")
-    ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=len(handles),
-              fontsize=8, frameon=False)
+    # above the axes' top right corner (0.98, 0.80), as ax.legend(loc="lower right",
+    # bbox_to_anchor=(1, 1)) puts it
+    draw_legend(fig, handles, anchor=(0.98, 0.80), loc="lower right", ncol=len(handles),
+                fontsize=8)
     return figure_bytes(fig, "png")
 
 

@@ -203,20 +203,23 @@ def draw_legend(fig: Figure, handles: Sequence[Any], *, anchor: tuple[float, flo
                 loc: str = "upper left", fontsize: float, ncol: int = 1,
                 title: str | None = None, title_fontsize: float | None = None) -> None:
     """A legend without a frame, drawn as plain artists on the figure where `fig.legend` with
-    the same arguments (bbox_to_anchor=`anchor`, a point in figure fractions; `loc` "upper left"
-    or "lower left") puts its entries, in matplotlib's default spacings: each handle (a Line2D
-    or a Patch with a label, as for `fig.legend`) in a box 2 font sizes wide and 0.7 high, its
-    label 0.8 after it, rows 0.5 apart, columns 2 apart and filled one after the other (as
-    matplotlib splits the entries), 0.9 from the anchor. A Legend lays out a tree of offset
-    boxes again for every picture: a third of a strip chart's or map's drawing (issue 12).
+    the same arguments (bbox_to_anchor=`anchor`, a point in figure fractions; `loc` "upper left",
+    "lower left", "upper right" or "lower right") puts its entries, in matplotlib's default
+    spacings: each handle (a Line2D or a Patch with a label, as for `fig.legend`) in a box 2 font
+    sizes wide and 0.7 high, its label 0.8 after it, rows 0.5 apart, columns 2 apart and filled
+    one after the other (as matplotlib splits the entries), 0.9 from the anchor; a title above,
+    on the left. A Legend lays out a tree of offset boxes again for every picture: a third of a
+    strip chart's or map's drawing (issue 12).
 
     Sizes are measured once with the figure's Agg renderer (the PNG's dpi); positions are in
     points from the figure's lower left, so the SVG has the same layout."""
-
     from matplotlib.font_manager import FontProperties
     from matplotlib.patches import Patch, Rectangle
     from matplotlib.transforms import Affine2D
 
+    vertical, _, horizontal = loc.partition(" ")
+    if vertical not in ("upper", "lower") or horizontal not in ("left", "right"):
+        raise ValueError(f"draw_legend: loc {loc!r} is not upper/lower left/right")
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     to_pt = 72.0 / fig.dpi  # the renderer measures in pixels
 
@@ -233,29 +236,24 @@ def draw_legend(fig: Figure, handles: Sequence[Any], *, anchor: tuple[float, flo
     sizes = [n + 1] * extra + [n] * (ncol - extra)
     starts = [sum(sizes[:i]) for i in range(ncol)]
     columns = [list(handles[a:a + k]) for a, k in zip(starts, sizes, strict=True) if k]
+    labels = [[str(h.get_label()) for h in column] for column in columns]
+    widths = [2.8 * f + max(measure(label, f)[0] for label in column) for column in labels]
     rows = max((len(c) for c in columns), default=0)
-    title_h, title_d = (measure("lp", title_fontsize or f)[1:] if title else (0.0, 0.0))
-    body_h = rows * lp_h + max(0, rows - 1) * 0.5 * f
-    height = body_h + (title_h + 0.5 * f if title else 0.0)
-    x0 = anchor[0] * fig.bbox.width * to_pt + 0.9 * f
-    if loc == "upper left":
-        top = anchor[1] * fig.bbox.height * to_pt - 0.9 * f
-    elif loc == "lower left":
-        top = anchor[1] * fig.bbox.height * to_pt + 0.9 * f + height
-    else:
-        raise ValueError(f"draw_legend: loc {loc!r} is not 'upper left' or 'lower left'")
+    title_w, title_h, title_d = (measure(title, title_fontsize or f) if title
+                                 else (0.0, 0.0, 0.0))
+    width = max(sum(widths) + 2.0 * f * max(0, len(widths) - 1), title_w)
+    height = rows * lp_h + max(0, rows - 1) * 0.5 * f + (title_h + 0.5 * f if title else 0.0)
+    ax_pt, ay_pt = anchor[0] * fig.bbox.width * to_pt, anchor[1] * fig.bbox.height * to_pt
+    x = ax_pt + 0.9 * f if horizontal == "left" else ax_pt - 0.9 * f - width
+    top = ay_pt - 0.9 * f if vertical == "upper" else ay_pt + 0.9 * f + height
     if title:
-        fig.text(x0, top - title_h + title_d, title, transform=where, fontsize=title_fontsize,
+        fig.text(x, top - title_h + title_d, title, transform=where, fontsize=title_fontsize,
                  ha="left", va="baseline", zorder=5)
         top -= title_h + 0.5 * f
-    x = x0
-    for column in columns:
-        widest = 0.0
-        for i, handle in enumerate(column):
-            label = str(handle.get_label())
-            bottom = top - i * (lp_h + 0.5 * f) - lp_h
-            base = bottom + lp_d  # the label's baseline; the handle box stands on it
-            if isinstance(handle, Patch):
+    for column, names, column_w in zip(columns, labels, widths, strict=True):
+        for i, (handle, label) in enumerate(zip(column, names, strict=True)):
+            base = top - i * (lp_h + 0.5 * f) - lp_h + lp_d  # the label's baseline
+            if isinstance(handle, Patch):  # the handle box stands on the baseline
                 box = Rectangle((x, base), 2.0 * f, 0.7 * f)
                 box.update_from(handle)
                 box.set(transform=where, zorder=5, clip_on=False)
@@ -274,8 +272,7 @@ def draw_legend(fig: Figure, handles: Sequence[Any], *, anchor: tuple[float, flo
                     fig.add_artist(dot)
             fig.text(x + 2.8 * f, base, label, transform=where, fontsize=f, ha="left",
                      va="baseline", zorder=5)
-            widest = max(widest, measure(label, f)[0])
-        x += 2.8 * f + widest + 2.0 * f
+        x += column_w + 2.0 * f
 
 
 def markers(ax: Any, xs: Sequence[float], ys: Sequence[float], *, marker: str, size: float,
