@@ -252,6 +252,9 @@ def test_cli_matrix_plan_check_and_map(tmp_path: Path,
     assert "Note: map not drawn: no node of the network has coordinates" in report
     assert "| new-node-2 | new | node 2 | — | — |" in report
     assert not (tmp_path / "rep" / "asym" / "map.png").exists()
+    # credits: the user's network, not the shipped roads and stations it does not use
+    assert "Network: asym (the file given with --network). Boundaries: Natural Earth." in report
+    assert "Roads: Travel Mapping" not in report and "AFDC" not in report
 
 
 def test_cli_complete_matrix_note_and_bad_matrix(tmp_path: Path,

@@ -560,3 +560,26 @@ def test_static_map_names_endpoints_and_crossings(plan: Plan, graph: Any, shapes
     assert "Via Blaine – Peace Arch (I-5 / BC 99):" in side
     for r in plan.routes:
         assert f"  {r.direction}: {r.from_name} → {r.to_name}\n" in side
+
+
+def test_attribution_credits_the_network_the_plan_rests_on(plan: Plan) -> None:
+    """Travel Mapping (shipped corridors), OpenStreetMap alone (an Overpass pull), a user's
+    network file (`--network`): each map and report credits what it drew."""
+    from evcorridor.plan_model import DataSource
+    from evcorridor.render.static_map import attribution
+
+    def on(name: str) -> Plan:
+        return plan.model_copy(update={"data_sources": [
+            DataSource(kind="network", name=name, date=None),
+            *[d for d in plan.data_sources if d.kind != "network"]]})
+
+    tm, osm, user = attribution(on("Travel Mapping")), attribution(on("OpenStreetMap")), \
+        attribution(on("my-grid"))
+    assert tm.startswith("Roads: Travel Mapping Project; © OpenStreetMap contributors. "
+                         "Stations: AFDC (NREL, U.S. DOE)")
+    assert osm.startswith("Roads: © OpenStreetMap contributors. Stations: AFDC")
+    assert user == "Network: my-grid (the file given with --network). Boundaries: Natural Earth."
+    # a plan that recorded no sources (version 1): the shipped corridors' credits
+    assert attribution(plan.model_copy(update={"data_sources": []})).startswith(
+        "Roads: Travel Mapping Project; © OpenStreetMap contributors.")
+

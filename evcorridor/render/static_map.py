@@ -135,10 +135,22 @@ _SOURCE_NAMES = {  # the credit line of a source that ATTRIBUTION does not name 
 
 
 def attribution(plan: Plan) -> str:
+    """The credits line of maps and reports: the roads of the plan's network (Travel Mapping
+    and OpenStreetMap, or OpenStreetMap alone for a network pulled from Overpass), AFDC and any
+    other station source, Natural Earth; for a plan on a user's network (`--network`), that
+    network by its name and the boundaries drawn, not the shipped roads and stations it does
+    not use. A plan without recorded sources (version 1) credits Travel Mapping."""
+    networks = sorted({d.name for d in plan.data_sources if d.kind == "network"})
+    roads = [style.ROAD_CREDITS[n] for n in networks if n in style.ROAD_CREDITS]
+    if networks and not roads:
+        return (f"Network: {', '.join(networks)} (the file given with --network). "
+                "Boundaries: Natural Earth.")
     sources = {src for sd in plan.station_data for src in sd.sources}
     sources |= {s.source for s in plan.sites}
     names = sorted({_SOURCE_NAMES.get(s, s) for s in sources - _CREDITED})
-    return style.ATTRIBUTION.format(extra=(", " + ", ".join(names)) if names else "")
+    return style.ATTRIBUTION.format(
+        roads="; ".join(roads) or style.ROAD_CREDITS["Travel Mapping"],
+        extra=(", " + ", ".join(names)) if names else "")
 
 
 def _scale_bar(ax: matplotlib.axes.Axes, data: MapData) -> None:

@@ -64,10 +64,10 @@ VIOLATION = "#d62728"
 OK = "#5b8c5a"
 LIMIT_FILL = "#e6e6e6"
 BORDER = "#222222"
-ATTRIBUTION = (
-    "Roads: Travel Mapping Project; © OpenStreetMap contributors. Stations: AFDC (NREL, "
-    "U.S. DOE){extra}. Boundaries: Natural Earth."
-)
+ATTRIBUTION = "Roads: {roads}. Stations: AFDC (NREL, U.S. DOE){extra}. Boundaries: Natural Earth."
+#: the roads credit of each network source the tool ships (provenance.NETWORK_SOURCES names)
+ROAD_CREDITS = {"Travel Mapping": "Travel Mapping Project; © OpenStreetMap contributors",
+                "OpenStreetMap": "© OpenStreetMap contributors"}
 
 
 #: a site's or station's `source` code -> the source's name for people (one table, in stations)
