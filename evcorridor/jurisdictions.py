@@ -28,6 +28,9 @@ US_STATES = frozenset(
      "ia", "ks", "ky", "la", "me", "md", "ma", "mi", "mn", "ms", "mo", "mt", "ne", "nv", "nh",
      "nj", "nm", "ny", "nc", "nd", "oh", "ok", "or", "pa", "ri", "sc", "sd", "tn", "tx", "ut",
      "vt", "va", "wa", "wv", "wi", "wy"])
+#: US territories (ISO 3166-2:US suffixes): station files list them; no corridor reaches them,
+#: so they are not subdivisions of the siting
+US_TERRITORIES = frozenset(["pr", "vi", "gu", "as", "mp"])
 #: Canadian provinces and territories (ISO 3166-2:CA suffixes = Travel Mapping region codes)
 CA_PROVINCES = frozenset(
     ["ab", "bc", "mb", "nb", "nl", "ns", "nt", "nu", "on", "pe", "qc", "sk", "yt"])

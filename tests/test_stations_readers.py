@@ -227,3 +227,15 @@ def test_parse_int_rejects_non_counts_with_one_message(text: str) -> None:
 
     with pytest.raises(ValueError, match=r"^not a count: "):
         parse_int(text)
+
+
+def test_country_of_state_uses_the_one_table_of_jurisdictions() -> None:
+    """State and province codes of station files come from evcorridor.jurisdictions (states,
+    DC and the territories station files list; provinces and territories of Canada)."""
+    from evcorridor import jurisdictions
+    from evcorridor.stations.common import country_of_state
+
+    assert {country_of_state(c.upper()) for c in jurisdictions.US_STATES} == {"USA"}
+    assert [country_of_state(c) for c in ("PR", "gu", " dc ", "VI")] == ["USA"] * 4
+    assert {country_of_state(c) for c in jurisdictions.CA_PROVINCES} == {"CAN"}
+    assert [country_of_state(c) for c in ("BCN", "XX", "", None)] == [None] * 4

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TypeVar
 
+from evcorridor import jurisdictions
 from evcorridor.connectors import UnknownConnector, normalize
 
 #: Bounding box of North America used to reject misplaced rows (swapped lat/lon, 0/0, other
@@ -16,14 +17,10 @@ from evcorridor.connectors import UnknownConnector, normalize
 NA_LAT = (14.0, 84.0)
 NA_LON = (-170.0, -50.0)
 
-US_STATES = frozenset((
-    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS",
-    "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY",
-    "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV",
-    "WI", "WY", "DC", "PR", "VI", "GU", "AS", "MP",
-))
-CA_PROVINCES = frozenset(
-    ("AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT"))
+#: state, territory and province codes of station files (upper case), from evcorridor.jurisdictions
+US_STATES = frozenset(code.upper() for code in
+                      jurisdictions.US_STATES | jurisdictions.US_TERRITORIES)
+CA_PROVINCES = frozenset(code.upper() for code in jurisdictions.CA_PROVINCES)
 
 _COUNTRY_ALIASES = {
     "usa": "USA", "us": "USA", "united states": "USA", "united states of america": "USA",
