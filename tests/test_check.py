@@ -285,6 +285,33 @@ def test_valid_plan_passes_with_gaps_exactly_at_the_range(env: Path) -> None:
                               "flows": 0, "stations": 1, "truck_stops": 0}
 
 
+def test_network_data_source_must_be_the_graph_the_plan_was_made_on(env: Path) -> None:
+    """plan.data_sources names the network and its date; check compares them with the reloaded
+    graph (the SYNTHETIC graph: source "embedded", so recorded under the corridor's own name,
+    dated 2026-01-01)."""
+    from evcorridor.plan_model import DataSource
+
+    def with_network(name: str, date: str | None) -> Plan:
+        return valid_plan(env).model_copy(update={"data_sources": [
+            DataSource(kind="network", name=name, date=date),
+            DataSource(kind="stations", name="AFDC (WA)", date="2025-02-09")]})
+
+    assert messages(check_plan(with_network("synth-corridor", "2026-01-01"))) == []
+    assert messages(check_plan(with_network("synth-corridor", "2025-06-30"))) == [
+        "data_sources: network: the plan dates its network 2025-06-30; the graph it was made on "
+        "is dated 2026-01-01"]
+    assert messages(check_plan(with_network("Travel Mapping", None))) == [
+        "data_sources: network: the plan names its network 'Travel Mapping'; the graph it was "
+        "made on is 'synth-corridor'",
+        "data_sources: network: the plan dates its network none; the graph it was made on is "
+        "dated 2026-01-01"]
+    two = with_network("synth-corridor", "2026-01-01")
+    two = two.model_copy(update={"data_sources": [*two.data_sources, two.data_sources[0]]})
+    assert messages(check_plan(two)) == [
+        "data_sources: network: 2 network sources (synth-corridor, synth-corridor); a plan "
+        "rests on one network"]
+
+
 def test_cli_accepts_valid_plan_file(env: Path, tmp_path: Path) -> None:
     path = saved(valid_plan(env), tmp_path / "plan.json")
     res = CliRunner().invoke(app, ["check", str(path)])

@@ -28,6 +28,7 @@ class _Checker(_Trips):
 
     def _run(self) -> CheckReport:
         self.check_inputs()
+        self.check_data_sources()
         self.check_corridor()
         self.crossings = trucks.registry(list(self.plan.crossings))
         for rule, where, message in trucks.findings(self.plan, self.vehicles, self.crossings):

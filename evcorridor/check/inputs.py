@@ -7,7 +7,7 @@ import csv
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import networkx as nx
 
@@ -217,6 +217,37 @@ class _Inputs(_Base):
         set_id = set_refs[0].id if set_refs else str(self.plan.parameters.get("profile_set") or "")
         if set_id:
             self.profile_set = self._reload("profile set", set_id, get_profile_set)
+
+    #: a corridor graph's source (its `built_from`, else `source` attribute) -> the name a plan
+    #: records for it (the checker's own table; the siting has provenance.NETWORK_SOURCES)
+    _NETWORK_NAMES: ClassVar[dict[str, str]] = {"travelmapping": "Travel Mapping",
+                                                "osm": "OpenStreetMap"}
+
+    def check_data_sources(self) -> None:
+        """The network the plan names among its data sources is the graph reloaded here: the
+        same source by name (a user's `--network` file, or a graph of another source: the plan's
+        own name) and the same date (the graph's `data_date`; none for a user's file). A version-1
+        plan records no sources; a graph the caller gives (`graph=`) is taken as it is."""
+        nets = [d for d in self.plan.data_sources if d.kind == "network"]
+        if not nets or self.graph_given or self.G is None:
+            return
+        if len(nets) > 1:
+            self.fail("data_sources", "network", f"{len(nets)} network sources "
+                      f"({', '.join(d.name for d in nets)}); a plan rests on one network")
+            return
+        got, g = nets[0], self.G.graph
+        if self.generic:
+            name, date = self.plan.corridor, None
+        else:
+            source = str(g.get("built_from") or g.get("source") or "")
+            name = self._NETWORK_NAMES.get(source, self.plan.corridor)
+            date = str(g.get("data_date") or "") or None
+        if got.name != name:
+            self.fail("data_sources", "network", f"the plan names its network {got.name!r}; the "
+                      f"graph it was made on is {name!r}")
+        if got.date != date:
+            self.fail("data_sources", "network", f"the plan dates its network "
+                      f"{got.date or 'none'}; the graph it was made on is dated {date or 'none'}")
 
     def check_files(self) -> None:
         """The files written beside plan.json (sites.csv, sites.geojson) are the ones this plan
