@@ -220,6 +220,8 @@ def draw_legend(fig: Figure, handles: Sequence[Any], *, anchor: tuple[float, flo
     vertical, _, horizontal = loc.partition(" ")
     if vertical not in ("upper", "lower") or horizontal not in ("left", "right"):
         raise ValueError(f"draw_legend: loc {loc!r} is not upper/lower left/right")
+    if ncol < 1:
+        raise ValueError(f"draw_legend: ncol {ncol} is not a positive number of columns")
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     to_pt = 72.0 / fig.dpi  # the renderer measures in pixels
 
