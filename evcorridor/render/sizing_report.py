@@ -36,7 +36,8 @@ def ports_chart(s: Sizing) -> bytes:
     years = sorted({t.year for t in s.totals})
     countries = sorted({t.country for t in s.totals if t.country != "ALL"})
     fig = new_figure(7.0, 3.6)
-    ax = fig.add_axes((0.09, 0.14, 0.89, 0.66))
+    left, bottom_edge, width, height = 0.09, 0.14, 0.89, 0.66
+    ax = fig.add_axes((left, bottom_edge, width, height))
     bottom = [0.0] * len(years)
     colours = {"USA": "#3b6ea8", "CAN": "#c0392b", "MEX": "#2e8b57"}
     handles: list[Any] = []
@@ -67,10 +68,10 @@ def ports_chart(s: Sizing) -> bytes:
                 rotation=90, rotation_mode="anchor")
     title = f"{s.corridor_name}: ports by year ({s.parameters.get('adoption')} adoption)"
     fig.text(0.015, 0.975, textwrap.fill(title, 95), fontsize=9, ha="left", va="top")
-    # above the axes' top right corner (0.98, 0.80), as ax.legend(loc="lower right",
-    # bbox_to_anchor=(1, 1)) puts it
-    draw_legend(fig, handles, anchor=(0.98, 0.80), loc="lower right", ncol=len(handles),
-                fontsize=8)
+    # above the axes' top right corner, as ax.legend(loc="lower right", bbox_to_anchor=(1, 1))
+    # puts it
+    draw_legend(fig, handles, anchor=(left + width, bottom_edge + height), loc="lower right",
+                ncol=len(handles), fontsize=8)
     return figure_bytes(fig, "png")
 
 
