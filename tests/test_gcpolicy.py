@@ -56,6 +56,18 @@ def test_import_frozen_without_freeze_leaves_the_collector_alone() -> None:
     assert gc.get_freeze_count() == 0 and gc.isenabled()
 
 
+def test_import_frozen_with_freeze_pauses_then_freezes() -> None:
+    import sys
+
+    sys.modules.pop("colorsys", None)
+    try:
+        module = import_frozen("colorsys", freeze=True)
+        assert module.rgb_to_hsv(1.0, 0.0, 0.0) == (0.0, 1.0, 1.0)
+        assert gc.get_freeze_count() > 0 and gc.isenabled()  # imported objects frozen
+    finally:
+        gc.unfreeze()
+
+
 def test_program_run_disables_pydantic_plugins_unless_asked_and_freezes_imports() -> None:
     code = ("import gc, os, sys; from evcorridor.cli import main\n"
             "sys.argv = ['evcorridor', 'corridors', 'list', '--format', 'json']\n"

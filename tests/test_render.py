@@ -493,6 +493,18 @@ def test_draw_legend_draws_what_fig_legend_draws(loc: str, anchor: tuple[float, 
     assert pictures[0] == pictures[1]
 
 
+def test_draw_legend_refuses_a_location_or_column_count_it_cannot_place() -> None:
+    from evcorridor.render import style
+
+    fig = style.new_figure(4.0, 2.0)
+    handles = [Line2D([], [], color="black", label="border")]
+    with pytest.raises(ValueError, match="loc 'center' is not upper/lower left/right"):
+        style.draw_legend(fig, handles, anchor=(0.5, 0.5), loc="center", fontsize=8)
+    with pytest.raises(ValueError, match="ncol 0 is not a positive number of columns"):
+        style.draw_legend(fig, handles, anchor=(0.5, 0.5), ncol=0, fontsize=8)
+    assert fig.texts == [] and fig.artists == []  # nothing half-drawn
+
+
 def test_existing_stations_no_vehicle_needs_are_told_apart(plan: Plan, graph: Any,
                                                           shapes: Any) -> None:
     from evcorridor.render.html_map import render_html

@@ -211,8 +211,8 @@ def draw_legend(fig: Figure, handles: Sequence[Any], *, anchor: tuple[float, flo
     on the left. A Legend lays out a tree of offset boxes again for every picture: a third of a
     strip chart's or map's drawing (issue 12).
 
-    Sizes are measured once with the figure's Agg renderer (the PNG's dpi); positions are in
-    points from the figure's lower left, so the SVG has the same layout."""
+    Sizes are measured once as Agg measures them at the figure's dpi (the PNG's); positions are
+    in points from the figure's lower left, so the SVG has the same layout."""
     from matplotlib.font_manager import FontProperties
     from matplotlib.patches import Patch, Rectangle
     from matplotlib.transforms import Affine2D
@@ -222,7 +222,11 @@ def draw_legend(fig: Figure, handles: Sequence[Any], *, anchor: tuple[float, flo
         raise ValueError(f"draw_legend: loc {loc!r} is not upper/lower left/right")
     if ncol < 1:
         raise ValueError(f"draw_legend: ncol {ncol} is not a positive number of columns")
-    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    from evcorridor.render.agg import TextCachingRenderer
+
+    # text metrics do not depend on the canvas size: a 1x1 renderer at the figure's dpi measures
+    # them (from the per-process cache) without allocating a figure-sized buffer for an SVG
+    renderer = TextCachingRenderer(1, 1, fig.dpi)
     to_pt = 72.0 / fig.dpi  # the renderer measures in pixels
 
     def measure(text: str, size: float) -> tuple[float, float, float]:
